@@ -1,0 +1,77 @@
+// `npm run bench`: the performance targets of the issues, measured on whole processes
+// of the built CLI, each the median of several runs. Prints a table; never part of tests.
+// Usage: node bench/run.js [name-filter] [--runs N]
+import {measure, median} from './measure.js';
+
+const argv = process.argv.slice(2);
+const runsIndex = argv.indexOf('--runs');
+const runs = runsIndex >= 0 ? Number(argv[runsIndex + 1]) : 3;
+const filter = argv.find((a, i) => !a.startsWith('--') && argv[i - 1] !== '--runs');
+const headless = ['--headless', '--json', '--seed', '1'];
+
+/** @type {Array<{name:string, target:string, run:() => Promise<{value:string, ok:boolean}>}>} */
+const benches = [
+	{
+		name: 'throughput',
+		target: '≥ 500,000 msg/s, peak RSS < 250 MB (1M messages, 1000 senders, max speed)',
+		async run() {
+			const results = await repeat(() => measure([...headless, '--speed', 'max', '-m', '1000000', '-s', '1000', '--mean', '100ms', '-f', '0.1']));
+			const rate = median(results.map(r => 1e9 / r.summary.wallElapsedMs)) ;
+			const processRate = median(results.map(r => 1e9 / r.wallMs));
+			const rss = median(results.map(r => r.maxRssMb));
+			return {
+				value: `${fmt(rate)} msg/s simulated run, ${fmt(processRate)} msg/s whole process, RSS ${rss.toFixed(0)} MB`,
+				ok: rate >= 500_000 && rss < 250,
+			};
+		},
+	},
+	{
+		name: 'memory-flat',
+		target: 'peak RSS at 2,000,000 messages ≤ 1.5 × at 20,000',
+		async run() {
+			const small = await repeat(() => measure([...headless, '--speed', 'max', '-m', '20000', '-s', '100']));
+			const large = await repeat(() => measure([...headless, '--speed', 'max', '-m', '2000000', '-s', '100']));
+			const a = median(small.map(r => r.maxRssMb));
+			const b = median(large.map(r => r.maxRssMb));
+			return {value: `${a.toFixed(0)} MB → ${b.toFixed(0)} MB (${(b / a).toFixed(2)}×)`, ok: b / a <= 1.5};
+		},
+	},
+	...[
+		{m: 2000, s: 20, mean: '10ms'},
+		{m: 100_000, s: 1000, mean: '10ms'},
+		{m: 100_000, s: 10_000, mean: '100ms'},
+	].map(({m, s, mean}) => ({
+		name: `realtime-${m}x${s}`,
+		target: `speed 1, ${m.toLocaleString('en-US')} messages over ${s.toLocaleString('en-US')} senders at ${mean} (constant): wall within 5 % of simulated`,
+		async run() {
+			const results = await repeat(() =>
+				measure([...headless, '--speed', '1', '-m', String(m), '-s', String(s), '--mean', mean, '--distribution', 'constant', '-f', '0']),
+			);
+			const ratio = median(results.map(r => r.summary.wallElapsedMs / r.summary.simElapsedMs));
+			const sim = median(results.map(r => r.summary.simElapsedMs));
+			return {value: `simulated ${sim.toFixed(0)} ms, wall/simulated ${ratio.toFixed(3)}`, ok: Math.abs(ratio - 1) <= 0.05};
+		},
+	})),
+];
+
+async function repeat(fn) {
+	const results = [];
+	for (let i = 0; i < runs; i++) results.push(await fn());
+	return results;
+}
+
+function fmt(n) {
+	return Math.round(n).toLocaleString('en-US');
+}
+
+console.log(`sms-dash benchmarks — median of ${runs} runs, Node ${process.version}\n`);
+console.log('| bench | target | measured | ok |\n|---|---|---|---|');
+let failed = 0;
+for (const bench of benches) {
+	if (filter && !bench.name.includes(filter)) continue;
+	const {value, ok} = await bench.run();
+	if (!ok) failed++;
+	console.log(`| ${bench.name} | ${bench.target} | ${value} | ${ok ? 'yes' : 'NO'} |`);
+}
+
+process.exitCode = failed > 0 ? 1 : 0;

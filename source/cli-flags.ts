@@ -1,0 +1,98 @@
+// The command line's vocabulary: meow flag definitions and help text (DESIGN.md "Command line").
+// Every valued flag is a string that config.ts parses: meow's `number` type turns "abc" into null.
+import type {AnyFlags, TypedFlags} from 'meow';
+
+/** Flag definitions for `meow`; keys are camelCase and match `--kebab-case` on the command line. */
+export const flags = {
+	messages: {type: 'string', shortFlag: 'm'},
+	senders: {type: 'string', shortFlag: 's'},
+	mean: {type: 'string'},
+	failureRate: {type: 'string', shortFlag: 'f'},
+	distribution: {type: 'string'},
+	spread: {type: 'string'},
+	maxWait: {type: 'string'},
+	failover: {type: 'string'},
+	sender: {type: 'string', isMultiple: true},
+	config: {type: 'string', shortFlag: 'c'},
+	interval: {type: 'string', shortFlag: 'i'},
+	retries: {type: 'string'},
+	seed: {type: 'string'},
+	speed: {type: 'string'},
+	headless: {type: 'boolean'},
+	json: {type: 'boolean'},
+	log: {type: 'string'},
+	report: {type: 'string'},
+	exitOnDone: {type: 'boolean'},
+	threshold: {type: 'string', isMultiple: true},
+	script: {type: 'string'},
+	replay: {type: 'string'},
+} as const satisfies AnyFlags;
+
+/**
+ * What meow returns for {@link flags}: strings, booleans and string arrays, undefined when
+ * not given. Unknown flags (kept when `allowUnknownFlags` is true) show up as extra keys,
+ * which resolveSettings refuses with a "did you mean".
+ */
+export type RawFlags = Partial<TypedFlags<typeof flags>> & Readonly<Record<string, unknown>>;
+
+/** The text `--help` prints under the package description. */
+export const helpText = `
+	Usage
+	  $ sms-dash [options]
+
+	Options
+	  -m, --messages <n>          messages to produce (default 1000)
+	  -s, --senders <n>           senders to start with (default 3)
+	      --mean <duration>       their mean send time (default 100ms): "250ms", "1.5s" or seconds "0.2"
+	  -f, --failure-rate <p>      their failure probability per attempt, 0..1 (default 0.1)
+	      --distribution <name>   gamma (default) | exponential | normal | lognormal | uniform | constant
+	      --spread <duration>     their spread around the mean (default mean/2; not for constant, exponential)
+	      --max-wait <duration>   the longest one attempt may take (default: no cap)
+	      --failover <duration>   after a failed attempt the sender rests this long and the
+	                              message goes back to the front of the queue (default off)
+	      --sender <spec>         one more sender with its own settings, repeatable:
+	                              "mean=50ms,failure-rate=0.2,distribution=exponential,count=3"
+	                              (keys: mean, failure-rate, distribution, spread, max-wait,
+	                              failover, count; a key left out takes the flag's value)
+	  -c, --config <file>         YAML or JSON settings file; flags override it
+	  -i, --interval <seconds>    monitor refresh period in simulated time (default 1)
+	      --retries <n>           extra attempts after a failed attempt, 0..100 (default 0)
+	      --seed <n>              seed for a reproducible run, 0..4294967295
+	      --speed <x|max>         simulated seconds per wall second (default 1)
+	      --headless              lines instead of the dashboard; automatic when stdout is
+	                              not a TTY or CI is set
+	      --json                  with --headless: one JSON object per line
+	      --log <file>            every message's outcome as one JSON line
+	      --report <file>         the final summary as JSON, written to a file
+	      --exit-on-done          close the dashboard once every message is finished
+
+	Answers for CI and planning
+	      --threshold <expr>      a pass/fail rule on the final figures, repeatable; exit 3 when
+	                              one is crossed: "p95<250ms", "avg<=120ms", "failed<5%",
+	                              "failed<=40", "throughput>400/s", "elapsed<10m"
+	                              (metrics: avg e2e p50 p95 p99 failed sent throughput elapsed)
+	      --script <file>         a timeline of runtime changes at simulated times (YAML or JSON):
+	                              [{at: 30s, tune: {sender: 2, failure_rate: 1}}, {at: 1m, more: 500}]
+	      --replay <report>       rerun a --report: its seed, settings and every runtime change
+
+	Exit codes
+	  0 finished, 2 bad input, 3 a threshold was crossed, 130 interrupted, 1 anything else
+
+	Examples
+	  $ sms-dash -m 5000 -s 10 --speed 60
+	  $ sms-dash -c senders.yaml --sender "mean=50ms,failure-rate=0.2,count=3"
+	  $ sms-dash --headless --json --speed max --seed 42 --threshold "p95<250ms" --report out.json
+`;
+
+/**
+ * The meow options besides `importMeta`: `meow({...meowOptions, importMeta: import.meta})`.
+ * `booleanDefault: undefined` keeps an absent boolean flag undefined, so a config file's
+ * `headless: true` is not overridden by a default false. Unknown flags are let through so
+ * that resolveSettings can refuse them with a "did you mean".
+ */
+export const meowOptions = {
+	help: helpText,
+	flags,
+	allowUnknownFlags: true,
+	booleanDefault: undefined,
+} as const;

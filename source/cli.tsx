@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+// argv -> Settings -> mode -> run, and errors -> exit codes. Stays thin: parsing lives
+// in config.ts, the run in run.ts, the faces in headless.ts and ui/.
+import {randomInt} from 'node:crypto';
+import {accessSync, constants, readFileSync, statSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
+import meow from 'meow';
+import {meowOptions} from './cli-flags.js';
+import {ConfigError, resolveSettings} from './config.js';
+import {attachHeadless, summaryOutput} from './headless.js';
+import {chooseMode} from './mode.js';
+import {createRun, exitCodeOf} from './run.js';
+import type {Settings} from './settings.js';
+
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+async function main(): Promise<number> {
+	const cli = meow({...meowOptions, importMeta: import.meta});
+	if (cli.input.length > 0) throw new ConfigError(`unknown command "${cli.input[0]}" (see sms-dash --help)`);
+	const settings = resolveSettings(cli.flags, {
+		readFile: path => readFileSync(path, 'utf8'),
+		randomSeed: () => randomInt(0, 2 ** 32 - 1),
+	});
+	checkWritable('--log', settings.logPath);
+	checkWritable('--report', settings.reportPath);
+	const mode = chooseMode({
+		isHeadlessFlag: settings.headless,
+		isJson: settings.json,
+		stdoutIsTTY: process.stdout.isTTY === true,
+		stdinIsTTY: process.stdin.isTTY === true,
+		env: process.env,
+	});
+	if (mode === 'dashboard') {
+		// React picks its build when it is first imported.
+		process.env['NODE_ENV'] ??= 'production';
+		const {runDashboard} = await import('./ui/dashboard.js');
+		return runDashboard(settings);
+	}
+
+	return runHeadless(settings);
+}
+
+/** Fails before the run when an output file could not be written at the end. */
+function checkWritable(flag: string, path: string | undefined): void {
+	if (path === undefined) return;
+	const full = resolve(path);
+	try {
+		if (statSync(full, {throwIfNoEntry: false})?.isDirectory()) throw new Error('it is a directory');
+		try {
+			accessSync(full, constants.W_OK);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+			accessSync(dirname(full), constants.W_OK);
+		}
+	} catch (error) {
+		const reason = error instanceof Error && !('code' in error) ? error.message : describeFsError(error);
+		throw new ConfigError(`${flag} ${path}: cannot write there (${reason})`);
+	}
+}
+
+function describeFsError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return 'no such folder';
+	if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+	return code ?? String(error);
+}
+
+function runHeadless(settings: Settings): Promise<number> {
+	return new Promise(resolvePromise => {
+		let isStdoutClosed = false;
+		const write = (text: string) => {
+			if (!isStdoutClosed) process.stdout.write(text);
+		};
+
+		// `sms-dash | head` closes our stdout: stop quietly, still finish log and report.
+		process.stdout.on('error', error => {
+			if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+			isStdoutClosed = true;
+			end('pipe');
+		});
+
+		const run = createRun(settings, {onDone: () => end('done'), onStall: () => end('stall')});
+		const detach = attachHeadless(run.store, settings.json, write);
+		let hasEnded = false;
+		function end(how: 'done' | 'stall' | 'signal' | 'pipe') {
+			if (hasEnded) return;
+			// Signal handlers stay: a second Ctrl+C must not cut the last writes short.
+			hasEnded = true;
+			detach();
+			const summary = run.finish();
+			write(summaryOutput(summary, settings.json));
+			if (how === 'stall') {
+				const waiting = summary.queued + summary.pending;
+				process.stderr.write(`sms-dash: stopped: ${waiting} messages wait and no sender is left to send them\n`);
+				resolvePromise(1);
+				return;
+			}
+
+			resolvePromise(how === 'pipe' ? 0 : exitCodeOf(summary, how === 'signal'));
+		}
+
+		function onSignal() {
+			end('signal');
+		}
+
+		for (const signal of signals) process.on(signal, onSignal);
+		run.store.getState().actions.start();
+	});
+}
+
+try {
+	process.exitCode = await main();
+} catch (error) {
+	if (error instanceof ConfigError) {
+		process.stderr.write(`sms-dash: ${error.message}\n`);
+		process.exitCode = 2;
+	} else {
+		process.stderr.write(`sms-dash: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.exitCode = 1;
+	}
+}

@@ -1,0 +1,436 @@
+// The simulation: one producer, many senders, a discrete-event loop on a simulated
+// clock. Pure and synchronous: no I/O, no timers, no wall clock, no Math.random.
+// At every moment produced = queued + inFlight + sent + failed.
+import {Deque} from './deque.js';
+import {makeSampler, type Sampler} from './distributions.js';
+import {EventHeap, type Schedulable} from './event-heap.js';
+import {Histogram} from './histogram.js';
+import {Rng} from './rng.js';
+import type {
+	Outcome,
+	RunSettings,
+	SenderSnapshot,
+	SenderSpec,
+	SenderState,
+	Snapshot,
+	TimedAction,
+} from './types.js';
+
+/** Messages kept ready in the queue; the producer makes the rest when room frees up. */
+export const defaultQueueCapacity = 1000;
+
+interface Message {
+	id: number;
+	/** 10 digits as a number below 1e10. */
+	phone: number;
+	textLength: number;
+	textSeed: number;
+	producedAt: number;
+	/** First pickup by a sender; -1 until then. */
+	pickedAt: number;
+	/** Attempts finished so far. */
+	attempts: number;
+}
+
+class Sender implements Schedulable {
+	dueAt = 0;
+	seq = 0;
+	heapIndex = -1;
+	state: SenderState = 'idle';
+	message: Message | undefined;
+	attemptStart = 0;
+	restStart = 0;
+	sample: Sampler;
+	/** Bumped on every change, so snapshots can reuse an unchanged sender's object. */
+	version = 0;
+	sent = 0;
+	failed = 0;
+	attempts = 0;
+	timeSumMs = 0;
+	waitSumMs = 0;
+	rests = 0;
+	restedMs = 0;
+	readonly histogram = new Histogram(0.05);
+	cached: SenderSnapshot | undefined;
+	cachedVersion = -1;
+
+	constructor(
+		readonly id: number,
+		public spec: SenderSpec,
+		readonly rng: Rng,
+	) {
+		this.sample = makeSampler(spec);
+	}
+}
+
+/** Options that shape the simulation but not its contract. */
+export interface EngineOptions {
+	queueCapacity?: number;
+}
+
+/** A whole-number mix of the run seed and a stream number, for independent streams. */
+function streamSeed(seed: number, stream: number): number {
+	return (Math.imul(seed ^ 0x5b_d1_e9_95, 0x27_d4_eb_2d) + Math.imul(stream, 0x16_56_67_b1)) >>> 0;
+}
+
+export class Engine {
+	/** Simulated time, ms. Moves only forward. */
+	simMs = 0;
+	/** Called once per finished message (feeds --log); outcomes are not kept. */
+	onFinish: ((outcome: Outcome) => void) | undefined;
+	/** Every runtime change so far, in script form. */
+	readonly actions: TimedAction[] = [];
+
+	private readonly heap = new EventHeap<Sender>();
+	private readonly queue: Deque<Message>;
+	private readonly idle = new Deque<Sender>();
+	private readonly senders: Sender[] = [];
+	private readonly producerRng: Rng;
+	private readonly histogram = new Histogram(0.01);
+	private readonly capacity: number;
+	private readonly retries: number;
+	private nextSenderId = 1;
+	private total: number;
+	private produced = 0;
+	private inFlight = 0;
+	private resting = 0;
+	private sent = 0;
+	private failed = 0;
+	private attempts = 0;
+	private timeSumMs = 0;
+	private e2eSumMs = 0;
+	private lastOutcomeMs = 0;
+
+	constructor(
+		readonly settings: RunSettings,
+		options: EngineOptions = {},
+	) {
+		this.capacity = Math.max(1, options.queueCapacity ?? defaultQueueCapacity);
+		this.queue = new Deque(Math.min(this.capacity, 1 << 16));
+		this.retries = settings.retries;
+		this.total = settings.messages;
+		this.producerRng = Rng.fromSeed(streamSeed(settings.seed, 0));
+		this.refill();
+		for (const spec of settings.senders) this.startSender(spec);
+	}
+
+	// ---- running ----
+
+	/** Simulated time of the next event, or undefined when nothing is scheduled. */
+	nextEventAt(): number | undefined {
+		return this.heap.peek()?.dueAt;
+	}
+
+	/**
+	 * Processes every event due at or before `untilMs`, then sets the clock to it.
+	 * Returns early (clock at the last event) once `maxEvents` are done.
+	 * @returns the number of events processed
+	 */
+	runUntil(untilMs: number, maxEvents = Infinity): number {
+		const heap = this.heap;
+		let done = 0;
+		for (;;) {
+			const next = heap.peek();
+			if (next === undefined || next.dueAt > untilMs) break;
+			if (done >= maxEvents) return done;
+			heap.pop();
+			this.simMs = next.dueAt;
+			if (next.state === 'sending') this.endAttempt(next);
+			else this.endRest(next);
+			done++;
+		}
+
+		if (Number.isFinite(untilMs) && untilMs > this.simMs) this.simMs = untilMs;
+		return done;
+	}
+
+	/** Every message asked for has finished. */
+	get isDone(): boolean {
+		return this.produced === this.total && this.queue.length === 0 && this.inFlight === 0;
+	}
+
+	// ---- runtime changes (each is recorded in `actions`) ----
+
+	/** Adds a sender, which starts at once if a message waits. @returns its id */
+	addSender(spec: SenderSpec): number {
+		this.actions.push({simMs: this.simMs, add: {...spec}});
+		return this.startSender(spec).id;
+	}
+
+	/**
+	 * Removes a sender; its in-flight message goes back to the front of the queue.
+	 * @returns false when no such sender is running (nothing changes)
+	 */
+	removeSender(id: number): boolean {
+		const sender = this.find(id);
+		if (sender === undefined) return false;
+		this.actions.push({simMs: this.simMs, remove: id});
+		this.heap.remove(sender);
+		if (sender.state === 'sending') {
+			this.inFlight--;
+			this.queue.unshift(sender.message!);
+			sender.message = undefined;
+		} else if (sender.state === 'resting') {
+			this.resting--;
+			sender.restedMs += this.simMs - sender.restStart;
+		}
+
+		sender.state = 'removed';
+		sender.version++;
+		this.dispatch();
+		return true;
+	}
+
+	/**
+	 * Changes a sender's settings; the attempt under way keeps its drawn time.
+	 * @returns false when no such sender is running
+	 */
+	tuneSender(id: number, patch: Partial<SenderSpec>): boolean {
+		const sender = this.find(id);
+		if (sender === undefined) return false;
+		this.actions.push({simMs: this.simMs, tune: {sender: id, ...patch}});
+		sender.spec = {...sender.spec, ...patch};
+		sender.sample = makeSampler(sender.spec);
+		sender.version++;
+		return true;
+	}
+
+	/** Asks the producer for `count` more messages. */
+	produceMore(count: number): void {
+		if (count <= 0) return;
+		this.actions.push({simMs: this.simMs, more: count});
+		this.total += count;
+		this.refill();
+		this.dispatch();
+	}
+
+	// ---- reading ----
+
+	/** The running totals; O(1), cheap enough for every monitor tick. */
+	totals(): Omit<Snapshot, 'senders' | 'p50Ms' | 'p95Ms' | 'p99Ms'> {
+		const finished = this.sent + this.failed;
+		return {
+			simMs: this.simMs,
+			total: this.total,
+			produced: this.produced,
+			pending: this.total - this.produced,
+			queued: this.queue.length,
+			inFlight: this.inFlight,
+			resting: this.resting,
+			sent: this.sent,
+			failed: this.failed,
+			attempts: this.attempts,
+			avgTimeMs: finished === 0 ? undefined : this.timeSumMs / finished,
+			avgE2eMs: finished === 0 ? undefined : this.e2eSumMs / finished,
+			lastOutcomeMs: this.lastOutcomeMs,
+			isDone: this.isDone,
+		};
+	}
+
+	/**
+	 * Totals, percentiles and every sender (removed ones too, marked so); O(senders),
+	 * never O(messages). An unchanged sender keeps the same object between calls.
+	 */
+	snapshot(): Snapshot {
+		return {
+			...this.totals(),
+			p50Ms: this.histogram.quantile(0.5),
+			p95Ms: this.histogram.quantile(0.95),
+			p99Ms: this.histogram.quantile(0.99),
+			senders: this.senders.map(sender => this.senderSnapshot(sender)),
+		};
+	}
+
+	/** Visits each running sender with its finished count; O(senders), allocates nothing. */
+	forEachSender(visit: (id: number, finished: number) => void): void {
+		for (const s of this.senders) if (s.state !== 'removed') visit(s.id, s.sent + s.failed);
+	}
+
+	/** Ids of the senders still running, in the order they were added. */
+	senderIds(): number[] {
+		return this.senders.filter(s => s.state !== 'removed').map(s => s.id);
+	}
+
+	// ---- inside ----
+
+	private find(id: number): Sender | undefined {
+		const sender = this.senders.find(s => s.id === id);
+		return sender?.state === 'removed' ? undefined : sender;
+	}
+
+	private startSender(spec: SenderSpec): Sender {
+		const id = this.nextSenderId++;
+		const sender = new Sender(id, {...spec}, Rng.fromSeed(streamSeed(this.settings.seed, id)));
+		this.senders.push(sender);
+		this.takeNext(sender);
+		return sender;
+	}
+
+	/** The producer tops the queue up to its capacity. */
+	private refill(): void {
+		const rng = this.producerRng;
+		while (this.queue.length < this.capacity && this.produced < this.total) {
+			this.produced++;
+			this.queue.push({
+				id: this.produced,
+				phone: rng.int(100_000) * 100_000 + rng.int(100_000),
+				textLength: 1 + rng.int(100),
+				textSeed: rng.nextUint32(),
+				producedAt: this.simMs,
+				pickedAt: -1,
+				attempts: 0,
+			});
+		}
+	}
+
+	/** Idle senders take what waits in the queue. */
+	private dispatch(): void {
+		while (this.queue.length > 0 && this.idle.length > 0) {
+			const sender = this.idle.shift()!;
+			if (sender.state === 'idle') this.takeNext(sender);
+		}
+	}
+
+	private takeNext(sender: Sender): void {
+		const message = this.queue.shift();
+		if (message === undefined) {
+			if (sender.state !== 'idle') {
+				sender.state = 'idle';
+				sender.version++;
+			}
+
+			this.idle.push(sender);
+			return;
+		}
+
+		if (this.produced < this.total) this.refill();
+		if (message.pickedAt < 0) message.pickedAt = this.simMs;
+		sender.message = message;
+		sender.state = 'sending';
+		this.inFlight++;
+		this.startAttempt(sender);
+	}
+
+	private startAttempt(sender: Sender): void {
+		sender.attemptStart = this.simMs;
+		sender.version++;
+		this.heap.schedule(sender, this.simMs + sender.sample(sender.rng));
+	}
+
+	private endAttempt(sender: Sender): void {
+		const message = sender.message!;
+		const now = this.simMs;
+		message.attempts++;
+		sender.attempts++;
+		this.attempts++;
+		sender.waitSumMs += now - sender.attemptStart;
+		const isFailure = sender.rng.next() < sender.spec.failureRate;
+		const isRetry = isFailure && message.attempts <= this.retries;
+		const failover = sender.spec.failoverMs;
+		if (isFailure && failover !== undefined && failover > 0) {
+			// Vendor failover: the message goes back for any sender, this one rests.
+			this.inFlight--;
+			sender.message = undefined;
+			if (isRetry) this.queue.unshift(message);
+			else this.finish(sender, message, 'failed');
+			sender.state = 'resting';
+			sender.restStart = now;
+			sender.rests++;
+			sender.version++;
+			this.resting++;
+			this.heap.schedule(sender, now + failover);
+			this.dispatch();
+			return;
+		}
+
+		if (isRetry) {
+			this.startAttempt(sender);
+			return;
+		}
+
+		this.inFlight--;
+		sender.message = undefined;
+		this.finish(sender, message, isFailure ? 'failed' : 'sent');
+		this.takeNext(sender);
+	}
+
+	private endRest(sender: Sender): void {
+		this.resting--;
+		sender.restedMs += this.simMs - sender.restStart;
+		sender.state = 'idle';
+		sender.version++;
+		this.takeNext(sender);
+	}
+
+	private finish(sender: Sender, message: Message, outcome: 'sent' | 'failed'): void {
+		const now = this.simMs;
+		const timeMs = now - message.pickedAt;
+		const e2eMs = now - message.producedAt;
+		if (outcome === 'sent') {
+			this.sent++;
+			sender.sent++;
+		} else {
+			this.failed++;
+			sender.failed++;
+		}
+
+		this.timeSumMs += timeMs;
+		this.e2eSumMs += e2eMs;
+		sender.timeSumMs += timeMs;
+		this.histogram.record(timeMs);
+		sender.histogram.record(timeMs);
+		this.lastOutcomeMs = now;
+		if (this.onFinish !== undefined) {
+			this.onFinish({
+				id: message.id,
+				phone: String(message.phone).padStart(10, '0'),
+				outcome,
+				attempts: message.attempts,
+				timeMs,
+				e2eMs,
+				sender: sender.id,
+				simMs: now,
+			});
+		}
+	}
+
+	private senderSnapshot(sender: Sender): SenderSnapshot {
+		if (sender.cached !== undefined && sender.cachedVersion === sender.version) {
+			// A resting sender's countdown moves with the clock.
+			if (sender.state !== 'resting' || sender.cached.restLeftMs === sender.dueAt - this.simMs) return sender.cached;
+		}
+
+		const finished = sender.sent + sender.failed;
+		const snap: SenderSnapshot = {
+			id: sender.id,
+			spec: sender.spec,
+			state: sender.state,
+			restLeftMs: sender.state === 'resting' ? sender.dueAt - this.simMs : 0,
+			inFlight: sender.state === 'sending' ? 1 : 0,
+			sent: sender.sent,
+			failed: sender.failed,
+			attempts: sender.attempts,
+			rests: sender.rests,
+			restedMs: sender.restedMs,
+			avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
+			observedMeanMs: sender.attempts === 0 ? undefined : sender.waitSumMs / sender.attempts,
+			p95Ms: sender.histogram.quantile(0.95),
+		};
+		sender.cached = snap;
+		sender.cachedVersion = sender.version;
+		return snap;
+	}
+}
+
+/** Creates an engine for the given settings; it has produced its first queue-full. */
+export function createEngine(settings: RunSettings, options?: EngineOptions): Engine {
+	return new Engine(settings, options);
+}
+
+/** The text of a message: 1..100 printable ASCII characters, expanded from its seed. */
+export function messageText(textSeed: number, length: number): string {
+	const rng = new Rng(textSeed, 0x9e_37_79_b9, length, 0x2545_f491);
+	let text = '';
+	for (let i = 0; i < length; i++) text += String.fromCharCode(32 + rng.int(95));
+	return text;
+}

@@ -1,0 +1,80 @@
+// Headless mode: the store's monitor readings as one text line (or JSON object) per
+// interval, then the summary last. Never imports Ink or React.
+import type {Progress} from './engine/monitor.js';
+import {formatClock, formatCount, formatMs, formatRate, round1} from './format.js';
+import {summaryText, type Summary} from './report.js';
+import type {DashStore} from './store.js';
+
+/** A progress reading as DESIGN.md's JSON line (null where there is no figure yet). */
+export function progressJson(p: Progress): string {
+	return JSON.stringify({
+		type: 'progress',
+		simMs: round1(p.simMs),
+		produced: p.produced,
+		pending: p.pending,
+		queued: p.queued,
+		inFlight: p.inFlight,
+		resting: p.resting,
+		sent: p.sent,
+		failed: p.failed,
+		attempts: p.attempts,
+		avgTimeMs: round1(p.avgTimeMs),
+		avgE2eMs: round1(p.avgE2eMs),
+		throughput: round1(p.throughput),
+		recentThroughput: round1(p.recentThroughput),
+		etaMs: round1(p.etaMs),
+	});
+}
+
+/** A progress reading as one line for people. */
+export function progressText(p: Progress): string {
+	const parts = [
+		`[${formatClock(p.simMs).padStart(7)}]`,
+		`produced ${formatCount(p.produced)}`,
+		`queued ${formatCount(p.queued)}`,
+		`in flight ${formatCount(p.inFlight)}`,
+		`sent ${formatCount(p.sent)}`,
+		`failed ${formatCount(p.failed)}`,
+		`avg ${formatMs(p.avgTimeMs)}`,
+		formatRate(p.recentThroughput ?? p.throughput),
+		`eta ${p.isDone ? 'done' : formatMs(p.etaMs)}`,
+	];
+	if (p.resting > 0) parts.splice(4, 0, `resting ${formatCount(p.resting)}`);
+	return parts.join('  ');
+}
+
+export function noteJson(text: string): string {
+	return JSON.stringify({type: 'note', text});
+}
+
+/**
+ * Prints every reading the store publishes, in order, through `write` (one call per
+ * batch). Returns a function that prints what is left and stops listening.
+ */
+export function attachHeadless(store: DashStore, isJson: boolean, write: (text: string) => void): () => void {
+	let notesShown = 0;
+	let printed: Progress[] | undefined;
+	const print = () => {
+		const {ticks, notes} = store.getState();
+		let out = '';
+		// Each batch once: other state changes (a pause) keep the same array.
+		if (ticks !== printed) for (const tick of ticks) out += (isJson ? progressJson(tick) : progressText(tick)) + '\n';
+		for (; notesShown < notes.length; notesShown++) {
+			out += (isJson ? noteJson(notes[notesShown]!) : `note: ${notes[notesShown]!}`) + '\n';
+		}
+
+		printed = ticks;
+		if (out !== '') write(out);
+	};
+
+	const unsubscribe = store.subscribe(print);
+	return () => {
+		unsubscribe();
+		store.getState().publish();
+		print();
+	};
+}
+
+export function summaryOutput(summary: Summary, isJson: boolean): string {
+	return (isJson ? JSON.stringify(summary) : summaryText(summary)) + '\n';
+}

@@ -1,0 +1,32 @@
+// The validated result of flags + config file: everything a run needs, nothing raw.
+// Built by config.ts; read by cli.tsx, the driver, headless and the dashboard.
+import type {RunSettings, TimedAction} from './engine/types.js';
+
+export type Speed = number; // simulated seconds per wall second; Infinity = "max"
+
+/** A pass/fail rule on the final figures, e.g. "p95<250ms". */
+export interface Threshold {
+	/** As the user wrote it, trimmed. */
+	expr: string;
+	metric: 'avg' | 'e2e' | 'p50' | 'p95' | 'p99' | 'failed' | 'sent' | 'throughput' | 'elapsed';
+	op: '<' | '<=' | '>' | '>=';
+	/** ms for durations, count, per-second for throughput. */
+	value: number;
+	/** true when value is a percentage of produced (failed/sent only). */
+	isPercent: boolean;
+}
+
+export interface Settings extends RunSettings {
+	speed: Speed;
+	/** Lines instead of the dashboard (the flag; mode.ts also looks at the terminal). */
+	headless: boolean;
+	json: boolean;
+	logPath: string | undefined;
+	reportPath: string | undefined;
+	exitOnDone: boolean;
+	thresholds: Threshold[];
+	/** Runtime changes to apply at their simulated times (--script, --replay). */
+	script: TimedAction[];
+	/** Whether the seed was given (else chosen at random and reported). */
+	isSeedGiven: boolean;
+}

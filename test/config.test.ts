@@ -1,0 +1,539 @@
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, describe, expect, test} from 'vitest';
+import type {RawFlags} from '../source/cli-flags.js';
+import {ConfigError, type ConfigIo, resolveSettings} from '../source/config.js';
+import type {SenderSpec} from '../source/engine/types.js';
+import type {Settings} from '../source/settings.js';
+
+const randomSeed = 1234;
+
+/** An io over an in-memory set of files, failing like Node's fs does. */
+function memoryIo(files: Record<string, string>): ConfigIo {
+	return {
+		readFile(path) {
+			if (path.endsWith('/')) {
+				throw Object.assign(new Error('EISDIR: illegal operation on a directory, read'), {code: 'EISDIR'});
+			}
+
+			const text = files[path];
+			if (text === undefined) {
+				throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), {code: 'ENOENT'});
+			}
+
+			return text;
+		},
+		randomSeed: () => randomSeed,
+	};
+}
+
+const resolve = (flags: RawFlags, files: Record<string, string> = {}) => resolveSettings(flags, memoryIo(files));
+/** Resolves `flags` with the config file `cfg.yaml` holding `text`. */
+const withFile = (text: string, flags: RawFlags = {}) => resolve({config: 'cfg.yaml', ...flags}, {'cfg.yaml': text});
+/** Resolves `flags` with the script file `s.yaml` holding `text`. */
+const withScript = (text: string, flags: RawFlags = {}) => resolve({script: 's.yaml', ...flags}, {'s.yaml': text});
+
+function messageOf(run: () => unknown): string {
+	try {
+		run();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			expect(error.message).not.toContain('\n');
+			return error.message;
+		}
+
+		throw error;
+	}
+
+	throw new Error('resolved without a ConfigError');
+}
+
+const sender = (meanMs: number, failureRate = 0.1, more: Partial<SenderSpec> = {}): SenderSpec => ({
+	meanMs,
+	failureRate,
+	distribution: 'gamma',
+	...more,
+});
+const times = (count: number, spec: SenderSpec) => Array.from({length: count}, () => spec);
+
+const defaultSettings: Settings = {
+	messages: 1000,
+	senders: times(3, sender(100)),
+	retries: 0,
+	seed: randomSeed,
+	intervalMs: 1000,
+	speed: 1,
+	headless: false,
+	json: false,
+	logPath: undefined,
+	reportPath: undefined,
+	exitOnDone: false,
+	thresholds: [],
+	script: [],
+	isSeedGiven: false,
+};
+
+describe('flags', () => {
+	test('no flags give the documented defaults, with a random seed', () => {
+		expect(resolve({})).toStrictEqual(defaultSettings);
+	});
+
+	test('meow\'s empty list for a repeatable flag that was not given changes nothing', () => {
+		expect(resolve({sender: [], threshold: []})).toStrictEqual(defaultSettings);
+	});
+
+	test.each<[string, RawFlags, Partial<Settings>]>([
+		['messages', {messages: '5000'}, {messages: 5000}],
+		['messages in exponent form', {messages: '1e6'}, {messages: 1_000_000}],
+		['no messages', {messages: '0'}, {messages: 0}],
+		['messages at the limit', {messages: '1000000000'}, {messages: 1e9}],
+		['no senders', {senders: '0'}, {senders: []}],
+		[
+			'senders with the flags\' settings',
+			{senders: '2', mean: '50ms', failureRate: '0.2', distribution: 'exponential'},
+			{senders: times(2, sender(50, 0.2, {distribution: 'exponential'}))},
+		],
+		['a mean in bare seconds', {senders: '1', mean: '0.2'}, {senders: [sender(200)]}],
+		['failure rate 0', {senders: '1', failureRate: '0'}, {senders: [sender(100, 0)]}],
+		['failure rate 1', {senders: '1', failureRate: '1'}, {senders: [sender(100, 1)]}],
+		[
+			'uniform spread up to the mean',
+			{senders: '1', mean: '50ms', distribution: 'uniform', spread: '50ms'},
+			{senders: [sender(50, 0.1, {distribution: 'uniform', spreadMs: 50})]},
+		],
+		[
+			'normal spread up to twice the mean',
+			{senders: '1', distribution: 'normal', spread: '200ms'},
+			{senders: [sender(100, 0.1, {distribution: 'normal', spreadMs: 200})]},
+		],
+		['a distribution in capitals', {senders: '1', distribution: 'LogNormal'}, {senders: [sender(100, 0.1, {distribution: 'lognormal'})]}],
+		['max wait', {senders: '1', maxWait: '1s'}, {senders: [sender(100, 0.1, {maxWaitMs: 1000})]}],
+		['failover', {senders: '1', failover: '10m'}, {senders: [sender(100, 0.1, {failoverMs: 600_000})]}],
+		['interval in seconds', {interval: '2'}, {intervalMs: 2000}],
+		['interval with a unit', {interval: '500ms'}, {intervalMs: 500}],
+		['retries at the limit', {retries: '100'}, {retries: 100}],
+		['seed 0', {seed: '0'}, {seed: 0, isSeedGiven: true}],
+		['the largest seed', {seed: '4294967295'}, {seed: 4_294_967_295, isSeedGiven: true}],
+		['speed max', {speed: 'max'}, {speed: Number.POSITIVE_INFINITY}],
+		['speed 60', {speed: '60'}, {speed: 60}],
+		['speed below 1', {speed: '0.5'}, {speed: 0.5}],
+		['booleans', {headless: true, json: true, exitOnDone: true}, {headless: true, json: true, exitOnDone: true}],
+		['paths', {log: 'out.jsonl', report: 'r.json'}, {logPath: 'out.jsonl', reportPath: 'r.json'}],
+		[
+			'thresholds',
+			{threshold: ['p95<250ms', 'failed<5%']},
+			{
+				thresholds: [
+					{expr: 'p95<250ms', metric: 'p95', op: '<', value: 250, isPercent: false},
+					{expr: 'failed<5%', metric: 'failed', op: '<', value: 5, isPercent: true},
+				],
+			},
+		],
+	])('%s', (_name, flags, expected) => {
+		expect(resolve(flags)).toStrictEqual({...defaultSettings, ...expected});
+	});
+
+	test.each<[RawFlags, string[]]>([
+		[{messages: 'abc'}, ['--messages', 'whole number', '"abc"']],
+		[{messages: '1.5'}, ['--messages', 'whole number']],
+		[{messages: '-3'}, ['--messages', '0 or more']],
+		[{messages: '2000000000'}, ['--messages', 'at most 1,000,000,000']],
+		[{messages: ''}, ['--messages', 'whole number', '""']],
+		[{senders: 'three'}, ['--senders', 'whole number']],
+		[{senders: '2000000'}, ['--senders', 'at most 1,000,000']],
+		[{mean: 'abc'}, ['--mean', 'duration such as 250ms']],
+		[{mean: '-5ms'}, ['--mean', 'negative']],
+		[{failureRate: '1.5'}, ['--failure-rate', 'between 0 and 1', '1.5']],
+		[{failureRate: '-0.1'}, ['--failure-rate', 'between 0 and 1']],
+		[{failureRate: 'high'}, ['--failure-rate', 'between 0 and 1']],
+		[{distribution: 'gama'}, ['--distribution', 'did you mean gamma?']],
+		[{distribution: 'weibull'}, ['--distribution', 'one of gamma, exponential, normal, lognormal, uniform, constant']],
+		[{distribution: 'constant', spread: '10ms'}, ['--spread', 'refused', 'constant']],
+		[{distribution: 'exponential', spread: '10ms'}, ['--spread', 'refused', 'exponential']],
+		[{distribution: 'uniform', mean: '50ms', spread: '60ms'}, ['--spread', 'at most the mean (50ms)', 'uniform', 'negative']],
+		[{distribution: 'normal', spread: '201ms'}, ['--spread', 'at most twice the mean (200ms)', 'normal']],
+		[{maxWait: 'x'}, ['--max-wait', 'duration']],
+		[{failover: '-1s'}, ['--failover', 'negative']],
+		[{interval: '0'}, ['--interval', 'longer than 0']],
+		[{interval: '-1'}, ['--interval', 'negative']],
+		[{retries: '101'}, ['--retries', 'at most 100']],
+		[{retries: '1.5'}, ['--retries', 'whole number']],
+		[{seed: '4294967296'}, ['--seed', 'at most 4,294,967,295']],
+		[{seed: '-1'}, ['--seed', '0 or more']],
+		[{seed: 'random'}, ['--seed', 'whole number']],
+		[{speed: '0'}, ['--speed', 'above 0']],
+		[{speed: '-2'}, ['--speed', 'above 0']],
+		[{speed: 'fast'}, ['--speed', '"max"', '"fast"']],
+		[{log: ''}, ['--log', 'file name']],
+		[{report: ' '}, ['--report', 'file name']],
+		[{config: ''}, ['--config', 'needs a file name']],
+		[{script: ''}, ['--script', 'needs a file name']],
+		[{threshold: ['p59<250ms']}, ['--threshold', 'did you mean p95?']],
+		[{threshold: ['p95<250ms', 'p95<250']}, ['--threshold', 'needs a unit']],
+		[{mesages: '3'}, ['--mesages is not a known flag', 'did you mean --messages?']],
+		[{maxWiat: '1s'}, ['--max-wiat', 'did you mean --max-wait?']],
+		[{sendr: ['mean=5ms']}, ['--sendr', 'did you mean --sender?']],
+		[{x: true}, ['-x is not a known flag', 'see --help']],
+	])('%j is refused, naming %j', (flags, words) => {
+		const message = messageOf(() => resolve(flags));
+		for (const word of words) {
+			expect(message).toContain(word);
+		}
+	});
+});
+
+describe('--sender', () => {
+	test.each<[string, RawFlags, SenderSpec[]]>([
+		[
+			'adds to the default senders, count expanding',
+			{sender: ['mean=50ms,failure-rate=0.2,distribution=exponential,count=3']},
+			[...times(3, sender(100)), ...times(3, sender(50, 0.2, {distribution: 'exponential'}))],
+		],
+		['adds to the -s senders', {senders: '1', sender: ['failure-rate=0.5']}, [sender(100), sender(100, 0.5)]],
+		[
+			'keys left out take the flags\' values',
+			{senders: '0', mean: '70ms', failureRate: '0.3', maxWait: '1s', sender: ['failure_rate=0.5', 'count=2']},
+			[sender(70, 0.5, {maxWaitMs: 1000}), ...times(2, sender(70, 0.3, {maxWaitMs: 1000}))],
+		],
+		['every key', {senders: '0', sender: ['mean=10ms,failure-rate=0,distribution=uniform,spread=5ms,max-wait=8ms,failover=1s']}, [
+			sender(10, 0, {distribution: 'uniform', spreadMs: 5, maxWaitMs: 8, failoverMs: 1000}),
+		]],
+		['count 0 adds none', {sender: ['count=0']}, times(3, sender(100))],
+		['spaces and a trailing comma', {senders: '0', sender: [' mean = 5ms , ']}, [sender(5)]],
+		['camelCase keys', {senders: '0', sender: ['failureRate=0.4,maxWait=1s']}, [sender(100, 0.4, {maxWaitMs: 1000})]],
+		[
+			'an inherited spread is dropped where the sender picks a distribution without one',
+			{senders: '1', spread: '20ms', sender: ['distribution=constant']},
+			[sender(100, 0.1, {spreadMs: 20}), sender(100, 0.1, {distribution: 'constant'})],
+		],
+	])('%s', (_name, flags, senders) => {
+		expect(resolve(flags).senders).toStrictEqual(senders);
+	});
+
+	test('each expanded sender is its own object', () => {
+		const [first, second] = resolve({senders: '0', sender: ['count=2']}).senders;
+		expect(first).not.toBe(second);
+	});
+
+	test.each<[string, string[]]>([
+		['mean=abc', ['--sender "mean=abc": mean', 'duration', '"abc"']],
+		['failure-rte=0.2', ['--sender "failure-rte=0.2": failure-rte is not a known key', 'did you mean failure-rate?']],
+		['failure_rte=0.2', ['did you mean failure_rate?']],
+		['foo=1', ['foo is not a known key', 'keys: mean, failure-rate, distribution, spread, max-wait, failover, count']],
+		['mean', ['--sender "mean"', 'key=value']],
+		['=5ms', ['key=value']],
+		['', ['--sender ""', 'needs settings']],
+		[',', ['needs settings']],
+		['mean=50ms,mean=60ms', ['mean repeats mean']],
+		['mean=50ms,mean-time=0.1', ['mean-time repeats mean']],
+		['count=1.5', ['count must be a whole number']],
+		['count=-1', ['count must be 0 or more']],
+		['count=2000000', ['count must be at most 1,000,000']],
+		['distribution=constant,spread=1ms', ['spread is refused for the constant distribution']],
+		['distribution=uniform,mean=10ms', ['--sender "distribution=uniform,mean=10ms" takes spread 20ms from --spread', 'at most the mean (10ms)']],
+		['failure-rate=2', ['failure-rate must be between 0 and 1, got "2"']],
+	])('%j is refused, naming %j', (spec, words) => {
+		const message = messageOf(() => resolve({spread: '20ms', sender: [spec]}));
+		for (const word of words) {
+			expect(message).toContain(word);
+		}
+	});
+
+	test('a total above the limit is refused before anything is built', () => {
+		expect(messageOf(() => resolve({senders: '600000', sender: ['count=600000']}))).toBe(
+			'--sender "count=600000": count brings the senders to 1,200,000, more than the limit of 1,000,000',
+		);
+	});
+});
+
+describe('config file', () => {
+	const designExample = `
+messages: 10000            # or num_messages
+interval: 2                # or report_period (seconds)
+retries: 0
+seed: 42
+speed: 1
+senders:
+  - { mean: 50ms, failure_rate: 0.5 }
+  - { mean_time: 0.1, failure_rate: 0.45 }          # mean_time: seconds
+  - { mean: 200ms, failure_rate: 0.1, distribution: exponential, count: 5 }
+  - { mean: 10ms, spread: 1ms, distribution: uniform, max_wait: 12ms }
+`;
+
+	test('the Rust peer\'s file', () => {
+		const text = 'num_messages: 100\nreport_period: 2\nsenders:\n  - mean_time: 0.1\n    failure_rate: 0.45\n';
+		expect(withFile(text)).toStrictEqual({...defaultSettings, messages: 100, intervalMs: 2000, senders: [sender(100, 0.45)]});
+	});
+
+	test.each<[string, string, Partial<Settings>]>([
+		[
+			'DESIGN.md\'s example',
+			designExample,
+			{
+				messages: 10_000,
+				intervalMs: 2000,
+				seed: 42,
+				isSeedGiven: true,
+				senders: [
+					sender(50, 0.5),
+					sender(100, 0.45),
+					...times(5, sender(200, 0.1, {distribution: 'exponential'})),
+					sender(10, 0.1, {distribution: 'uniform', spreadMs: 1, maxWaitMs: 12}),
+				],
+			},
+		],
+		[
+			'JSON with camelCase keys',
+			'{"messages": 50, "senders": [{"mean": "50ms", "failureRate": 0.2, "maxWait": "1s"}], "exitOnDone": true, "reportPeriod": 0.5}',
+			{messages: 50, senders: [sender(50, 0.2, {maxWaitMs: 1000})], exitOnDone: true, intervalMs: 500},
+		],
+		[
+			'top-level sender settings fill the senders that leave them out',
+			'mean: 70ms\nfailure_rate: 0.3\ndistribution: exponential\nfailover: 1s\nsenders:\n  - {}\n  - {mean: 10ms, distribution: gamma}\n',
+			{
+				senders: [
+					sender(70, 0.3, {distribution: 'exponential', failoverMs: 1000}),
+					sender(10, 0.3, {failoverMs: 1000}),
+				],
+			},
+		],
+		['a count of senders', 'senders: 5\nmean: 20ms', {senders: times(5, sender(20))}],
+		['no senders', 'senders: []', {senders: []}],
+		['every other key', 'speed: max\nseed: 0\nretries: 3\nheadless: true\njson: true\nexit_on_done: true\nlog: a.jsonl\nreport: r.json\nthresholds: ["p95<1s", "sent>=99%"]\n', {
+			speed: Number.POSITIVE_INFINITY,
+			seed: 0,
+			isSeedGiven: true,
+			retries: 3,
+			headless: true,
+			json: true,
+			exitOnDone: true,
+			logPath: 'a.jsonl',
+			reportPath: 'r.json',
+			thresholds: [
+				{expr: 'p95<1s', metric: 'p95', op: '<', value: 1000, isPercent: false},
+				{expr: 'sent>=99%', metric: 'sent', op: '>=', value: 99, isPercent: true},
+			],
+		}],
+		['one threshold as a string', 'thresholds: failed<=40', {thresholds: [{expr: 'failed<=40', metric: 'failed', op: '<=', value: 40, isPercent: false}]}],
+		['numbers written as strings', 'messages: "20"\nfailure_rate: "0.5"\nsenders: 1', {messages: 20, senders: [sender(100, 0.5)]}],
+		[
+			'an inherited spread is dropped where a sender picks a distribution without one',
+			'spread: 20ms\nsenders:\n  - {distribution: constant}\n  - {}\n',
+			{senders: [sender(100, 0.1, {distribution: 'constant'}), sender(100, 0.1, {spreadMs: 20})]},
+		],
+		['comments only around a value', '# settings\nmessages: 7 # seven\n', {messages: 7}],
+	])('%s', (_name, text, expected) => {
+		expect(withFile(text)).toStrictEqual({...defaultSettings, ...expected});
+	});
+
+	test.each<[string, string, RawFlags, Partial<Settings>]>([
+		['a flag overrides a value', 'messages: 10', {messages: '20'}, {messages: 20}],
+		['a value stands without its flag', 'messages: 10\nseed: 5', {}, {messages: 10, seed: 5, isSeedGiven: true}],
+		['--no-headless overrides the file', 'headless: true', {headless: false}, {headless: false}],
+		['the file\'s boolean stands when the flag is not given', 'headless: true', {headless: undefined}, {headless: true}],
+		['-s replaces the file\'s senders', 'senders: [{mean: 5ms}, {mean: 6ms}]', {senders: '4', mean: '30ms'}, {senders: times(4, sender(30))}],
+		['-s senders take the file\'s top-level settings', 'mean: 70ms\nsenders: [{mean: 5ms}]', {senders: '2'}, {senders: times(2, sender(70))}],
+		['-s replaces a count of senders', 'senders: 9', {senders: '1'}, {senders: [sender(100)]}],
+		[
+			'--sender adds to the file\'s senders',
+			'senders: [{mean: 5ms}]',
+			{sender: ['count=2,mean=6ms']},
+			{senders: [sender(5), sender(6), sender(6)]},
+		],
+		[
+			'a sender flag overrides the top-level key, not a sender\'s own',
+			'mean: 70ms\nsenders: [{mean: 10ms}, {}]',
+			{mean: '20ms'},
+			{senders: [sender(10), sender(20)]},
+		],
+		[
+			'--threshold replaces the file\'s thresholds',
+			'thresholds: ["p95<1s"]',
+			{threshold: ['avg<2s']},
+			{thresholds: [{expr: 'avg<2s', metric: 'avg', op: '<', value: 2000, isPercent: false}]},
+		],
+	])('%s', (_name, text, flags, expected) => {
+		expect(withFile(text, flags)).toStrictEqual({...defaultSettings, ...expected});
+	});
+
+	test.each<[string, string, string]>([
+		// Exact messages: the key path as written and the line:column of the offending node.
+		['a bad value', 'messages: abc', 'cfg.yaml:1:11: messages must be a whole number, got "abc"'],
+		[
+			'a bad value inside a sender',
+			'seed: 1\nsenders:\n  - {mean: 50ms, failure_rate: 1.5}\n',
+			'cfg.yaml:3:32: senders[0].failure_rate must be between 0 and 1, got 1.5',
+		],
+		[
+			'the second sender, block style',
+			'senders:\n  - mean: 5ms\n  - mean: 5ms\n    failure_rate: 1.5\n',
+			'cfg.yaml:4:19: senders[1].failure_rate must be between 0 and 1, got 1.5',
+		],
+		['an unknown key', 'mesages: 5', 'cfg.yaml:1:1: mesages is not a known key (did you mean messages?)'],
+		[
+			'an unknown key inside a sender',
+			'senders:\n  - mean: 5ms\n    failure_rte: 0.1\n',
+			'cfg.yaml:3:5: senders[0].failure_rte is not a known key (did you mean failure_rate?)',
+		],
+		['an alias given twice', 'messages: 5\nnum_messages: 6', 'cfg.yaml:2:1: num_messages repeats messages; give one of them'],
+		['a key and its empty value', 'seed: 1\nmean:\n', 'cfg.yaml:2:1: mean must be a duration such as 250ms, 1.5s or 0.2 (seconds), got nothing'],
+		['a bad threshold', 'thresholds:\n  - p95<1s\n  - p59<1s\n', 'cfg.yaml:3:5: thresholds[1] has an unknown metric "p59" in "p59<1s" (did you mean p95?)'],
+		['the root is a list', '- 1\n- 2\n', 'cfg.yaml:1:1: the file must be a map of settings such as "messages: 1000", got a list'],
+		['a duplicate key', 'messages: 1\nmessages: 2\n', 'cfg.yaml:2:1: not valid YAML or JSON: Map keys must be unique'],
+		['a tab as indentation', 'senders:\n\t- {}\n', 'cfg.yaml:2:1: not valid YAML or JSON: Tabs are not allowed as indentation'],
+		['the empty file', '', '--config "cfg.yaml" is empty'],
+		['a file of comments', '# nothing yet\n', '--config "cfg.yaml" is empty'],
+		[
+			'a spread too wide for its own sender',
+			'senders:\n  - {distribution: uniform, mean: 10ms, spread: 20ms}\n',
+			'cfg.yaml:2:49: senders[0].spread must be at most the mean (10ms) for the uniform distribution, so that no time is negative, got 20ms',
+		],
+		[
+			'a spread too wide for the sender that inherits it',
+			'spread: 20ms\nsenders:\n  - {distribution: uniform, mean: 10ms}\n',
+			'cfg.yaml:3:5: senders[0] takes spread 20ms from spread (cfg.yaml:1:9), which must be at most the mean (10ms) for the uniform distribution, so that no time is negative',
+		],
+	])('%s', (_name, text, message) => {
+		expect(messageOf(() => withFile(text))).toBe(message);
+	});
+
+	test('a JSON syntax error reports its line and column', () => {
+		expect(messageOf(() => withFile('{"messages": 5,\n "senders": [1, 2,}\n'))).toMatch(/^cfg\.yaml:2:\d+: not valid YAML or JSON: /);
+	});
+
+	test.each<[string, string[]]>([
+		['hello', ['cfg.yaml:1:1', 'must be a map of settings', '"hello"']],
+		['foo: 1', ['foo is not a known key', 'keys: messages, senders, interval']],
+		['exitOnDoen: true', ['did you mean exitOnDone?']],
+		['failure_rate: 0.1\nfailureRate: 0.2', ['cfg.yaml:2:1', 'failureRate repeats failure_rate']],
+		['senders: [5]', ['cfg.yaml:1:11', 'senders[0] must be a map of sender settings', 'got 5']],
+		['senders: {mean: 5ms}', ['senders must be a list of senders', 'or a count', 'got a map']],
+		['senders: -1', ['senders must be 0 or more']],
+		['senders: [{mean: 5ms, mean_time: 0.1}]', ['senders[0].mean_time repeats mean']],
+		['senders: [{count: 2000000}]', ['senders[0].count must be at most 1,000,000']],
+		['senders: [{count: 600000}, {count: 600000}]', ['cfg.yaml:1:36', 'senders[1].count brings the senders to 1,200,000', 'limit of 1,000,000']],
+		['senders: [{count: 1.5}]', ['senders[0].count must be a whole number']],
+		['interval: 0', ['interval must be longer than 0']],
+		['report_period: 0', ['report_period must be longer than 0']],
+		['interval: 2h30', ['interval must be a duration']],
+		['speed: 0', ['speed must be above 0']],
+		['speed: .inf', ['speed must be a number above 0 or "max"']],
+		['seed: 1.5', ['seed must be a whole number']],
+		['retries: 101', ['retries must be at most 100']],
+		['messages: 1000000001', ['messages must be at most 1,000,000,000']],
+		['messages: [1]', ['messages must be a whole number', 'got a list']],
+		['headless: yes', ['headless must be true or false', 'got "yes"']],
+		['log: 5', ['log must be a file name']],
+		['thresholds: [5]', ['thresholds[0] must be a rule such as "p95<250ms"']],
+		['distribution: constant\nspread: 5ms', ['cfg.yaml:2:9', 'spread is refused for the constant distribution']],
+		['distribution: normal\nmean: 10ms\nspread: 21ms', ['spread must be at most twice the mean (20ms)']],
+		['senders: [{distribution: exponential, spread: 1ms}]', ['senders[0].spread is refused for the exponential distribution']],
+		['a: *x', ['cfg.yaml', 'alias']],
+	])('%j is refused, naming %j', (text, words) => {
+		const message = messageOf(() => withFile(text));
+		for (const word of words) {
+			expect(message).toContain(word);
+		}
+	});
+
+	test.each<[string, string, RawFlags, string]>([
+		['a file value is checked when a flag overrides it', 'messages: -1', {messages: '5'}, 'cfg.yaml:1:11: messages must be 0 or more, got -1'],
+		[
+			'the file\'s senders are checked when -s replaces them',
+			'senders: [{failure_rate: 2}]',
+			{senders: '2'},
+			'cfg.yaml:1:26: senders[0].failure_rate must be between 0 and 1, got 2',
+		],
+		['a file boolean is checked when the flag is given', 'json: 1', {json: true}, 'cfg.yaml:1:7: json must be true or false, got 1'],
+	])('%s', (_name, text, flags, message) => {
+		expect(messageOf(() => withFile(text, flags))).toBe(message);
+	});
+
+	test.each<[string, string]>([
+		['nope.yaml', '--config cannot read "nope.yaml": no such file'],
+		['somewhere/', '--config cannot read "somewhere/": it is a directory'],
+	])('%s cannot be read', (path, message) => {
+		expect(messageOf(() => resolve({config: path}))).toBe(message);
+	});
+});
+
+describe('files on disk', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'sms-dash-config-'));
+	const diskIo: ConfigIo = {readFile: path => readFileSync(path, 'utf8'), randomSeed: () => 1};
+	afterAll(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
+
+	test('Node\'s errors for a missing file, a directory and an empty file read as one clear line', () => {
+		mkdirSync(join(dir, 'sub'));
+		writeFileSync(join(dir, 'empty.yaml'), '');
+		writeFileSync(join(dir, 'ok.json'), '{"messages": 3}');
+		const missing = join(dir, 'missing.yaml');
+		expect(messageOf(() => resolveSettings({config: missing}, diskIo))).toBe(`--config cannot read "${missing}": no such file`);
+		expect(messageOf(() => resolveSettings({config: join(dir, 'sub')}, diskIo))).toContain('it is a directory');
+		expect(messageOf(() => resolveSettings({script: join(dir, 'empty.yaml')}, diskIo))).toBe(`--script "${join(dir, 'empty.yaml')}" is empty`);
+		expect(resolveSettings({config: join(dir, 'ok.json')}, diskIo).messages).toBe(3);
+	});
+});
+
+describe('--script', () => {
+	test('changes are read, expanded and sorted stably by time', () => {
+		const text = `
+- {at: 90s, tune: {sender: 2, failure_rate: 0.1}}
+- {at: 30s, tune: {sender: 2, failure_rate: 1, mean: 2s}}
+- {at: 30s, more: 500}
+- {at: 1m, add: {mean: 50ms, count: 2}}
+- {at: 0.5, remove: 1}
+`;
+		expect(withScript(text).script).toStrictEqual([
+			{simMs: 500, remove: 1},
+			{simMs: 30_000, tune: {sender: 2, failureRate: 1, meanMs: 2000}},
+			{simMs: 30_000, more: 500},
+			{simMs: 60_000, add: sender(50)},
+			{simMs: 60_000, add: sender(50)},
+			{simMs: 90_000, tune: {sender: 2, failureRate: 0.1}},
+		]);
+	});
+
+	test('an added sender takes the flags\' and the file\'s sender settings for the keys it leaves out', () => {
+		const files = {'s.yaml': '[{"at": "1s", "add": {"failureRate": 0.5}}]', 'cfg.yaml': 'distribution: exponential'};
+		expect(resolve({script: 's.yaml', config: 'cfg.yaml', mean: '70ms'}, files).script).toStrictEqual([
+			{simMs: 1000, add: sender(70, 0.5, {distribution: 'exponential'})},
+		]);
+	});
+
+	test('an empty list is no changes', () => {
+		expect(withScript('[]').script).toStrictEqual([]);
+	});
+
+	test.each<[string, string]>([
+		['at: 1s\nmore: 5\n', 's.yaml:1:1: the file must be a list of changes such as [{at: 30s, more: 500}], got a map'],
+		['- {more: 5}', 's.yaml:1:3: [0] needs at: the simulated time of the change, such as at: 30s'],
+		['- {at: 1s, more: 1}\n- {at: 2s}', 's.yaml:2:3: [1] needs one of add, remove, tune or more'],
+		['- {at: 1s, more: 1, remove: 2}', 's.yaml:1:3: [0] has remove and more; give one change per entry'],
+		['- {at: -1s, more: 1}', 's.yaml:1:8: [0].at must not be negative, got "-1s"'],
+		['- at: 1s\n  tune: {failure_rate: 2, sender: 1}', 's.yaml:2:24: [0].tune.failure_rate must be between 0 and 1, got 2'],
+		['- {at: 1s, tune: {failure_rate: 0.2}}', 's.yaml:1:18: [0].tune needs sender: the id of the sender to change'],
+		['- {at: 1s, tune: {sender: 1}}', 's.yaml:1:18: [0].tune changes nothing: give one or more of mean, failure_rate, distribution, spread, max_wait, failover'],
+		['- {at: 1s, tune: {sender: 0, mean: 1s}}', 's.yaml:1:27: [0].tune.sender must be 1 or more, got 0'],
+		['- {at: 1s, remove: 0}', 's.yaml:1:20: [0].remove must be 1 or more, got 0'],
+		['- {at: 1s, ad: {}}', 's.yaml:1:12: [0].ad is not a known key (did you mean add?)'],
+		['- {at: 1s, add: 5}', 's.yaml:1:17: [0].add must be a map of sender settings such as {mean: 50ms, failure_rate: 0.1}, got 5'],
+		['- {at: 1s, add: {count: 2, failure_rat: 0}}', 's.yaml:1:28: [0].add.failure_rat is not a known key (did you mean failure_rate?)'],
+		['- {at: 1s, tune: {sender: 1, distribution: constant, spread: 1ms}}', 's.yaml:1:62: [0].tune.spread is refused for the constant distribution, which has no spread'],
+		['- 5', 's.yaml:1:3: [0] must be a change such as {at: 30s, more: 500}, got 5'],
+		['[{at: 1s, more: 1}', 's.yaml:1:19: not valid YAML or JSON: Flow sequence must end with a ]'],
+		['', '--script "s.yaml" is empty'],
+	])('%j is refused: %s', (text, message) => {
+		expect(messageOf(() => withScript(text))).toBe(message);
+	});
+
+	test('a missing script names the flag', () => {
+		expect(messageOf(() => resolve({script: 'gone.yaml'}))).toBe('--script cannot read "gone.yaml": no such file');
+	});
+});
+
+test('--replay is left to the replay code', () => {
+	expect(resolve({replay: 'report.json'})).toStrictEqual(defaultSettings);
+});

@@ -1,0 +1,153 @@
+import {describe, expect, test} from 'vitest';
+import {ValueError} from '../source/duration.js';
+import type {Threshold} from '../source/settings.js';
+import {evaluateThresholds, type Figures, metrics, parseThreshold, suggest} from '../source/thresholds.js';
+
+const rule = (metric: Threshold['metric'], op: Threshold['op'], value: number, isPercent = false) => ({metric, op, value, isPercent});
+
+describe('parseThreshold', () => {
+	test.each([
+		['p95<250ms', rule('p95', '<', 250)],
+		['avg<=120ms', rule('avg', '<=', 120)],
+		['e2e<2s', rule('e2e', '<', 2000)],
+		['p50>=1.5s', rule('p50', '>=', 1500)],
+		['p99>10ms', rule('p99', '>', 10)],
+		['elapsed<10m', rule('elapsed', '<', 600_000)],
+		['elapsed<=1h', rule('elapsed', '<=', 3_600_000)],
+		['failed<5%', rule('failed', '<', 5, true)],
+		['failed<=2.5%', rule('failed', '<=', 2.5, true)],
+		['failed<=40', rule('failed', '<=', 40)],
+		['sent>=990', rule('sent', '>=', 990)],
+		['sent>95%', rule('sent', '>', 95, true)],
+		['sent>=100%', rule('sent', '>=', 100, true)],
+		['throughput>400/s', rule('throughput', '>', 400)],
+		['throughput>=12.5', rule('throughput', '>=', 12.5)],
+		[' p95 < 250ms ', rule('p95', '<', 250)],
+		['P95<250ms', rule('p95', '<', 250)],
+		['failed < 5 %', rule('failed', '<', 5, true)],
+	] as const)('%j', (expr, expected) => {
+		expect(parseThreshold(expr)).toEqual({expr: expr.trim(), ...expected});
+	});
+
+	test.each([
+		['p59<250ms', 'did you mean p95?'],
+		['avgs<100ms', 'did you mean avg?'],
+		['faild<5%', 'did you mean failed?'],
+		['througput>4', 'did you mean throughput?'],
+		['latency<1s', 'metrics are avg, e2e'],
+		['p95<250', 'needs a unit'],
+		['elapsed<10', 'needs a unit'],
+		['p95<fast', 'bad duration for p95'],
+		['p95<-5ms', 'negative'],
+		['p95=250ms', 'must compare with <, <=, > or >='],
+		['p95==250ms', '"=="'],
+		['p95=<250ms', '"=<"'],
+		['p95', 'such as "p95<250ms"'],
+		['', 'such as "p95<250ms"'],
+		['<250ms', 'such as "p95<250ms"'],
+		['p95<', 'no value'],
+		['failed<4.5', 'whole count or a percentage'],
+		['failed<-1', 'whole count or a percentage'],
+		['sent>lots', 'whole count or a percentage'],
+		['failed<150%', 'above 100%'],
+		['throughput>fast', 'rate such as 400'],
+		['throughput>400/m', 'rate such as 400'],
+	] as const)('%j is refused, naming %j', (expr, words) => {
+		expect(() => parseThreshold(expr)).toThrow(ValueError);
+		expect(() => parseThreshold(expr)).toThrow(words);
+	});
+
+	test('every metric the settings type allows is accepted', () => {
+		for (const metric of metrics) {
+			const value = ['failed', 'sent', 'throughput'].includes(metric) ? '1' : '1s';
+			expect(parseThreshold(`${metric}<${value}`).metric).toBe(metric);
+		}
+	});
+});
+
+describe('evaluateThresholds', () => {
+	const figures: Figures = {
+		avgTimeMs: 101.5,
+		avgE2eMs: 900,
+		p50Ms: 95,
+		p95Ms: 250,
+		p99Ms: 400,
+		sent: 133,
+		failed: 7,
+		produced: 140,
+		throughput: 400,
+		simElapsedMs: 600_000,
+	};
+	const judge = (expr: string, on: Figures = figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
+
+	test.each([
+		// Boundaries: 7 of 140 is exactly 5 %.
+		['failed<5%', false, 5],
+		['failed<=5%', true, 5],
+		['failed>5%', false, 5],
+		['failed>=5%', true, 5],
+		['failed<=6', false, 7],
+		['failed<=7', true, 7],
+		['failed<8', true, 7],
+		['sent>=95%', true, 95],
+		['sent>95%', false, 95],
+		['sent>=134', false, 133],
+		['p95<250ms', false, 250],
+		['p95<=250ms', true, 250],
+		['p95<0.25s', false, 250],
+		['p50<100ms', true, 95],
+		['p99>399ms', true, 400],
+		['avg<=101.5ms', true, 101.5],
+		['avg<101ms', false, 101.5],
+		['e2e<1s', true, 900],
+		['throughput>400/s', false, 400],
+		['throughput>=400/s', true, 400],
+		['elapsed<10m', false, 600_000],
+		['elapsed<=10m', true, 600_000],
+	] as const)('%s -> ok %s, actual %d', (expr, ok, actual) => {
+		expect(judge(expr)).toEqual({expr, ok, actual});
+	});
+
+	test('a rule on a figure that does not exist yet is not ok and has no actual', () => {
+		const none: Figures = {sent: 0, failed: 0, produced: 0, throughput: 0, simElapsedMs: 0};
+		for (const expr of ['avg<1s', 'e2e<1s', 'p50<1s', 'p95>0ms', 'p99<1h', 'failed<=100%', 'sent>=0%']) {
+			expect(judge(expr, none)).toEqual({expr, ok: false, actual: null});
+		}
+
+		expect(judge('failed<=0', none)).toEqual({expr: 'failed<=0', ok: true, actual: 0});
+		expect(judge('elapsed<1s', none)).toEqual({expr: 'elapsed<1s', ok: true, actual: 0});
+	});
+
+	test('a percentage on the boundary is exact (7 of 100 is 7 %, not 7.000000000000001 %)', () => {
+		const seven = {...figures, failed: 7, sent: 93, produced: 100};
+		expect(judge('failed<=7%', seven)).toEqual({expr: 'failed<=7%', ok: true, actual: 7});
+		expect(judge('sent>=93%', seven)).toEqual({expr: 'sent>=93%', ok: true, actual: 93});
+	});
+
+	test('keeps the order and the written form of the rules', () => {
+		const results = evaluateThresholds([parseThreshold(' p95 < 1s '), parseThreshold('failed<1')], figures);
+		expect(results.map(r => [r.expr, r.ok])).toEqual([
+			['p95 < 1s', true],
+			['failed<1', false],
+		]);
+	});
+});
+
+describe('suggest', () => {
+	test.each([
+		['p59', ['p50', 'p95'], 'p95'],
+		['avgs', metrics, 'avg'],
+		['mesages', ['messages', 'senders'], 'messages'],
+		['FailureRate', ['failureRate'], 'failureRate'],
+		['gama', ['gamma', 'normal'], 'gamma'],
+		['zzzzzz', ['messages', 'senders'], undefined],
+		['ab', ['avg'], undefined],
+		['x', ['s', 'm'], undefined],
+		['foo', ['log', 'json'], undefined],
+		['ad', ['at', 'add'], 'add'],
+		['p5', ['p50', 'p95'], 'p50'],
+		['abcdef', ['badcfe'], undefined],
+	] as const)('%s among %j -> %s', (word, candidates, expected) => {
+		expect(suggest(word, candidates)).toBe(expected);
+	});
+});
