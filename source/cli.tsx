@@ -10,11 +10,13 @@ import {ConfigError, resolveSettings} from './config.js';
 import {attachHeadless, summaryOutput} from './headless.js';
 import {chooseMode} from './mode.js';
 import {createRun, exitCodeOf} from './run.js';
+import {resolveSizeQuery, runSize, sizeFlags, sizeHelp} from './size-cli.js';
 import type {Settings} from './settings.js';
 
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(): Promise<number> {
+	if (process.argv[2] === 'size') return size();
 	const cli = meow({...meowOptions, importMeta: import.meta});
 	if (cli.input.length > 0) throw new ConfigError(`unknown command "${cli.input[0]}" (see sms-dash --help)`);
 	const settings = resolveSettings(cli.flags, {
@@ -38,6 +40,18 @@ async function main(): Promise<number> {
 	}
 
 	return runHeadless(settings);
+}
+
+async function size(): Promise<number> {
+	const cli = meow({help: sizeHelp, flags: sizeFlags, allowUnknownFlags: true, booleanDefault: undefined, argv: process.argv.slice(3), importMeta: import.meta});
+	if (cli.input.length > 0) throw new ConfigError(`size takes no argument "${cli.input[0]}" (see sms-dash size --help)`);
+	const query = resolveSizeQuery(cli.flags, {readFile: path => readFileSync(path, 'utf8')});
+	return runSize(query, {
+		isJson: cli.flags.json === true,
+		isTTY: process.stderr.isTTY === true,
+		write: text => process.stdout.write(text),
+		status: text => process.stderr.write(text),
+	});
 }
 
 /** Fails before the run when an output file could not be written at the end. */

@@ -1,0 +1,172 @@
+// `sms-dash size …`: its flags, their validation (the sender options reuse config.ts),
+// and its output: a line per count tried, a progress bar on a TTY, or one JSON object.
+import type {AnyFlags, TypedFlags} from 'meow';
+import {ConfigError, resolveSettings, type ConfigIo} from './config.js';
+import {parseDuration} from './duration.js';
+import {formatClock, formatCount} from './format.js';
+import {createPool} from './size-pool.js';
+import {findSize, type SizeAnswer, type SizeQuery, type Trial} from './size.js';
+
+export const sizeFlags = {
+	messages: {type: 'string', shortFlag: 'm'},
+	within: {type: 'string'},
+	mean: {type: 'string'},
+	failureRate: {type: 'string', shortFlag: 'f'},
+	distribution: {type: 'string'},
+	spread: {type: 'string'},
+	maxWait: {type: 'string'},
+	retries: {type: 'string'},
+	failover: {type: 'string'},
+	seed: {type: 'string'},
+	confidence: {type: 'string'},
+	runs: {type: 'string'},
+	maxSenders: {type: 'string'},
+	json: {type: 'boolean'},
+} as const satisfies AnyFlags;
+
+export type SizeFlags = Partial<TypedFlags<typeof sizeFlags>> & Readonly<Record<string, unknown>>;
+
+export const sizeHelp = `
+	Usage
+	  $ sms-dash size -m <n> --within <duration> [options]
+
+	How many senders of one kind deliver <n> messages within <duration> (simulated)?
+	The smallest count whose seeded runs all finish in time in at least --confidence
+	of --runs runs.
+
+	Options
+	  -m, --messages <n>          messages to deliver (default 1000)
+	      --within <duration>     the deadline, e.g. 10m, 90s (required)
+	      --mean <duration>       a sender's mean send time (default 100ms)
+	  -f, --failure-rate <p>      failure probability per attempt (default 0.1)
+	      --distribution <name>   gamma | exponential | normal | lognormal | uniform | constant
+	      --spread <duration>     spread around the mean
+	      --max-wait <duration>   the longest one attempt may take
+	      --retries <n>           extra attempts after a failed attempt (default 0)
+	      --failover <duration>   rest after a failed attempt (default off)
+	      --seed <n>              seed of the first run (default 1)
+	      --confidence <p>        share of runs that must finish in time (default 0.95)
+	      --runs <n>              runs per count tried (default 10)
+	      --max-senders <n>       the most senders to consider (default 100000)
+	      --json                  one JSON object instead of lines
+
+	Exit codes
+	  0 an answer, 2 bad input, 3 even --max-senders cannot
+
+	Example
+	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
+`;
+
+const senderFlagNames = ['messages', 'mean', 'failureRate', 'distribution', 'spread', 'maxWait', 'retries', 'failover', 'seed'] as const;
+const ownFlagNames = new Set(['within', 'confidence', 'runs', 'maxSenders', 'json', 'help', 'version']);
+
+/** Flags -> a validated query; throws ConfigError naming the flag. */
+export function resolveSizeQuery(flags: SizeFlags, io: Pick<ConfigIo, 'readFile'>): SizeQuery {
+	const shared: Record<string, unknown> = {};
+	for (const [key, value] of Object.entries(flags)) {
+		if (ownFlagNames.has(key)) continue;
+		if (!(senderFlagNames as readonly string[]).includes(key)) {
+			throw new ConfigError(`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} is not an option of size (see sms-dash size --help)`);
+		}
+
+		shared[key] = value;
+	}
+
+	const settings = resolveSettings({...shared, senders: '1'}, {readFile: io.readFile, randomSeed: () => 1});
+	if (flags.within === undefined) throw new ConfigError('--within is required: the deadline, e.g. --within 10m');
+	const withinMs = parsed('--within', () => parseDuration(flags.within!));
+	if (withinMs <= 0) throw new ConfigError(`--within must be more than 0, got "${flags.within}"`);
+	return {
+		messages: settings.messages,
+		spec: settings.senders[0]!,
+		retries: settings.retries,
+		withinMs,
+		confidence: fraction('--confidence', flags.confidence, 0.95),
+		runs: whole('--runs', flags.runs, 10, 1, 1000),
+		maxSenders: whole('--max-senders', flags.maxSenders, 100_000, 1, 1_000_000),
+		seed: settings.seed,
+	};
+}
+
+function parsed<T>(flag: string, parse: () => T): T {
+	try {
+		return parse();
+	} catch (error) {
+		throw new ConfigError(`${flag} ${(error as Error).message}`);
+	}
+}
+
+function fraction(flag: string, raw: string | undefined, fallback: number): number {
+	if (raw === undefined) return fallback;
+	const value = Number(raw);
+	if (raw.trim() === '' || !(value > 0 && value <= 1)) throw new ConfigError(`${flag} must be more than 0 and at most 1, got "${raw}"`);
+	return value;
+}
+
+function whole(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+	if (raw === undefined) return fallback;
+	const value = Number(raw);
+	if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+		throw new ConfigError(`${flag} must be a whole number from ${min} to ${formatCount(max)}, got "${raw}"`);
+	}
+
+	return value;
+}
+
+export function trialLine(trial: Trial): string {
+	return `${formatCount(trial.senders).padStart(8)} senders  ${trial.okRuns}/${trial.runs} runs in time  p50 ${formatClock(trial.p50Ms)}  p95 ${formatClock(trial.p95Ms)}  ${trial.ok ? 'enough' : 'too few'}`;
+}
+
+export function sizeJson(query: SizeQuery, answer: SizeAnswer): string {
+	return JSON.stringify({
+		type: 'size',
+		senders: answer.senders ?? null,
+		confidence: query.confidence,
+		runs: query.runs,
+		messages: query.messages,
+		withinMs: query.withinMs,
+		tried: answer.tried.map(t => ({senders: t.senders, p50Ms: round1(t.p50Ms), p95Ms: round1(t.p95Ms), okRuns: t.okRuns})),
+	});
+}
+
+function round1(value: number): number {
+	return Math.round(value * 10) / 10;
+}
+
+/** Runs the search on every core and prints as it goes; returns the exit code. */
+export async function runSize(query: SizeQuery, options: {isJson: boolean; isTTY: boolean; write: (text: string) => void; status: (text: string) => void}): Promise<number> {
+	const pool = createPool(query);
+	let runsDone = 0;
+	const bar = (done: number) => {
+		const width = 20;
+		const filled = Math.round((done / query.runs) * width);
+		return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${query.runs} runs`;
+	};
+
+	const run = async (senders: number, runIndex: number) => {
+		const completion = await pool.run(senders, runIndex);
+		runsDone++;
+		if (options.isTTY && !options.isJson) options.status(`\r  trying ${formatCount(senders)} senders ${bar(runsDone % query.runs || query.runs)}\u001B[K`);
+		return completion;
+	};
+
+	if (!options.isJson) {
+		options.write(
+			`Sizing ${formatCount(query.messages)} messages within ${formatClock(query.withinMs)}: ${query.runs} runs a count, ${Math.round(query.confidence * 100)}% must finish in time\n`,
+		);
+	}
+
+	try {
+		const answer = await findSize(query, run, trial => {
+			if (options.isJson) return;
+			if (options.isTTY) options.status('\r\u001B[K');
+			options.write(trialLine(trial) + '\n');
+		});
+		if (options.isJson) options.write(sizeJson(query, answer) + '\n');
+		else if (answer.senders === undefined) options.write(`No answer: even ${formatCount(query.maxSenders)} senders are not enough.\n`);
+		else options.write(`Answer: ${formatCount(answer.senders)} senders\n`);
+		return answer.senders === undefined ? 3 : 0;
+	} finally {
+		await pool.close();
+	}
+}

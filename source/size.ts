@@ -1,0 +1,151 @@
+// `sms-dash size`: the smallest count of identical senders whose seeded runs finish
+// every message within a deadline often enough. An analytic first guess, then widen
+// and bisect, each count judged by unpaced runs of the same engine.
+import {createEngine} from './engine/engine.js';
+import type {SenderSpec} from './engine/types.js';
+
+export interface SizeQuery {
+	messages: number;
+	spec: SenderSpec;
+	retries: number;
+	withinMs: number;
+	/** Share of runs that must finish in time, 0..1. */
+	confidence: number;
+	runs: number;
+	maxSenders: number;
+	seed: number;
+}
+
+/** How one sender count did over the runs. */
+export interface Trial {
+	senders: number;
+	/** Completion time (last outcome) over the runs. */
+	p50Ms: number;
+	p95Ms: number;
+	okRuns: number;
+	runs: number;
+	ok: boolean;
+}
+
+export interface SizeAnswer {
+	/** undefined when even maxSenders cannot. */
+	senders: number | undefined;
+	tried: Trial[];
+}
+
+/** Runs the `runIndex`-th seeded run with `senders` senders; resolves to its completion ms. */
+export type RunCompletion = (senders: number, runIndex: number) => Promise<number>;
+
+/** The seed of run `runIndex`: the same for every count, so counts are compared fairly. */
+export function runSeed(seed: number, runIndex: number): number {
+	return (Math.imul(seed ^ 0x6a_09_e6_67, 0x9e_37_79_b1) + Math.imul(runIndex + 1, 0x85_eb_ca_77)) >>> 0;
+}
+
+/** One run to the end, in this thread; returns the simulated time of the last outcome. */
+export function runToCompletion(query: SizeQuery, senders: number, runIndex: number): number {
+	const engine = createEngine({
+		messages: query.messages,
+		senders: Array.from({length: senders}, () => query.spec),
+		retries: query.retries,
+		seed: runSeed(query.seed, runIndex),
+		intervalMs: 1000,
+	});
+	engine.runUntil(Infinity);
+	return engine.totals().lastOutcomeMs;
+}
+
+/** Attempts one message takes on average: 1 + p + … + p^retries. */
+export function expectedAttempts(failureRate: number, retries: number): number {
+	let sum = 0;
+	for (let i = 0; i <= retries; i++) sum += failureRate ** i;
+	return sum;
+}
+
+/** The first guess: total work over the deadline. */
+export function estimateSenders(query: SizeQuery): number {
+	const work = query.messages * query.spec.meanMs * expectedAttempts(query.spec.failureRate, query.retries);
+	const guess = query.withinMs > 0 ? Math.ceil(work / query.withinMs) : query.maxSenders;
+	return Math.min(query.maxSenders, Math.max(1, guess));
+}
+
+/**
+ * Searches for the answer. `onTrial` hears each count as it is judged (progress).
+ * Deterministic for a given query: the same counts are tried in the same order.
+ */
+export async function findSize(
+	query: SizeQuery,
+	run: RunCompletion,
+	onTrial: (trial: Trial) => void = () => {},
+): Promise<SizeAnswer> {
+	const tried = new Map<number, Trial>();
+	const need = Math.ceil(query.confidence * query.runs - 1e-9);
+	const judge = async (senders: number): Promise<boolean> => {
+		const known = tried.get(senders);
+		if (known !== undefined) return known.ok;
+		const times = await Promise.all(Array.from({length: query.runs}, (_, i) => run(senders, i)));
+		const okRuns = times.filter(t => t <= query.withinMs).length;
+		const sorted = times.sort((a, b) => a - b);
+		const trial: Trial = {
+			senders,
+			p50Ms: quantileOfSorted(sorted, 0.5),
+			p95Ms: quantileOfSorted(sorted, 0.95),
+			okRuns,
+			runs: query.runs,
+			ok: okRuns >= need,
+		};
+		tried.set(senders, trial);
+		onTrial(trial);
+		return trial.ok;
+	};
+
+	const answer = await search(estimateSenders(query), query.maxSenders, judge);
+	return {senders: answer, tried: [...tried.values()]};
+}
+
+/**
+ * Widen from the guess in doubling steps (the guess is usually close) until the answer
+ * is bracketed, then bisect.
+ */
+async function search(guess: number, max: number, judge: (n: number) => Promise<boolean>): Promise<number | undefined> {
+	let low = 0; // largest count known to fail (0: none tried)
+	let high: number; // smallest count known to pass
+	let step = Math.max(1, Math.ceil(guess * 0.02));
+	if (await judge(guess)) {
+		high = guess;
+		while (high > 1) {
+			const down = Math.max(1, high - step);
+			if (!(await judge(down))) {
+				low = down;
+				break;
+			}
+
+			high = down;
+			step *= 2;
+		}
+	} else {
+		low = guess;
+		for (;;) {
+			if (low >= max) return undefined;
+			const up = Math.min(max, low + step);
+			if (await judge(up)) {
+				high = up;
+				break;
+			}
+
+			low = up;
+			step *= 2;
+		}
+	}
+
+	while (high - low > 1) {
+		const mid = Math.floor((low + high) / 2);
+		if (await judge(mid)) high = mid;
+		else low = mid;
+	}
+
+	return high;
+}
+
+function quantileOfSorted(sorted: readonly number[], q: number): number {
+	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
