@@ -17,18 +17,28 @@ export function measure(args, {env = {}, nodeArgs = []} = {}) {
 			stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
 		});
 		let lastLine = '';
-		let tail = '';
+		let partial = '';
 		let usage = '';
 		let stderr = '';
+		// Keep only the last whole line (the summary can be megabytes with many senders).
 		child.stdout.setEncoding('utf8').on('data', chunk => {
-			tail = (tail + chunk).slice(-1_000_000);
+			const text = partial + chunk;
+			const end = text.lastIndexOf('\n');
+			if (end < 0) {
+				partial = text;
+				return;
+			}
+
+			const start = text.lastIndexOf('\n', end - 1) + 1;
+			lastLine = text.slice(start, end);
+			partial = text.slice(end + 1);
 		});
 		child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk));
 		child.stdio[3].setEncoding('utf8').on('data', chunk => (usage += chunk));
 		child.on('error', reject);
 		child.on('close', code => {
 			const wallMs = performance.now() - started;
-			lastLine = tail.trimEnd().split('\n').at(-1) ?? '';
+			if (partial.trim() !== '') lastLine = partial;
 			let summary;
 			try {
 				summary = JSON.parse(lastLine);

@@ -3,12 +3,12 @@
 // fast as the CPU allows), stops at every monitor tick and scripted action, and
 // hands ticks on in batches. Engine calls are the same at every speed.
 import {applyAction, describeAction} from './engine/actions.js';
-import type {Engine} from './engine/engine.js';
+import type {Simulation} from './engine/simulation.js';
 import {Monitor, type Progress} from './engine/monitor.js';
 import type {TimedAction} from './engine/types.js';
 
 export interface DriverOptions {
-	engine: Engine;
+	engine: Simulation;
 	/** Simulated seconds per wall second; Infinity runs unpaced. */
 	speed: number;
 	intervalMs: number;

@@ -1,7 +1,7 @@
 // The end of a run on paper: the summary object (DESIGN.md "Headless output"), its
 // text form, the --report file and the --log writer. Shared by headless and dashboard.
 import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
-import type {Engine} from './engine/engine.js';
+import type {Simulation} from './engine/simulation.js';
 import type {Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
 import {formatClock, formatCount, formatMs, formatPercent, formatRate, none, round1} from './format.js';
 import type {Settings} from './settings.js';
@@ -66,7 +66,7 @@ export interface ReportSettings {
 }
 
 export interface SummaryInput {
-	engine: Engine;
+	engine: Simulation;
 	settings: Settings;
 	wallElapsedMs: number;
 	speed: number;
@@ -124,7 +124,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes}: Su
 			intervalMs: settings.intervalMs,
 			thresholds: settings.thresholds.map(t => t.expr),
 		},
-		actions: engine.actions,
+		actions: [...engine.actions],
 		notes: [...notes],
 	};
 }

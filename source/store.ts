@@ -3,7 +3,7 @@
 // that change the run. Actions publish at once, so a key press shows immediately.
 import {createStore, type StoreApi} from 'zustand/vanilla';
 import {Driver} from './driver.js';
-import type {Engine} from './engine/engine.js';
+import type {Simulation} from './engine/simulation.js';
 import type {Progress} from './engine/monitor.js';
 import type {SenderSnapshot, SenderSpec, Snapshot, TimedAction} from './engine/types.js';
 
@@ -85,7 +85,7 @@ export function runningSenders(snap: Snapshot): SenderSnapshot[] {
 	return snap.senders.filter(s => s.state !== 'removed');
 }
 
-export function createDashStore(engine: Engine, options: DashStoreOptions): DashStore {
+export function createDashStore(engine: Simulation, options: DashStoreOptions): DashStore {
 	let pendingTicks: Progress[] = [];
 	const notes: string[] = [];
 	// eslint-disable-next-line prefer-const -- the driver's callbacks need the store

@@ -1,13 +1,13 @@
 // Runtime changes in script form, applied to an engine. Shared by --script, --replay
 // and the property tests, so a recorded run and its replay take the same path.
-import type {Engine} from './engine.js';
+import type {Simulation} from './simulation.js';
 import type {Action} from './types.js';
 
 /**
  * Applies one action at the engine's current time.
  * @returns false when it named a sender that is gone (nothing changed)
  */
-export function applyAction(engine: Engine, action: Action): boolean {
+export function applyAction(engine: Simulation, action: Action): boolean {
 	if ('add' in action) {
 		engine.addSender(action.add);
 		return true;

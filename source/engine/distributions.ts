@@ -32,9 +32,11 @@ function makeBaseSampler(distribution: Distribution, mean: number, spread: numbe
 		}
 
 		case 'uniform': {
-			// Mean ± spread; config refuses spread > mean, so no draw is negative.
-			const low = mean - spread;
-			const width = 2 * spread;
+			// Mean ± spread. Config refuses spread > mean, but a script's tune of the mean
+			// alone can leave it wider: cut to the mean, so no draw is negative.
+			const half = Math.min(spread, mean);
+			const low = mean - half;
+			const width = 2 * half;
 			return rng => low + width * rng.next();
 		}
 
@@ -54,10 +56,13 @@ function makeBaseSampler(distribution: Distribution, mean: number, spread: numbe
 
 		case 'normal': {
 			// Truncated at 0 by drawing again; the centre is moved so the mean stays.
-			const centre = truncatedNormalCentre(mean, spread);
+			// Wider than 2 × mean (config's limit, reachable by a script's tune of the mean
+			// alone) the redraws would never end, so the width is cut to that.
+			const sd = Math.min(spread, 2 * mean);
+			const centre = truncatedNormalCentre(mean, sd);
 			return rng => {
 				let x: number;
-				do x = centre + spread * rng.normal();
+				do x = centre + sd * rng.normal();
 				while (x < 0);
 				return x;
 			};

@@ -6,6 +6,7 @@ import {makeSampler, type Sampler} from './distributions.js';
 import {EventHeap, type Schedulable} from './event-heap.js';
 import {Histogram} from './histogram.js';
 import {Rng} from './rng.js';
+import type {Simulation, Totals} from './simulation.js';
 import type {
 	Outcome,
 	RunSettings,
@@ -73,7 +74,7 @@ function streamSeed(seed: number, stream: number): number {
 	return (Math.imul(seed ^ 0x5b_d1_e9_95, 0x27_d4_eb_2d) + Math.imul(stream, 0x16_56_67_b1)) >>> 0;
 }
 
-export class Engine {
+export class Engine implements Simulation {
 	/** Simulated time, ms. Moves only forward. */
 	simMs = 0;
 	/** Called once per finished message (feeds --log); outcomes are not kept. */
@@ -207,7 +208,7 @@ export class Engine {
 	// ---- reading ----
 
 	/** The running totals; O(1), cheap enough for every monitor tick. */
-	totals(): Omit<Snapshot, 'senders' | 'p50Ms' | 'p95Ms' | 'p99Ms'> {
+	totals(): Totals {
 		const finished = this.sent + this.failed;
 		return {
 			simMs: this.simMs,

@@ -1,7 +1,7 @@
 // The monitor: on every tick of simulated time it turns the engine's running totals
 // into a progress record (throughput, a sliding-window rate, ETA) and keeps each
 // sender's recent throughput for sparklines. Fixed memory: a few numbers per tick kept.
-import type {Engine} from './engine.js';
+import type {Simulation} from './simulation.js';
 
 /** One monitor reading, as a headless progress line prints it. */
 export interface Progress {
@@ -35,7 +35,7 @@ export class Monitor {
 	private lastAtMs = 0;
 
 	constructor(
-		private readonly engine: Engine,
+		private readonly engine: Simulation,
 		private readonly trackSenders = false,
 	) {}
 

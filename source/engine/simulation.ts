@@ -1,0 +1,29 @@
+// What the driver, store and reports need of a simulation. The in-process Engine is
+// one; broker mode provides another whose outcomes come from real workers.
+import type {Outcome, SenderSpec, Snapshot, TimedAction} from './types.js';
+
+export type Totals = Omit<Snapshot, 'senders' | 'p50Ms' | 'p95Ms' | 'p99Ms'>;
+
+export interface Simulation {
+	/** Simulated time, ms. Moves only forward. */
+	readonly simMs: number;
+	/** Every runtime change so far, in script form. */
+	readonly actions: readonly TimedAction[];
+	/** Called once per finished message (feeds --log). */
+	onFinish: ((outcome: Outcome) => void) | undefined;
+	/** Every message asked for has finished. */
+	readonly isDone: boolean;
+	/** Processes everything due at or before `untilMs`; returns early after `maxEvents`. */
+	runUntil(untilMs: number, maxEvents?: number): number;
+	/** When something is next due, or undefined when nothing ever will be by itself. */
+	nextEventAt(): number | undefined;
+	addSender(spec: SenderSpec): number;
+	removeSender(id: number): boolean;
+	tuneSender(id: number, patch: Partial<SenderSpec>): boolean;
+	produceMore(count: number): void;
+	/** O(1) running totals. */
+	totals(): Totals;
+	/** Totals, percentiles and every sender; O(senders). */
+	snapshot(): Snapshot;
+	forEachSender(visit: (id: number, finished: number) => void): void;
+}
