@@ -109,6 +109,14 @@ export class Driver {
 
 	/** Something changed outside (a key): run again if the loop was waiting. */
 	wake(): void {
+		if (this.isFinished && !this.options.engine.isDone) {
+			// Work after the end (`n` on a finished dashboard, a replay going on): run again.
+			this.isFinished = false;
+			this.isRunning = true;
+			this.wallEnd = undefined;
+			this.anchor();
+		}
+
 		if (!this.isRunning || this.isPaused) return;
 		this.clearTimers();
 		this.schedule(0);
@@ -219,7 +227,9 @@ export class Driver {
 	/** The run is over: a last reading at the final outcome, a last publish. */
 	private end(): void {
 		const last = this.options.engine.totals().lastOutcomeMs;
-		if (this.lastTickMs !== last) this.tick(last);
+		// After scripted actions that outlast the messages the last tick is later than the
+		// last outcome, and already reads the final totals: readings never go back in time.
+		if (last > this.lastTickMs) this.tick(last);
 		this.stop();
 		this.isFinished = true;
 		this.publishIfDue(true);
