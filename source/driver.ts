@@ -62,6 +62,12 @@ export class Driver {
 		this.progress = this.monitor.sample(0);
 	}
 
+	/** Messages wait and nothing is scheduled or scripted: no sender can ever take them. */
+	get isStalled(): boolean {
+		const {engine, script = []} = this.options;
+		return !engine.isDone && engine.nextEventAt() === undefined && this.scriptIndex >= script.length;
+	}
+
 	get speed(): number {
 		return this.speedValue;
 	}
@@ -156,7 +162,7 @@ export class Driver {
 		const sliceEnd = performance.now() + sliceMs;
 		for (;;) {
 			const scriptAt = script[this.scriptIndex]?.simMs ?? Infinity;
-			const isStalled = !engine.isDone && engine.nextEventAt() === undefined && scriptAt === Infinity;
+			const {isStalled} = this;
 			if (isStalled && !this.isStallReported) {
 				this.isStallReported = true;
 				this.publishIfDue(true);

@@ -110,7 +110,7 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 	const runState = (): RunState => ({
 		isPaused: driver.isPaused,
 		isDone: engine.isDone,
-		isStalled: !engine.isDone && engine.nextEventAt() === undefined,
+		isStalled: driver.isStalled,
 		speed: driver.speed,
 		wallElapsedMs: driver.wallElapsedMs,
 	});
