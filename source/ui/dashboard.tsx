@@ -1,0 +1,85 @@
+// Dashboard mode's entry, loaded with `await import()` only when a terminal is there.
+// One idempotent way out for q, Ctrl+C, signals and --exit-on-done: stop the clock,
+// unmount Ink (restores raw mode and the cursor), then print the summary. Nothing else
+// writes to stdout while Ink owns it.
+import {render} from 'ink';
+import {summaryText} from '../report.js';
+import {createRun, exitCodeOf} from '../run.js';
+import type {Settings} from '../settings.js';
+import {App} from './app.js';
+
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Runs the dashboard until quit, interrupt or (with --exit-on-done) the end; returns the exit code. */
+export async function runDashboard(settings: Settings): Promise<number> {
+	let finishing: Promise<number> | undefined;
+	let isTerminalGone = false;
+	let resolveDone: (code: number) => void = () => undefined;
+	const done = new Promise<number>(resolve => {
+		resolveDone = resolve;
+	});
+
+	const run = createRun(settings, {
+		trackSenders: true,
+		onDone() {
+			if (settings.exitOnDone) void finish(0);
+		},
+	});
+
+	// A closed terminal (SIGHUP, a killed tmux) makes Ink's writes fail with EIO or EPIPE.
+	// Unheard, that 'error' crashes the process before the log and --report are complete.
+	const onStdoutError = (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EIO' && error.code !== 'EPIPE') throw error;
+		isTerminalGone = true;
+		void finish(130);
+	};
+
+	process.stdout.on('error', onStdoutError);
+	const instance = render(
+		<App store={run.store} seed={settings.seed} thresholds={settings.thresholds} onExit={code => void finish(code)} />,
+		{exitOnCtrlC: false, patchConsole: false, maxFps: 20},
+	);
+	// Asked for at once: an unmount (ours, or Ink's on a render error) settles it.
+	const exited = instance.waitUntilExit();
+	exited.then(
+		() => void finish(0),
+		(error: unknown) => {
+			process.stderr.write(`sms-dash: the dashboard failed: ${error instanceof Error ? error.message : String(error)}\n`);
+			void finish(1);
+		},
+	);
+
+	function onSignal() {
+		void finish(130);
+	}
+
+	/** The one way out (0 quit, 130 interrupt, 1 failure); later calls get the first call's result. */
+	function finish(code: number): Promise<number> {
+		finishing ??= (async () => {
+			for (const signal of signals) process.off(signal, onSignal);
+			run.store.getState().actions.stop();
+			// An empty last frame erases the dashboard: the summary takes its place.
+			instance.rerender(<></>);
+			instance.unmount();
+			await exited.catch(() => undefined);
+			const summary = run.finish();
+			if (!isTerminalGone) writeOut(summaryText(summary) + '\n');
+			return code === 1 ? 1 : exitCodeOf(summary, code === 130);
+		})();
+		void finishing.then(resolveDone, () => resolveDone(1));
+		return finishing;
+	}
+
+	for (const signal of signals) process.on(signal, onSignal);
+	run.store.getState().actions.start();
+	return done;
+}
+
+/** A terminal that closes while the summary is written must not turn it into a crash. */
+function writeOut(text: string): void {
+	try {
+		process.stdout.write(text);
+	} catch {
+		// The terminal is gone; --report still has the summary.
+	}
+}

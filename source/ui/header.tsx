@@ -1,0 +1,107 @@
+// The top line: run state in words (running / paused / done / waiting for senders),
+// simulated and wall time, speed, seed and the sender count.
+import {Text} from 'ink';
+import {useShallow} from 'zustand/shallow';
+import {formatClock, formatSpeed} from '../format.js';
+import {runningSenders, type DashState} from '../store.js';
+import {glyph, useTheme, type Theme} from './theme.js';
+import {useDash} from './use-dash.js';
+
+export type RunStatus = 'running' | 'paused' | 'done' | 'waiting';
+
+export function runStatus(run: DashState['run']): RunStatus {
+	if (run.isDone) return 'done';
+	if (run.isPaused) return 'paused';
+	if (run.isStalled) return 'waiting';
+	return 'running';
+}
+
+const statusText: Record<RunStatus, string> = {
+	running: `${glyph.running} running`,
+	paused: `${glyph.paused} paused`,
+	done: `${glyph.done} done`,
+	waiting: `${glyph.waiting} waiting for senders`,
+};
+
+function statusColor(status: RunStatus, theme: Theme): string | undefined {
+	if (status === 'done') return theme.ok;
+	if (status === 'running') return theme.accent;
+	return theme.warn;
+}
+
+/** One piece of the header line; lower rank stays longer on a narrow terminal. */
+export interface HeaderPart {
+	id: 'title' | 'state' | 'sim' | 'wall' | 'speed' | 'seed' | 'senders';
+	text: string;
+	rank: number;
+}
+
+const partGap = '  ';
+
+/** The parts that fit in `columns`, in display order. */
+export function headerParts(parts: HeaderPart[], columns: number): HeaderPart[] {
+	const kept = new Set<HeaderPart>();
+	let width = 0;
+	for (const part of [...parts].sort((a, b) => a.rank - b.rank)) {
+		const need = part.text.length + (width === 0 ? 0 : partGap.length);
+		if (width + need > columns) continue;
+		kept.add(part);
+		width += need;
+	}
+
+	return parts.filter(part => kept.has(part));
+}
+
+export interface HeaderProps {
+	seed: number;
+	columns: number;
+}
+
+export function Header({seed, columns}: HeaderProps) {
+	const theme = useTheme();
+	const [status, simMs, wallMs, speed, senderCount] = useDash(
+		useShallow((s: DashState) => [
+			runStatus(s.run),
+			s.snap.simMs,
+			s.run.wallElapsedMs,
+			s.run.speed,
+			runningSenders(s.snap).length,
+		]),
+	);
+	const parts = headerParts(
+		[
+			{id: 'title', text: 'sms-dash', rank: 6},
+			{id: 'state', text: statusText[status], rank: 0},
+			{id: 'sim', text: `sim ${formatClock(simMs)}`, rank: 1},
+			{id: 'wall', text: `wall ${formatClock(wallMs)}`, rank: 4},
+			{id: 'speed', text: `speed ${formatSpeed(speed)}`, rank: 2},
+			{id: 'seed', text: `seed ${seed}`, rank: 5},
+			{id: 'senders', text: `${senderCount} ${senderCount === 1 ? 'sender' : 'senders'}`, rank: 3},
+		],
+		columns,
+	);
+	return (
+		<Text wrap="truncate-end">
+			{parts.map((part, index) => {
+				const text = index === 0 ? part.text : partGap + part.text;
+				if (part.id === 'title') {
+					return (
+						<Text key={part.id} bold color={theme.accent}>
+							{text}
+						</Text>
+					);
+				}
+
+				if (part.id === 'state') {
+					return (
+						<Text key={part.id} bold color={statusColor(status, theme)}>
+							{text}
+						</Text>
+					);
+				}
+
+				return <Text key={part.id}>{text}</Text>;
+			})}
+		</Text>
+	);
+}

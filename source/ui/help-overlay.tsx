@@ -1,0 +1,68 @@
+// Help is a mode that replaces the dashboard: every binding of the key table. It takes
+// the first form that fits the screen: one binding a line, two columns of them, or
+// (on a small screen) brief hints packed into lines. Only ?, Esc and q act while open.
+import {Box, Text} from 'ink';
+import {helpRows} from './keymap.js';
+import {fit} from './text.js';
+import {useTheme} from './theme.js';
+
+export interface HelpOverlayProps {
+	columns: number;
+	/** Lines the overlay may take. */
+	lines: number;
+}
+
+const title = 'sms-dash keys';
+const closing = '? or Esc or q: close help';
+const columnGap = 3;
+const briefGap = '  ';
+
+/** The body lines of help for a screen, cut with a "… n more" line as a last resort. */
+export function helpLines(columns: number, room: number): string[] {
+	const rows = helpRows();
+	const labelWidth = Math.max(...rows.map(r => r.label.length)) + 2;
+	const full = rows.map(r => fit(r.label, labelWidth) + r.help);
+	if (full.length <= room) return full;
+	const entryWidth = Math.max(...full.map(line => line.length));
+	const half = Math.ceil(full.length / 2);
+	if (half <= room && columns >= entryWidth * 2 + columnGap) {
+		return Array.from({length: half}, (_, i) => fit(full[i]!, entryWidth + columnGap) + (full[i + half] ?? ''));
+	}
+
+	const packed: string[] = [];
+	let line = '';
+	for (const r of rows) {
+		const item = `${r.label} ${r.brief}`;
+		if (line !== '' && line.length + briefGap.length + item.length > columns) {
+			packed.push(line);
+			line = item;
+		} else {
+			line = line === '' ? item : line + briefGap + item;
+		}
+	}
+
+	if (line !== '') packed.push(line);
+	if (packed.length <= room) return packed;
+	const kept = packed.slice(0, Math.max(0, room - 1));
+	return [...kept, '… enlarge the terminal to see every key'];
+}
+
+export function HelpOverlay({columns, lines}: HelpOverlayProps) {
+	const theme = useTheme();
+	const body = helpLines(columns, Math.max(1, lines - 2));
+	return (
+		<Box flexDirection="column">
+			<Text bold wrap="truncate-end" color={theme.accent}>
+				{title}
+			</Text>
+			{body.map(line => (
+				<Text key={line} wrap="truncate-end">
+					{line}
+				</Text>
+			))}
+			<Text wrap="truncate-end" color={theme.muted}>
+				{closing}
+			</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,244 @@
+// The one key table. Dispatch (use-keymap.ts), the help overlay and the footer all read
+// it, so they cannot drift apart. A binding calls store actions or asks to exit; it
+// never touches the engine. Pure: no React here.
+import type {Key} from 'ink';
+import type {DashActions} from '../store.js';
+import {cut} from './text.js';
+
+/** What a binding may do. */
+export interface KeyContext {
+	actions: DashActions;
+	/** Ends the dashboard: 0 for quit, 130 for an interrupt. */
+	exit(code: number): void;
+	/** Sender rows on screen, for PgUp/PgDn. */
+	pageSize: number;
+}
+
+export interface KeyBinding {
+	/** Key names as keyName() gives them: a character, or 'up', 'escape', 'ctrl+c', … */
+	keys: readonly string[];
+	/** How help shows the keys. */
+	label: string;
+	/** One line for help. */
+	help: string;
+	/** A word or two, for help on a small screen. */
+	brief: string;
+	/** Shown in the footer: `label text`; lower rank stays longer when space is short. */
+	footer?: {label?: string; text: string; rank: number};
+	/** Kept at the end of the footer whatever the width (`? help  q quit`). */
+	isFooterTail?: boolean;
+	/** `key` is the name pressed, for bindings with more than one meaning. */
+	run(context: KeyContext, key: string): void;
+	/** What the key does while help is open; absent: nothing (help is a mode). */
+	inHelp?(context: KeyContext): void;
+}
+
+/** `+` makes the mean this much shorter, `-` this much longer. */
+export const meanFactor = {shorter: 0.8, longer: 1.25} as const;
+/** `]` and `[` move the failure rate by this much. */
+export const failureRateStep = 0.05;
+
+export const keymap: readonly KeyBinding[] = [
+	{
+		keys: ['up', 'k'],
+		label: '↑/k',
+		help: 'select the sender above', brief: 'up',
+		footer: {label: '↑↓', text: 'select', rank: 1},
+		run: ({actions}) => actions.selectBy(-1),
+	},
+	{keys: ['down', 'j'], label: '↓/j', help: 'select the sender below', brief: 'down', run: ({actions}) => actions.selectBy(1)},
+	{keys: ['home', 'g'], label: 'g/Home', help: 'select the first sender', brief: 'first', run: ({actions}) => actions.select(0)},
+	{
+		keys: ['end', 'G'],
+		label: 'G/End',
+		help: 'select the last sender', brief: 'last',
+		run: ({actions}) => actions.select(Number.MAX_SAFE_INTEGER),
+	},
+	{
+		keys: ['pageup', 'pagedown'],
+		label: 'PgUp/PgDn',
+		help: 'select a page of senders up / down', brief: 'page',
+		run: ({actions, pageSize}, key) => actions.selectBy(key === 'pageup' ? -Math.max(1, pageSize) : Math.max(1, pageSize)),
+	},
+	{
+		keys: ['a'],
+		label: 'a',
+		help: 'add a sender (a copy of the selected one)', brief: 'add',
+		footer: {text: 'add', rank: 2},
+		run: ({actions}) => actions.addSender(),
+	},
+	{
+		keys: ['d', 'x'],
+		label: 'd/x',
+		help: 'remove the selected sender (its message is requeued)', brief: 'remove',
+		footer: {label: 'x', text: 'remove', rank: 3},
+		run: ({actions}) => actions.removeSelected(),
+	},
+	{
+		keys: ['+', '='],
+		label: '+/=',
+		help: `selected sender: shorter mean send time (×${meanFactor.shorter})`, brief: 'shorter mean',
+		footer: {label: '+/-', text: 'mean', rank: 5},
+		run: ({actions}) => actions.scaleMean(meanFactor.shorter),
+	},
+	{
+		keys: ['-'],
+		label: '-',
+		help: `selected sender: longer mean send time (×${meanFactor.longer})`, brief: 'longer mean',
+		run: ({actions}) => actions.scaleMean(meanFactor.longer),
+	},
+	{
+		keys: [']'],
+		label: ']',
+		help: `selected sender: failure rate +${failureRateStep}`, brief: 'fail+',
+		footer: {label: '[/]', text: 'fail', rank: 6},
+		run: ({actions}) => actions.changeFailureRate(failureRateStep),
+	},
+	{
+		keys: ['['],
+		label: '[',
+		help: `selected sender: failure rate −${failureRateStep}`, brief: 'fail−',
+		run: ({actions}) => actions.changeFailureRate(-failureRateStep),
+	},
+	{
+		keys: ['n'],
+		label: 'n',
+		help: 'produce 1,000 more messages', brief: 'more msgs',
+		footer: {text: 'more', rank: 8},
+		run: ({actions}) => actions.produceMore(),
+	},
+	{
+		keys: ['>'],
+		label: '>',
+		help: 'faster simulated clock', brief: 'faster',
+		footer: {label: '</>', text: 'speed', rank: 7},
+		run: ({actions}) => actions.faster(),
+	},
+	{keys: ['<'], label: '<', help: 'slower simulated clock', brief: 'slower', run: ({actions}) => actions.slower()},
+	{
+		keys: ['space', 'p'],
+		label: 'space/p',
+		help: 'pause / resume', brief: 'pause',
+		footer: {label: 'space', text: 'pause', rank: 4},
+		run: ({actions}) => actions.togglePause(),
+	},
+	{
+		keys: ['?'],
+		label: '?',
+		help: 'open / close this help', brief: 'help',
+		footer: {text: 'help', rank: 0},
+		isFooterTail: true,
+		run: ({actions}) => actions.toggleHelp(),
+		inHelp: ({actions}) => actions.closeHelp(),
+	},
+	{
+		keys: ['escape'],
+		label: 'Esc',
+		help: 'close help', brief: 'close',
+		run() {
+			// Nothing to close outside help.
+		},
+		inHelp: ({actions}) => actions.closeHelp(),
+	},
+	{
+		keys: ['q'],
+		label: 'q',
+		help: 'quit (in help: close help); the summary follows', brief: 'quit',
+		footer: {text: 'quit', rank: 0},
+		isFooterTail: true,
+		run: ({exit}) => exit(0),
+		inHelp: ({actions}) => actions.closeHelp(),
+	},
+	{
+		keys: ['ctrl+c'],
+		label: 'Ctrl+C',
+		help: 'interrupt (exit 130); the summary follows', brief: 'interrupt',
+		run: ({exit}) => exit(130),
+		// An interrupt is not a command: it works in help too.
+		inHelp: ({exit}) => exit(130),
+	},
+];
+
+const byKey = new Map<string, KeyBinding>();
+for (const binding of keymap) for (const key of binding.keys) byKey.set(key, binding);
+
+/** The binding a key name runs, if any. */
+export function bindingFor(name: string): KeyBinding | undefined {
+	return byKey.get(name);
+}
+
+/**
+ * Ink's (input, key) as the key names the table uses, one per key press. A chunk of
+ * plain characters (typed fast, or pasted) gives one name per character.
+ */
+export function keyNames(input: string, key: Key): string[] {
+	if (key.ctrl && input === 'c') return ['ctrl+c'];
+	if (key.upArrow) return ['up'];
+	if (key.downArrow) return ['down'];
+	if (key.pageUp) return ['pageup'];
+	if (key.pageDown) return ['pagedown'];
+	if (key.home) return ['home'];
+	if (key.end) return ['end'];
+	if (key.escape) return ['escape'];
+	if (key.return || key.tab || key.backspace || key.delete || key.ctrl || key.leftArrow || key.rightArrow) return [];
+	return [...input].map(char => (char === ' ' ? 'space' : char));
+}
+
+/**
+ * Runs the binding for one key. While help is open only a binding's `inHelp` runs.
+ * @returns whether a binding acted
+ */
+export function dispatch(name: string, isHelpOpen: boolean, context: KeyContext): boolean {
+	const binding = bindingFor(name);
+	if (binding === undefined) return false;
+	if (isHelpOpen) {
+		if (binding.inHelp === undefined) return false;
+		binding.inHelp(context);
+		return true;
+	}
+
+	binding.run(context, name);
+	return true;
+}
+
+/** The footer's items, in table order, with the tail (`? help  q quit`) last. */
+export function footerItems(): {body: Array<{text: string; rank: number}>; tail: string[]} {
+	const body: Array<{text: string; rank: number}> = [];
+	const tail: string[] = [];
+	for (const binding of keymap) {
+		if (binding.footer === undefined) continue;
+		const text = `${binding.footer.label ?? binding.label} ${binding.footer.text}`;
+		if (binding.isFooterTail) tail.push(text);
+		else body.push({text, rank: binding.footer.rank});
+	}
+
+	return {body, tail};
+}
+
+const footerGap = '  ';
+
+/**
+ * The footer line for a width: the commonest keys that fit, then `? help  q quit`.
+ * The tail is kept whole; when even it does not fit, the line is cut at the width.
+ */
+export function footerText(columns: number): string {
+	const {body, tail} = footerItems();
+	const tailText = tail.join(footerGap);
+	const byRank = [...body].sort((a, b) => a.rank - b.rank);
+	const kept = new Set<string>();
+	let width = tailText.length;
+	for (const item of byRank) {
+		const added = item.text.length + footerGap.length;
+		if (width + added > columns) break;
+		kept.add(item.text);
+		width += added;
+	}
+
+	const line = [...body.filter(item => kept.has(item.text)).map(item => item.text), tailText].join(footerGap);
+	return cut(line, columns);
+}
+
+/** Help's rows, in table order. */
+export function helpRows(): Array<{label: string; help: string; brief: string}> {
+	return keymap.map(({label, help, brief}) => ({label, help, brief}));
+}

@@ -1,0 +1,49 @@
+// How the terminal's rows are shared out. The live frame stays shorter than the
+// terminal (a frame as tall as the screen flickers and wipes scrollback: ink#450, #359),
+// so every section gets a line budget here and never grows past it. Pure.
+
+export interface LayoutInput {
+	rows: number;
+	/** Lines the totals grid needs to show every cell. */
+	totalsLines: number;
+	/** Lines the threshold rules need (0 when there are none). */
+	thresholdLines: number;
+	senderCount: number;
+	hasNote: boolean;
+}
+
+export interface Layout {
+	/** Most lines the frame may take: one less than the terminal. */
+	maxLines: number;
+	totalsLines: number;
+	thresholdLines: number;
+	noteLines: number;
+	/** A blank line before the sender list, when there is room. */
+	spacerLines: number;
+	/** Lines for the sender list: its header, the rows and the "more" line. */
+	listLines: number;
+}
+
+/** Header, progress bar and footer. */
+const fixedLines = 3;
+/** Sender rows kept on screen before the totals may grow. */
+const minRows = 2;
+
+export function planLayout({rows, totalsLines, thresholdLines, senderCount, hasNote}: LayoutInput): Layout {
+	const maxLines = Math.max(1, rows - 1);
+	const listNatural = senderCount === 0 ? 1 : 1 + senderCount;
+	const listMin = senderCount === 0 ? 1 : senderCount <= minRows ? listNatural : 1 + minRows + 1;
+	let left = maxLines - fixedLines - listMin;
+	const totals = Math.min(totalsLines, Math.max(1, left));
+	left -= totals;
+	const thresholds = Math.min(thresholdLines, Math.max(0, left));
+	left -= thresholds;
+	const note = hasNote && left > 0 ? 1 : 0;
+	left -= note;
+	const listExtra = Math.min(Math.max(0, left), listNatural - listMin);
+	left -= listExtra;
+	const spacer = left > 0 ? 1 : 0;
+	// On a terminal too small for even the minimum, the list shrinks to one line.
+	const listLines = Math.max(1, Math.min(listMin + listExtra, maxLines - fixedLines - totals - thresholds - note));
+	return {maxLines, totalsLines: totals, thresholdLines: thresholds, noteLines: note, spacerLines: spacer, listLines};
+}

@@ -1,0 +1,205 @@
+// One sender as one line: its settings, its state (a resting sender counts down in
+// words), its figures and a sparkline. The selected row is inverse and marked "›", so
+// the selection shows without colour.
+import {Text} from 'ink';
+import type {Distribution, SenderSnapshot} from '../engine/types.js';
+import {formatCount, formatMs, none} from '../format.js';
+import {sparklineText} from './sparkline.js';
+import {fit, formatCountdown, formatRatePercent} from './text.js';
+import {glyph, useTheme, type Theme} from './theme.js';
+
+export type ColumnId = 'id' | 'dist' | 'mean' | 'obs' | 'p95' | 'fail' | 'state' | 'sent' | 'failed' | 'flight' | 'spark';
+
+export interface Column {
+	id: ColumnId;
+	header: string;
+	width: number;
+	align: 'left' | 'right';
+}
+
+interface ColumnSpec extends Column {
+	/** 0 = dropped last when the terminal is narrow. */
+	rank: number;
+}
+
+/** Width of the selection marker ("› ") before every row. */
+export const markerWidth = 2;
+const sparkMin = 6;
+const sparkMax = 24;
+
+const distShort: Record<Distribution, string> = {
+	gamma: 'gamma',
+	exponential: 'expon',
+	normal: 'normal',
+	lognormal: 'lognorm',
+	uniform: 'uniform',
+	constant: 'const',
+};
+
+/** The widest texts among the senders, so ids and counts are never cut. */
+export interface ColumnFigures {
+	/** Digits of the largest id. */
+	idWidth: number;
+	/** Length of the largest sent count, formatted. */
+	sentWidth: number;
+	/** Length of the largest failed count, formatted. */
+	failedWidth: number;
+}
+
+/** The widths the senders' figures need. */
+export function columnFigures(senders: readonly SenderSnapshot[]): ColumnFigures {
+	let maxId = 0;
+	let maxSent = 0;
+	let maxFailed = 0;
+	for (const s of senders) {
+		maxId = Math.max(maxId, s.id);
+		maxSent = Math.max(maxSent, s.sent);
+		maxFailed = Math.max(maxFailed, s.failed);
+	}
+
+	return {
+		idWidth: String(maxId).length,
+		sentWidth: formatCount(maxSent).length,
+		failedWidth: formatCount(maxFailed).length,
+	};
+}
+
+function specs({idWidth, sentWidth, failedWidth}: ColumnFigures): ColumnSpec[] {
+	return [
+		{id: 'id', header: '#', width: Math.max(3, idWidth + 1), align: 'left', rank: 0},
+		{id: 'dist', header: 'dist', width: 7, align: 'left', rank: 9},
+		{id: 'mean', header: 'mean', width: 7, align: 'right', rank: 4},
+		{id: 'obs', header: 'obs', width: 7, align: 'right', rank: 7},
+		{id: 'p95', header: 'p95', width: 7, align: 'right', rank: 8},
+		{id: 'fail', header: 'fail', width: 5, align: 'right', rank: 5},
+		{id: 'state', header: 'state', width: 13, align: 'left', rank: 1},
+		{id: 'sent', header: 'sent', width: Math.max(7, sentWidth), align: 'right', rank: 2},
+		{id: 'failed', header: 'failed', width: Math.max(6, failedWidth + 2), align: 'right', rank: 3},
+		{id: 'flight', header: 'flight', width: 6, align: 'right', rank: 10},
+		{id: 'spark', header: 'recent', width: sparkMin, align: 'left', rank: 6},
+	];
+}
+
+/**
+ * The columns that fit in `columns`, in display order. The most useful are kept first;
+ * the sparkline then takes what is left, up to its full length.
+ */
+export function planColumns(columns: number, figures: ColumnFigures): Column[] {
+	const all = specs(figures);
+	const room = columns - markerWidth;
+	const kept = new Set<ColumnId>();
+	let used = 0;
+	for (const spec of [...all].sort((a, b) => a.rank - b.rank)) {
+		const need = spec.width + (used === 0 ? 0 : 1);
+		if (used + need > room) continue;
+		kept.add(spec.id);
+		used += need;
+	}
+
+	const sparkWidth = kept.has('spark') ? Math.min(sparkMax, sparkMin + (room - used)) : 0;
+	return all
+		.filter(spec => kept.has(spec.id))
+		.map(({id, header, width, align}) => ({id, header, align, width: id === 'spark' ? sparkWidth : width}));
+}
+
+export function stateText(sender: SenderSnapshot): string {
+	if (sender.state === 'resting') return `resting ${formatCountdown(sender.restLeftMs)}`;
+	return sender.state;
+}
+
+/** The plain text of each cell, before padding. */
+export function cellText(id: ColumnId, sender: SenderSnapshot): string {
+	switch (id) {
+		case 'id': {
+			return `#${sender.id}`;
+		}
+
+		case 'dist': {
+			return distShort[sender.spec.distribution];
+		}
+
+		case 'mean': {
+			return formatMs(sender.spec.meanMs);
+		}
+
+		case 'obs': {
+			return formatMs(sender.observedMeanMs);
+		}
+
+		case 'p95': {
+			return formatMs(sender.p95Ms);
+		}
+
+		case 'fail': {
+			return formatRatePercent(sender.spec.failureRate);
+		}
+
+		case 'state': {
+			return stateText(sender);
+		}
+
+		case 'sent': {
+			return formatCount(sender.sent);
+		}
+
+		case 'failed': {
+			return sender.failed === 0 ? '0' : `${glyph.failed} ${formatCount(sender.failed)}`;
+		}
+
+		case 'flight': {
+			return formatCount(sender.inFlight);
+		}
+
+		case 'spark': {
+			return none;
+		}
+	}
+}
+
+function cellColor(id: ColumnId, sender: SenderSnapshot, theme: Theme): string | undefined {
+	if (id === 'failed' && sender.failed > 0) return theme.bad;
+	if (id === 'sent' && sender.sent > 0) return theme.ok;
+	if (id === 'state') {
+		if (sender.state === 'resting') return theme.warn;
+		if (sender.state === 'idle') return theme.muted;
+	}
+
+	if (id === 'spark') return theme.spark;
+	return undefined;
+}
+
+export interface SenderRowProps {
+	sender: SenderSnapshot;
+	columns: Column[];
+	isSelected: boolean;
+	/** The sender's recent throughput per tick, oldest first. */
+	rates: readonly number[];
+	/** Throughput drawn as a full block (shared by the rows on screen). */
+	sparkScale: number;
+}
+
+export function SenderRow({sender, columns, isSelected, rates, sparkScale}: SenderRowProps) {
+	const theme = useTheme();
+	return (
+		<Text wrap="truncate-end" inverse={isSelected} bold={isSelected}>
+			{isSelected ? `${glyph.selected} ` : '  '}
+			{columns.map((column, index) => {
+				const text =
+					column.id === 'spark'
+						? sparklineText(rates, column.width, sparkScale)
+						: fit(cellText(column.id, sender), column.width, column.align);
+				return (
+					<Text key={column.id} color={cellColor(column.id, sender, theme)}>
+						{index === 0 ? text : ` ${text}`}
+					</Text>
+				);
+			})}
+		</Text>
+	);
+}
+
+/** The column titles, aligned as the rows. */
+export function headerText(columns: Column[]): string {
+	return ' '.repeat(markerWidth) + columns.map(column => fit(column.header, column.width, column.align)).join(' ');
+}
+

@@ -1,0 +1,37 @@
+// A sender's recent throughput as a row of block characters (▁ for none, ▂..█ scaled to a
+// shared maximum so rows compare). Pure rendering; the figures come from the monitor.
+import {Text} from 'ink';
+import {useTheme} from './theme.js';
+
+const levels = ['▂', '▃', '▄', '▅', '▆', '▇', '█'];
+const zero = '▁';
+
+/** The last `width` values as blocks; scale is the value drawn full (the max when omitted). */
+export function sparklineText(values: readonly number[], width: number, scale?: number): string {
+	if (width <= 0) return '';
+	const shown = values.slice(-width);
+	const top = scale ?? Math.max(0, ...shown);
+	let out = '';
+	for (const value of shown) {
+		if (!(value > 0) || !(top > 0)) {
+			out += zero;
+			continue;
+		}
+
+		const index = Math.min(levels.length - 1, Math.max(0, Math.ceil((value / top) * levels.length) - 1));
+		out += levels[index];
+	}
+
+	return out.padStart(width);
+}
+
+export interface SparklineProps {
+	values: readonly number[];
+	width: number;
+	scale?: number;
+}
+
+export function Sparkline({values, width, scale}: SparklineProps) {
+	const theme = useTheme();
+	return <Text color={theme.spark}>{sparklineText(values, width, scale)}</Text>;
+}

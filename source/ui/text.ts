@@ -1,0 +1,34 @@
+// Small pure text helpers for fixed-width cells. Every glyph the dashboard prints is one
+// column wide, so string length is display width here.
+/** Pads (or cuts, ending in "…") to exactly `width` columns. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	if (width <= 0) return '';
+	if (text.length > width) return width === 1 ? '…' : text.slice(0, width - 1) + '…';
+	return align === 'left' ? text.padEnd(width) : text.padStart(width);
+}
+
+/** Cuts a line to `width` columns (for lines built from plain text). */
+export function cut(text: string, width: number): string {
+	return text.length > width ? text.slice(0, Math.max(0, width)) : text;
+}
+
+/** A failure rate as a short percentage: 0.1 -> "10%", 0.125 -> "12.5%". */
+export function formatRatePercent(rate: number): string {
+	const percent = Math.round(rate * 1000) / 10;
+	return `${percent}%`;
+}
+
+/** Greedy packing of equal-width cells: how many fit on a line of `columns`. */
+export function cellsPerLine(columns: number, cellWidth: number, gap: number): number {
+	return Math.max(1, Math.floor((columns + gap) / (cellWidth + gap)));
+}
+
+/** A short countdown: 4.2s, 42s, 2m05s, 1h02m (never wider than 5). */
+export function formatCountdown(ms: number): string {
+	const s = Math.max(0, ms) / 1000;
+	if (s < 10) return `${s.toFixed(1)}s`;
+	if (s < 60) return `${Math.floor(s)}s`;
+	const m = Math.floor(s / 60);
+	if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+	return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

@@ -1,0 +1,158 @@
+// The one way UI tests render the dashboard: a real run (engine + store via createRun)
+// from a Settings object, <App> in ink-testing-library with a faked terminal size, and
+// a flush after the render and after every key (ink-testing-library#11).
+import {render} from 'ink-testing-library';
+import {vi} from 'vitest';
+import type {SenderSpec} from '../../source/engine/types.js';
+import {createRun, type Run} from '../../source/run.js';
+import type {Settings} from '../../source/settings.js';
+import type {DashStore} from '../../source/store.js';
+import {parseThreshold} from '../../source/thresholds.js';
+import {App} from '../../source/ui/app.js';
+import {createTheme, type Theme} from '../../source/ui/theme.js';
+
+/** Escape sequences, named once. */
+export const KEY = {
+	up: '\u001B[A',
+	down: '\u001B[B',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	esc: '\u001B',
+	ctrlC: '\u0003',
+	space: ' ',
+} as const;
+
+/**
+ * Lets React and Ink catch up. Twice under fake timers: an update that does not come from
+ * a key (a resize, a store publish) is rendered from a timer that the first pass schedules.
+ */
+export const flush = async (): Promise<void> => {
+	if (vi.isFakeTimers()) {
+		await vi.advanceTimersByTimeAsync(0);
+		await vi.advanceTimersByTimeAsync(0);
+	} else {
+		await new Promise<void>(resolve => setImmediate(() => setTimeout(resolve, 0)));
+	}
+};
+
+export const defaultSpec: SenderSpec = {meanMs: 100, failureRate: 0.1, distribution: 'gamma'};
+
+export interface DashOptions {
+	messages?: number;
+	/** How many senders of `spec` (default 3), or the specs themselves. */
+	senders?: number | SenderSpec[];
+	spec?: Partial<SenderSpec>;
+	seed?: number;
+	speed?: number;
+	intervalMs?: number;
+	retries?: number;
+	/** Threshold rules as a user types them ("p95<250ms"). */
+	thresholds?: string[];
+	exitOnDone?: boolean;
+	columns?: number;
+	rows?: number;
+	/** Start the clock (default false: a still picture of the start). */
+	start?: boolean;
+	/** Colours from this environment (default: none set, so colours on). */
+	env?: Record<string, string | undefined>;
+}
+
+export function makeSettings(options: DashOptions = {}): Settings {
+	const spec = {...defaultSpec, ...options.spec};
+	const senders =
+		typeof options.senders === 'object' ? options.senders : Array.from({length: options.senders ?? 3}, () => ({...spec}));
+	return {
+		messages: options.messages ?? 1000,
+		senders,
+		retries: options.retries ?? 0,
+		seed: options.seed ?? 1,
+		intervalMs: options.intervalMs ?? 1000,
+		speed: options.speed ?? 1,
+		headless: false,
+		json: false,
+		logPath: undefined,
+		reportPath: undefined,
+		exitOnDone: options.exitOnDone ?? false,
+		thresholds: (options.thresholds ?? []).map(expr => parseThreshold(expr)),
+		script: [],
+		isSeedGiven: true,
+	};
+}
+
+export interface Dash {
+	/** The latest frame, as the terminal shows it. */
+	frame(): string;
+	/** Types keys one at a time, flushing after each. */
+	press(...keys: string[]): Promise<void>;
+	/** Lets `ms` of (fake) wall time pass. */
+	advance(ms: number): Promise<void>;
+	/** Changes the terminal's size as a real resize does. */
+	resize(columns: number, rows: number): Promise<void>;
+	store: DashStore;
+	run: Run;
+	settings: Settings;
+	theme: Theme;
+	/** Calls of App's onExit (quit 0, interrupt 130). */
+	exits: number[];
+	unmount(): void;
+}
+
+/** Needs vi.useFakeTimers() first (the driver's clock is the fake one). */
+export async function renderDash(options: DashOptions = {}): Promise<Dash> {
+	const settings = makeSettings(options);
+	const run = createRun(settings, {trackSenders: true});
+	const theme = createTheme(options.env ?? {});
+	const exits: number[] = [];
+	const ink = render(
+		<App
+			store={run.store}
+			seed={settings.seed}
+			thresholds={settings.thresholds}
+			theme={theme}
+			onExit={code => exits.push(code)}
+		/>,
+	);
+	// ink-testing-library's stdout is 100 columns and has no rows: give it a real size.
+	const size = {columns: options.columns ?? 80, rows: options.rows ?? 24};
+	Object.defineProperty(ink.stdout, 'columns', {get: () => size.columns, configurable: true});
+	Object.defineProperty(ink.stdout, 'rows', {get: () => size.rows, configurable: true});
+	ink.stdout.emit('resize');
+	if (options.start) run.store.getState().actions.start();
+	await flush();
+	return {
+		frame: () => ink.lastFrame() ?? '',
+		async press(...keys) {
+			for (const key of keys) {
+				ink.stdin.write(key);
+				await flush();
+			}
+		},
+		async advance(ms) {
+			await vi.advanceTimersByTimeAsync(ms);
+			await flush();
+		},
+		async resize(columns, rows) {
+			size.columns = columns;
+			size.rows = rows;
+			ink.stdout.emit('resize');
+			await flush();
+		},
+		store: run.store,
+		run,
+		settings,
+		theme,
+		exits,
+		unmount() {
+			run.store.getState().actions.stop();
+			ink.unmount();
+			ink.cleanup();
+		},
+	};
+}
+
+/** Lines of a frame, for height checks. */
+export function lines(frame: string): string[] {
+	return frame.split('\n');
+}

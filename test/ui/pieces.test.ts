@@ -1,0 +1,367 @@
+// The dashboard's pure pieces: layout budgets, windows, columns, bars, sparklines,
+// the key table's footer/help/dispatch and the theme.
+import type {Key} from 'ink';
+import {describe, expect, test, vi} from 'vitest';
+import type {SenderSnapshot} from '../../source/engine/types.js';
+import type {DashActions} from '../../source/store.js';
+import {parseThreshold} from '../../source/thresholds.js';
+import {headerParts, runStatus} from '../../source/ui/header.js';
+import {helpLines} from '../../source/ui/help-overlay.js';
+import {dispatch, footerText, keymap, keyNames, type KeyContext} from '../../source/ui/keymap.js';
+import {planLayout} from '../../source/ui/layout.js';
+import {listWindow, moreText} from '../../source/ui/sender-list.js';
+import {cellText, columnFigures, headerText, planColumns, stateText} from '../../source/ui/sender-row.js';
+import {sparklineText} from '../../source/ui/sparkline.js';
+import {cut, fit, formatRatePercent} from '../../source/ui/text.js';
+import {createTheme, isNoColor} from '../../source/ui/theme.js';
+import {actualText} from '../../source/ui/threshold-list.js';
+import {barParts, totalsGrid, totalsNaturalLines, visibleCells, type TotalsCell} from '../../source/ui/totals.js';
+
+const noKey: Key = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
+
+function sender(overrides: Partial<SenderSnapshot> = {}): SenderSnapshot {
+	return {
+		id: 1,
+		spec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'},
+		state: 'sending',
+		restLeftMs: 0,
+		inFlight: 1,
+		sent: 0,
+		failed: 0,
+		attempts: 0,
+		rests: 0,
+		restedMs: 0,
+		avgTimeMs: undefined,
+		observedMeanMs: undefined,
+		p95Ms: undefined,
+		...overrides,
+	};
+}
+
+describe('text', () => {
+	test('fit pads and cuts with an ellipsis', () => {
+		expect(fit('ab', 4)).toBe('ab  ');
+		expect(fit('ab', 4, 'right')).toBe('  ab');
+		expect(fit('abcdef', 4)).toBe('abc…');
+		expect(fit('abc', 0)).toBe('');
+		expect(cut('abcdef', 3)).toBe('abc');
+	});
+
+	test('failure rates read as percentages', () => {
+		expect(formatRatePercent(0.1)).toBe('10%');
+		expect(formatRatePercent(0.125)).toBe('12.5%');
+		expect(formatRatePercent(1)).toBe('100%');
+	});
+});
+
+describe('sparkline', () => {
+	test('scales to the max and marks zero with the lowest block', () => {
+		expect(sparklineText([0, 1, 2, 4, 7], 5)).toBe('▁▂▃▅█');
+		expect(sparklineText([], 4)).toBe('    ');
+		expect(sparklineText([0, 0], 2)).toBe('▁▁');
+	});
+
+	test('keeps the newest values and pads on the left', () => {
+		expect(sparklineText([7, 7, 7, 7], 2)).toBe('██');
+		expect(sparklineText([7], 3)).toBe('  █');
+	});
+
+	test('a shared scale makes a slower sender lower', () => {
+		expect(sparklineText([5], 1, 10)).toBe('▅');
+	});
+});
+
+describe('progress bar', () => {
+	test('fills whole and partial blocks and is always the width asked', () => {
+		expect(barParts(0, 8)).toEqual({filled: '', empty: '░'.repeat(8)});
+		expect(barParts(1, 8)).toEqual({filled: '█'.repeat(8), empty: ''});
+		expect(barParts(0.5, 8)).toEqual({filled: '████', empty: '░░░░'});
+		const {filled, empty} = barParts(0.33, 10);
+		expect(filled).toBe('███▎');
+		expect(filled.length + empty.length).toBe(10);
+		expect(barParts(Number.NaN, 4).empty).toBe('░░░░');
+	});
+});
+
+describe('layout', () => {
+	const base = {totalsLines: 4, thresholdLines: 0, hasNote: false};
+
+	test('the frame is always shorter than the terminal', () => {
+		for (const rows of [10, 12, 24, 40]) {
+			for (const senderCount of [0, 1, 3, 50, 1000]) {
+				for (const thresholdLines of [0, 1, 3]) {
+					const layout = planLayout({...base, rows, senderCount, thresholdLines, hasNote: true});
+					const used =
+						3 + layout.totalsLines + layout.thresholdLines + layout.noteLines + layout.spacerLines + layout.listLines;
+					expect(used, `${rows} rows, ${senderCount} senders`).toBeLessThan(rows);
+				}
+			}
+		}
+	});
+
+	test('80×24 with 3 senders shows everything with a spacer', () => {
+		expect(planLayout({...base, rows: 24, senderCount: 3})).toEqual({
+			maxLines: 23,
+			totalsLines: 4,
+			thresholdLines: 0,
+			noteLines: 0,
+			spacerLines: 1,
+			listLines: 4,
+		});
+	});
+
+	test('1000 senders take the rest of the screen', () => {
+		const layout = planLayout({...base, rows: 24, senderCount: 1000});
+		expect(layout.spacerLines).toBe(0);
+		expect(layout.listLines).toBe(23 - 3 - 4);
+	});
+
+	test('a small terminal keeps two sender rows and trims the totals', () => {
+		const layout = planLayout({...base, totalsLines: 5, rows: 10, senderCount: 1000});
+		expect(layout.listLines).toBe(4);
+		expect(layout.totalsLines).toBe(2);
+	});
+});
+
+describe('sender list window', () => {
+	test('everything fits: no more line', () => {
+		expect(listWindow(3, 0, 10)).toEqual({start: 0, count: 3, showHeader: true, above: 0, below: 0});
+	});
+
+	test('the window follows the selection and counts the hidden rows', () => {
+		expect(listWindow(1000, 0, 10)).toEqual({start: 0, count: 8, showHeader: true, above: 0, below: 992});
+		expect(listWindow(1000, 500, 10)).toEqual({start: 496, count: 8, showHeader: true, above: 496, below: 496});
+		expect(listWindow(1000, 999, 10)).toEqual({start: 992, count: 8, showHeader: true, above: 992, below: 0});
+	});
+
+	test('one line shows the selected row alone', () => {
+		expect(listWindow(5, 3, 1)).toEqual({start: 3, count: 1, showHeader: false, above: 3, below: 1});
+	});
+
+	test('the more line names both directions', () => {
+		expect(moreText(3, 996)).toBe('↑ 3 more above · ↓ 996 more below');
+		expect(moreText(0, 1)).toBe('↓ 1 more below');
+		expect(moreText(0, 0)).toBe('');
+	});
+});
+
+describe('sender columns', () => {
+	const figures = columnFigures([sender({id: 12, sent: 1234, failed: 56})]);
+
+	test('wide terminals show every column, the sparkline at full length', () => {
+		const plan = planColumns(140, figures);
+		expect(plan.map(c => c.id)).toEqual(['id', 'dist', 'mean', 'obs', 'p95', 'fail', 'state', 'sent', 'failed', 'flight', 'spark']);
+		expect(plan.at(-1)!.width).toBe(24);
+	});
+
+	test('narrow terminals keep the most useful columns, never wider than the screen', () => {
+		for (const columns of [30, 40, 60, 80, 100]) {
+			const width = headerText(planColumns(columns, figures)).length;
+			expect(width, `${columns} columns`).toBeLessThanOrEqual(columns);
+		}
+
+		expect(planColumns(40, figures).map(c => c.id)).toEqual(['id', 'fail', 'state', 'sent', 'failed']);
+		expect(planColumns(80, figures).map(c => c.id)).toContain('spark');
+	});
+
+	test('counts are never cut: columns widen with the figures', () => {
+		const big = columnFigures([sender({id: 1234, sent: 12_345_678, failed: 1_234_567})]);
+		const plan = planColumns(200, big);
+		expect(plan.find(c => c.id === 'sent')!.width).toBe('12,345,678'.length);
+		expect(plan.find(c => c.id === 'failed')!.width).toBe('✗ 1,234,567'.length);
+		expect(plan.find(c => c.id === 'id')!.width).toBe('#1234'.length);
+	});
+
+	test('cells say what a figure is, with "–" before it exists', () => {
+		const s = sender({failed: 3, observedMeanMs: 97.25, p95Ms: undefined, spec: {meanMs: 50, failureRate: 0.2, distribution: 'exponential'}});
+		expect(cellText('dist', s)).toBe('expon');
+		expect(cellText('mean', s)).toBe('50.0ms');
+		expect(cellText('obs', s)).toBe('97.3ms');
+		expect(cellText('p95', s)).toBe('–');
+		expect(cellText('fail', s)).toBe('20%');
+		expect(cellText('failed', s)).toBe('✗ 3');
+		expect(cellText('failed', sender())).toBe('0');
+	});
+
+	test('a resting sender counts down in words', () => {
+		expect(stateText(sender({state: 'resting', restLeftMs: 4240}))).toBe('resting 4.2s');
+		expect(stateText(sender({state: 'resting', restLeftMs: 59_150}))).toBe('resting 59s');
+		expect(stateText(sender({state: 'resting', restLeftMs: 125_000}))).toBe('resting 2m05s');
+		expect(stateText(sender({state: 'resting', restLeftMs: 3_720_000}))).toBe('resting 1h02m');
+		expect(stateText(sender({state: 'idle'}))).toBe('idle');
+	});
+});
+
+describe('totals grid', () => {
+	test('cells per line follow the width', () => {
+		expect(totalsGrid(80).perLine).toBe(3);
+		expect(totalsGrid(40).perLine).toBe(2);
+		expect(totalsGrid(40).isCompact).toBe(true);
+		expect(totalsNaturalLines(80)).toBe(4);
+		expect(totalsNaturalLines(130)).toBe(2);
+	});
+
+	test('short of lines, the highest-ranked cells stay, in display order', () => {
+		const cells: TotalsCell[] = ['a', 'b', 'c', 'd'].map((id, index) => ({
+			id,
+			label: id,
+			short: id,
+			value: '1',
+			rank: 4 - index,
+			tone: 'plain',
+		}));
+		expect(visibleCells(cells, 2, 1).map(c => c.id)).toEqual(['c', 'd']);
+		expect(visibleCells(cells, 2, 2).map(c => c.id)).toEqual(['a', 'b', 'c', 'd']);
+	});
+});
+
+describe('header', () => {
+	test('state in words, done first', () => {
+		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0};
+		expect(runStatus(run)).toBe('running');
+		expect(runStatus({...run, isPaused: true})).toBe('paused');
+		expect(runStatus({...run, isStalled: true})).toBe('waiting');
+		expect(runStatus({...run, isDone: true, isPaused: true})).toBe('done');
+	});
+
+	test('narrow terminals drop the least useful parts, not the state', () => {
+		const parts = [
+			{id: 'title', text: 'sms-dash', rank: 6},
+			{id: 'state', text: '▶ running', rank: 0},
+			{id: 'sim', text: 'sim 1.0s', rank: 1},
+			{id: 'seed', text: 'seed 1', rank: 5},
+		] as const;
+		expect(headerParts([...parts], 20).map(p => p.id)).toEqual(['state', 'sim']);
+		expect(headerParts([...parts], 80).map(p => p.id)).toEqual(['title', 'state', 'sim', 'seed']);
+	});
+});
+
+describe('key table', () => {
+	test('every key of DESIGN.md and STYLE.md is bound once', () => {
+		const keys = keymap.flatMap(b => b.keys);
+		expect(new Set(keys).size).toBe(keys.length);
+		for (const key of ['a', 'd', 'x', 'up', 'down', 'k', 'j', 'g', 'G', '+', '=', '-', ']', '[', 'n', '>', '<', 'space', 'p', '?', 'escape', 'q', 'ctrl+c']) {
+			expect(keys, key).toContain(key);
+		}
+	});
+
+	test("Ink's keys become names; a typed chunk is one name per character", () => {
+		expect(keyNames('', {...noKey, upArrow: true})).toEqual(['up']);
+		expect(keyNames('c', {...noKey, ctrl: true})).toEqual(['ctrl+c']);
+		expect(keyNames('', {...noKey, escape: true, meta: true})).toEqual(['escape']);
+		expect(keyNames(' ', noKey)).toEqual(['space']);
+		expect(keyNames('G', {...noKey, shift: true})).toEqual(['G']);
+		expect(keyNames('ax', noKey)).toEqual(['a', 'x']);
+		expect(keyNames('', {...noKey, return: true})).toEqual([]);
+	});
+
+	function context(): KeyContext & {calls: string[]} {
+		const calls: string[] = [];
+		const actions = new Proxy({} as DashActions, {
+			get: (_, name) => (...args: unknown[]) => calls.push(`${String(name)}(${args.join(',')})`),
+		});
+		return {actions, exit: vi.fn((code: number) => calls.push(`exit(${code})`)), pageSize: 5, calls};
+	}
+
+	test('dispatch calls the actions', () => {
+		const c = context();
+		for (const key of ['a', 'x', '+', '-', ']', '[', 'n', '>', '<', 'space', 'G', 'pagedown', 'pageup', 'q', 'ctrl+c', 'z']) {
+			dispatch(key, false, c);
+		}
+
+		expect(c.calls).toEqual([
+			'addSender()',
+			'removeSelected()',
+			'scaleMean(0.8)',
+			'scaleMean(1.25)',
+			'changeFailureRate(0.05)',
+			'changeFailureRate(-0.05)',
+			'produceMore()',
+			'faster()',
+			'slower()',
+			'togglePause()',
+			`select(${Number.MAX_SAFE_INTEGER})`,
+			'selectBy(5)',
+			'selectBy(-5)',
+			'exit(0)',
+			'exit(130)',
+		]);
+	});
+
+	test('help is a mode: only ?, Esc and q act, and q closes help', () => {
+		const c = context();
+		expect(dispatch('a', true, c)).toBe(false);
+		expect(dispatch('j', true, c)).toBe(false);
+		dispatch('q', true, c);
+		dispatch('escape', true, c);
+		dispatch('?', true, c);
+		expect(c.calls).toEqual(['closeHelp()', 'closeHelp()', 'closeHelp()']);
+	});
+
+	test('the footer fits the width and ends with "? help  q quit"', () => {
+		for (const columns of [20, 40, 80, 120]) {
+			const line = footerText(columns);
+			expect(line.length).toBeLessThanOrEqual(columns);
+			expect(line.endsWith('? help  q quit')).toBe(true);
+		}
+
+		expect(footerText(40)).toBe('↑↓ select  a add  ? help  q quit');
+		expect(footerText(200)).toBe('↑↓ select  a add  x remove  +/- mean  [/] fail  n more  </> speed  space pause  ? help  q quit');
+		expect(footerText(10)).toBe('? help  q ');
+	});
+
+	test('help shows every binding, in the form that fits', () => {
+		const tall = helpLines(80, 30);
+		expect(tall).toHaveLength(keymap.length);
+		for (const binding of keymap) expect(tall.join('\n')).toContain(binding.help);
+		const wide = helpLines(160, 12);
+		expect(wide.length).toBeLessThanOrEqual(12);
+		for (const binding of keymap) expect(wide.join('\n')).toContain(binding.help);
+		const small = helpLines(40, 7);
+		expect(small.length).toBeLessThanOrEqual(7);
+		for (const line of small) expect(line.length).toBeLessThanOrEqual(40);
+	});
+});
+
+describe('threshold values', () => {
+	test('each in the unit of its rule', () => {
+		const rule = (expr: string) => parseThreshold(expr);
+		expect(actualText(rule('p95<250ms'), 180.25)).toBe('180.3ms');
+		expect(actualText(rule('elapsed<10m'), 125_000)).toBe('2m05s');
+		expect(actualText(rule('failed<5%'), 3.84)).toBe('3.8%');
+		expect(actualText(rule('failed<=40'), 12)).toBe('12');
+		expect(actualText(rule('throughput>400/s'), 412.34)).toBe('412.3/s');
+		expect(actualText(rule('p95<250ms'), null)).toBe('–');
+	});
+});
+
+describe('theme', () => {
+	test('NO_COLOR (present and not empty) turns every colour off', () => {
+		const plain = createTheme({NO_COLOR: '1'});
+		expect(plain.isColor).toBe(false);
+		for (const [name, value] of Object.entries(plain)) if (name !== 'isColor') expect(value, name).toBeUndefined();
+		expect(createTheme({}).bad).toBe('red');
+		expect(isNoColor({NO_COLOR: ''})).toBe(false);
+	});
+});
