@@ -18,6 +18,8 @@ export interface Run {
 
 export interface RunOptions {
 	trackSenders?: boolean;
+	/** Least wall time between two store publishes (each one is a frame in the dashboard). */
+	publishEveryMs?: number;
 	onDone?: () => void;
 	onStall?: () => void;
 }
@@ -32,6 +34,7 @@ export function createRun(settings: Settings, options: RunOptions = {}): Run {
 		intervalMs: settings.intervalMs,
 		script: settings.script,
 		trackSenders: options.trackSenders,
+		publishEveryMs: options.publishEveryMs,
 		defaultSpec: settings.senders[0] ?? {meanMs: 100, failureRate: 0.1, distribution: 'gamma'},
 		onDone: options.onDone,
 		onStall: options.onStall,

@@ -64,6 +64,8 @@ export interface DashStoreOptions {
 	trackSenders?: boolean;
 	/** A sender spec for `a` when no sender is left to copy. */
 	defaultSpec: SenderSpec;
+	/** Least wall time between two publishes. @default 50 */
+	publishEveryMs?: number;
 	/** Messages `n` adds. @default 1000 */
 	moreCount?: number;
 	onDone?: () => void;
@@ -96,6 +98,7 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 		intervalMs: options.intervalMs,
 		script: options.script,
 		trackSenders: options.trackSenders,
+		publishEveryMs: options.publishEveryMs,
 		onTick(progress) {
 			pendingTicks.push(progress);
 		},

@@ -21,6 +21,9 @@ export async function runDashboard(settings: Settings): Promise<number> {
 
 	const run = createRun(settings, {
 		trackSenders: true,
+		// Each publish is a React render and an Ink frame: 10 a second keeps it lively
+		// and leaves the CPU to the simulation (measured in bench/dashboard.js).
+		publishEveryMs: 100,
 		onDone() {
 			if (settings.exitOnDone) void finish(0);
 		},
@@ -37,7 +40,7 @@ export async function runDashboard(settings: Settings): Promise<number> {
 	process.stdout.on('error', onStdoutError);
 	const instance = render(
 		<App store={run.store} seed={settings.seed} thresholds={settings.thresholds} onExit={code => void finish(code)} />,
-		{exitOnCtrlC: false, patchConsole: false, maxFps: 20},
+		{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
 	);
 	// Asked for at once: an unmount (ours, or Ink's on a render error) settles it.
 	const exited = instance.waitUntilExit();

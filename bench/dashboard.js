@@ -1,0 +1,64 @@
+// The dashboard's cost: CPU time of a dashboard run (in a pseudo-terminal, made with
+// util-linux `script`) against the same headless run, each with its fixed start-up
+// (the same command with -m 1) taken off, as medians of alternating runs.
+// Usage: node bench/dashboard.js [--runs N] [--messages N]
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {measure, median} from './measure.js';
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
+const runs = option('--runs', 5);
+const messages = option('--messages', 500_000);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const preload = fileURLToPath(new URL('preload-usage.js', import.meta.url));
+const common = ['-s', '500', '--speed', 'max', '--seed', '1'];
+
+/** CPU ms of one dashboard run inside a pseudo-terminal of 100×30. */
+function dashboardCpuMs(m) {
+	const dir = mkdtempSync(join(tmpdir(), 'sms-dash-bench-'));
+	const usageFile = join(dir, 'usage.json');
+	const command = `stty cols 100 rows 30; exec node --import ${preload} dist/cli.js ${[...common, '-m', String(m), '--exit-on-done'].join(' ')}`;
+	execFileSync('script', ['-qfec', command, '/dev/null'], {
+		cwd: root,
+		stdio: ['ignore', 'ignore', 'inherit'],
+		env: {...withoutCi(process.env), SMS_DASH_USAGE_FILE: usageFile},
+	});
+	const usage = JSON.parse(readFileSync(usageFile, 'utf8'));
+	rmSync(dir, {recursive: true});
+	return (usage.userUs + usage.systemUs) / 1000;
+}
+
+async function headlessCpuMs(m) {
+	const result = await measure(['--headless', '--json', ...common, '-m', String(m)]);
+	return result.cpuMs;
+}
+
+function withoutCi(env) {
+	const copy = {...env};
+	delete copy.CI;
+	delete copy.NODE_ENV;
+	delete copy.FORCE_COLOR;
+	return copy;
+}
+
+const samples = {dash: [], dash1: [], head: [], head1: []};
+for (let i = 0; i < runs; i++) {
+	samples.head.push(await headlessCpuMs(messages));
+	samples.dash.push(dashboardCpuMs(messages));
+	samples.head1.push(await headlessCpuMs(1));
+	samples.dash1.push(dashboardCpuMs(1));
+}
+
+const ratios = samples.dash.map((d, i) => (d - samples.dash1[i]) / (samples.head[i] - samples.head1[i]));
+const whole = samples.dash.map((d, i) => d / samples.head[i]);
+const ms = values => `${median(values).toFixed(0)} ms`;
+console.log(`dashboard vs headless, ${messages.toLocaleString('en-US')} messages, 500 senders, --speed max — median of ${runs} alternating runs`);
+console.log('| figure | headless | dashboard |\n|---|---|---|');
+console.log(`| CPU, whole process | ${ms(samples.head)} | ${ms(samples.dash)} |`);
+console.log(`| CPU, start-up only (-m 1) | ${ms(samples.head1)} | ${ms(samples.dash1)} |`);
+console.log(`\nCPU ratio with start-up taken off: ${median(ratios).toFixed(2)}× (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); target ≤ 1.25×`);
+console.log(`CPU ratio, whole process: ${median(whole).toFixed(2)}×`);
