@@ -73,7 +73,9 @@ export const helpText = `
 	                              (metrics: avg e2e p50 p95 p99 failed sent throughput elapsed)
 	      --script <file>         a timeline of runtime changes at simulated times (YAML or JSON):
 	                              [{at: 30s, tune: {sender: 2, failure_rate: 1}}, {at: 1m, more: 500}]
-	      --replay <report>       rerun a --report: its seed, settings and every runtime change
+	      --replay <report>       rerun a --report exactly, at any speed: its seed, settings and
+	                              every runtime change; with it give only --speed, --headless,
+	                              --json, --log, --report, --exit-on-done and more --threshold rules
 
 	Exit codes
 	  0 finished, 2 bad input, 3 a threshold was crossed, 130 interrupted, 1 anything else
@@ -82,6 +84,7 @@ export const helpText = `
 	  $ sms-dash -m 5000 -s 10 --speed 60
 	  $ sms-dash -c senders.yaml --sender "mean=50ms,failure-rate=0.2,count=3"
 	  $ sms-dash --headless --json --speed max --seed 42 --threshold "p95<250ms" --report out.json
+	  $ sms-dash --replay out.json --speed 10
 `;
 
 /**

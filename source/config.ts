@@ -1,6 +1,6 @@
-// Flags + a YAML/JSON config file (+ a --script file) -> validated Settings, or a one-line
-// ConfigError naming the flag or key, with file:line:col for a file. Reads files only through
-// io.readFile; never prints, exits or looks at the terminal (cli.tsx and mode.ts do that).
+// Flags + a YAML/JSON config file (+ a --script file, or the report --replay reruns) -> validated
+// Settings, or a one-line ConfigError naming the flag or key, with file:line:col for a file. Reads
+// files only through io.readFile; never prints, exits or looks at the terminal (cli.tsx, mode.ts do).
 import {createRequire} from 'node:module';
 import * as v from 'valibot';
 import type * as Yaml from 'yaml';
@@ -8,6 +8,7 @@ import {flags as flagDefinitions, type RawFlags} from './cli-flags.js';
 import {formatDuration, parseDuration, ValueError} from './duration.js';
 import {distributions, type Distribution, type SenderSpec, type TimedAction} from './engine/types.js';
 import type {Settings, Threshold} from './settings.js';
+import {outcomeFlags, replayFlags, replaySettings, type Replayable} from './replay.js';
 import {parseThreshold, suggest} from './thresholds.js';
 
 /** Bad input: the message is one line that names the flag or key (`file:line:col: key ...` for a file). */
@@ -161,6 +162,20 @@ const fileName: Rule<string> = raw => {
 	return raw;
 };
 
+/** A plain number of milliseconds, kept exact: the keys a report writes (`meanMs`, `simMs`). */
+const milliseconds: Rule<number> = fromSchema(
+	v.pipe(numeric('must be a number of milliseconds'), v.finite('must be a number of milliseconds'), v.minValue(0, 'must not be negative')),
+);
+
+const positiveMilliseconds: Rule<number> = raw => {
+	const ms = milliseconds(raw);
+	if (ms === 0) {
+		throw new ValueError(`must be more than 0, got ${describe(raw)}`);
+	}
+
+	return ms;
+};
+
 /** Kept as written; the caller checks its shape with its own path. */
 const anything: Rule<unknown> = raw => raw;
 
@@ -187,6 +202,12 @@ const senderSettingKeys = {
 	spread: {rule: duration},
 	maxWait: {rule: duration},
 	failover: {rule: duration},
+	// A report's `settings.senders` and `actions` spell settings as SenderSpec does, so they
+	// can be pasted into a config file or a script as they are.
+	meanMs: {rule: milliseconds, alias: 'mean'},
+	spreadMs: {rule: milliseconds, alias: 'spread'},
+	maxWaitMs: {rule: milliseconds, alias: 'maxWait'},
+	failoverMs: {rule: milliseconds, alias: 'failover'},
 } as const satisfies Table;
 
 const senderKeys = {...senderSettingKeys, count: {rule: whole(0, limits.senders)}} as const satisfies Table;
@@ -212,10 +233,21 @@ const fileKeys = {
 
 const scriptEntryKeys = {
 	at: {rule: duration},
+	simMs: {rule: milliseconds, alias: 'at'},
 	add: {rule: anything},
 	remove: {rule: id},
 	tune: {rule: anything},
 	more: {rule: whole(0, limits.messages)},
+} as const satisfies Table;
+
+/** A report's `settings`: what decided its run (report.ts ReportSettings). */
+const reportSettingKeys = {
+	messages: {rule: whole(0, limits.messages)},
+	senders: {rule: anything},
+	retries: {rule: whole(0, limits.retries)},
+	seed: {rule: whole(0, limits.seed)},
+	intervalMs: {rule: positiveMilliseconds},
+	thresholds: {rule: anything},
 } as const satisfies Table;
 
 type KeyStyle = 'snake' | 'kebab' | 'camel';
@@ -307,18 +339,20 @@ interface SourceFile {
 let yamlModule: typeof Yaml | undefined;
 const loadYaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
-function readSource(path: string, flag: string, io: ConfigIo): SourceFile {
+function readText(path: string, flag: string, io: ConfigIo): string {
 	if (path.trim() === '') {
 		fail({label: flag}, 'needs a file name');
 	}
 
-	let text: string;
 	try {
-		text = io.readFile(path);
+		return io.readFile(path);
 	} catch (error) {
 		fail({label: flag}, `cannot read ${JSON.stringify(path)}: ${readFailure(error)}`);
 	}
+}
 
+function readSource(path: string, flag: string, io: ConfigIo): SourceFile {
+	const text = readText(path, flag, io);
 	const {LineCounter, parseDocument} = loadYaml();
 	const lines = new LineCounter();
 	const doc = parseDocument(text, {lineCounter: lines, prettyErrors: true});
@@ -342,6 +376,53 @@ function readSource(path: string, flag: string, io: ConfigIo): SourceFile {
 	}
 
 	return {name: path, doc, lines, value};
+}
+
+/**
+ * A JSON file (a --report), read with JSON.parse: a report lists every sender and change,
+ * and yaml's document model is slow on large ones. The document, which only locates a
+ * node for a message, is parsed when a message needs it.
+ */
+function readJsonSource(path: string, flag: string, io: ConfigIo): SourceFile {
+	const text = readText(path, flag, io);
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		// V8: "Unexpected token '}', "{"a": }" is not valid JSON" or "... in JSON at position 6".
+		const position = /at position (\d+)/.exec(message)?.[1];
+		const reason = message.split(/, "|, \.\.\./)[0]!.replace(/ (?:in JSON )?at position \d+/, '').replaceAll('\n', ' ');
+		const where = position === undefined ? path : `${path}:${lineColumn(text, Number(position))}`;
+		fail({label: flag}, `${JSON.stringify(path)} is not JSON (${where}: ${reason})`);
+	}
+
+	let parsed: Pick<SourceFile, 'doc' | 'lines'> | undefined;
+	const parse = () => {
+		if (parsed === undefined) {
+			const {LineCounter, parseDocument} = loadYaml();
+			const lines = new LineCounter();
+			parsed = {doc: parseDocument(text, {lineCounter: lines}), lines};
+		}
+
+		return parsed;
+	};
+
+	return {
+		name: path,
+		value,
+		get doc() {
+			return parse().doc;
+		},
+		get lines() {
+			return parse().lines;
+		},
+	};
+}
+
+function lineColumn(text: string, offset: number): string {
+	const before = text.slice(0, offset).split('\n');
+	return `${before.length}:${before.at(-1)!.length + 1}`;
 }
 
 function readFailure(error: unknown): string {
@@ -610,17 +691,23 @@ function readFileThresholds(file: SourceFile, thresholds: Sourced<unknown> | und
 
 function readScript(path: string, io: ConfigIo, base: SenderDraft): TimedAction[] {
 	const file = readSource(path, '--script', io);
-	if (!Array.isArray(file.value)) {
-		fail(originAt(file, []), `must be a list of changes such as [{at: 30s, more: 500}], got ${describe(file.value)}`);
+	return readChanges(file, [], file.value, base);
+}
+
+/** A list of changes at `at` in `file` (a script, or a report's `actions`), sorted by time. */
+function readChanges(file: SourceFile, at: Path, list: unknown, base: SenderDraft): TimedAction[] {
+	if (!Array.isArray(list)) {
+		fail(originAt(file, at), `must be a list of changes such as [{at: 30s, more: 500}], got ${describe(list)}`);
 	}
 
-	const actions = file.value.flatMap((entry: unknown, index): TimedAction[] => {
-		const origin = originAt(file, [index]);
+	const actions = list.flatMap((entry: unknown, index): TimedAction[] => {
+		const path = [...at, index];
+		const origin = originAt(file, path);
 		if (!isPlainMap(entry)) {
 			fail(origin, `must be a change such as {at: 30s, more: 500}, got ${describe(entry)}`);
 		}
 
-		const read = readEntries(fileEntries(file, [index], entry), scriptEntryKeys, 'snake');
+		const read = readEntries(fileEntries(file, path, entry), scriptEntryKeys, 'snake');
 		const given = (['add', 'remove', 'tune', 'more'] as const).filter(name => read[name] !== undefined);
 		if (read.at === undefined) {
 			fail(origin, 'needs at: the simulated time of the change, such as at: 30s');
@@ -645,23 +732,23 @@ function readScript(path: string, io: ConfigIo, base: SenderDraft): TimedAction[
 				fail(addOrigin, `must be a map of sender settings such as {mean: 50ms, failure_rate: 0.1}, got ${describe(read.add.value)}`);
 			}
 
-			const added = readEntries(fileEntries(file, [index, 'add'], read.add.value), senderKeys, 'snake');
+			const added = readEntries(fileEntries(file, [...path, 'add'], read.add.value), senderKeys, 'snake');
 			const spec = finishSender(draftOf(added), base, addOrigin);
 			return Array.from({length: added.count?.value ?? 1}, () => ({simMs, add: {...spec}}));
 		}
 
-		return [{simMs, tune: readTune(file, index, read.tune!)}];
+		return [{simMs, tune: readTune(file, [...path, 'tune'], read.tune!)}];
 	});
 	// Array.prototype.sort is stable: changes at the same time keep the file's order.
 	return actions.sort((a, b) => a.simMs - b.simMs);
 }
 
-function readTune(file: SourceFile, index: number, tune: Sourced<unknown>): {sender: number} & Partial<SenderSpec> {
+function readTune(file: SourceFile, path: Path, tune: Sourced<unknown>): {sender: number} & Partial<SenderSpec> {
 	if (!isPlainMap(tune.value)) {
 		fail(tune.origin, `must be a map such as {sender: 2, failure_rate: 1}, got ${describe(tune.value)}`);
 	}
 
-	const read = readEntries(fileEntries(file, [index, 'tune'], tune.value), tuneKeys, 'snake');
+	const read = readEntries(fileEntries(file, path, tune.value), tuneKeys, 'snake');
 	if (read.sender === undefined) {
 		fail(tune.origin, 'needs sender: the id of the sender to change');
 	}
@@ -684,6 +771,111 @@ function readTune(file: SourceFile, index: number, tune: Sourced<unknown>): {sen
 	}
 
 	return {sender: read.sender.value, ...patch};
+}
+
+// ---- The report --replay reads -------------------------------------------------------------
+
+/** A --report file -> what decided its run, checked as strictly as a config file and a script. */
+function readReport(path: string, io: ConfigIo): Replayable {
+	const file = readJsonSource(path, '--replay', io);
+	const report = file.value;
+	const notReport = (why: string): never => fail({label: '--replay'}, `${JSON.stringify(path)} is not a report written by --report: ${why}`);
+	if (!isPlainMap(report)) {
+		return notReport(`it holds ${describe(report)}, not a summary`);
+	}
+
+	if (report['type'] !== 'summary') {
+		notReport('it has no "type": "summary"');
+	}
+
+	for (const key of ['settings', 'actions']) {
+		if (!Object.hasOwn(report, key)) {
+			notReport(`it has no "${key}"`);
+		}
+	}
+
+	const settingsOrigin = originAt(file, ['settings']);
+	if (!isPlainMap(report['settings'])) {
+		fail(settingsOrigin, `must be a map of what decided the run, got ${describe(report['settings'])}`);
+	}
+
+	const read = readEntries(fileEntries(file, ['settings'], report['settings']), reportSettingKeys, 'camel');
+	const {messages, senders, retries, seed, intervalMs} = read;
+	if (messages === undefined || senders === undefined || retries === undefined || seed === undefined || intervalMs === undefined) {
+		const missing = (['messages', 'senders', 'retries', 'seed', 'intervalMs'] as const).filter(key => read[key] === undefined);
+		return fail(settingsOrigin, `has no ${missing.join(', ')}`);
+	}
+
+	if (!Array.isArray(senders.value)) {
+		fail(senders.origin, `must be a list of senders such as [{"meanMs": 100, "failureRate": 0.1}], got ${describe(senders.value)}`);
+	}
+
+	const groups = senders.value.map((entry: unknown, index): SenderGroup => {
+		const at = ['settings', 'senders', index];
+		const origin = originAt(file, at);
+		if (!isPlainMap(entry)) {
+			fail(origin, `must be a map of sender settings such as {"meanMs": 100, "failureRate": 0.1}, got ${describe(entry)}`);
+		}
+
+		const sender = readEntries(fileEntries(file, at, entry), senderKeys, 'camel');
+		return {spec: finishSender(draftOf(sender), {}, origin), count: sender.count?.value ?? 1, origin: sender.count?.origin ?? origin};
+	});
+
+	const rules = read.thresholds?.value ?? [];
+	if (!Array.isArray(rules)) {
+		fail(read.thresholds!.origin, `must be a list of rules such as ["p95<250ms"], got ${describe(rules)}`);
+	}
+
+	const thresholds = rules.map((expr: unknown, index) => {
+		const origin = originAt(file, ['settings', 'thresholds', index]);
+		if (typeof expr !== 'string') {
+			fail(origin, `must be a rule such as "p95<250ms", got ${describe(expr)}`);
+		}
+
+		return check(parseThreshold, expr, origin).expr;
+	});
+
+	return {
+		settings: {
+			messages: messages.value,
+			senders: expand(groups),
+			retries: retries.value,
+			seed: seed.value,
+			intervalMs: intervalMs.value,
+			thresholds,
+		},
+		// Checked like a --script; an add gives every key, so nothing comes from flags.
+		actions: readChanges(file, ['actions'], report['actions'], {}),
+	};
+}
+
+/** `--replay <report>`: the report decides the run; the flags may only say how to show it. */
+function resolveReplay(flags: RawFlags, path: string, io: ConfigIo): Settings {
+	for (const name of outcomeFlags) {
+		const value: unknown = flags[name];
+		if (value !== undefined && !(Array.isArray(value) && value.length === 0)) {
+			const short = (flagDefinitions[name] as {shortFlag?: string}).shortFlag;
+			fail(
+				{label: short === undefined ? flagLabel(name) : `${flagLabel(name)} (-${short})`},
+				`cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only ${replayFlags.map(flag => flagLabel(flag)).join(', ')})`,
+			);
+		}
+	}
+
+	const report = readReport(path, io);
+	const extra = (flags.threshold ?? []).map(expr => check(parseThreshold, expr, {label: '--threshold'}));
+	return replaySettings(
+		report,
+		{
+			speed: flagValue(flags, 'speed', speed)?.value ?? defaults.speed,
+			headless: flags.headless ?? false,
+			json: flags.json ?? false,
+			logPath: flagValue(flags, 'log', fileName)?.value,
+			reportPath: flagValue(flags, 'report', fileName)?.value,
+			exitOnDone: flags.exitOnDone ?? false,
+		},
+		extra,
+	);
 }
 
 // ---- Flags ---------------------------------------------------------------------------------
@@ -730,11 +922,15 @@ function flagDraft(flags: RawFlags): SenderDraft {
  * Flags (as meow returns them for cli-flags.ts) and the files they name -> the run's Settings.
  * Flags override the file; `-s` replaces the file's senders; each `--sender` adds to the list
  * that stands. Every value is validated, a file's too when a flag overrides it.
- * `--replay` is not read here.
+ * With `--replay`, the report gives what decides the run and outcome flags are refused.
  * @throws {ConfigError} one line naming the flag or key (and file:line:col).
  */
 export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 	rejectUnknownFlags(flags);
+	if (flags.replay !== undefined) {
+		return resolveReplay(flags, flags.replay, io);
+	}
+
 	const file = flags.config === undefined ? undefined : readConfigFile(flags.config, io);
 	const top = file?.read ?? {};
 

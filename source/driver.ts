@@ -176,7 +176,7 @@ export class Driver {
 			const target = isPaced ? this.simAt0 + (performance.now() - this.wallAt0) * this.speedValue : Infinity;
 			const stopAt = Math.min(target, this.nextTickMs, scriptAt);
 			const events = engine.runUntil(stopAt, chunkEvents);
-			const isCut = events === chunkEvents && (engine.nextEventAt() ?? Infinity) <= stopAt;
+			const isCut = events >= chunkEvents && (engine.nextEventAt() ?? Infinity) <= stopAt;
 			if (!isCut) {
 				// Every event up to stopAt is done.
 				if (engine.isDone && this.scriptIndex >= script.length) {
@@ -184,11 +184,14 @@ export class Driver {
 					return;
 				}
 
-				if (stopAt === scriptAt) this.applyScript(scriptAt);
+				// The tick first: a key pressed live when a slice ended on a tick acted after
+				// that tick's reading, and its replay must too.
 				if (stopAt === this.nextTickMs) {
 					this.tick(this.nextTickMs);
 					this.nextTickMs += this.options.intervalMs;
 				}
+
+				if (stopAt === scriptAt) this.applyScript(scriptAt);
 
 				if (stopAt === target) {
 					this.publishIfDue();

@@ -47,9 +47,17 @@ export function noteJson(text: string): string {
 	return JSON.stringify({type: 'note', text});
 }
 
+/** The simulated ms a note names first (`"40.000s: skipped ..."`), if it names one. */
+function noteAtMs(text: string): number | undefined {
+	const seconds = /^(\d+(?:\.\d+)?)s: /.exec(text)?.[1];
+	return seconds === undefined ? undefined : Number(seconds) * 1000;
+}
+
 /**
  * Prints every reading the store publishes, in order, through `write` (one call per
- * batch). Returns a function that prints what is left and stops listening.
+ * batch), with each note just before the first reading at or after its simulated time, so
+ * the lines are the same at every speed, however the readings were batched. Returns a
+ * function that prints what is left and stops listening.
  */
 export function attachHeadless(store: DashStore, isJson: boolean, write: (text: string) => void): () => void {
 	let notesShown = 0;
@@ -57,12 +65,23 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 	const print = () => {
 		const {ticks, notes} = store.getState();
 		let out = '';
+		const printNotes = (beforeMs: number) => {
+			for (; notesShown < notes.length; notesShown++) {
+				const text = notes[notesShown]!;
+				if ((noteAtMs(text) ?? Infinity) >= beforeMs) return;
+				out += (isJson ? noteJson(text) : `note: ${text}`) + '\n';
+			}
+		};
+
 		// Each batch once: other state changes (a pause) keep the same array.
-		if (ticks !== printed) for (const tick of ticks) out += (isJson ? progressJson(tick) : progressText(tick)) + '\n';
-		for (; notesShown < notes.length; notesShown++) {
-			out += (isJson ? noteJson(notes[notesShown]!) : `note: ${notes[notesShown]!}`) + '\n';
+		if (ticks !== printed) {
+			for (const tick of ticks) {
+				printNotes(tick.simMs);
+				out += (isJson ? progressJson(tick) : progressText(tick)) + '\n';
+			}
 		}
 
+		printNotes(Infinity);
 		printed = ticks;
 		if (out !== '') write(out);
 	};

@@ -3,9 +3,9 @@
 import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
 import type {Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
-import {formatClock, formatCount, formatMs, formatPercent, formatRate, none, round1} from './format.js';
+import {formatClock, formatCount, formatMs, formatPercent, formatRate, round1} from './format.js';
 import type {Settings} from './settings.js';
-import {evaluateThresholds, type Figures, type ThresholdResult} from './thresholds.js';
+import {evaluateThresholds, parseThreshold, type Figures, type ThresholdResult} from './thresholds.js';
 
 export interface SenderSummary {
 	id: number;
@@ -73,7 +73,13 @@ export interface SummaryInput {
 	notes: readonly string[];
 }
 
+/**
+ * The summary of a run that has stopped. A finished run's senders may still be resting after a
+ * failover; their rests are run out first (no message is left, so nothing else happens), so
+ * `restedMs` never depends on where the clock stopped, which depends on the speed.
+ */
 export function buildSummary({engine, settings, wallElapsedMs, speed, notes}: SummaryInput): Summary {
+	if (engine.isDone) engine.runUntil(Number.POSITIVE_INFINITY);
 	const snap = engine.snapshot();
 	const finished = snap.sent + snap.failed;
 	const simElapsedMs = snap.lastOutcomeMs;
@@ -179,12 +185,50 @@ export function summaryText(summary: Summary): string {
 	}
 
 	if (summary.senders.length > shown.length) lines.push(`    … ${summary.senders.length - shown.length} more (see --report)`);
-	for (const t of summary.thresholds) {
-		lines.push(`  threshold   ${t.expr.padEnd(18)} ${t.ok ? 'pass' : 'FAIL'}  (actual ${t.actual ?? none})`);
-	}
+	lines.push(...thresholdLines(summary.thresholds, summary.interrupted));
 
 	for (const note of summary.notes) lines.push(`  note        ${note}`);
 	return lines.join('\n');
+}
+
+/**
+ * The rules, one a line with its verdict in words and its actual figure in the rule's unit:
+ * `    p95<250ms  pass (actual 212.4ms)`, `    failed<5%  FAIL (actual 7.3%)`.
+ */
+export function thresholdLines(results: readonly ThresholdResult[], isInterrupted = false): string[] {
+	if (results.length === 0) return [];
+	const crossed = results.filter(r => !r.ok).length;
+	const verdict = crossed === 0 ? `all ${results.length} pass` : `${crossed} of ${results.length} crossed`;
+	const width = Math.max(...results.map(r => r.expr.length));
+	return [
+		`  thresholds  ${verdict}${isInterrupted ? ' (on the figures so far: the run was interrupted)' : ''}`,
+		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${r.actual === null ? 'no figure yet' : `actual ${actualText(r.expr, r.actual)}`})`),
+	];
+}
+
+/** A rule's actual figure in its own unit: 212.4ms, 7.3%, 40, 412.5/s. */
+function actualText(expr: string, actual: number): string {
+	let rule;
+	try {
+		rule = parseThreshold(expr);
+	} catch {
+		return String(actual);
+	}
+
+	switch (rule.metric) {
+		case 'failed':
+		case 'sent': {
+			return rule.isPercent ? `${actual.toFixed(1)}%` : formatCount(actual);
+		}
+
+		case 'throughput': {
+			return formatRate(actual);
+		}
+
+		default: {
+			return formatMs(actual);
+		}
+	}
 }
 
 function fmt(ms: number | null): string {

@@ -534,6 +534,175 @@ describe('--script', () => {
 	});
 });
 
-test('--replay is left to the replay code', () => {
-	expect(resolve({replay: 'report.json'})).toStrictEqual(defaultSettings);
+describe('--script in script form (a report\'s `actions`)', () => {
+	test('sim_ms and the *_ms sender keys read as plain milliseconds, kept exact', () => {
+		const text = `
+- {sim_ms: 1234.56789, add: {mean_ms: 12.5, failure_rate: 0.2, distribution: uniform, spread_ms: 2.25, max_wait_ms: 14, failover_ms: 500}}
+- {simMs: 2000.5, tune: {sender: 1, meanMs: 80.125}}
+`;
+		expect(withScript(text).script).toStrictEqual([
+			{simMs: 1234.567_89, add: sender(12.5, 0.2, {distribution: 'uniform', spreadMs: 2.25, maxWaitMs: 14, failoverMs: 500})},
+			{simMs: 2000.5, tune: {sender: 1, meanMs: 80.125}},
+		]);
+	});
+
+	test('a report\'s actions, pasted into a script, read back as they were', () => {
+		const actions = [
+			{simMs: 0, more: 10},
+			{simMs: 812.000_000_1, add: {meanMs: 30, failureRate: 0.05, distribution: 'exponential', failoverMs: 2000}},
+			{simMs: 1500.25, tune: {sender: 2, failureRate: 1}},
+			{simMs: 9000, remove: 4},
+		];
+		expect(withScript(JSON.stringify(actions)).script).toStrictEqual(actions);
+	});
+
+	test.each<[string, string]>([
+		['- {at: 1s, sim_ms: 1000, more: 1}', 's.yaml:1:12: [0].sim_ms repeats at; give one of them'],
+		['- {sim_ms: -5, more: 1}', 's.yaml:1:12: [0].sim_ms must not be negative, got -5'],
+		['- {sim_ms: 1s, more: 1}', 's.yaml:1:12: [0].sim_ms must be a number of milliseconds, got "1s"'],
+		['- {at: 1s, add: {mean: 5ms, mean_ms: 5}}', 's.yaml:1:29: [0].add.mean_ms repeats mean; give one of them'],
+		['- {at: 1s, tune: {sender: 1, mean_ms: .inf}}', 's.yaml:1:39: [0].tune.mean_ms must be a number of milliseconds, got Infinity'],
+	])('%j is refused: %s', (text, message) => {
+		expect(messageOf(() => withScript(text))).toBe(message);
+	});
+});
+
+describe('--replay', () => {
+	const report = {
+		type: 'summary',
+		produced: 500,
+		sent: 450,
+		wallElapsedMs: 12,
+		speed: 'max',
+		seed: 99,
+		thresholds: [{expr: 'p95<250ms', ok: true, actual: 41.2}],
+		settings: {
+			messages: 500,
+			senders: [
+				{meanMs: 20, failureRate: 0.1, distribution: 'gamma'},
+				{meanMs: 35.5, failureRate: 0.2, distribution: 'uniform', spreadMs: 10, maxWaitMs: 40, failoverMs: 1000},
+			],
+			retries: 2,
+			seed: 99,
+			intervalMs: 500,
+			thresholds: ['p95<250ms', 'failed<5%'],
+		},
+		actions: [
+			{simMs: 1234.567_891_234_5, add: {meanMs: 10, failureRate: 0.3, distribution: 'exponential'}},
+			{simMs: 2000, tune: {sender: 1, meanMs: 16, spreadMs: 8}},
+			{simMs: 2000, remove: 2},
+			{simMs: 3100.1, more: 250},
+		],
+		notes: [],
+	};
+	const replay = (flags: RawFlags = {}, text = JSON.stringify(report, null, 2)) => resolve({replay: 'r.json', ...flags}, {'r.json': text});
+	/** The report as JSON with `edit` applied to a copy of it. */
+	const edited = (edit: (r: any) => void) => {
+		const copy = structuredClone(report);
+		edit(copy);
+		return JSON.stringify(copy, null, 2);
+	};
+
+	test('the report gives seed, settings, rules and every change; the rest are defaults', () => {
+		expect(replay()).toStrictEqual({
+			...defaultSettings,
+			messages: 500,
+			senders: [sender(20), sender(35.5, 0.2, {distribution: 'uniform', spreadMs: 10, maxWaitMs: 40, failoverMs: 1000})],
+			retries: 2,
+			seed: 99,
+			intervalMs: 500,
+			thresholds: [
+				{expr: 'p95<250ms', metric: 'p95', op: '<', value: 250, isPercent: false},
+				{expr: 'failed<5%', metric: 'failed', op: '<', value: 5, isPercent: true},
+			],
+			script: report.actions,
+			isSeedGiven: true,
+		});
+	});
+
+	test('presentation flags and more rules are taken; a rule the report has is not doubled', () => {
+		const settings = replay({
+			speed: 'max',
+			headless: true,
+			json: true,
+			log: 'out.log',
+			report: 'again.json',
+			exitOnDone: true,
+			threshold: ['failed<5%', 'avg<=120ms'],
+			sender: [],
+		});
+		expect(settings).toMatchObject({speed: Infinity, headless: true, json: true, logPath: 'out.log', reportPath: 'again.json', exitOnDone: true});
+		expect(settings.thresholds.map(t => t.expr)).toStrictEqual(['p95<250ms', 'failed<5%', 'avg<=120ms']);
+	});
+
+	test.each<[RawFlags, string]>([
+		[{messages: '10'}, '--messages (-m)'],
+		[{senders: '2'}, '--senders (-s)'],
+		[{mean: '5ms'}, '--mean'],
+		[{failureRate: '0'}, '--failure-rate (-f)'],
+		[{distribution: 'constant'}, '--distribution'],
+		[{spread: '1ms'}, '--spread'],
+		[{maxWait: '1s'}, '--max-wait'],
+		[{failover: '1s'}, '--failover'],
+		[{sender: ['mean=5ms']}, '--sender'],
+		[{config: 'cfg.yaml'}, '--config (-c)'],
+		[{retries: '1'}, '--retries'],
+		[{seed: '1'}, '--seed'],
+		[{interval: '2'}, '--interval (-i)'],
+		[{script: 's.yaml'}, '--script'],
+	])('%j is refused with --replay, naming %s', (flags, label) => {
+		expect(messageOf(() => replay(flags))).toBe(
+			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --exit-on-done, --threshold)`,
+		);
+	});
+
+	test.each<[string, string]>([
+		['{"type": "summary", "settings": {', '--replay "r.json" is not JSON (r.json:1:34: Expected property name or \'}\')'],
+		['{"type": "summary",\n "settings": }', '--replay "r.json" is not JSON (r.json: Unexpected token \'}\')'],
+		['{"type": "summary"\n "settings": {}}', '--replay "r.json" is not JSON (r.json:2:2: Expected \',\' or \'}\' after property value)'],
+		['messages: 5\n', '--replay "r.json" is not JSON (r.json: Unexpected token \'m\')'],
+		['', '--replay "r.json" is not JSON (r.json: Unexpected end of JSON input)'],
+		['[1, 2]', '--replay "r.json" is not a report written by --report: it holds a list, not a summary'],
+		['{"type": "progress", "simMs": 1000}', '--replay "r.json" is not a report written by --report: it has no "type": "summary"'],
+		['{"type": "summary", "sent": 5}', '--replay "r.json" is not a report written by --report: it has no "settings"'],
+		['{"type": "summary", "settings": {}}', '--replay "r.json" is not a report written by --report: it has no "actions"'],
+		['{"type": "summary", "settings": 5, "actions": []}', 'r.json:1:33: settings must be a map of what decided the run, got 5'],
+		['{"type": "summary", "actions": [],\n "settings": {"messages": 5}}', 'r.json:2:14: settings has no senders, retries, seed, intervalMs'],
+	])('%j is refused: %s', (text, message) => {
+		expect(messageOf(() => replay({}, text))).toBe(message);
+	});
+
+	test.each<[(r: any) => void, string, string, string]>([
+		[r => (r.settings.seed = -1), '"seed": -1', '-1', 'settings.seed must be 0 or more, got -1'],
+		[r => (r.settings.intervalMs = 0), '"intervalMs": 0', '0', 'settings.intervalMs must be more than 0, got 0'],
+		[
+			r => (r.settings.queueCapacity = 5),
+			'"queueCapacity"',
+			'"',
+			'settings.queueCapacity is not a known key (keys: messages, senders, retries, seed, intervalMs, thresholds)',
+		],
+		[r => (r.settings.senders = 3), '"senders": 3', '3', 'settings.senders must be a list of senders such as [{"meanMs": 100, "failureRate": 0.1}], got 3'],
+		[r => (r.settings.senders[1].failureRate = 2), '"failureRate": 2', '2', 'settings.senders[1].failureRate must be between 0 and 1, got 2'],
+		[r => (r.settings.senders[0].meanMss = 2), '"meanMss"', '"', 'settings.senders[0].meanMss is not a known key (did you mean meanMs?)'],
+		[r => (r.settings.thresholds = ['p59<1s']), '"p59<1s"', '"', 'settings.thresholds[0] has an unknown metric "p59" in "p59<1s" (did you mean p95?)'],
+		[r => (r.actions = {}), '"actions": {}', '{', 'actions must be a list of changes such as [{at: 30s, more: 500}], got a map'],
+		[r => (r.actions[1].tune.failureRat = 1), '"failureRat"', '"', 'actions[1].tune.failureRat is not a known key (did you mean failureRate?)'],
+		[r => (r.actions[2].remove = 0), '"remove": 0', '0', 'actions[2].remove must be 1 or more, got 0'],
+		[r => delete r.actions[3].simMs, '{\n      "more": 250', '{', 'actions[3] needs at: the simulated time of the change, such as at: 30s'],
+	])('a bad value in the report names it with its line and column: %s', (edit, context, part, message) => {
+		const text = edited(edit);
+		const offset = text.indexOf(context) + context.indexOf(part);
+		expect(text.indexOf(context)).toBeGreaterThan(0);
+		const before = text.slice(0, offset).split('\n');
+		expect(messageOf(() => replay({}, text))).toBe(`r.json:${before.length}:${before.at(-1)!.length + 1}: ${message}`);
+	});
+
+	test('a missing report names the flag', () => {
+		expect(messageOf(() => resolve({replay: 'gone.json'}))).toBe('--replay cannot read "gone.json": no such file');
+		expect(messageOf(() => resolve({replay: ' '}))).toBe('--replay needs a file name');
+	});
+
+	test('a bad extra rule is refused with a "did you mean"', () => {
+		expect(messageOf(() => replay({threshold: ['faild<5%']}))).toBe('--threshold has an unknown metric "faild" in "faild<5%" (did you mean failed?)');
+	});
 });

@@ -133,7 +133,9 @@ export class Engine implements Simulation {
 		for (;;) {
 			const next = heap.peek();
 			if (next === undefined || next.dueAt > untilMs) break;
-			if (done >= maxEvents) return done;
+			// Stop early only between two times, never inside one: an action taken at the
+			// clock's time then comes after everything due at it, as in a replay.
+			if (done >= maxEvents && next.dueAt !== this.simMs) return done;
 			heap.pop();
 			this.simMs = next.dueAt;
 			if (next.state === 'sending') this.endAttempt(next);

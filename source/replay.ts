@@ -1,0 +1,69 @@
+// A run rebuilt from its --report: the report's seed, settings and recorded changes become
+// Settings whose script applies the changes at their simulated times. Pure: config.ts reads
+// and validates the file first; nothing here reads a file or a clock.
+import type {flags} from './cli-flags.js';
+import type {TimedAction} from './engine/types.js';
+import type {ReportSettings, Summary} from './report.js';
+import type {Settings, Threshold} from './settings.js';
+import {parseThreshold} from './thresholds.js';
+
+/** Flags that decide outcomes. The report gives all of them, so --replay refuses them. */
+export const outcomeFlags = [
+	'messages',
+	'senders',
+	'mean',
+	'failureRate',
+	'distribution',
+	'spread',
+	'maxWait',
+	'failover',
+	'sender',
+	'config',
+	'retries',
+	'seed',
+	'interval',
+	'script',
+] as const satisfies ReadonlyArray<keyof typeof flags>;
+
+/** Flags --replay takes: how the run is shown and written down, and extra rules. */
+export const replayFlags = ['speed', 'headless', 'json', 'log', 'report', 'exitOnDone', 'threshold'] as const satisfies ReadonlyArray<
+	keyof typeof flags
+>;
+
+/** What a report holds that decides a run: a Summary is one. */
+export interface Replayable {
+	settings: ReportSettings;
+	actions: readonly TimedAction[];
+}
+
+/** The settings a replay leaves to the command line. */
+export type Presentation = Pick<Settings, 'speed' | 'headless' | 'json' | 'logPath' | 'reportPath' | 'exitOnDone'>;
+
+/**
+ * The Settings that run `report` again: its seed and settings, and its actions as the script.
+ * `extraThresholds` are judged besides the report's own rules (a rule it has already is not doubled).
+ * @throws {ValueError} for a threshold the report should not hold (config.ts checks them first)
+ */
+export function replaySettings(report: Replayable, presentation: Presentation, extraThresholds: readonly Threshold[] = []): Settings {
+	const {settings} = report;
+	const thresholds = settings.thresholds.map(expr => parseThreshold(expr));
+	const known = new Set(thresholds.map(t => t.expr));
+	return {
+		messages: settings.messages,
+		senders: settings.senders.map(spec => ({...spec})),
+		retries: settings.retries,
+		seed: settings.seed,
+		intervalMs: settings.intervalMs,
+		...presentation,
+		thresholds: [...thresholds, ...extraThresholds.filter(t => !known.has(t.expr))],
+		// A copy: the replaying engine records its own actions, and they must not alias these.
+		script: structuredClone([...report.actions]),
+		isSeedGiven: true,
+	};
+}
+
+/** The summary without its wall-time fields: the part a replay reproduces exactly. */
+export function replayedPart(summary: Summary): Omit<Summary, 'wallElapsedMs' | 'speed'> {
+	const {wallElapsedMs: _wall, speed: _speed, ...rest} = summary;
+	return rest;
+}
