@@ -1,121 +1,8 @@
-// The built dashboard in a real terminal: tmux runs dist/cli.js in a pane, send-keys types,
-// capture-pane reads the screen. Waits poll the screen against a deadline, never a fixed
-// sleep. CI, FORCE_COLOR and NODE_ENV are taken out of the child's environment: under CI
-// the CLI goes headless, and the test runner sets the other two.
-import {execFileSync} from 'node:child_process';
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
+// The built dashboard in a real terminal (tmux; see test/helpers/tmux.ts).
+import {existsSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {cliPath, root, tempDir} from '../helpers/run-cli.js';
-
-const hasTmux = (() => {
-	try {
-		execFileSync('tmux', ['-V'], {stdio: 'ignore'});
-		return true;
-	} catch {
-		return false;
-	}
-})();
-
-/** The newest modification time under a folder. */
-function newestMtime(dir: string): number {
-	let newest = 0;
-	for (const entry of readdirSync(dir, {withFileTypes: true})) {
-		const path = join(dir, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-	}
-
-	return newest;
-}
-
-/** Builds dist/ when it is missing or older than source/ (vitest run without `pretest`). */
-function ensureBuilt(): void {
-	const built = join(root, 'dist', 'ui', 'dashboard.js');
-	if (existsSync(built) && existsSync(cliPath) && statSync(built).mtimeMs >= newestMtime(join(root, 'source'))) return;
-	execFileSync('npm', ['run', 'build'], {cwd: root, stdio: 'ignore'});
-}
-
-function quote(text: string): string {
-	return `'${text.replaceAll("'", "'\\''")}'`;
-}
-
-let sessions = 0;
-
-class Pane {
-	readonly socket = `sms-dash-e2e-${process.pid}-${++sessions}`;
-	readonly dir = tempDir();
-	readonly codeFile = join(this.dir, 'code');
-	private readonly env: NodeJS.ProcessEnv;
-
-	constructor() {
-		const env = {...process.env};
-		delete env['CI'];
-		delete env['FORCE_COLOR'];
-		delete env['NODE_ENV'];
-		delete env['TMUX'];
-		this.env = env;
-	}
-
-	/** Runs the CLI in a new pane; the wrapper writes its exit code to codeFile. */
-	start(args: string[], {columns = 100, rows = 30, env = ''} = {}): void {
-		const command = `cd ${quote(root)} && env -u CI -u FORCE_COLOR -u NODE_ENV ${env} node dist/cli.js ${args.map(quote).join(' ')}; echo $? > ${quote(this.codeFile)}; sleep 30`;
-		// The shell stays a while (and remain-on-exit after it) so the screen can be read
-		// after the CLI ends; afterEach kills the server.
-		this.tmux('start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'new-session', '-d', '-x', String(columns), '-y', String(rows), '-s', 'dash', command);
-	}
-
-	tmux(...args: string[]): string {
-		return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], {encoding: 'utf8', env: this.env});
-	}
-
-	/** The screen as text (with escapes: colours and attributes too). */
-	screen(withEscapes = false): string {
-		return this.tmux('capture-pane', '-p', ...(withEscapes ? ['-e'] : []), '-t', 'dash');
-	}
-
-	/** The screen and what scrolled off it. */
-	history(): string {
-		return this.tmux('capture-pane', '-p', '-S', '-500', '-t', 'dash');
-	}
-
-	keys(...keys: string[]): void {
-		this.tmux('send-keys', '-t', 'dash', ...keys);
-	}
-
-	resize(columns: number, rows: number): void {
-		this.tmux('resize-window', '-t', 'dash', '-x', String(columns), '-y', String(rows));
-	}
-
-	/** Polls the screen until `check` holds; fails with the last screen at the deadline. */
-	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 5000): Promise<string> {
-		const deadline = Date.now() + timeoutMs;
-		let screen = '';
-		for (;;) {
-			screen = this.screen();
-			if (check(screen)) return screen;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${screen}`);
-			await new Promise(resolve => setTimeout(resolve, 50));
-		}
-	}
-
-	async exitCode(timeoutMs = 5000): Promise<number> {
-		const deadline = Date.now() + timeoutMs;
-		while (!existsSync(this.codeFile) || readFileSync(this.codeFile, 'utf8').trim() === '') {
-			if (Date.now() > deadline) throw new Error(`the CLI did not exit; the screen:\n${this.screen()}`);
-			await new Promise(resolve => setTimeout(resolve, 50));
-		}
-
-		return Number(readFileSync(this.codeFile, 'utf8').trim());
-	}
-
-	kill(): void {
-		try {
-			this.tmux('kill-server');
-		} catch {
-			// Already gone.
-		}
-	}
-}
+import {ensureBuilt, Pane} from '../helpers/tmux.js';
 
 /** Whether any SGR sequence on the screen sets a foreground or background colour. */
 function hasColour(screen: string): boolean {
@@ -141,7 +28,7 @@ function pane(): Pane {
 	return p;
 }
 
-describe.skipIf(!hasTmux)('sms-dash dashboard in a terminal (tmux)', () => {
+describe('sms-dash dashboard in a terminal (tmux)', () => {
 	beforeAll(() => {
 		ensureBuilt();
 	}, 60_000);
@@ -216,9 +103,7 @@ describe.skipIf(!hasTmux)('sms-dash dashboard in a terminal (tmux)', () => {
 		const report = join(p.dir, 'report.json');
 		p.start(['-m', '200000', '-s', '2', '--seed', '4', '--report', report]);
 		await p.waitFor('the dashboard', s => s.includes('2 senders'));
-		const shellPid = p.tmux('display-message', '-p', '-t', 'dash', '#{pane_pid}').trim();
-		const nodePid = Number(execFileSync('pgrep', ['-P', shellPid], {encoding: 'utf8'}).trim().split('\n')[0]);
-		process.kill(nodePid, 'SIGTERM');
+		process.kill(p.cliPid(), 'SIGTERM');
 		expect(await p.exitCode()).toBe(130);
 		expect(p.history()).toMatch(/^Summary \(interrupted\)$/m);
 		expect(JSON.parse(readFileSync(report, 'utf8')).senders).toHaveLength(2);
