@@ -45,20 +45,36 @@ function withoutCi(env) {
 	return copy;
 }
 
-const samples = {dash: [], dash1: [], head: [], head1: []};
-for (let i = 0; i < runs; i++) {
-	samples.head.push(await headlessCpuMs(messages));
-	samples.dash.push(dashboardCpuMs(messages));
-	samples.head1.push(await headlessCpuMs(1));
-	samples.dash1.push(dashboardCpuMs(1));
+/** Medians of alternating runs; the ratio is CPU with each mode's start-up taken off. */
+export async function dashboardRatio({runs, messages}) {
+	const samples = {dash: [], dash1: [], head: [], head1: []};
+	for (let i = 0; i < runs; i++) {
+		samples.head.push(await headlessCpuMs(messages));
+		samples.dash.push(dashboardCpuMs(messages));
+		samples.head1.push(await headlessCpuMs(1));
+		samples.dash1.push(dashboardCpuMs(1));
+	}
+
+	const ratios = samples.dash.map((d, i) => (d - samples.dash1[i]) / (samples.head[i] - samples.head1[i]));
+	const whole = samples.dash.map((d, i) => d / samples.head[i]);
+	return {
+		ratio: median(ratios),
+		min: Math.min(...ratios),
+		max: Math.max(...ratios),
+		whole: median(whole),
+		headMs: median(samples.head),
+		dashMs: median(samples.dash),
+		head1Ms: median(samples.head1),
+		dash1Ms: median(samples.dash1),
+	};
 }
 
-const ratios = samples.dash.map((d, i) => (d - samples.dash1[i]) / (samples.head[i] - samples.head1[i]));
-const whole = samples.dash.map((d, i) => d / samples.head[i]);
-const ms = values => `${median(values).toFixed(0)} ms`;
-console.log(`dashboard vs headless, ${messages.toLocaleString('en-US')} messages, 500 senders, --speed max — median of ${runs} alternating runs`);
-console.log('| figure | headless | dashboard |\n|---|---|---|');
-console.log(`| CPU, whole process | ${ms(samples.head)} | ${ms(samples.dash)} |`);
-console.log(`| CPU, start-up only (-m 1) | ${ms(samples.head1)} | ${ms(samples.dash1)} |`);
-console.log(`\nCPU ratio with start-up taken off: ${median(ratios).toFixed(2)}× (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); target ≤ 1.25×`);
-console.log(`CPU ratio, whole process: ${median(whole).toFixed(2)}×`);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+	const r = await dashboardRatio({runs, messages});
+	console.log(`dashboard vs headless, ${messages.toLocaleString('en-US')} messages, 500 senders, --speed max — median of ${runs} alternating runs`);
+	console.log('| figure | headless | dashboard |\n|---|---|---|');
+	console.log(`| CPU, whole process | ${r.headMs.toFixed(0)} ms | ${r.dashMs.toFixed(0)} ms |`);
+	console.log(`| CPU, start-up only (-m 1) | ${r.head1Ms.toFixed(0)} ms | ${r.dash1Ms.toFixed(0)} ms |`);
+	console.log(`\nCPU ratio with start-up taken off: ${r.ratio.toFixed(2)}× (min ${r.min.toFixed(2)}, max ${r.max.toFixed(2)}); target ≤ 1.25×`);
+	console.log(`CPU ratio, whole process: ${r.whole.toFixed(2)}×`);
+}

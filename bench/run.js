@@ -1,6 +1,7 @@
 // `npm run bench`: the performance targets of the issues, measured on whole processes
 // of the built CLI, each the median of several runs. Prints a table; never part of tests.
 // Usage: node bench/run.js [name-filter] [--runs N]
+import {dashboardRatio} from './dashboard.js';
 import {measure, median} from './measure.js';
 
 const argv = process.argv.slice(2);
@@ -52,6 +53,43 @@ const benches = [
 			return {value: `simulated ${sim.toFixed(0)} ms, wall/simulated ${ratio.toFixed(3)}`, ok: Math.abs(ratio - 1) <= 0.05};
 		},
 	})),
+	{
+		name: 'failover-cost',
+		target: 'failover on costs ≤ 10 % of unpaced throughput (1M messages, 1000 senders, 10 % failures, 2 retries)',
+		async run() {
+			const args = [...headless, '--speed', 'max', '-m', '1000000', '-s', '1000', '-f', '0.1', '--retries', '2'];
+			const off = [];
+			const on = [];
+			for (let i = 0; i < runs; i++) {
+				off.push(await measure(args));
+				on.push(await measure([...args, '--failover', '50ms']));
+			}
+
+			const rate = rs => median(rs.map(r => 1e9 / r.summary.wallElapsedMs));
+			const cost = 1 - rate(on) / rate(off);
+			return {value: `${fmt(rate(off))} → ${fmt(rate(on))} msg/s (${(cost * 100).toFixed(1)} % slower)`, ok: cost <= 0.1};
+		},
+	},
+	{
+		name: 'size',
+		target: 'size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2 --runs 10: answer in ≤ 30 s wall',
+		async run() {
+			const results = await repeat(() => measure(['size', '-m', '500000', '--within', '10m', '--mean', '100ms', '-f', '0.05', '--retries', '2', '--runs', '10', '--json']));
+			const wall = median(results.map(r => r.wallMs)) / 1000;
+			return {value: `${wall.toFixed(1)} s, answer ${results[0].summary.senders} senders`, ok: wall <= 30};
+		},
+	},
+	{
+		name: 'dashboard-cpu',
+		target: 'dashboard CPU ≤ 1.25 × headless (500,000 messages, 500 senders, max speed, start-up taken off)',
+		async run() {
+			const r = await dashboardRatio({runs: Math.max(runs, 5), messages: 500_000});
+			return {
+				value: `${r.ratio.toFixed(2)}× (min ${r.min.toFixed(2)}, max ${r.max.toFixed(2)}); whole process ${r.whole.toFixed(2)}× (${r.headMs.toFixed(0)} vs ${r.dashMs.toFixed(0)} ms CPU)`,
+				ok: r.ratio <= 1.25,
+			};
+		},
+	},
 ];
 
 async function repeat(fn) {

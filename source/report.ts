@@ -180,7 +180,7 @@ export function summaryText(summary: Summary): string {
 	const shown = summary.senders.slice(0, 20);
 	for (const s of shown) {
 		lines.push(
-			`    #${String(s.id).padEnd(4)} ${s.distribution.padEnd(11)} mean ${formatMs(s.meanMs).padStart(7)} · fail ${String(s.failureRate).padEnd(5)}  sent ${formatCount(s.sent).padStart(7)} · failed ${formatCount(s.failed).padStart(6)} · avg ${fmt(s.avgTimeMs)}${s.removed ? '  (removed)' : ''}`,
+			`    #${String(s.id).padEnd(4)} ${s.distribution.padEnd(11)} mean ${formatMs(s.meanMs).padStart(7)} · fail ${String(s.failureRate).padEnd(5)}  sent ${formatCount(s.sent).padStart(7)} · failed ${formatCount(s.failed).padStart(6)} · avg ${fmt(s.avgTimeMs)}${s.rests > 0 ? ` · rested ${formatCount(s.rests)}× ${formatMs(s.restedMs)}` : ''}${s.removed ? '  (removed)' : ''}`,
 		);
 	}
 
