@@ -99,3 +99,32 @@ export const meowOptions = {
 	allowUnknownFlags: true,
 	booleanDefault: undefined,
 } as const;
+
+/**
+ * What meow would get silently wrong, as one line, or undefined: a boolean flag given a
+ * value (`--json=3` reads as false) and a negative value after a valued flag (`--mean
+ * -5ms` reads as the short flags -5, -m, -s).
+ */
+export function argvProblem(argv: readonly string[], definitions: AnyFlags): string | undefined {
+	const byName = new Map<string, {type: string; name: string}>();
+	for (const [key, definition] of Object.entries(definitions)) {
+		const name = `--${key.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`;
+		byName.set(name, {type: definition.type ?? 'string', name});
+		if (definition.shortFlag !== undefined) byName.set(`-${definition.shortFlag}`, {type: definition.type ?? 'string', name});
+	}
+
+	for (let i = 0; i < argv.length; i++) {
+		const token = argv[i]!;
+		if (token === '--') break;
+		const [flag, value] = token.split(/=(.*)/s, 2) as [string, string | undefined];
+		const definition = byName.get(flag);
+		if (definition === undefined) continue;
+		if (definition.type === 'boolean' && value !== undefined) return `${definition.name} takes no value, got "${value}"`;
+		const next = argv[i + 1];
+		if (definition.type === 'string' && value === undefined && next !== undefined && /^-\.?\d/.test(next)) {
+			return `${definition.name} must not be negative, got "${next}"`;
+		}
+	}
+
+	return undefined;
+}

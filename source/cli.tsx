@@ -5,7 +5,7 @@ import {randomInt} from 'node:crypto';
 import {accessSync, constants, readFileSync, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
 import meow from 'meow';
-import {meowOptions} from './cli-flags.js';
+import {argvProblem, flags, meowOptions} from './cli-flags.js';
 import {ConfigError, resolveSettings} from './config.js';
 import {attachHeadless, summaryOutput} from './headless.js';
 import {chooseMode} from './mode.js';
@@ -17,7 +17,9 @@ const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(): Promise<number> {
 	if (process.argv[2] === 'size') return size();
-	const cli = meow({...meowOptions, importMeta: import.meta});
+	const problem = argvProblem(process.argv.slice(2), flags);
+	if (problem !== undefined) throw new ConfigError(problem);
+	const cli = parseArgv(() => meow({...meowOptions, importMeta: import.meta}));
 	if (cli.input.length > 0) throw new ConfigError(`unknown command "${cli.input[0]}" (see sms-dash --help)`);
 	const settings = resolveSettings(cli.flags, {
 		readFile: path => readFileSync(path, 'utf8'),
@@ -25,6 +27,9 @@ async function main(): Promise<number> {
 	});
 	checkWritable('--log', settings.logPath);
 	checkWritable('--report', settings.reportPath);
+	if (settings.logPath !== undefined && settings.reportPath !== undefined && resolve(settings.logPath) === resolve(settings.reportPath)) {
+		throw new ConfigError(`--log and --report name the same file "${settings.logPath}": the report would overwrite the log`);
+	}
 	const mode = chooseMode({
 		isHeadlessFlag: settings.headless,
 		isJson: settings.json,
@@ -43,7 +48,9 @@ async function main(): Promise<number> {
 }
 
 async function size(): Promise<number> {
-	const cli = meow({help: sizeHelp, flags: sizeFlags, allowUnknownFlags: true, booleanDefault: undefined, argv: process.argv.slice(3), importMeta: import.meta});
+	const problem = argvProblem(process.argv.slice(3), sizeFlags);
+	if (problem !== undefined) throw new ConfigError(problem);
+	const cli = parseArgv(() => meow({help: sizeHelp, flags: sizeFlags, allowUnknownFlags: true, booleanDefault: undefined, argv: process.argv.slice(3), importMeta: import.meta}));
 	if (cli.input.length > 0) throw new ConfigError(`size takes no argument "${cli.input[0]}" (see sms-dash size --help)`);
 	const query = resolveSizeQuery(cli.flags, {readFile: path => readFileSync(path, 'utf8')});
 	return runSize(query, {
@@ -52,6 +59,17 @@ async function size(): Promise<number> {
 		write: text => process.stdout.write(text),
 		status: text => process.stderr.write(text),
 	});
+}
+
+/** meow's own refusals ("The flag --seed can only be set once.") are bad input too: one line, exit 2. */
+function parseArgv<T>(parse: () => T): T {
+	try {
+		return parse();
+	} catch (error) {
+		if (!(error instanceof Error) || !/^The flag /.test(error.message)) throw error;
+		// meow names the flag by its key (--failureRate): say it as it is typed.
+		throw new ConfigError(error.message.replace(/^The flag /, '').replace(/\.$/, '').replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`));
+	}
 }
 
 /** Fails before the run when an output file could not be written at the end. */
@@ -75,6 +93,7 @@ function checkWritable(flag: string, path: string | undefined): void {
 function describeFsError(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException).code;
 	if (code === 'ENOENT') return 'no such folder';
+	if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
 	if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
 	return code ?? String(error);
 }
@@ -93,16 +112,22 @@ function runHeadless(settings: Settings): Promise<number> {
 			end('pipe');
 		});
 
-		const run = createRun(settings, {onDone: () => end('done'), onStall: () => end('stall')});
+		const run = createRun(settings, {onDone: () => end('done'), onStall: () => end('stall'), onWriteError: () => end('error')});
 		const detach = attachHeadless(run.store, settings.json, write);
 		let hasEnded = false;
-		function end(how: 'done' | 'stall' | 'signal' | 'pipe') {
+		function end(how: 'done' | 'stall' | 'signal' | 'pipe' | 'error') {
 			if (hasEnded) return;
 			// Signal handlers stay: a second Ctrl+C must not cut the last writes short.
 			hasEnded = true;
 			detach();
 			const summary = run.finish();
 			write(summaryOutput(summary, settings.json));
+			for (const error of run.writeErrors) process.stderr.write(`sms-dash: ${error}\n`);
+			if (run.writeErrors.length > 0) {
+				resolvePromise(1);
+				return;
+			}
+
 			if (how === 'stall') {
 				const waiting = summary.queued + summary.pending;
 				process.stderr.write(`sms-dash: stopped: ${waiting} messages wait and no sender is left to send them\n`);
@@ -126,7 +151,9 @@ try {
 	process.exitCode = await main();
 } catch (error) {
 	if (error instanceof ConfigError) {
-		process.stderr.write(`sms-dash: ${error.message}\n`);
+		// One line, whatever a value echoed into it held.
+		const line = error.message.replaceAll(/[\r\n]+/g, ' ');
+		process.stderr.write(`sms-dash: ${line.length > 400 ? `${line.slice(0, 400)}…` : line}\n`);
 		process.exitCode = 2;
 	} else {
 		process.stderr.write(`sms-dash: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

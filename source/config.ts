@@ -37,7 +37,7 @@ export const defaults = {
 } as const satisfies Record<string, number | Distribution>;
 
 /** Largest accepted values; the messages that refuse more say the limit. */
-export const limits = {messages: 1e9, senders: 1e6, retries: 100, seed: 2 ** 32 - 1} as const;
+export const limits = {messages: 1e9, senders: 100_000, retries: 100, seed: 2 ** 32 - 1} as const;
 
 // ---- Where a value came from, for messages -------------------------------------------------
 
@@ -59,7 +59,8 @@ function fail(origin: Origin, predicate: string): never {
 
 function describe(raw: unknown): string {
 	if (typeof raw === 'string') {
-		return JSON.stringify(raw);
+		// Long values are cut: the error stays one readable line.
+		return raw.length > 40 ? `${JSON.stringify(raw.slice(0, 40))}… (${raw.length} characters)` : JSON.stringify(raw);
 	}
 
 	if (raw === null || raw === undefined) {
@@ -129,6 +130,16 @@ const positiveDuration: Rule<number> = raw => {
 	const ms = duration(raw);
 	if (ms === 0) {
 		throw new ValueError(`must be longer than 0, got ${describe(raw)}`);
+	}
+
+	return ms;
+};
+
+/** The monitor period: at least 1 ms, so a run cannot print millions of lines a second. */
+const intervalDuration: Rule<number> = raw => {
+	const ms = duration(raw);
+	if (ms < 1) {
+		throw new ValueError(`must be at least 1ms (0.001 seconds), got ${describe(raw)}`);
 	}
 
 	return ms;
@@ -217,8 +228,8 @@ const fileKeys = {
 	messages: {rule: whole(0, limits.messages)},
 	numMessages: {rule: whole(0, limits.messages), alias: 'messages'},
 	senders: {rule: anything},
-	interval: {rule: positiveDuration},
-	reportPeriod: {rule: positiveDuration, alias: 'interval'},
+	interval: {rule: intervalDuration},
+	reportPeriod: {rule: intervalDuration, alias: 'interval'},
 	retries: {rule: whole(0, limits.retries)},
 	seed: {rule: whole(0, limits.seed)},
 	speed: {rule: speed},
@@ -246,7 +257,13 @@ const reportSettingKeys = {
 	senders: {rule: anything},
 	retries: {rule: whole(0, limits.retries)},
 	seed: {rule: whole(0, limits.seed)},
-	intervalMs: {rule: positiveMilliseconds},
+	intervalMs: {
+		rule(raw) {
+			const ms = positiveMilliseconds(raw);
+			if (ms < 1) throw new ValueError(`must be at least 1 (ms), got ${describe(raw)}`);
+			return ms;
+		},
+	},
 	thresholds: {rule: anything},
 } as const satisfies Table;
 
@@ -383,6 +400,14 @@ function readSource(path: string, flag: string, io: ConfigIo): SourceFile {
  * and yaml's document model is slow on large ones. The document, which only locates a
  * node for a message, is parsed when a message needs it.
  */
+/** "line:col" of the first syntax error the YAML parser finds, if it finds one. */
+function yamlErrorPosition(text: string): string | undefined {
+	const {LineCounter, parseDocument} = loadYaml();
+	const lines = new LineCounter();
+	const position = parseDocument(text, {lineCounter: lines}).errors[0]?.linePos?.[0];
+	return position === undefined ? undefined : `${position.line}:${position.col}`;
+}
+
 function readJsonSource(path: string, flag: string, io: ConfigIo): SourceFile {
 	const text = readText(path, flag, io);
 	let value: unknown;
@@ -393,7 +418,9 @@ function readJsonSource(path: string, flag: string, io: ConfigIo): SourceFile {
 		// V8: "Unexpected token '}', "{"a": }" is not valid JSON" or "... in JSON at position 6".
 		const position = /at position (\d+)/.exec(message)?.[1];
 		const reason = message.split(/, "|, \.\.\./)[0]!.replace(/ (?:in JSON )?at position \d+/, '').replaceAll('\n', ' ');
-		const where = position === undefined ? path : `${path}:${lineColumn(text, Number(position))}`;
+		// Node 20's V8 gives no position for some errors: the YAML parser (JSON is YAML) finds it.
+		const at = position === undefined ? yamlErrorPosition(text) : lineColumn(text, Number(position));
+		const where = at === undefined ? path : `${path}:${at}`;
 		fail({label: flag}, `${JSON.stringify(path)} is not JSON (${where}: ${reason})`);
 	}
 
@@ -952,7 +979,7 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 			: [{spec: baseSpec, count: count?.value ?? defaults.senders, origin: count?.origin ?? {label: '--senders'}}];
 
 	const messages = flagValue(flags, 'messages', whole(0, limits.messages)) ?? top.messages;
-	const interval = flagValue(flags, 'interval', positiveDuration) ?? top.interval;
+	const interval = flagValue(flags, 'interval', intervalDuration) ?? top.interval;
 	const retries = flagValue(flags, 'retries', whole(0, limits.retries)) ?? top.retries;
 	const seed = flagValue(flags, 'seed', whole(0, limits.seed)) ?? top.seed;
 	const runSpeed = flagValue(flags, 'speed', speed) ?? top.speed;

@@ -32,7 +32,8 @@ export function parseDuration(text: string | number, {allowBareSeconds = true}: 
 	const example = allowBareSeconds
 		? 'a duration such as 250ms, 1.5s or 0.2 (seconds)'
 		: 'a duration with a unit, such as 250ms, 1.5s or 10m';
-	const got = typeof text === 'string' ? JSON.stringify(text) : String(text);
+	// A long value is cut, so the error stays one readable line.
+	const got = typeof text === 'string' ? (text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}… (${text.length} characters)` : JSON.stringify(text)) : String(text);
 	if (typeof text === 'number') {
 		if (!Number.isFinite(text)) {
 			throw new ValueError(`must be ${example}, got ${got}`);

@@ -14,6 +14,11 @@ export interface Run {
 	 * Safe to call more than once (later calls return the first summary).
 	 */
 	finish(): Summary;
+	/**
+	 * One line per output file that could not be written (a full disk, a failing device),
+	 * mid-run or by finish(); the run then ends with exit 1 (DESIGN.md "Exit codes").
+	 */
+	readonly writeErrors: readonly string[];
 }
 
 export interface RunOptions {
@@ -22,13 +27,30 @@ export interface RunOptions {
 	publishEveryMs?: number;
 	onDone?: () => void;
 	onStall?: () => void;
+	/** The --log file failed mid-run: every outcome after it would be lost, so end the run. */
+	onWriteError?: () => void;
 }
 
 /** Opens --log first, so an unwritable path fails before anything runs. */
 export function createRun(settings: Settings, options: RunOptions = {}): Run {
 	const log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
 	const engine = createEngine(settings);
-	if (log !== undefined) engine.onFinish = outcome => log.write(outcome);
+	const writeErrors: string[] = [];
+	let isLogBroken = false;
+	if (log !== undefined) {
+		engine.onFinish = outcome => {
+			if (isLogBroken) return;
+			try {
+				log.write(outcome);
+			} catch (error) {
+				isLogBroken = true;
+				writeErrors.push(writeError('--log', settings.logPath!, error));
+				// Called outside the engine's loop: ending the run stops the clock.
+				queueMicrotask(() => options.onWriteError?.());
+			}
+		};
+	}
+
 	const store = createDashStore(engine, {
 		speed: settings.speed,
 		intervalMs: settings.intervalMs,
@@ -44,10 +66,16 @@ export function createRun(settings: Settings, options: RunOptions = {}): Run {
 	return {
 		engine,
 		store,
+		writeErrors,
 		finish() {
 			if (summary !== undefined) return summary;
 			store.getState().actions.stop();
-			log?.close();
+			try {
+				log?.close();
+			} catch (error) {
+				if (!isLogBroken) writeErrors.push(writeError('--log', settings.logPath!, error));
+			}
+
 			summary = buildSummary({
 				engine,
 				settings,
@@ -55,10 +83,31 @@ export function createRun(settings: Settings, options: RunOptions = {}): Run {
 				speed: store.driver.speed,
 				notes: store.getState().notes,
 			});
-			if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
+			try {
+				if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
+			} catch (error) {
+				writeErrors.push(writeError('--report', settings.reportPath!, error));
+			}
+
 			return summary;
 		},
 	};
+}
+
+/** `--log out.log: cannot write (no space left on the device)`: one line, no stack. */
+function writeError(flag: string, path: string, error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	const reasons: Record<string, string> = {
+		ENOSPC: 'no space left on the device',
+		EDQUOT: 'over the disk quota',
+		EIO: 'input/output error',
+		EACCES: 'permission denied',
+		EPERM: 'permission denied',
+		EFBIG: 'the file is too large',
+		EROFS: 'a read-only file system',
+	};
+	const reason = (code === undefined ? undefined : reasons[code]) ?? (error instanceof Error ? error.message.split('\n')[0]! : String(error));
+	return `${flag} ${path}: cannot write (${reason})`;
 }
 
 /** Exit code for a finished or stopped run (DESIGN.md "Exit codes"). */

@@ -27,6 +27,7 @@ export async function runDashboard(settings: Settings): Promise<number> {
 		onDone() {
 			if (settings.exitOnDone) void finish(0);
 		},
+		onWriteError: () => void finish(1),
 	});
 
 	// A closed terminal (SIGHUP, a killed tmux) makes Ink's writes fail with EIO or EPIPE.
@@ -59,7 +60,8 @@ export async function runDashboard(settings: Settings): Promise<number> {
 	/** The one way out (0 quit, 130 interrupt, 1 failure); later calls get the first call's result. */
 	function finish(code: number): Promise<number> {
 		finishing ??= (async () => {
-			for (const signal of signals) process.off(signal, onSignal);
+			// The signal handlers stay: a second signal (Ctrl+C, then a SIGTERM) must not kill
+			// the process before the log, the report and the summary are complete.
 			run.store.getState().actions.stop();
 			// An empty last frame erases the dashboard: the summary takes its place.
 			instance.rerender(<></>);
@@ -67,7 +69,8 @@ export async function runDashboard(settings: Settings): Promise<number> {
 			await exited.catch(() => undefined);
 			const summary = run.finish();
 			if (!isTerminalGone) writeOut(summaryText(summary) + '\n');
-			return code === 1 ? 1 : exitCodeOf(summary, code === 130);
+			for (const error of run.writeErrors) process.stderr.write(`sms-dash: ${error}\n`);
+			return code === 1 || run.writeErrors.length > 0 ? 1 : exitCodeOf(summary, code === 130);
 		})();
 		void finishing.then(resolveDone, () => resolveDone(1));
 		return finishing;

@@ -69,7 +69,9 @@ export function SenderList({columns, lines}: SenderListProps) {
 	const shown = senders.slice(view.start, view.start + view.count);
 	const rates = shown.map(s => store.driver.monitor.sparkline(s.id));
 	const sparkScale = Math.max(0, ...rates.map(r => Math.max(0, ...r)));
-	const more = moreText(view.above, view.below);
+	// With one line (a terminal of 6 rows) the selected row takes it: no room to say more.
+	const hasRoomForMore = (view.showHeader ? 1 : 0) + view.count < lines;
+	const more = hasRoomForMore ? moreText(view.above, view.below) : '';
 	return (
 		<Box flexDirection="column">
 			{view.showHeader ? (

@@ -1,12 +1,20 @@
-// The built dashboard in a real terminal: tmux runs dist/cli.js in a pane, send-keys types,
-// capture-pane reads the screen. Waits poll the screen against a deadline, never a fixed
-// sleep. CI, FORCE_COLOR and NODE_ENV are taken out of the child's environment: under CI
-// the CLI goes headless, and the test runner sets the other two. tmux is required (.ci/run
-// installs it): without it these tests fail rather than skip.
+// The built dashboard in a real terminal: tmux runs dist/cli.js in a pane on its own server,
+// send-keys types, capture-pane reads the screen. Waits poll the screen against a deadline,
+// never a fixed sleep. CI, FORCE_COLOR and NODE_ENV are taken out of the child's environment:
+// under CI the CLI goes headless, and the test runner sets the other two.
 import {execFileSync} from 'node:child_process';
 import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {cliPath, root, tempDir} from './run-cli.js';
+
+export const hasTmux = (() => {
+	try {
+		execFileSync('tmux', ['-V'], {stdio: 'ignore'});
+		return true;
+	} catch {
+		return false;
+	}
+})();
 
 /** The newest modification time under a folder. */
 function newestMtime(dir: string): number {
@@ -51,7 +59,7 @@ export class Pane {
 	start(args: string[], {columns = 100, rows = 30, env = ''} = {}): void {
 		const command = `cd ${quote(root)} && env -u CI -u FORCE_COLOR -u NODE_ENV ${env} node dist/cli.js ${args.map(quote).join(' ')}; echo $? > ${quote(this.codeFile)}; sleep 30`;
 		// The shell stays a while (and remain-on-exit after it) so the screen can be read
-		// after the CLI ends; afterEach kills the server.
+		// after the CLI ends; kill() ends the server.
 		this.tmux('start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'new-session', '-d', '-x', String(columns), '-y', String(rows), '-s', 'dash', command);
 	}
 
@@ -77,6 +85,12 @@ export class Pane {
 		this.tmux('resize-window', '-t', 'dash', '-x', String(columns), '-y', String(rows));
 	}
 
+	/** The CLI's own process (the pane runs a shell around it). */
+	cliPid(): number {
+		const shellPid = this.tmux('display-message', '-p', '-t', 'dash', '#{pane_pid}').trim();
+		return Number(execFileSync('pgrep', ['-P', shellPid], {encoding: 'utf8'}).trim().split('\n')[0]);
+	}
+
 	/** Polls the screen until `check` holds; fails with the last screen at the deadline. */
 	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 5000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
@@ -99,12 +113,6 @@ export class Pane {
 		return Number(readFileSync(this.codeFile, 'utf8').trim());
 	}
 
-	/** The pid of the CLI running in the pane (the pane's shell's child). */
-	cliPid(): number {
-		const shellPid = this.tmux('display-message', '-p', '-t', 'dash', '#{pane_pid}').trim();
-		return Number(execFileSync('pgrep', ['-P', shellPid], {encoding: 'utf8'}).trim().split('\n')[0]);
-	}
-
 	kill(): void {
 		try {
 			this.tmux('kill-server');
@@ -113,4 +121,3 @@ export class Pane {
 		}
 	}
 }
-

@@ -1,0 +1,345 @@
+// Hostile input on the built binary: every flag and config key with values out of range, of
+// the wrong type, empty or huge; unknown flags and keys; broken, missing, empty and odd files;
+// output paths that cannot be written. Each is refused before anything runs: exactly one
+// line on stderr naming the flag or key (and file:line:col for a file), exit 2, no stack
+// trace, nothing on stdout, no --log or --report file made.
+import {spawn} from 'node:child_process';
+import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import type {Readable} from 'node:stream';
+import {fileURLToPath} from 'node:url';
+import {beforeAll, describe, expect, it} from 'vitest';
+import {cliPath, root, tempDir, type CliResult} from '../helpers/run-cli.js';
+
+const dir = tempDir();
+const file = (name: string, text: string): string => {
+	const path = join(dir, name);
+	writeFileSync(path, text);
+	return path;
+};
+
+const missingDir = join(dir, 'no-such-folder');
+const aFile = join(dir, 'a-file.txt');
+
+beforeAll(() => {
+	writeFileSync(aFile, 'not a folder\n');
+	mkdirSync(join(dir, 'a-folder'));
+});
+
+/** Refused: one line naming every word, exit 2, no stack trace, nothing run. */
+function expectRefused(result: CliResult, words: readonly string[]): void {
+	const shown = JSON.stringify(result.stderr);
+	expect(result.code, shown).toBe(2);
+	expect(result.stdout).toBe('');
+	expect(result.stderr, 'exactly one line on stderr').toMatch(/^sms-dash: [^\n]+\n$/);
+	expect(result.stderr, 'no stack trace').not.toMatch(/\bat .+:\d+:\d+|node:internal|^\s*at /m);
+	for (const word of words) expect(result.stderr).toContain(word);
+}
+
+/**
+ * Runs headless, adding --log and --report in a fresh folder unless the case is about them, and
+ * checks that neither file was made. A run that starts instead of refusing is stopped after 5 s.
+ */
+async function refuse(args: readonly string[], words: readonly string[], {withOutputs = true} = {}): Promise<void> {
+	const out = tempDir();
+	const hasOutput = !withOutputs || args.some(arg => /^--(log|report|replay)\b/.test(arg));
+	const outputs = hasOutput ? [] : ['--log', join(out, 'x.log'), '--report', join(out, 'r.json')];
+	const result = await run(['--headless', ...args, ...outputs]);
+	expectRefused(result, words);
+	expect(existsSync(join(out, 'x.log')) || existsSync(join(out, 'r.json')), 'nothing run').toBe(false);
+}
+
+describe.concurrent('hostile input on the built binary', () => {
+	describe('flag values out of range, of the wrong type, empty or huge', () => {
+		it.each<[string[], string[]]>([
+			[['--messages', '1e12'], ['--messages', 'at most 1,000,000,000']],
+			[['--messages', '99999999999999999999999'], ['--messages', 'at most 1,000,000,000']],
+			[['--messages=-1'], ['--messages', '0 or more']],
+			[['--messages', 'abc'], ['--messages', 'whole number']],
+			[['--messages', ''], ['--messages']],
+			[['--messages='], ['--messages']],
+			[['--messages', '1.5'], ['--messages', 'whole number']],
+			[['-m', 'Infinity'], ['--messages']],
+			[['-m', '0x10'], ['--messages']],
+			[['--senders=-1'], ['--senders', '0 or more']],
+			[['--senders', '1e7'], ['--senders', 'at most 100,000']],
+			[['-s', 'many'], ['--senders', 'whole number']],
+			[['-s', ''], ['--senders']],
+			[['--mean=-5ms'], ['--mean', 'negative']],
+			// Read as short flags -5, -m, -s by the parser: the message must still be about --mean.
+			[['--mean', '-5ms'], ['--mean']],
+			[['--mean', 'fast'], ['--mean', 'duration']],
+			[['--mean', ''], ['--mean']],
+			[['--mean', '1e30'], ['--mean']],
+			[['--failure-rate', '1.5'], ['--failure-rate', 'between 0 and 1']],
+			[['-f=-0.1'], ['--failure-rate', 'between 0 and 1']],
+			[['-f', 'half'], ['--failure-rate']],
+			[['-f', ''], ['--failure-rate']],
+			[['--distribution', 'gama'], ['--distribution', 'did you mean gamma?']],
+			[['--distribution', ''], ['--distribution']],
+			[['--spread=-1ms'], ['--spread', 'negative']],
+			[['--spread', '5ms', '--distribution', 'constant'], ['--spread', 'constant']],
+			[['--spread', '1h', '--mean', '1ms', '--distribution', 'normal'], ['--spread', 'twice the mean']],
+			[['--max-wait=-1'], ['--max-wait', 'negative']],
+			[['--max-wait', 'x'], ['--max-wait']],
+			[['--failover=-1s'], ['--failover', 'negative']],
+			[['--failover', 'soon'], ['--failover']],
+			[['--sender', ''], ['--sender']],
+			[['--sender', 'mean=oops'], ['--sender', 'mean']],
+			[['--sender', 'failure-rate=2'], ['--sender', 'failure-rate', 'between 0 and 1']],
+			[['--sender', 'count=-1'], ['--sender', 'count']],
+			[['--sender', 'count=1e9'], ['--sender', 'count', '100,000']],
+			[['--sender', 'mean'], ['--sender', 'key=value']],
+			[['--sender', 'speed=3'], ['--sender', 'speed', 'not a known key']],
+			[['--sender', 'distribution=gamm'], ['--sender', 'did you mean gamma?']],
+			[['--interval', '0'], ['--interval', 'at least 1ms']],
+			[['-i=-1'], ['--interval', 'negative']],
+			[['-i', 'x'], ['--interval']],
+			[['-i', ''], ['--interval']],
+			// A nanosecond tick: a progress line per simulated nanosecond never ends in practice.
+			[['-i', '0.000001'], ['--interval', 'at least']],
+			[['--retries=-1'], ['--retries', '0 or more']],
+			[['--retries', '101'], ['--retries', 'at most 100']],
+			[['--retries', '1.5'], ['--retries', 'whole number']],
+			[['--retries', ''], ['--retries']],
+			[['--seed=-1'], ['--seed', '0 or more']],
+			[['--seed', '4294967296'], ['--seed', 'at most 4,294,967,295']],
+			[['--seed', 'x'], ['--seed']],
+			[['--seed', ''], ['--seed']],
+			[['--speed', '0'], ['--speed', 'above 0']],
+			[['--speed=-1'], ['--speed', 'above 0']],
+			[['--speed', 'fast'], ['--speed', 'max']],
+			[['--speed', ''], ['--speed']],
+			[['--speed', 'Infinity'], ['--speed']],
+			[['--threshold', ''], ['--threshold']],
+			[['--threshold', 'foo<1'], ['--threshold', 'foo']],
+			[['--threshold', 'p95<250'], ['--threshold', 'unit']],
+			[['--threshold', 'failed<200%'], ['--threshold', '100%']],
+			[['--log', ''], ['--log']],
+			[['--report', ''], ['--report']],
+			[['--config', ''], ['--config']],
+			[['--script', ''], ['--script']],
+			[['--replay', ''], ['--replay']],
+			// A boolean flag given a value: refused, never silently read as false.
+			[['--json=3'], ['--json']],
+			[['--exit-on-done=1'], ['--exit-on-done']],
+			[['--headless=yes'], ['--headless']],
+			[['frobnicate'], ['frobnicate']],
+			// A flag given twice: which one would win is a guess.
+			[['-m', '5', '-m', '6'], ['--messages', 'once']],
+			[['-f', '0.1', '--failure-rate', '0.2'], ['--failure-rate', 'once']],
+		])('%j is refused naming %j', async (args, words) => {
+			await refuse(args, words);
+		});
+	});
+
+	describe('unknown flags', () => {
+		it.each([
+			['--mesages', 'did you mean --messages?'],
+			['--sendr', 'did you mean --sender?'],
+			['--jsn', 'did you mean --json?'],
+			['--threshhold', 'did you mean --threshold?'],
+			['--exit-on-dne', 'did you mean --exit-on-done?'],
+			['--hedless', 'did you mean --headless?'],
+			['--zzzzzz', 'see --help'],
+			['-x', 'see --help'],
+		])('%s: "%s"', async (flag, hint) => {
+			await refuse([flag, '5'], [flag, hint]);
+		});
+	});
+
+	describe('config keys', () => {
+		it.each([
+			['messages: 1e12\n', 'c1.yaml:1:11', 'at most 1,000,000,000'],
+			['messages: -1\n', 'c2.yaml:1:11', 'messages'],
+			['messages: "abc"\n', 'c3.yaml:1:11', 'whole number'],
+			['messages: ""\n', 'c4.yaml:1:11', 'messages'],
+			['messages: [1]\n', 'c5.yaml:1:11', 'a list'],
+			['messages: {a: 1}\n', 'c6.yaml:1:11', 'a map'],
+			['messages: true\n', 'c7.yaml:1:11', 'messages'],
+			['messages:\n', 'c8.yaml:1:1', 'nothing'],
+			['mesages: 10\n', 'c9.yaml:1:1', 'did you mean messages?'],
+			['num_messages: 5\nmessages: 5\n', 'c10.yaml:2:1', 'num_messages'],
+			['interval: 0\n', 'c11.yaml:1:11', 'interval'],
+			['report_period: x\n', 'c12.yaml:1:16', 'report_period'],
+			['retries: 1000\n', 'c13.yaml:1:10', 'at most 100'],
+			['seed: -3\n', 'c14.yaml:1:7', 'seed'],
+			['speed: 0\n', 'c15.yaml:1:8', 'speed'],
+			['mean: -1ms\n', 'c16.yaml:1:7', 'negative'],
+			['failure_rate: 7\n', 'c17.yaml:1:15', 'between 0 and 1'],
+			['distribution: gama\n', 'c18.yaml:1:15', 'did you mean gamma?'],
+			['spread: -1\n', 'c19.yaml:1:9', 'spread'],
+			['max_wait: x\n', 'c20.yaml:1:11', 'max_wait'],
+			['failover: -2s\n', 'c21.yaml:1:11', 'failover'],
+			['senders: -1\n', 'c22.yaml:1:10', 'senders'],
+			['senders: "many"\n', 'c23.yaml:1:10', 'senders'],
+			['senders: [1, 2]\n', 'c24.yaml:1:11', 'senders[0]'],
+			['senders:\n  - {mean: 5ms, count: -1}\n', 'c25.yaml:2:24', 'senders[0].count'],
+			['senders:\n  - {mean: 5ms, cnt: 2}\n', 'c26.yaml:2:17', 'senders[0].cnt'],
+			['senders:\n  - {mean_time: "x"}\n', 'c27.yaml:2:17', 'senders[0].mean_time'],
+			['senders:\n  - {failure_rate: 2}\n', 'c28.yaml:2:20', 'senders[0].failure_rate'],
+			['thresholds: [5]\n', 'c29.yaml:1:14', 'thresholds[0]'],
+			['thresholds: ["p95<<3"]\n', 'c30.yaml:1:14', 'thresholds[0]'],
+			['log: ""\n', 'c31.yaml:1:6', 'log'],
+			['report: 5\n', 'c32.yaml:1:9', 'report'],
+			['headless: "yes"\n', 'c33.yaml:1:11', 'true or false'],
+			['json: 1\n', 'c34.yaml:1:7', 'true or false'],
+			['exit_on_done: maybe\n', 'c35.yaml:1:15', 'true or false'],
+			['- 1\n- 2\n', 'c36.yaml:1:1', 'a list'],
+			['42\n', 'c37.yaml:1:1', 'map of settings'],
+			['{"messages": "many"}\n', 'c38.json:1:14', 'messages'],
+			['{"senders": [{"mean": 5, "speed": 3}]}\n', 'c39.json:1:26', 'did you mean spread?'],
+		])('%j: refused at %s', async (text, where, word) => {
+			const path = file(where.split(':')[0]!, text);
+			await refuse(['-c', path], [where, word]);
+		});
+	});
+
+	describe('script entries', () => {
+		it.each([
+			['- {at: -1s, more: 5}\n', 's1.yaml:1:8', 'negative'],
+			['- {at: 1s, more: -5}\n', 's2.yaml:1:18', 'more'],
+			['- {at: 1s, more: 1e12}\n', 's3.yaml:1:18', '1,000,000,000'],
+			['- {at: 1s, remove: x}\n', 's4.yaml:1:20', 'remove'],
+			['- {at: 1s, explode: 1}\n', 's5.yaml:1:12', 'explode'],
+			['- {more: 5}\n', 's6.yaml:1:3', 'needs at'],
+			['- {at: 1s, tune: {failure_rate: 1}}\n', 's7.yaml:1:18', 'needs sender'],
+			['- {at: 1s, add: {mean: 5ms, failure_rate: 3}}\n', 's8.yaml:1:43', 'failure_rate'],
+			['at: 1s\n', 's9.yaml:1:1', 'list of changes'],
+		])('%j: refused at %s', async (text, where, word) => {
+			const path = file(where.split(':')[0]!, text);
+			await refuse(['--script', path], [where, word]);
+		});
+	});
+
+	describe('malformed files, with line and column', () => {
+		it.each([
+			['m1.yaml', 'messages: 10\nsenders: [\n  {mean: 5ms\n', 'm1.yaml:4:1'],
+			['m2.yaml', 'messages: 10\n  senders: 3\n', 'm2.yaml:1:11'],
+			['m3.yaml', 'messages: [1, 2\n', 'm3.yaml:2:1'],
+			['m4.yaml', '\tmessages: 10\n', 'm4.yaml:1:1'],
+			['m5.yaml', 'messages: 1\nmessages: 2\n', 'm5.yaml:2:1'],
+			['m6.json', '{"messages": 10\n "senders": 3}\n', 'm6.json:1:'],
+			['m7.json', '{"messages": 10, "senders": [3}\n', 'm7.json:1:'],
+			['m8.json', '{"messages": "10}\n', 'm8.json:2:1'],
+		])('%s', async (name, text, where) => {
+			await refuse(['-c', file(name, text)], [where, 'not valid YAML or JSON']);
+		});
+
+		it('a report that is not JSON, for --replay, with its line and column where V8 gives a position', async () => {
+			await refuse(['--replay', file('bad-report.json', '{"type": "summary",\n  "settings": "x}\n')], ['--replay', 'bad-report.json:2:', 'not JSON']);
+			// Node 20's V8 gives no position for an unexpected token: the file is still named.
+			await refuse(['--replay', file('bad-report2.json', '{"type": "summary",\n  "settings": }\n')], ['--replay', 'bad-report2.json', 'not JSON']);
+		});
+
+		it('an alias bomb is refused, not expanded', async () => {
+			let text = 'a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n';
+			for (let i = 1; i < 12; i++) text += `a${i}: &a${i} [${Array.from({length: 10}, () => `*a${i - 1}`).join(', ')}]\n`;
+			await refuse(['-c', file('laughs.yaml', text + 'messages: *a11\n')], ['laughs.yaml']);
+		});
+	});
+
+	describe('files that are missing, folders, or empty', () => {
+		const kinds = {
+			missing: () => join(dir, 'nope.yaml'),
+			folder: () => join(dir, 'a-folder'),
+			empty: () => file('empty.yaml', ''),
+			blank: () => file('blank.yaml', '  \n\n'),
+			'only a comment': () => file('comment.yaml', '# nothing here\n'),
+		};
+		const words: Record<keyof typeof kinds, string> = {
+			missing: 'no such file',
+			folder: 'it is a directory',
+			empty: 'empty',
+			blank: 'empty',
+			'only a comment': 'empty',
+		};
+		it.each((['--config', '--script'] as const).flatMap(flag => Object.keys(kinds).map(kind => [flag, kind as keyof typeof kinds] as const)))('%s given a file that is %s', async (flag, kind) => {
+			await refuse([flag, kinds[kind]()], [flag, words[kind]]);
+		});
+
+		it.each([
+			['missing', join(dir, 'nope.json'), 'no such file'],
+			['a folder', join(dir, 'a-folder'), 'it is a directory'],
+			['empty', join(dir, 'empty.json'), 'not JSON'],
+		])('--replay given a file that is %s', async (_, path, word) => {
+			if (word === 'not JSON') writeFileSync(path, '');
+			await refuse(['--replay', path], ['--replay', word]);
+		});
+	});
+
+	describe('--log and --report paths that cannot be written (refused before the run)', () => {
+		it.each(
+			(['--log', '--report'] as const).flatMap(flag => [
+				[flag, join(dir, 'a-folder'), 'it is a directory'],
+				[flag, join(missingDir, 'out.txt'), 'no such folder'],
+				[flag, join(aFile, 'out.txt'), 'not a folder'],
+			]),
+		)('%s %s', async (flag, path, word) => {
+			await refuse([flag, path], [flag, word]);
+		});
+
+		it.each([
+			['log', join(missingDir, 'a.log'), '--log'],
+			['report', join(dir, 'a-folder'), '--report'],
+		])('the config key %s: %s', async (key, path, flag) => {
+			await refuse(['-c', file(`${key}-key.yaml`, `${key}: ${path}\n`)], [flag, path], {withOutputs: false});
+		});
+	});
+
+	describe('huge values', () => {
+		it('--messages 1e12 is refused at once with its limit, without allocating', async () => {
+			const started = performance.now();
+			const result = await run(['--headless', '--messages', '1e12']);
+			expectRefused(result, ['--messages', '1,000,000,000']);
+			expect(performance.now() - started).toBeLessThan(3000);
+			// Node alone takes ~40 MB; a message array of 1e12 would not fit at all.
+			expect(result.maxRssMb).toBeLessThan(120);
+		});
+
+		it('a 20,000-character value is named in a line a person can read', async () => {
+			const result = await run(['--headless', '--mean', 'a'.repeat(20_000)]);
+			expectRefused(result, ['--mean']);
+			expect(result.stderr.length).toBeLessThan(400);
+		});
+	});
+
+	describe.skipIf(!existsSync('/dev/full'))('an output that fails during the run (a full disk)', () => {
+		it.each(['--log', '--report'])('%s /dev/full: the summary still prints, then one line on stderr, exit 1', async flag => {
+			const result = await run(['--headless', '--json', '--speed', 'max', '--seed', '1', '-m', '20000', '-s', '5', flag, '/dev/full']);
+			expect(result.code).toBe(1);
+			expect(result.stderr).toBe(`sms-dash: ${flag} /dev/full: cannot write (no space left on the device)\n`);
+			expect(JSON.parse(result.stdout.trimEnd().split('\n').at(-1)!)).toMatchObject({type: 'summary'});
+		});
+	});
+});
+
+/**
+ * The built CLI with no stdin (so headless), stopped after `timeoutMs` if it has not ended,
+ * with the child's peak RSS as bench/preload-usage.js reports it on fd 3.
+ */
+function run(args: string[], timeoutMs = 5000): Promise<CliResult & {maxRssMb: number}> {
+	const preload = fileURLToPath(new URL('../../bench/preload-usage.js', import.meta.url));
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, ['--import', preload, cliPath, ...args], {
+			cwd: root,
+			env: {...process.env, CI: 'true'},
+			stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+		});
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		let stdout = '';
+		let stderr = '';
+		let usage = '';
+		const [, out, err, fd3] = child.stdio as unknown as [null, Readable, Readable, Readable];
+		out.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+		err.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+		fd3.setEncoding('utf8').on('data', (chunk: string) => (usage += chunk));
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			if (signal === 'SIGKILL') stderr += `[still running after ${timeoutMs} ms: it ran instead of refusing]`;
+			const {maxRssKb} = JSON.parse(usage || '{"maxRssKb": null}') as {maxRssKb: number | null};
+			resolve({code, signal, stdout, stderr, maxRssMb: maxRssKb === null ? Number.NaN : maxRssKb / 1024});
+		});
+	});
+}

@@ -1,0 +1,222 @@
+// Signals and pipes on the built binary. SIGINT, SIGTERM and SIGHUP at seeded random moments
+// of a headless run, paced and unpaced, and SIGINT and SIGTERM in the dashboard (tmux): the
+// summary, --report and --log are complete (every log line whole JSON, as many as the summary
+// finished) and the exit code is 130. A closed pipe (`| head -3`) ends quietly. Waits are on
+// output, never fixed sleeps, except the seeded delays that pick the moment.
+import {spawn} from 'node:child_process';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {cliPath, root, tempDir} from '../helpers/run-cli.js';
+import {ensureBuilt, hasTmux, Pane} from '../helpers/tmux.js';
+
+/** A small seeded generator (mulberry32), so the "random" moments are the same on every run. */
+function seeded(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d_2b_79_f5) >>> 0;
+		let t = Math.imul(a ^ (a >>> 15), 1 | a);
+		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
+}
+
+const random = seeded(20_240_611);
+const delayMs = () => Math.round(random() * 300);
+
+interface Outputs {
+	log: string;
+	report: string;
+}
+
+function outputs(): Outputs {
+	const dir = tempDir();
+	return {log: join(dir, 'run.log'), report: join(dir, 'run.json')};
+}
+
+interface Ended {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+}
+
+/**
+ * Runs the CLI headless and sends each signal once stdout has shown `afterLines` lines and
+ * the signal's delay has passed. Killed (and failing) if it has not ended 10 s later.
+ */
+function runAndSignal(args: string[], signals: Array<{signal: NodeJS.Signals; delayMs: number}>, afterLines = 1): Promise<Ended> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [cliPath, ...args], {cwd: root, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		let hasFired = false;
+		const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+		const fire = () => {
+			hasFired = true;
+			for (const {signal, delayMs} of signals) setTimeout(() => child.kill(signal), delayMs);
+		};
+
+		if (afterLines === 0) child.on('spawn', fire);
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+			if (!hasFired && stdout.split('\n').length - 1 >= afterLines) fire();
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+		child.on('error', reject);
+		child.on('close', (code, signal) => {
+			clearTimeout(guard);
+			resolve({code, signal, stdout, stderr});
+		});
+	});
+}
+
+type Summary = Record<string, any>;
+
+/** The log is whole JSON lines, one per finished message, each id once, as many as the summary says. */
+function expectCompleteLog(path: string, summary: Summary): void {
+	const text = readFileSync(path, 'utf8');
+	expect(text === '' || text.endsWith('\n'), 'the last log line is whole').toBe(true);
+	const entries = text
+		.split('\n')
+		.filter(line => line !== '')
+		.map(line => JSON.parse(line) as {id: number; outcome: string});
+	expect(entries.length).toBe(summary['sent'] + summary['failed']);
+	expect(new Set(entries.map(e => e.id)).size).toBe(entries.length);
+	expect(entries.filter(e => e.outcome === 'sent').length).toBe(summary['sent']);
+}
+
+/** An interrupted run's summary balances, and the report says the same. */
+function expectInterruptedSummary(summary: Summary, reportPath: string): void {
+	expect(summary['type']).toBe('summary');
+	expect(summary['interrupted']).toBe(true);
+	expect(summary['produced']).toBe(summary['queued'] + summary['inFlight'] + summary['sent'] + summary['failed']);
+	expect(summary['sent'] + summary['failed']).toBeGreaterThan(0);
+	expect(JSON.parse(readFileSync(reportPath, 'utf8'))).toEqual(summary);
+}
+
+function expectInterruptedJson(result: Ended, files: Outputs): void {
+	expect(result.stderr).toBe('');
+	expect(result.code, result.stderr).toBe(130);
+	const lines = result.stdout.trimEnd().split('\n').map(line => JSON.parse(line) as Summary);
+	const summary = lines.at(-1)!;
+	expectInterruptedSummary(summary, files.report);
+	expectCompleteLog(files.log, summary);
+	// Readings never run ahead of the summary.
+	const last = lines.at(-2);
+	if (last !== undefined) expect(last['sent'] + last['failed']).toBeLessThanOrEqual(summary['sent'] + summary['failed']);
+}
+
+const paced = ['--speed', '20', '--interval', '0.5', '-m', '5000000', '-s', '20', '--mean', '20ms'];
+const unpaced = ['--speed', 'max', '-m', '20000000', '-s', '20', '--mean', '20ms'];
+
+describe.concurrent('signals, headless', () => {
+	const cases = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).flatMap(signal =>
+		(['paced', 'unpaced'] as const).map(pace => ({signal, pace, delayMs: delayMs(), seed: Math.floor(random() * 1000)})),
+	);
+	it.each(cases)('$signal $delayMs ms after the first line, $pace: complete summary, report and log, exit 130', async ({signal, pace, delayMs, seed}) => {
+		const files = outputs();
+		const args = ['--headless', '--json', ...(pace === 'paced' ? paced : unpaced), '--seed', String(seed), '--log', files.log, '--report', files.report];
+		const result = await runAndSignal(args, [{signal, delayMs}]);
+		expectInterruptedJson(result, files);
+	});
+
+	// The headless finish takes ~20 ms; a second signal after that would meet a process that is
+	// already exiting (and its default action). Right behind the first, it meets the handler.
+	it('SIGINT then SIGTERM right after: the second signal does not cut the first one short', async () => {
+		const files = outputs();
+		const result = await runAndSignal(['--headless', '--json', ...unpaced, '--seed', '5', '--log', files.log, '--report', files.report], [
+			{signal: 'SIGINT', delayMs: 0},
+			{signal: 'SIGTERM', delayMs: 1},
+		]);
+		expectInterruptedJson(result, files);
+	});
+
+	it('text output: the summary block says it was interrupted', async () => {
+		const files = outputs();
+		const result = await runAndSignal(['--headless', ...paced, '--seed', '6', '--report', files.report], [{signal: 'SIGTERM', delayMs: delayMs()}]);
+		expect(result.code).toBe(130);
+		expect(result.stdout).toMatch(/^Summary \(interrupted\)$/m);
+		expect(result.stdout).toMatch(/^ {2}unfinished /m);
+		expect(JSON.parse(readFileSync(files.report, 'utf8')).interrupted).toBe(true);
+	});
+
+	it('a zero-time instant (mean 0, a billion messages at max speed) still hears SIGINT at once', async () => {
+		const files = outputs();
+		const started = Date.now();
+		// Nothing is printed before the end of such a run: signal once it has started working.
+		const result = await runAndSignal(['--headless', '--json', '--speed', 'max', '--mean', '0', '-m', '1000000000', '--seed', '7', '--log', files.log, '--report', files.report], [{signal: 'SIGINT', delayMs: 1000}], 0);
+		expect(Date.now() - started).toBeLessThan(10_000);
+		expectInterruptedJson(result, files);
+	});
+
+	it('`sms-dash --headless | head -3` ends quietly, with its log and report complete', async () => {
+		const files = outputs();
+		const command = `node ${cliPath} --headless --json --speed max --interval 0.01 -m 2000000 -s 10 --seed 8 --log ${files.log} --report ${files.report} | head -3; echo "exit \${PIPESTATUS[0]}" >&2`;
+		const result = await new Promise<Ended>(resolve => {
+			const child = spawn('bash', ['-c', command], {cwd: root, env: {...process.env, CI: 'true'}});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+			child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}));
+		});
+		expect(result.stderr).toBe('exit 0\n');
+		expect(result.stdout.trimEnd().split('\n')).toHaveLength(3);
+		const summary = JSON.parse(readFileSync(files.report, 'utf8')) as Summary;
+		expect(summary['interrupted']).toBe(true);
+		expectCompleteLog(files.log, summary);
+	});
+});
+
+describe.skipIf(!hasTmux)('signals, dashboard (tmux)', () => {
+	const panes: Pane[] = [];
+	beforeAll(() => {
+		ensureBuilt();
+	}, 60_000);
+
+	afterEach(() => {
+		for (const p of panes.splice(0)) p.kill();
+	});
+
+	it.each([
+		{signal: 'SIGINT' as const, delayMs: delayMs()},
+		{signal: 'SIGTERM' as const, delayMs: delayMs()},
+	])('$signal $delayMs ms after the first figures: summary, report and log complete, exit 130', async ({signal, delayMs}) => {
+		const p = new Pane();
+		panes.push(p);
+		const files = {log: join(p.dir, 'run.log'), report: join(p.dir, 'run.json')};
+		p.start(['-m', '5000000', '-s', '20', '--mean', '20ms', '--speed', '20', '--seed', '9', '--log', files.log, '--report', files.report]);
+		await p.waitFor('the first figures', s => /\bsent\s+[1-9]/.test(s));
+		await new Promise(resolve => setTimeout(resolve, delayMs));
+		process.kill(p.cliPid(), signal);
+		expect(await p.exitCode()).toBe(130);
+		expect(p.history()).toMatch(/^Summary \(interrupted\)$/m);
+		const summary = JSON.parse(readFileSync(files.report, 'utf8')) as Summary;
+		expect(summary['interrupted']).toBe(true);
+		expect(summary['produced']).toBe(summary['queued'] + summary['inFlight'] + summary['sent'] + summary['failed']);
+		expectCompleteLog(files.log, summary);
+	}, 20_000);
+
+	// The dashboard's finish (Ink unmounts, then the summary) takes ~120 ms: 20 ms in, the
+	// second signal lands in the middle of it.
+	it('SIGINT then SIGTERM 20 ms later still ends with 130 and complete files', async () => {
+		const p = new Pane();
+		panes.push(p);
+		const files = {log: join(p.dir, 'run.log'), report: join(p.dir, 'run.json')};
+		p.start(['-m', '5000000', '-s', '20', '--mean', '20ms', '--speed', '20', '--seed', '10', '--log', files.log, '--report', files.report]);
+		await p.waitFor('the first figures', s => /\bsent\s+[1-9]/.test(s));
+		const pid = p.cliPid();
+		process.kill(pid, 'SIGINT');
+		await new Promise(resolve => setTimeout(resolve, 20));
+		try {
+			process.kill(pid, 'SIGTERM');
+		} catch {
+			// Already ended: nothing to cut short.
+		}
+
+		expect(await p.exitCode()).toBe(130);
+		const summary = JSON.parse(readFileSync(files.report, 'utf8')) as Summary;
+		expectCompleteLog(files.log, summary);
+	}, 20_000);
+});
