@@ -38,8 +38,10 @@ async function main(): Promise<number> {
 		env: process.env,
 	});
 	if (mode === 'dashboard') {
-		// React picks its build when it is first imported.
-		process.env['NODE_ENV'] ??= 'production';
+		// React picks its build when it is first imported (the bundle in dist/ has the
+		// production build compiled in; this is for running the sources unbundled).
+		const env = process.env;
+		env['NODE_ENV'] ??= 'production';
 		const {runDashboard} = await import('./ui/dashboard.js');
 		return runDashboard(settings);
 	}
