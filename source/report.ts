@@ -5,7 +5,7 @@ import type {Simulation} from './engine/simulation.js';
 import type {Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
 import {formatClock, formatCount, formatMs, formatPercent, formatRate, round1} from './format.js';
 import type {Settings} from './settings.js';
-import {evaluateThresholds, parseThreshold, type Figures, type ThresholdResult} from './thresholds.js';
+import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
 export interface SenderSummary {
 	id: number;
@@ -81,21 +81,9 @@ export interface SummaryInput {
 export function buildSummary({engine, settings, wallElapsedMs, speed, notes}: SummaryInput): Summary {
 	if (engine.isDone) engine.runUntil(Number.POSITIVE_INFINITY);
 	const snap = engine.snapshot();
-	const finished = snap.sent + snap.failed;
+	const figures = figuresOf(snap);
 	const simElapsedMs = snap.lastOutcomeMs;
-	const throughput = simElapsedMs > 0 ? (finished * 1000) / simElapsedMs : undefined;
-	const figures: Figures = {
-		avgTimeMs: snap.avgTimeMs,
-		avgE2eMs: snap.avgE2eMs,
-		p50Ms: snap.p50Ms,
-		p95Ms: snap.p95Ms,
-		p99Ms: snap.p99Ms,
-		sent: snap.sent,
-		failed: snap.failed,
-		produced: snap.produced,
-		throughput: throughput ?? 0,
-		simElapsedMs,
-	};
+	const throughput = simElapsedMs > 0 ? figures.throughput : undefined;
 	return {
 		type: 'summary',
 		produced: snap.produced,
@@ -202,37 +190,23 @@ export function thresholdLines(results: readonly ThresholdResult[], isInterrupte
 	const width = Math.max(...results.map(r => r.expr.length));
 	return [
 		`  thresholds  ${verdict}${isInterrupted ? ' (on the figures so far: the run was interrupted)' : ''}`,
-		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${r.actual === null ? 'no figure yet' : `actual ${actualText(r.expr, r.actual)}`})`),
+		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${r.actual === null ? 'no figure yet' : `actual ${actualOf(r.expr, r.actual)}`})`),
 	];
 }
 
 /** A rule's actual figure in its own unit: 212.4ms, 7.3%, 40, 412.5/s. */
-function actualText(expr: string, actual: number): string {
-	let rule;
-	try {
-		rule = parseThreshold(expr);
-	} catch {
-		return String(actual);
-	}
-
-	switch (rule.metric) {
-		case 'failed':
-		case 'sent': {
-			return rule.isPercent ? `${actual.toFixed(1)}%` : formatCount(actual);
-		}
-
-		case 'throughput': {
-			return formatRate(actual);
-		}
-
-		default: {
-			return formatMs(actual);
-		}
-	}
-}
 
 function fmt(ms: number | null): string {
 	return formatMs(ms ?? undefined);
+}
+
+/** A result's actual figure in its rule's unit (the rule is read again from its text). */
+function actualOf(expr: string, actual: number): string {
+	try {
+		return formatActual(parseThreshold(expr), actual);
+	} catch {
+		return String(actual);
+	}
 }
 
 /** Writes the summary as JSON to `path`. */

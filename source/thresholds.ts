@@ -1,6 +1,8 @@
 // --threshold rules: "p95<250ms" to a Threshold, and the final (or live) figures judged against them.
 // Also owns suggest(), the "did you mean" helper config.ts shares. Pure: no I/O, no flag names.
 import {parseDuration, ValueError} from './duration.js';
+import type {Snapshot} from './engine/types.js';
+import {formatCount, formatMs, formatRate, none} from './format.js';
 import type {Threshold} from './settings.js';
 
 /** Every metric a rule can name, in the order help and errors list them. */
@@ -238,4 +240,40 @@ function editDistance(a: string, b: string): number {
 	}
 
 	return rows[a.length]![b.length]!;
+}
+
+/** The figures rules are judged on, from a snapshot: live in the dashboard, final in the summary. */
+export function figuresOf(snap: Snapshot): Figures {
+	const finished = snap.sent + snap.failed;
+	return {
+		avgTimeMs: snap.avgTimeMs,
+		avgE2eMs: snap.avgE2eMs,
+		p50Ms: snap.p50Ms,
+		p95Ms: snap.p95Ms,
+		p99Ms: snap.p99Ms,
+		sent: snap.sent,
+		failed: snap.failed,
+		produced: snap.produced,
+		throughput: snap.lastOutcomeMs > 0 ? (finished * 1000) / snap.lastOutcomeMs : 0,
+		simElapsedMs: snap.lastOutcomeMs,
+	};
+}
+
+/** A rule's actual figure in its own unit: 212.4ms, 7.3%, 40, 412.5/s; "–" for none. */
+export function formatActual(threshold: Pick<Threshold, 'metric' | 'isPercent'>, actual: number | null): string {
+	if (actual === null) return none;
+	switch (threshold.metric) {
+		case 'failed':
+		case 'sent': {
+			return threshold.isPercent ? `${actual.toFixed(1)}%` : formatCount(actual);
+		}
+
+		case 'throughput': {
+			return formatRate(actual);
+		}
+
+		default: {
+			return formatMs(actual);
+		}
+	}
 }

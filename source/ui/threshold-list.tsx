@@ -3,48 +3,17 @@
 // goes on can still change; the exit code uses the final figures.
 import {Text} from 'ink';
 import type {Snapshot} from '../engine/types.js';
-import {formatCount, formatMs, formatRate, none} from '../format.js';
 import type {Threshold} from '../settings.js';
-import {evaluateThresholds, type ThresholdResult} from '../thresholds.js';
+import {evaluateThresholds, figuresOf, formatActual, type ThresholdResult} from '../thresholds.js';
 import {cellsPerLine, fit} from './text.js';
 import {glyph, useTheme} from './theme.js';
 import {useDash} from './use-dash.js';
 
 const gap = 3;
 
-/** The figures rules are judged on, taken as the summary takes them. */
+/** The rules judged on the live figures, as the summary judges the final ones. */
 export function liveResults(thresholds: readonly Threshold[], snap: Snapshot): ThresholdResult[] {
-	const finished = snap.sent + snap.failed;
-	return evaluateThresholds(thresholds, {
-		avgTimeMs: snap.avgTimeMs,
-		avgE2eMs: snap.avgE2eMs,
-		p50Ms: snap.p50Ms,
-		p95Ms: snap.p95Ms,
-		p99Ms: snap.p99Ms,
-		sent: snap.sent,
-		failed: snap.failed,
-		produced: snap.produced,
-		throughput: snap.lastOutcomeMs > 0 ? (finished * 1000) / snap.lastOutcomeMs : 0,
-		simElapsedMs: snap.lastOutcomeMs,
-	});
-}
-
-export function actualText(threshold: Threshold, actual: number | null): string {
-	if (actual === null) return none;
-	switch (threshold.metric) {
-		case 'failed':
-		case 'sent': {
-			return threshold.isPercent ? `${actual.toFixed(1)}%` : formatCount(actual);
-		}
-
-		case 'throughput': {
-			return formatRate(actual);
-		}
-
-		default: {
-			return formatMs(actual);
-		}
-	}
+	return evaluateThresholds(thresholds, figuresOf(snap));
 }
 
 function cellWidth(thresholds: readonly Threshold[]): number {
@@ -79,7 +48,7 @@ export function ThresholdList({thresholds, columns, lines}: ThresholdListProps) 
 	const items = results.slice(0, shownCount).map((result, index) => {
 		const threshold = thresholds[index]!;
 		const verdict = result.ok ? `${glyph.pass} ${threshold.expr} pass` : `${glyph.fail} ${threshold.expr} FAIL`;
-		return {key: threshold.expr + index, ok: result.ok, text: `${verdict} (${actualText(threshold, result.actual)})`};
+		return {key: threshold.expr + index, ok: result.ok, text: `${verdict} (${formatActual(threshold, result.actual)})`};
 	});
 	const rows: Array<typeof items> = [];
 	for (let i = 0; i < items.length; i += perLine) rows.push(items.slice(i, i + perLine));

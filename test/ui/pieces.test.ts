@@ -14,7 +14,7 @@ import {cellText, columnFigures, headerText, planColumns, stateText} from '../..
 import {sparklineText} from '../../source/ui/sparkline.js';
 import {cut, fit, formatRatePercent} from '../../source/ui/text.js';
 import {createTheme, isNoColor} from '../../source/ui/theme.js';
-import {actualText} from '../../source/ui/threshold-list.js';
+import {formatActual as actualText} from '../../source/thresholds.js';
 import {barParts, totalsGrid, totalsNaturalLines, visibleCells, type TotalsCell} from '../../source/ui/totals.js';
 
 const noKey: Key = {
