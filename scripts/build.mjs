@@ -7,7 +7,13 @@ import {build} from 'esbuild';
 
 rmSync('dist', {recursive: true, force: true});
 await build({
-	entryPoints: ['source/cli.tsx', 'source/size-worker.ts'],
+	entryPoints: [
+		'source/cli.tsx',
+		'source/size-worker.ts',
+		// Loaded by bench/broker.js on their own (the CLI loads them as chunks too).
+		{in: 'source/broker/cli.ts', out: 'broker/cli'},
+		{in: 'source/broker/run.ts', out: 'broker/run'},
+	],
 	outdir: 'dist',
 	bundle: true,
 	splitting: true,

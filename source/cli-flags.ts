@@ -26,6 +26,8 @@ export const flags = {
 	threshold: {type: 'string', isMultiple: true},
 	script: {type: 'string'},
 	replay: {type: 'string'},
+	broker: {type: 'string'},
+	queue: {type: 'string'},
 } as const satisfies AnyFlags;
 
 /**
@@ -76,6 +78,15 @@ export const helpText = `
 	      --replay <report>       rerun a --report exactly, at any speed: its seed, settings and
 	                              every runtime change; with it give only --speed, --headless,
 	                              --json, --log, --report, --exit-on-done and more --threshold rules
+
+	Beyond one machine (Redis + BullMQ; real time only)
+	      --broker <url>          redis://[:password@]host:port (or rediss://): produce into a
+	                              queue and show the workers that take from it (headless)
+	      --queue <name>          the queue's name (default sms-dash)
+
+	Commands
+	  $ sms-dash size --help      how many senders a broadcast needs
+	  $ sms-dash worker --help    senders in this process, taking from a --broker queue
 
 	Exit codes
 	  0 finished, 2 bad input, 3 a threshold was crossed, 130 interrupted, 1 anything else

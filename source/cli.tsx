@@ -17,6 +17,11 @@ const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(): Promise<number> {
 	if (process.argv[2] === 'size') return size();
+	if (process.argv[2] === 'worker') {
+		const {runWorkerCommand} = await import('./broker/cli.js');
+		return runWorkerCommand(process.argv.slice(3));
+	}
+
 	const problem = argvProblem(process.argv.slice(2), flags);
 	if (problem !== undefined) throw new ConfigError(problem);
 	const cli = parseArgv(() => meow({...meowOptions, importMeta: import.meta}));
@@ -37,6 +42,12 @@ async function main(): Promise<number> {
 		stdinIsTTY: process.stdin.isTTY === true,
 		env: process.env,
 	});
+	if (cli.flags.broker !== undefined) {
+		// Broker mode prints lines for now; the dashboard on a broker is not wired yet.
+		const {runBrokerHeadless} = await import('./broker/run.js');
+		return runBrokerHeadless(settings, {url: cli.flags.broker, queue: cli.flags.queue});
+	}
+
 	if (mode === 'dashboard') {
 		// React picks its build when it is first imported (the bundle in dist/ has the
 		// production build compiled in; this is for running the sources unbundled).

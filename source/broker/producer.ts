@@ -1,0 +1,121 @@
+// The producer in broker mode: makes messages from the run's seed (the same phones and texts
+// as in-process) and enqueues them in batches, keeping the queue's waiting list bounded; it
+// never pushes millions at once. Remembers the messages not finished yet (a bounded set:
+// waiting + in flight), so outcomes are counted once and lost messages can be sent again.
+import type {Queue} from 'bullmq';
+import {messageText} from '../engine/engine.js';
+import {Rng} from '../engine/rng.js';
+import {epochMs, jobIdOf, mixSeed, type AttemptReport, type JobData} from './protocol.js';
+
+/** A message produced and not finished yet. */
+export interface OpenMessage {
+	n: number;
+	phone: number;
+	textSeed: number;
+	textLength: number;
+	/** Produced at, epoch ms. */
+	at: number;
+}
+
+/** Most messages waiting in the queue at once. */
+export const defaultCapacity = 10_000;
+/** Messages one addBulk call carries. */
+export const batchSize = 1000;
+
+export class Producer {
+	/** Messages asked for (initial + more). */
+	total: number;
+	/** Messages handed to Redis so far. */
+	produced = 0;
+	/** Produced and not finished: at most the waiting bound plus those in flight. */
+	readonly open = new Map<number, OpenMessage>();
+	private readonly rng: Rng;
+	private unsent: OpenMessage[] = [];
+
+	constructor(
+		private readonly queue: Queue<JobData, AttemptReport>,
+		private readonly runId: string,
+		seed: number,
+		total: number,
+		private readonly capacity = defaultCapacity,
+	) {
+		this.total = total;
+		this.rng = Rng.fromSeed(mixSeed(seed, 0));
+	}
+
+	/** More messages may be made (or a batch waits to be sent again). */
+	get hasWork(): boolean {
+		return this.produced < this.total || this.unsent.length > 0;
+	}
+
+	/**
+	 * Tops the waiting list up to the capacity, a batch at a time.
+	 * @param waiting the waiting list's length now
+	 * @returns messages enqueued
+	 */
+	async topUp(waiting: number): Promise<number> {
+		let room = this.capacity - waiting;
+		let added = 0;
+		while (room > 0 && this.hasWork) {
+			if (this.unsent.length === 0) this.unsent = this.make(Math.min(room, batchSize, this.total - this.produced));
+			const batch = this.unsent;
+			await this.enqueue(batch);
+			this.unsent = [];
+			room -= batch.length;
+			added += batch.length;
+		}
+
+		return added;
+	}
+
+	/** Enqueues again messages whose job Redis lost (same job ids; a duplicate is ignored). */
+	async resend(ns: readonly number[]): Promise<number> {
+		const messages = ns.map(n => this.open.get(n)).filter(m => m !== undefined);
+		for (let i = 0; i < messages.length; i += batchSize) await this.enqueue(messages.slice(i, i + batchSize));
+		return messages.length;
+	}
+
+	/** The message's first outcome takes it; undefined when it was finished already (a duplicate). */
+	take(n: number): OpenMessage | undefined {
+		const message = this.open.get(n);
+		if (message !== undefined) this.open.delete(n);
+		return message;
+	}
+
+	/** Ten digits. */
+	static phoneText(message: OpenMessage): string {
+		return String(message.phone).padStart(10, '0');
+	}
+
+	private make(count: number): OpenMessage[] {
+		const rng = this.rng;
+		const at = epochMs();
+		const batch: OpenMessage[] = [];
+		for (let i = 0; i < count; i++) {
+			const n = this.produced + 1 + i;
+			batch.push({
+				n,
+				phone: rng.int(100_000) * 100_000 + rng.int(100_000),
+				textLength: 1 + rng.int(100),
+				textSeed: rng.nextUint32(),
+				at,
+			});
+		}
+
+		// Counted and remembered before Redis answers: a fast worker may finish one first.
+		for (const message of batch) this.open.set(message.n, message);
+		this.produced += count;
+		return batch;
+	}
+
+	private async enqueue(batch: readonly OpenMessage[]): Promise<void> {
+		if (batch.length === 0) return;
+		await this.queue.addBulk(
+			batch.map(m => ({
+				name: 'sms',
+				data: {n: m.n, ph: Producer.phoneText(m), tx: messageText(m.textSeed, m.textLength), at: m.at},
+				opts: {jobId: jobIdOf(this.runId, m.n)},
+			})),
+		);
+	}
+}

@@ -1,0 +1,160 @@
+// What the producer, the workers and the monitor agree on in Redis: key names, a job's data
+// and result, the heartbeat and control records, and the BullMQ timings that make a killed
+// worker's messages come back within seconds. Plain data and pure helpers; no I/O.
+import type {SenderSpec} from '../engine/types.js';
+
+/** How long a job's lock lasts without renewal: a SIGKILLed worker's jobs come back after it. */
+export const lockDurationMs = 2000;
+/** How often workers look for jobs whose lock has expired. */
+export const stalledIntervalMs = 1000;
+/** A job may stall (lose its worker) this often before BullMQ fails it; high, so it never does. */
+export const maxStalledCount = 1000;
+/** Seconds a worker blocks waiting for a job on an empty queue (BullMQ `drainDelay`). */
+export const drainDelaySeconds = 1;
+/** How often a worker announces each of its senders. */
+export const heartbeatMs = 250;
+/** A sender whose announcement is older than this is gone (a Redis key TTL: no clock skew). */
+export const aliveTtlMs = 3000;
+/** Control records (remote tune/remove) expire if no worker reads them. */
+export const controlTtlMs = 60_000;
+/** Events the BullMQ stream keeps (about 4 a job); the monitor reads them as they come. */
+export const eventsMaxLen = 200_000;
+
+/** Redis keys of sms-dash's own records next to a BullMQ queue (`bull:<queue>:…`). */
+export function keysFor(queue: string) {
+	const base = `sms-dash:${queue}`;
+	return {
+		/** Counter for sender ids (INCR). */
+		senderSeq: `${base}:sender-seq`,
+		/** Set of announced sender ids. */
+		senders: `${base}:senders`,
+		/** One per live sender: its AliveRecord, expiring after aliveTtlMs. */
+		alive: (id: number) => `${base}:alive:${id}`,
+		/** One per sender with a pending remote change: a ControlRecord. */
+		control: (id: number) => `${base}:control:${id}`,
+		/** The run that owns the queue now; its loss means Redis lost its data. */
+		run: `${base}:run`,
+	};
+}
+
+/** A message as a job's data (short keys: it is stored once per message). */
+export interface JobData {
+	/** Message id, 1..N. */
+	n: number;
+	/** 10 digits. */
+	ph: string;
+	/** Text, 1..100 printable ASCII characters. */
+	tx: string;
+	/** Produced at, epoch ms (producer's clock). */
+	at: number;
+}
+
+/** What a finished attempt reports; a completed job's return value, a failed job's reason (JSON). */
+export interface AttemptReport {
+	/** Sender id. */
+	s: number;
+	/** First pickup, epoch ms (worker's clock). */
+	p: number;
+	/** Final outcome, epoch ms (worker's clock). */
+	f: number;
+	/** Attempts made. */
+	a: number;
+	/** Each attempt's sender and wait (ms), flat: [sender, waitMs, sender, waitMs, …]. */
+	t: number[];
+}
+
+/** A failed attempt that will be retried carries the first pickup and the attempts so far. */
+export interface RetryReport {
+	p: number;
+	t: number[];
+}
+
+/** What a worker announces for each of its senders, every heartbeatMs. */
+export interface AliveRecord {
+	id: number;
+	spec: SenderSpec;
+	state: 'idle' | 'sending';
+	/** Being removed: finishing its message, taking no more. */
+	isStopping: boolean;
+	host: string;
+	pid: number;
+	/** Whether it runs inside the dashboard's process. */
+	isLocal: boolean;
+	/** The last control version applied. */
+	cv: number;
+}
+
+/** A remote change for one sender; applied once its version is newer than the last applied. */
+export interface ControlRecord {
+	v: number;
+	spec?: SenderSpec;
+	remove?: true;
+}
+
+/** Epoch milliseconds with sub-millisecond precision. */
+export function epochMs(): number {
+	return performance.timeOrigin + performance.now();
+}
+
+/** A job id for message `n` of a run: never a whole number, never `:` (BullMQ refuses both). */
+export function jobIdOf(runId: string, n: number): string {
+	return `${runId}-${n}`;
+}
+
+/** The message number of one of this run's job ids, or undefined for another run's. */
+export function messageOf(jobId: string, runPrefix: string): number | undefined {
+	if (!jobId.startsWith(runPrefix)) return undefined;
+	const n = Number(jobId.slice(runPrefix.length));
+	return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+/** Reads a report from a completed job's return value or a failed job's reason. */
+export function parseReport(value: unknown): AttemptReport | undefined {
+	let data = value;
+	if (typeof value === 'string') {
+		try {
+			data = JSON.parse(value);
+		} catch {
+			return undefined;
+		}
+	}
+
+	if (typeof data !== 'object' || data === null) return undefined;
+	const {s, p, f, a, t} = data as Record<string, unknown>;
+	if (typeof s !== 'number' || typeof p !== 'number' || typeof f !== 'number' || typeof a !== 'number') return undefined;
+	return {s, p, f, a, t: isNumbers(t) ? t : []};
+}
+
+/** What a retried job carries from its earlier attempts (in its last failure reason). */
+export function earlierAttemptsOf(failedReason: string | undefined): RetryReport | undefined {
+	if (failedReason === undefined || !failedReason.startsWith('{')) return undefined;
+	try {
+		const {p, t} = JSON.parse(failedReason) as Partial<RetryReport>;
+		return typeof p === 'number' ? {p, t: isNumbers(t) ? t : []} : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+function isNumbers(value: unknown): value is number[] {
+	return Array.isArray(value) && value.every(x => typeof x === 'number');
+}
+
+/** Stream ids ("ms-seq") in order: negative, zero or positive. */
+export function compareStreamIds(a: string, b: string): number {
+	const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+	const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+	return aMs === bMs ? aSeq - bSeq : aMs - bMs;
+}
+
+/** A whole-number mix of a seed and a stream number, for independent random streams. */
+export function mixSeed(seed: number, stream: number): number {
+	return (Math.imul(seed ^ 0x5b_d1_e9_95, 0x27_d4_eb_2d) + Math.imul(stream, 0x16_56_67_b1)) >>> 0;
+}
+
+/** Sender ids for people: "#1, #4" or, for a run of more than three, "#1–#8". */
+export function idList(ids: readonly number[]): string {
+	const labels = ids.map(id => `#${id}`);
+	const isRun = ids.every((id, i) => i === 0 || id === ids[i - 1]! + 1);
+	return ids.length > 3 && isRun ? `${labels[0]}–${labels.at(-1)}` : labels.join(', ');
+}

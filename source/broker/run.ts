@@ -1,0 +1,130 @@
+// A broker run's wiring, as run.ts does it in-process: BrokerSimulation + the same store,
+// --log, summary and --report; plus the headless loop for `sms-dash --broker`. The one
+// difference is the end: close() is asynchronous (it lets go of Redis), after finish().
+import {summaryOutput, attachHeadless, noteJson} from '../headless.js';
+import {buildSummary, LogWriter, writeReport, type Summary} from '../report.js';
+import {exitCodeOf, type RunOptions} from '../run.js';
+import type {Settings} from '../settings.js';
+import {createDashStore, type DashStore} from '../store.js';
+import {createBrokerSimulation, type BrokerOptions, type BrokerSimulation, type BrokerSimulationOptions} from './simulation.js';
+
+export interface BrokerRun {
+	engine: BrokerSimulation;
+	store: DashStore;
+	/** Stops the clock, completes the log and writes --report; returns the summary. Idempotent. */
+	finish(): Summary;
+	/** After finish(): lets go of Redis (bounded, also when Redis is gone). Idempotent. */
+	close(): Promise<void>;
+}
+
+/**
+ * Connects and starts producing; the store's driver starts the clock on `actions.start()`.
+ * @throws {BrokerError} an unreachable Redis (within ~3 s), a bad URL, --speed other than 1
+ */
+export async function createBrokerRun(
+	settings: Settings,
+	broker: BrokerOptions,
+	options: RunOptions & Pick<BrokerSimulationOptions, 'onNotice' | 'capacity'> = {},
+): Promise<BrokerRun> {
+	const engine = await createBrokerSimulation(settings, broker, {onNotice: options.onNotice, capacity: options.capacity});
+	let log: LogWriter | undefined;
+	try {
+		log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
+	} catch (error) {
+		await engine.close();
+		throw error;
+	}
+
+	if (log !== undefined) engine.onFinish = outcome => log.write(outcome);
+	const store = createDashStore(engine, {
+		speed: 1,
+		intervalMs: settings.intervalMs,
+		script: settings.script,
+		trackSenders: options.trackSenders,
+		defaultSpec: settings.senders[0] ?? {meanMs: 100, failureRate: 0.1, distribution: 'gamma'},
+		onDone: options.onDone,
+		onStall: options.onStall,
+	});
+
+	let summary: Summary | undefined;
+	let closing: Promise<void> | undefined;
+	return {
+		engine,
+		store,
+		finish() {
+			if (summary !== undefined) return summary;
+			store.getState().actions.stop();
+			log?.close();
+			summary = buildSummary({
+				engine,
+				settings,
+				wallElapsedMs: store.driver.wallElapsedMs,
+				speed: store.driver.speed,
+				notes: [...store.getState().notes, ...engine.notices],
+			});
+			if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
+			return summary;
+		},
+		close() {
+			closing ??= engine.close();
+			return closing;
+		},
+	};
+}
+
+const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Where headless broker mode writes; process.stdout by default. */
+export interface HeadlessIo {
+	write(text: string): void;
+}
+
+/**
+ * `sms-dash --broker URL --headless`: progress lines, notices (as `note` lines) and the
+ * summary, as in-process headless mode prints them. Resolves with the exit code (0 done,
+ * 3 a threshold crossed, 130 interrupted).
+ * @throws {BrokerError} before anything is printed, when the run cannot start
+ */
+export async function runBrokerHeadless(settings: Settings, broker: BrokerOptions, io?: HeadlessIo): Promise<number> {
+	let isStdoutClosed = false;
+	const write =
+		io?.write ??
+		((text: string) => {
+			if (!isStdoutClosed) process.stdout.write(text);
+		});
+	const onStdoutError = (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EPIPE') throw error;
+		isStdoutClosed = true;
+		end('pipe');
+	};
+
+	let end: (how: 'done' | 'signal' | 'pipe') => void = () => undefined;
+	const run = await createBrokerRun(settings, broker, {
+		onDone: () => end('done'),
+		onNotice: text => write(settings.json ? `${noteJson(text)}\n` : `note: ${text}\n`),
+	});
+	return new Promise<number>(resolve => {
+		const detach = attachHeadless(run.store, settings.json, write);
+		let hasEnded = false;
+		end = how => {
+			if (hasEnded) return;
+			hasEnded = true;
+			detach();
+			const summary = run.finish();
+			write(summaryOutput(summary, settings.json));
+			void run.close().then(() => {
+				for (const signal of signals) process.off(signal, onSignal);
+				if (io === undefined) process.stdout.off('error', onStdoutError);
+				resolve(how === 'pipe' ? 0 : exitCodeOf(summary, how === 'signal'));
+			});
+		};
+
+		function onSignal() {
+			end('signal');
+		}
+
+		if (io === undefined) process.stdout.on('error', onStdoutError);
+		for (const signal of signals) process.on(signal, onSignal);
+		run.store.getState().actions.start();
+	});
+}

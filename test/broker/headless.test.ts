@@ -1,0 +1,50 @@
+// Headless output in broker mode is DESIGN.md's: progress objects every interval, the
+// summary last, with senders started in the monitor's own process (settings.senders).
+import {afterAll, beforeAll, expect, it} from 'vitest';
+import {runBrokerHeadless} from '../../source/broker/run.js';
+import {brokerSettings, queueName} from './helpers.js';
+import {startRedis, type RedisServer} from './redis.js';
+
+let redis: RedisServer;
+
+beforeAll(async () => {
+	redis = await startRedis();
+});
+
+afterAll(async () => {
+	await redis?.stop();
+});
+
+it('prints progress lines and the summary last, as in-process', async () => {
+	let out = '';
+	const settings = brokerSettings({
+		messages: 300,
+		retries: 2,
+		seed: 42,
+		intervalMs: 250,
+		senders: [
+			{meanMs: 4, failureRate: 0.3, distribution: 'uniform', spreadMs: 2},
+			{meanMs: 4, failureRate: 0.3, distribution: 'constant'},
+		],
+	});
+	const code = await runBrokerHeadless(settings, {url: redis.url, queue: queueName()}, {write: text => (out += text)});
+	expect(code).toBe(0);
+	const lines = out.trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, any>);
+	const summary = lines.at(-1)!;
+	expect(summary['type']).toBe('summary');
+	const progress = lines.filter(l => l['type'] === 'progress');
+	expect(progress.length).toBeGreaterThanOrEqual(2);
+	expect(progress.map(p => p['simMs'])).toEqual([...progress.map(p => p['simMs'])].sort((a, b) => a - b));
+	for (const p of progress) expect(p['queued'] + p['inFlight'] + p['sent'] + p['failed']).toBe(p['produced']);
+	expect(summary).toMatchObject({produced: 300, queued: 0, inFlight: 0, pending: 0, speed: 1, seed: 42, interrupted: false});
+	expect(summary['sent'] + summary['failed']).toBe(300);
+	expect(summary['attempts']).toBeGreaterThan(300);
+	expect(summary['p95Ms']).toBeGreaterThan(0);
+	expect(summary['settings']).toMatchObject({messages: 300, retries: 2, seed: 42});
+	const senders = summary['senders'] as Array<Record<string, any>>;
+	expect(senders).toHaveLength(2);
+	expect(senders.map(s => s['distribution'])).toEqual(['uniform', 'constant']);
+	expect(senders.reduce((sum, s) => sum + s['sent'] + s['failed'], 0)).toBe(300);
+	expect(senders.every(s => s['removed'] === undefined)).toBe(true);
+	expect(summary['wallElapsedMs']).toBeGreaterThanOrEqual(summary['simElapsedMs'] - 5);
+});

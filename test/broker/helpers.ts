@@ -1,0 +1,79 @@
+// Worker processes (the built `sms-dash worker`, run as a user would), Settings for a broker
+// run, and waiting for a condition with a deadline.
+import {spawn, type ChildProcess} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {randomBytes} from 'node:crypto';
+import {join} from 'node:path';
+import {root} from '../helpers/run-cli.js';
+import type {Settings} from '../../source/settings.js';
+
+const cli = join(root, 'dist', 'cli.js');
+
+export interface WorkerProcess {
+	child: ChildProcess;
+	pid: number;
+	/** Everything it printed so far, stdout and stderr. */
+	output(): string;
+	/** Sender ids from its start line. */
+	ids: number[];
+	exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
+}
+
+/** Starts `sms-dash worker ARGS` and waits for its start line (or its exit). */
+export async function startWorker(args: string[]): Promise<WorkerProcess> {
+	if (!existsSync(cli)) throw new Error('dist/ is missing: run npm run build first');
+	const child = spawn(process.execPath, [cli, 'worker', ...args], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']});
+	let text = '';
+	child.stdout!.setEncoding('utf8').on('data', chunk => (text += chunk));
+	child.stderr!.setEncoding('utf8').on('data', chunk => (text += chunk));
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve =>
+		child.on('exit', (code, signal) => resolve({code, signal})),
+	);
+	let hasExited = false;
+	void exited.then(() => (hasExited = true));
+	await until(() => hasExited || /senders? \(/.test(text), 10_000, () => `worker did not start: ${text}`);
+	const line = /senders? \(([^)]*)\)/.exec(text)?.[1] ?? '';
+	const ids = [...line.matchAll(/#(\d+)/g)].map(m => Number(m[1]));
+	const [first, last] = line.includes('–') ? ids : [undefined, undefined];
+	return {
+		child,
+		pid: child.pid ?? 0,
+		output: () => text,
+		ids: first !== undefined && last !== undefined ? Array.from({length: last - first + 1}, (_, i) => first + i) : ids,
+		exited,
+	};
+}
+
+/** Polls until `check` is true, or fails after `timeoutMs` with `describe()`. */
+export async function until(check: () => boolean, timeoutMs: number, describe: () => string = () => 'timed out'): Promise<void> {
+	const deadline = performance.now() + timeoutMs;
+	while (!check()) {
+		if (performance.now() > deadline) throw new Error(describe());
+		await new Promise(resolve => setTimeout(resolve, 25));
+	}
+}
+
+export function queueName(): string {
+	return `t-${randomBytes(3).toString('hex')}`;
+}
+
+/** Settings for a broker run: no senders in the monitor's process unless given. */
+export function brokerSettings(overrides: Partial<Settings> = {}): Settings {
+	return {
+		messages: 100,
+		senders: [],
+		retries: 0,
+		seed: 1,
+		intervalMs: 1000,
+		speed: 1,
+		headless: true,
+		json: true,
+		logPath: undefined,
+		reportPath: undefined,
+		exitOnDone: false,
+		thresholds: [],
+		script: [],
+		isSeedGiven: true,
+		...overrides,
+	};
+}
