@@ -42,19 +42,19 @@ async function main(): Promise<number> {
 		stdinIsTTY: process.stdin.isTTY === true,
 		env: process.env,
 	});
-	if (cli.flags.broker !== undefined) {
-		// Broker mode prints lines for now; the dashboard on a broker is not wired yet.
-		const {runBrokerHeadless} = await import('./broker/run.js');
-		return runBrokerHeadless(settings, {url: cli.flags.broker, queue: cli.flags.queue});
-	}
-
+	const broker = cli.flags.broker === undefined ? undefined : {url: cli.flags.broker, queue: cli.flags.queue};
 	if (mode === 'dashboard') {
 		// React picks its build when it is first imported (the bundle in dist/ has the
 		// production build compiled in; this is for running the sources unbundled).
 		const env = process.env;
 		env['NODE_ENV'] ??= 'production';
 		const {runDashboard} = await import('./ui/dashboard.js');
-		return runDashboard(settings);
+		return runDashboard(settings, broker);
+	}
+
+	if (broker !== undefined) {
+		const {runBrokerHeadless} = await import('./broker/run.js');
+		return runBrokerHeadless(settings, broker);
 	}
 
 	return runHeadless(settings);

@@ -64,6 +64,8 @@ export interface DashStoreOptions {
 	trackSenders?: boolean;
 	/** A sender spec for `a` when no sender is left to copy. */
 	defaultSpec: SenderSpec;
+	/** The clock is the wall clock (broker mode): speed keys and pause do nothing. */
+	isRealTimeOnly?: boolean;
 	/** Least wall time between two publishes. @default 50 */
 	publishEveryMs?: number;
 	/** Messages `n` adds. @default 1000 */
@@ -200,14 +202,17 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 					changed();
 				},
 				faster() {
+					if (options.isRealTimeOnly) return;
 					driver.setSpeed(nextSpeed(driver.speed, 1));
 					publish();
 				},
 				slower() {
+					if (options.isRealTimeOnly) return;
 					driver.setSpeed(nextSpeed(driver.speed, -1));
 					publish();
 				},
 				togglePause() {
+					if (options.isRealTimeOnly) return;
 					if (driver.isPaused) driver.resume();
 					else driver.pause();
 					publish();

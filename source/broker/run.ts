@@ -41,6 +41,8 @@ export async function createBrokerRun(
 		intervalMs: settings.intervalMs,
 		script: settings.script,
 		trackSenders: options.trackSenders,
+		publishEveryMs: options.publishEveryMs,
+		isRealTimeOnly: true,
 		defaultSpec: settings.senders[0] ?? {meanMs: 100, failureRate: 0.1, distribution: 'gamma'},
 		onDone: options.onDone,
 		onStall: options.onStall,

@@ -3,15 +3,29 @@
 // unmount Ink (restores raw mode and the cursor), then print the summary. Nothing else
 // writes to stdout while Ink owns it.
 import {render} from 'ink';
-import {summaryText} from '../report.js';
-import {createRun, exitCodeOf} from '../run.js';
+import type {BrokerOptions} from '../broker/simulation.js';
+import {summaryText, type Summary} from '../report.js';
+import {createRun, exitCodeOf, type RunOptions} from '../run.js';
 import type {Settings} from '../settings.js';
+import type {DashStore} from '../store.js';
 import {App} from './app.js';
 
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-/** Runs the dashboard until quit, interrupt or (with --exit-on-done) the end; returns the exit code. */
-export async function runDashboard(settings: Settings): Promise<number> {
+/** What the dashboard needs of a run, in-process or on a broker. */
+interface DashRun {
+	store: DashStore;
+	finish(): Summary;
+	readonly writeErrors: readonly string[];
+	/** Lets go of outside resources (Redis) after finish(). */
+	close?(): Promise<void>;
+}
+
+/**
+ * Runs the dashboard until quit, interrupt or (with --exit-on-done) the end; returns the
+ * exit code. With `broker`, the run's senders are the workers on that Redis queue.
+ */
+export async function runDashboard(settings: Settings, broker?: BrokerOptions): Promise<number> {
 	let finishing: Promise<number> | undefined;
 	let isTerminalGone = false;
 	let resolveDone: (code: number) => void = () => undefined;
@@ -19,7 +33,7 @@ export async function runDashboard(settings: Settings): Promise<number> {
 		resolveDone = resolve;
 	});
 
-	const run = createRun(settings, {
+	const runOptions: RunOptions = {
 		trackSenders: true,
 		// Each publish is a React render and an Ink frame: 10 a second keeps it lively
 		// and leaves the CPU to the simulation (measured in bench/dashboard.js).
@@ -28,7 +42,13 @@ export async function runDashboard(settings: Settings): Promise<number> {
 			if (settings.exitOnDone) void finish(0);
 		},
 		onWriteError: () => void finish(1),
-	});
+	};
+	let run: DashRun;
+	if (broker === undefined) run = createRun(settings, runOptions);
+	else {
+		const {createBrokerRun} = await import('../broker/run.js');
+		run = {...(await createBrokerRun(settings, broker, runOptions)), writeErrors: []};
+	}
 
 	// A closed terminal (SIGHUP, a killed tmux) makes Ink's writes fail with EIO or EPIPE.
 	// Unheard, that 'error' crashes the process before the log and --report are complete.
@@ -68,6 +88,7 @@ export async function runDashboard(settings: Settings): Promise<number> {
 			instance.unmount();
 			await exited.catch(() => undefined);
 			const summary = run.finish();
+			await run.close?.();
 			if (!isTerminalGone) writeOut(summaryText(summary) + '\n');
 			for (const error of run.writeErrors) process.stderr.write(`sms-dash: ${error}\n`);
 			return code === 1 || run.writeErrors.length > 0 ? 1 : exitCodeOf(summary, code === 130);
