@@ -70,6 +70,8 @@ interface Watched {
 	isRemovedHere: boolean;
 	/** Its heartbeat stopped (or it left); it may come back. */
 	isGone: boolean;
+	/** A heartbeat was read (an outcome may show a sender first). */
+	hasRecord: boolean;
 	sent: number;
 	failed: number;
 	timeSumMs: number;
@@ -442,6 +444,7 @@ export class BrokerSimulation implements Simulation {
 			isProvisional: false,
 			isRemovedHere: false,
 			isGone: false,
+			hasRecord: record !== undefined,
 			sent: 0,
 			failed: 0,
 			timeSumMs: 0,
@@ -653,8 +656,9 @@ export class BrokerSimulation implements Simulation {
 				continue;
 			}
 
-			if (sender.isGone && !sender.isRemovedHere && !isOurs) joined.push(sender);
+			if ((sender.isGone || !sender.hasRecord) && !sender.isRemovedHere && !isOurs) joined.push(sender);
 			sender.isGone = false;
+			sender.hasRecord = true;
 			this.update(sender, record);
 		}
 

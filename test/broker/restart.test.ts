@@ -58,4 +58,26 @@ describe('a Redis restart mid-run', () => {
 			}
 		});
 	}
+
+	it('lets a worker and the monitor stop within seconds while Redis is gone', async () => {
+		const queue = queueName();
+		const worker = await startWorker(['--broker', redis.url, '--queue', queue, '--count', '1', '--mean', '1s', '--distribution', 'constant', '-f', '0']);
+		workers.push(worker);
+		const sim = await createBrokerSimulation(brokerSettings({messages: 5}), {url: redis.url, queue});
+		const pump = setInterval(() => sim.runUntil(Number.POSITIVE_INFINITY), 20);
+		try {
+			await until(() => sim.snapshot().senders.some(s => s.state === 'sending'), 5000, () => 'the worker took nothing');
+			await redis.stop();
+			await until(() => !sim.isConnected, 3000, () => 'the loss was not noticed');
+			const started = performance.now();
+			worker.child.kill('SIGINT');
+			const [{code}] = await Promise.all([worker.exited, sim.close()]);
+			expect(code).toBe(130);
+			expect(performance.now() - started).toBeLessThan(7000);
+			expect(worker.output()).toContain('stopped:');
+		} finally {
+			clearInterval(pump);
+			await redis.start();
+		}
+	});
 });

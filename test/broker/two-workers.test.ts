@@ -74,6 +74,10 @@ describe('a run across two worker processes', () => {
 		}
 
 		expect(byId.get(b!.ids[0]!)?.distribution).toBe('exponential');
+		for (const worker of [a!, b!]) {
+			expect(summary.notes.filter(n => n.includes(`pid ${worker.pid}`))).toEqual([expect.stringContaining(`senders ${worker.ids.map(id => `#${id}`).join(', ')} joined`)]);
+		}
+
 		expect(summary.senders.reduce((sum, s) => sum + s.sent, 0)).toBe(summary.sent);
 		expect(summary.senders.reduce((sum, s) => sum + s.failed, 0)).toBe(summary.failed);
 		expect(summary.senders.reduce((sum, s) => sum + s.attempts, 0)).toBe(summary.attempts);
