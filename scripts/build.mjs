@@ -2,8 +2,12 @@
 // chunk, the size worker), with React's production build. Node then reads a few files
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see README, Benchmarks). `tsc --noEmit` stays the type check.
-import {rmSync} from 'node:fs';
+import {readFileSync, rmSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
+import {editInkSource, inkEditedFiles} from './ink-edits.mjs';
+
+const fastStringWidth = fileURLToPath(new URL('../source/ui/string-width.ts', import.meta.url));
 
 rmSync('dist', {recursive: true, force: true});
 await build({
@@ -33,6 +37,25 @@ await build({
 			setup(b) {
 				b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'empty'}));
 				b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: 'export default {};', loader: 'js'}));
+			},
+		},
+		{
+			// Ink 6's text caches never empty: see scripts/ink-edits.mjs.
+			name: 'bounded-ink-caches',
+			setup(b) {
+				b.onLoad({filter: inkEditedFiles}, args => ({
+					contents: editInkSource(args.path.split(/[\\/]/).at(-1), readFileSync(args.path, 'utf8')),
+					loader: 'js',
+				}));
+			},
+		},
+		{
+			// Ink and its text helpers measure every line of every frame: they get the
+			// string-width with a fast path for the dashboard's glyphs (source/ui/string-width.ts),
+			// which itself falls back to the package.
+			name: 'fast-string-width',
+			setup(b) {
+				b.onResolve({filter: /^string-width$/}, args => (args.importer === fastStringWidth ? undefined : {path: fastStringWidth}));
 			},
 		},
 	],
