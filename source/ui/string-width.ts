@@ -4,9 +4,9 @@
 // Intl.Segmenter and Unicode-property regexes, grapheme by grapheme: a sender row with a
 // sparkline took 0.1-0.3 ms a call, and Ink measures each line about three times a frame.
 // A string made only of printable ASCII and of characters that are one column wide and
-// never join a neighbour into one grapheme is as wide as it is long; anything else
-// (escape codes, combining marks, emoji, East Asian wide letters, surrogates) goes to
-// the package. test/ui/string-width.test.ts checks both agree.
+// never join a neighbour into one grapheme is as wide as it is long, once its colour
+// codes are taken out; anything else (other escape sequences, combining marks, emoji,
+// East Asian wide letters, surrogates) goes to the package. test/ui/string-width.test.ts checks both agree.
 import packageStringWidth from 'string-width';
 
 type Options = Parameters<typeof packageStringWidth>[1];
@@ -40,12 +40,17 @@ function isStandaloneNarrow(code: number): boolean {
 	return state === 1;
 }
 
+/** Colour and style codes (SGR), which take no columns: the kind Ink and chalk write. */
+const styleCodes = /\u001B\[[\d;]*m/g;
+
 export default function stringWidth(text: string, options?: Options): number {
 	if (typeof text !== 'string' || options !== undefined) return packageStringWidth(text, options);
-	for (let index = 0; index < text.length; index++) {
-		const code = text.charCodeAt(index);
+	const plain = text.includes('\u001B') ? text.replace(styleCodes, '') : text;
+	for (let index = 0; index < plain.length; index++) {
+		const code = plain.charCodeAt(index);
+		// Any other escape sequence is left to the package, with everything else.
 		if ((code < 0x20 || code > 0x7e) && !isStandaloneNarrow(code)) return packageStringWidth(text);
 	}
 
-	return text.length;
+	return plain.length;
 }

@@ -1,5 +1,7 @@
 // The dashboard's pure pieces: layout budgets, windows, columns, bars, sparklines,
 // the key table's footer/help/dispatch and the theme.
+import {stripVTControlCharacters} from 'node:util';
+import chalk from 'chalk';
 import type {Key} from 'ink';
 import {describe, expect, test, vi} from 'vitest';
 import type {SenderSnapshot} from '../../source/engine/types.js';
@@ -10,7 +12,7 @@ import {helpLines} from '../../source/ui/help-overlay.js';
 import {dispatch, footerText, keymap, keyNames, type KeyContext} from '../../source/ui/keymap.js';
 import {planLayout} from '../../source/ui/layout.js';
 import {listWindow, moreText} from '../../source/ui/sender-list.js';
-import {cellText, columnFigures, headerText, planColumns, stateText} from '../../source/ui/sender-row.js';
+import {cellText, columnFigures, headerText, planColumns, rowText, stateText} from '../../source/ui/sender-row.js';
 import {sparklineText} from '../../source/ui/sparkline.js';
 import {cut, fit, formatRatePercent} from '../../source/ui/text.js';
 import {createTheme, isNoColor} from '../../source/ui/theme.js';
@@ -202,6 +204,26 @@ describe('sender columns', () => {
 		expect(cellText('fail', s)).toBe('20%');
 		expect(cellText('failed', s)).toBe('✗ 3');
 		expect(cellText('failed', sender())).toBe('0');
+	});
+
+	test('a row is one line as wide as its header, coloured per column only when colours are on', () => {
+		const plan = planColumns(100, figures);
+		const s = sender({id: 12, sent: 1234, failed: 56});
+		const plain = rowText(s, plan, false, [1, 2, 3], 3, createTheme({NO_COLOR: '1'}));
+		expect(plain).not.toContain('\u001B');
+		expect(plain.length).toBe(headerText(plan).length);
+		expect(plain.startsWith('  #12 ')).toBe(true);
+		expect(rowText(s, plan, true, [], 0, createTheme({NO_COLOR: '1'})).startsWith('› #12 ')).toBe(true);
+		const level = chalk.level;
+		chalk.level = 1;
+		try {
+			const coloured = rowText(s, plan, false, [1, 2, 3], 3, createTheme({}));
+			expect(coloured).toMatch(/\u001B\[31m *✗ 56\u001B\[39m/);
+			expect(coloured).toContain('\u001B[32m');
+			expect(stripVTControlCharacters(coloured)).toBe(plain);
+		} finally {
+			chalk.level = level;
+		}
 	});
 
 	test('a resting sender counts down in words', () => {

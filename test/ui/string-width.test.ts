@@ -8,6 +8,10 @@ const drawn = ['›', '✗', '✓', '▶', '‖', '↑', '↓', '·', '…', '�
 const tricky = [
 	'\u001B[31m', // colour on
 	'\u001B[39m', // colour off
+	'\u001B[1;7m', // bold and inverse
+	'\u001B]8;;https://example.com\u0007', // a hyperlink (OSC)
+	'\u001B[2J', // erase the screen: not a colour
+	'\u009B', // the one-byte CSI
 	'\u0301', // combining acute accent: joins the character before it
 	'\u200D', // zero-width joiner
 	'\uFE0F', // variation selector 16: turns ✓ and others into emoji
