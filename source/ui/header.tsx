@@ -1,10 +1,11 @@
 // The top line: run state in words (running / paused / done / waiting for senders),
 // simulated and wall time, speed, seed and the sender count.
+import chalk from 'chalk';
 import {Text} from 'ink';
 import {useShallow} from 'zustand/shallow';
 import {formatClock, formatSpeed} from '../format.js';
 import {runningSenders, type DashState} from '../store.js';
-import {glyph, useTheme, type Theme} from './theme.js';
+import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'waiting';
@@ -23,7 +24,7 @@ const statusText: Record<RunStatus, string> = {
 	waiting: `${glyph.waiting} waiting for senders`,
 };
 
-function statusColor(status: RunStatus, theme: Theme): string | undefined {
+function statusColor(status: RunStatus, theme: Theme): ColorName | undefined {
 	if (status === 'done') return theme.ok;
 	if (status === 'running') return theme.accent;
 	return theme.warn;
@@ -80,28 +81,14 @@ export function Header({seed, columns}: HeaderProps) {
 		],
 		columns,
 	);
-	return (
-		<Text wrap="truncate-end">
-			{parts.map((part, index) => {
-				const text = index === 0 ? part.text : partGap + part.text;
-				if (part.id === 'title') {
-					return (
-						<Text key={part.id} bold color={theme.accent}>
-							{text}
-						</Text>
-					);
-				}
-
-				if (part.id === 'state') {
-					return (
-						<Text key={part.id} bold color={statusColor(status, theme)}>
-							{text}
-						</Text>
-					);
-				}
-
-				return <Text key={part.id}>{text}</Text>;
-			})}
-		</Text>
-	);
+	// One Text with its colours in the string (see sender-row.tsx).
+	const line = parts
+		.map((part, index) => {
+			const text = index === 0 ? part.text : partGap + part.text;
+			if (part.id === 'title') return paint(chalk.bold(text), theme.accent);
+			if (part.id === 'state') return paint(chalk.bold(text), statusColor(status, theme));
+			return text;
+		})
+		.join('');
+	return <Text wrap="truncate-end">{line}</Text>;
 }

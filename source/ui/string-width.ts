@@ -7,6 +7,7 @@
 // never join a neighbour into one grapheme is as wide as it is long, once its colour
 // codes are taken out; anything else (other escape sequences, combining marks, emoji,
 // East Asian wide letters, surrogates) goes to the package. test/ui/string-width.test.ts checks both agree.
+import {eastAsianWidth} from 'get-east-asian-width';
 import packageStringWidth from 'string-width';
 
 type Options = Parameters<typeof packageStringWidth>[1];
@@ -14,7 +15,8 @@ type Options = Parameters<typeof packageStringWidth>[1];
 /**
  * Blocks with no grapheme extenders, joiners, format or control characters in them, so
  * none of their characters joins a neighbour; each is still checked to be one column wide
- * (some dingbats and shapes are emoji, two columns).
+ * by its East Asian Width, as the package does (the dingbats and shapes that are emoji are
+ * Wide: two columns).
  */
 const standaloneRanges: ReadonlyArray<readonly [number, number]> = [
 	[0xa1, 0xac], // Latin-1 punctuation and signs (U+00AD soft hyphen is a format character)
@@ -33,7 +35,7 @@ function isStandaloneNarrow(code: number): boolean {
 	let state = known[code]!;
 	if (state === 0) {
 		const isStandalone = standaloneRanges.some(([from, to]) => code >= from && code <= to);
-		state = isStandalone && packageStringWidth(String.fromCharCode(code)) === 1 ? 1 : 2;
+		state = isStandalone && eastAsianWidth(code) === 1 ? 1 : 2;
 		known[code] = state;
 	}
 

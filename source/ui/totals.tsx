@@ -5,7 +5,7 @@ import type {Progress} from '../engine/monitor.js';
 import type {Snapshot} from '../engine/types.js';
 import {formatCount, formatMs, formatPercent, formatRate, none} from '../format.js';
 import {cellsPerLine, fit} from './text.js';
-import {glyph, useTheme, type Theme} from './theme.js';
+import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 
 type Tone = 'ok' | 'bad' | 'plain';
@@ -80,7 +80,7 @@ export function visibleCells(cells: TotalsCell[], perLine: number, maxLines: num
 	return cells.filter(cell => kept.has(cell));
 }
 
-function toneColor(tone: Tone, theme: Theme): string | undefined {
+function toneColor(tone: Tone, theme: Theme): ColorName | undefined {
 	if (tone === 'ok') return theme.ok;
 	if (tone === 'bad') return theme.bad;
 	return undefined;
@@ -101,21 +101,19 @@ export function Totals({columns, maxLines}: TotalsProps) {
 	const cells = visibleCells(totalsCells(snap, progress, isStalled), grid.perLine, maxLines);
 	const lines: TotalsCell[][] = [];
 	for (let i = 0; i < cells.length; i += grid.perLine) lines.push(cells.slice(i, i + grid.perLine));
+	const valueWidth = grid.cellWidth - grid.labelWidth;
+	// A line is one Text with its colours in the string (see sender-row.tsx).
 	return (
 		<Box flexDirection="column">
 			{lines.map(line => (
 				<Text key={line[0]!.id} wrap="truncate-end">
-					{line.map((cell, index) => {
-						const isLast = index === line.length - 1;
-						const valueWidth = grid.cellWidth - grid.labelWidth;
-						const value = isLast ? cell.value : fit(cell.value, valueWidth) + ' '.repeat(grid.gap);
-						return (
-							<Text key={cell.id}>
-								<Text color={theme.muted}>{fit(grid.isCompact ? cell.short : cell.label, grid.labelWidth)}</Text>
-								<Text color={toneColor(cell.tone, theme)}>{value}</Text>
-							</Text>
-						);
-					})}
+					{line
+						.map((cell, index) => {
+							const value = index === line.length - 1 ? cell.value : fit(cell.value, valueWidth) + ' '.repeat(grid.gap);
+							const label = fit(grid.isCompact ? cell.short : cell.label, grid.labelWidth);
+							return paint(label, theme.muted) + paint(value, toneColor(cell.tone, theme));
+						})
+						.join('')}
 				</Text>
 			))}
 			<ProgressBar columns={columns} />
@@ -145,10 +143,6 @@ function ProgressBar({columns}: {columns: number}) {
 	const width = Math.max(4, columns - suffix.length);
 	const {filled, empty} = barParts(total === 0 ? 0 : finished / total, width);
 	return (
-		<Text wrap="truncate-end">
-			<Text color={theme.bar}>{filled}</Text>
-			<Text color={theme.muted}>{empty}</Text>
-			{suffix}
-		</Text>
+		<Text wrap="truncate-end">{paint(filled, theme.bar) + paint(empty, theme.muted) + suffix}</Text>
 	);
 }
