@@ -84,9 +84,20 @@ export function nextSpeed(speed: number, direction: 1 | -1): number {
 	return speedSteps.findLast(s => s < speed) ?? speedSteps[0]!;
 }
 
-/** The senders still running, in the order they were added. */
-export function runningSenders(snap: Snapshot): SenderSnapshot[] {
-	return snap.senders.filter(s => s.state !== 'removed');
+const runningBySnap = new WeakMap<Snapshot, readonly SenderSnapshot[]>();
+
+/**
+ * The senders still running, in the order they were added. Kept per snapshot: the store's
+ * selectors ask for it several times a publish, and a snapshot can hold thousands.
+ */
+export function runningSenders(snap: Snapshot): readonly SenderSnapshot[] {
+	let running = runningBySnap.get(snap);
+	if (running === undefined) {
+		running = snap.senders.filter(s => s.state !== 'removed');
+		runningBySnap.set(snap, running);
+	}
+
+	return running;
 }
 
 export function createDashStore(engine: Simulation, options: DashStoreOptions): DashStore {
