@@ -7,7 +7,7 @@ import {fileURLToPath} from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const preload = fileURLToPath(new URL('preload-usage.js', import.meta.url));
 
-/** @returns {Promise<{wallMs:number, cpuMs:number, maxRssMb:number, code:number|null, summary:any}>} */
+/** @returns {Promise<{wallMs:number, cpuMs:number, mainCpuMs:number, maxRssMb:number, code:number|null, summary:any}>} */
 export function measure(args, {env = {}, nodeArgs = []} = {}) {
 	return new Promise((resolve, reject) => {
 		const started = performance.now();
@@ -45,7 +45,7 @@ export function measure(args, {env = {}, nodeArgs = []} = {}) {
 			} catch {}
 			const u = usage ? JSON.parse(usage) : {maxRssKb: NaN, userUs: NaN, systemUs: NaN};
 			if (code !== 0) process.stderr.write(`bench: exit ${code}: ${stderr.slice(0, 300)}\n`);
-			resolve({wallMs, cpuMs: (u.userUs + u.systemUs) / 1000, maxRssMb: u.maxRssKb / 1024, code, summary});
+			resolve({wallMs, cpuMs: (u.userUs + u.systemUs) / 1000, mainCpuMs: u.mainUs / 1000, maxRssMb: u.maxRssKb / 1024, code, summary});
 		});
 	});
 }
