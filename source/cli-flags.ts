@@ -44,7 +44,7 @@ export const helpText = `
 
 	Options
 	  -m, --messages <n>          messages to produce (default 1000)
-	  -s, --senders <n>           senders to start with (default 3)
+	  -s, --senders <n>           senders to start with (default 3; 0 with --broker)
 	      --mean <duration>       their mean send time (default 100ms): "250ms", "1.5s" or seconds "0.2"
 	  -f, --failure-rate <p>      their failure probability per attempt, 0..1 (default 0.1)
 	      --distribution <name>   gamma (default) | exponential | normal | lognormal | uniform | constant
@@ -81,7 +81,8 @@ export const helpText = `
 
 	Beyond one machine (Redis + BullMQ; real time only)
 	      --broker <url>          redis://[:password@]host:port (or rediss://): produce into a
-	                              queue and show the workers that take from it (headless)
+	                              queue and show the workers that take from it; senders of
+	                              this process's own only with -s, --sender or a config's
 	      --queue <name>          the queue's name (default sms-dash)
 
 	Commands

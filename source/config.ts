@@ -954,6 +954,10 @@ function flagDraft(flags: RawFlags): SenderDraft {
  */
 export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 	rejectUnknownFlags(flags);
+	if (flags.queue !== undefined && flags.broker === undefined) {
+		throw new ConfigError('--queue names a broker queue: it needs --broker redis://HOST:PORT');
+	}
+
 	if (flags.replay !== undefined) {
 		return resolveReplay(flags, flags.replay, io);
 	}
@@ -973,10 +977,12 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 		return {spec: finishSender(draft, base, origin), count: count?.value ?? 1, origin: count?.origin ?? origin};
 	});
 	const count = flagCount ?? fileCount;
+	// With --broker the senders are the workers': local ones only when asked for.
+	const defaultCount = flags.broker === undefined ? defaults.senders : 0;
 	const standing: SenderGroup[] =
 		flagCount === undefined && fileGroups !== undefined
 			? fileGroups
-			: [{spec: baseSpec, count: count?.value ?? defaults.senders, origin: count?.origin ?? {label: '--senders'}}];
+			: [{spec: baseSpec, count: count?.value ?? defaultCount, origin: count?.origin ?? {label: '--senders'}}];
 
 	const messages = flagValue(flags, 'messages', whole(0, limits.messages)) ?? top.messages;
 	const interval = flagValue(flags, 'interval', intervalDuration) ?? top.interval;

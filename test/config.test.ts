@@ -184,6 +184,21 @@ describe('flags', () => {
 	});
 });
 
+describe('--broker', () => {
+	test('the senders are the workers\': none of this process\'s own unless asked for', () => {
+		const url = 'redis://127.0.0.1:6379';
+		expect(resolve({broker: url}).senders).toEqual([]);
+		expect(resolve({broker: url, senders: '2'}).senders).toEqual(times(2, sender(100)));
+		expect(resolve({broker: url, sender: ['mean=50ms']}).senders).toEqual([sender(50)]);
+		expect(resolve({broker: url, config: 'c.yaml'}, {'c.yaml': 'senders: [{mean: 20ms}]'}).senders).toEqual([sender(20)]);
+		expect(resolve({broker: url, config: 'c.yaml'}, {'c.yaml': 'senders: 4'}).senders).toHaveLength(4);
+	});
+
+	test('--queue without --broker is one line', () => {
+		expect(messageOf(() => resolve({queue: 'alerts'}))).toBe('--queue names a broker queue: it needs --broker redis://HOST:PORT');
+	});
+});
+
 describe('--sender', () => {
 	test.each<[string, RawFlags, SenderSpec[]]>([
 		[

@@ -29,7 +29,7 @@ describe('the dashboard on a broker', () => {
 		worker = await startWorker(['--broker', redis.url, '--queue', queue, '--count', '2', '--mean', '50ms']);
 		pane = new Pane();
 		const report = join(pane.dir, 'report.json');
-		pane.start(['--broker', redis.url, '--queue', queue, '-m', '5000', '-s', '0', '--report', report]);
+		pane.start(['--broker', redis.url, '--queue', queue, '-m', '5000', '--report', report]);
 		await pane.waitFor('the two workers', s => s.includes('2 senders') && /sent\s+[1-9]/.test(s), 10_000);
 		pane.keys('a');
 		await pane.waitFor('a third sender', s => s.includes('3 senders'), 10_000);
