@@ -77,16 +77,16 @@ function Screen({seed, thresholds, onExit}: ScreenProps) {
 	return (
 		<Box flexDirection="column" width={columns}>
 			<Header seed={seed} columns={columns} />
-			<Totals columns={columns} maxLines={layout.totalsLines} />
+			<Totals columns={columns} maxLines={layout.totalsLines} showBar={layout.barLines > 0} />
 			<ThresholdList thresholds={thresholds} columns={columns} lines={layout.thresholdLines} />
 			{layout.spacerLines > 0 ? <Text> </Text> : null}
-			<SenderList columns={columns} lines={layout.listLines} />
+			{layout.listLines > 0 ? <SenderList columns={columns} lines={layout.listLines} /> : null}
 			{layout.noteLines > 0 && note !== undefined ? (
 				<Text wrap="truncate-end" color={theme.warn}>
 					{`note: ${note}`}
 				</Text>
 			) : null}
-			<Footer columns={columns} />
+			{layout.footerLines > 0 ? <Footer columns={columns} /> : null}
 		</Box>
 	);
 }

@@ -49,12 +49,15 @@ export function helpLines(columns: number, room: number): string[] {
 
 export function HelpOverlay({columns, lines}: HelpOverlayProps) {
 	const theme = useTheme();
-	const body = helpLines(columns, Math.max(1, lines - 2));
+	// Two lines or fewer (a terminal of three rows): the title if it fits, and how to close.
+	const body = lines >= 3 ? helpLines(columns, lines - 2) : [];
 	return (
 		<Box flexDirection="column">
-			<Text bold wrap="truncate-end" color={theme.accent}>
-				{title}
-			</Text>
+			{lines >= 2 ? (
+				<Text bold wrap="truncate-end" color={theme.accent}>
+					{title}
+				</Text>
+			) : null}
 			{body.map(line => (
 				<Text key={line} wrap="truncate-end">
 					{line}

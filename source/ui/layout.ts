@@ -22,15 +22,22 @@ export interface Layout {
 	spacerLines: number;
 	/** Lines for the sender list: its header, the rows and the "more" line. */
 	listLines: number;
+	/** The progress bar (1), or none on a terminal of a few rows (0). */
+	barLines: number;
+	/** The key hints (1), or none on a terminal of a few rows (0). */
+	footerLines: number;
 }
 
 /** Header, progress bar and footer. */
 const fixedLines = 3;
+/** The smallest full frame: the fixed lines, a line of totals and one of the list. */
+const fullMinimum = fixedLines + 2;
 /** Sender rows kept on screen before the totals may grow. */
 const minRows = 2;
 
 export function planLayout({rows, totalsLines, thresholdLines, senderCount, hasNote}: LayoutInput): Layout {
 	const maxLines = Math.max(1, rows - 1);
+	if (maxLines < fullMinimum) return tinyLayout(maxLines);
 	const listNatural = senderCount === 0 ? 1 : 1 + senderCount;
 	const listMin = senderCount === 0 ? 1 : senderCount <= minRows ? listNatural : 1 + minRows + 1;
 	let left = maxLines - fixedLines - listMin;
@@ -45,5 +52,22 @@ export function planLayout({rows, totalsLines, thresholdLines, senderCount, hasN
 	const spacer = left > 0 ? 1 : 0;
 	// On a terminal too small for even the minimum, the list shrinks to one line.
 	const listLines = Math.max(1, Math.min(listMin + listExtra, maxLines - fixedLines - totals - thresholds - note));
-	return {maxLines, totalsLines: totals, thresholdLines: thresholds, noteLines: note, spacerLines: spacer, listLines};
+	return {maxLines, totalsLines: totals, thresholdLines: thresholds, noteLines: note, spacerLines: spacer, listLines, barLines: 1, footerLines: 1};
+}
+
+/**
+ * Fewer than six rows: what fits, most useful first. The header (state and clock), then
+ * the selected sender (the one the keys act on), the progress bar, a line of totals.
+ */
+function tinyLayout(maxLines: number): Layout {
+	return {
+		maxLines,
+		listLines: maxLines >= 2 ? 1 : 0,
+		barLines: maxLines >= 3 ? 1 : 0,
+		totalsLines: maxLines >= 4 ? 1 : 0,
+		thresholdLines: 0,
+		noteLines: 0,
+		spacerLines: 0,
+		footerLines: 0,
+	};
 }

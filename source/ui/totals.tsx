@@ -74,7 +74,7 @@ export function totalsNaturalLines(columns: number): number {
 
 /** The cells that fit in `maxLines`, highest rank first, shown in display order. */
 export function visibleCells(cells: TotalsCell[], perLine: number, maxLines: number): TotalsCell[] {
-	const room = Math.max(1, maxLines) * perLine;
+	const room = Math.max(0, maxLines) * perLine;
 	if (cells.length <= room) return cells;
 	const kept = new Set([...cells].sort((a, b) => a.rank - b.rank).slice(0, room));
 	return cells.filter(cell => kept.has(cell));
@@ -90,9 +90,11 @@ export interface TotalsProps {
 	columns: number;
 	/** Lines for the cells (the bar takes one more). */
 	maxLines: number;
+	/** @default true */
+	showBar?: boolean;
 }
 
-export function Totals({columns, maxLines}: TotalsProps) {
+export function Totals({columns, maxLines, showBar = true}: TotalsProps) {
 	const theme = useTheme();
 	const snap = useDash(s => s.snap);
 	const progress = useDash(s => s.progress);
@@ -116,7 +118,7 @@ export function Totals({columns, maxLines}: TotalsProps) {
 						.join('')}
 				</Text>
 			))}
-			<ProgressBar columns={columns} />
+			{showBar ? <ProgressBar columns={columns} /> : null}
 		</Box>
 	);
 }

@@ -206,6 +206,17 @@ describe('any terminal', () => {
 		}
 	});
 
+	test.each([2, 3, 4, 5, 6])('80×%i: a terminal of a few rows still gets a frame shorter than itself', async rows => {
+		const d = await renderDash({start: true, columns: 80, rows, senders: 3});
+		await d.advance(2000);
+		expectFits(d.frame(), 80, rows);
+		expect(d.frame()).toMatch(/sms-dash|running/);
+		if (rows >= 3) expect(d.frame()).toContain('› #1');
+		await d.press('?');
+		expectFits(d.frame(), 80, rows);
+		d.unmount();
+	});
+
 	test('adapts on resize', async () => {
 		const {frame, resize} = await open({start: true});
 		expect(lines(frame())[0]).toContain('sms-dash');

@@ -110,16 +110,37 @@ describe('layout', () => {
 	const base = {totalsLines: 4, thresholdLines: 0, hasNote: false};
 
 	test('the frame is always shorter than the terminal', () => {
-		for (const rows of [10, 12, 24, 40]) {
+		for (const rows of [2, 3, 4, 5, 6, 7, 8, 10, 12, 24, 40]) {
 			for (const senderCount of [0, 1, 3, 50, 1000]) {
 				for (const thresholdLines of [0, 1, 3]) {
 					const layout = planLayout({...base, rows, senderCount, thresholdLines, hasNote: true});
 					const used =
-						3 + layout.totalsLines + layout.thresholdLines + layout.noteLines + layout.spacerLines + layout.listLines;
+						1 +
+						layout.totalsLines +
+						layout.barLines +
+						layout.thresholdLines +
+						layout.noteLines +
+						layout.spacerLines +
+						layout.listLines +
+						layout.footerLines;
 					expect(used, `${rows} rows, ${senderCount} senders`).toBeLessThan(rows);
+					expect(used, `${rows} rows, ${senderCount} senders: every line used`).toBeGreaterThanOrEqual(Math.min(rows - 1, 5));
 				}
 			}
 		}
+	});
+
+	test('a terminal of a few rows keeps the header, then the selected sender, the bar and a line of totals', () => {
+		const shown = (rows: number) => {
+			const layout = planLayout({...base, rows, senderCount: 10});
+			return [layout.listLines, layout.barLines, layout.totalsLines, layout.footerLines];
+		};
+
+		expect(shown(2)).toEqual([0, 0, 0, 0]);
+		expect(shown(3)).toEqual([1, 0, 0, 0]);
+		expect(shown(4)).toEqual([1, 1, 0, 0]);
+		expect(shown(5)).toEqual([1, 1, 1, 0]);
+		expect(shown(6)).toEqual([1, 1, 1, 1]);
 	});
 
 	test('80×24 with 3 senders shows everything with a spacer', () => {
@@ -130,6 +151,8 @@ describe('layout', () => {
 			noteLines: 0,
 			spacerLines: 1,
 			listLines: 4,
+			barLines: 1,
+			footerLines: 1,
 		});
 	});
 
