@@ -15,6 +15,8 @@ export interface RunState {
 	isStalled: boolean;
 	speed: number;
 	wallElapsedMs: number;
+	/** The clock is the wall clock (broker mode): no speed change, no pause. */
+	isRealTimeOnly: boolean;
 }
 
 export interface UiState {
@@ -129,6 +131,7 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 		isStalled: driver.isStalled,
 		speed: driver.speed,
 		wallElapsedMs: driver.wallElapsedMs,
+		isRealTimeOnly: options.isRealTimeOnly ?? false,
 	});
 
 	store = createStore<DashState>()((set, get) => {

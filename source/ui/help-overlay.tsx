@@ -5,6 +5,7 @@ import {Box, Text} from 'ink';
 import {helpRows} from './keymap.js';
 import {fit} from './text.js';
 import {useTheme} from './theme.js';
+import {useDash} from './use-dash.js';
 
 export interface HelpOverlayProps {
 	columns: number;
@@ -18,8 +19,8 @@ const columnGap = 3;
 const briefGap = '  ';
 
 /** The body lines of help for a screen, cut with a "… n more" line as a last resort. */
-export function helpLines(columns: number, room: number): string[] {
-	const rows = helpRows();
+export function helpLines(columns: number, room: number, isRealTimeOnly = false): string[] {
+	const rows = helpRows(isRealTimeOnly);
 	const labelWidth = Math.max(...rows.map(r => r.label.length)) + 2;
 	const full = rows.map(r => fit(r.label, labelWidth) + r.help);
 	if (full.length <= room) return full;
@@ -50,7 +51,8 @@ export function helpLines(columns: number, room: number): string[] {
 export function HelpOverlay({columns, lines}: HelpOverlayProps) {
 	const theme = useTheme();
 	// Two lines or fewer (a terminal of three rows): the title if it fits, and how to close.
-	const body = lines >= 3 ? helpLines(columns, lines - 2) : [];
+	const isRealTimeOnly = useDash(s => s.run.isRealTimeOnly);
+	const body = lines >= 3 ? helpLines(columns, lines - 2, isRealTimeOnly) : [];
 	return (
 		<Box flexDirection="column">
 			{lines >= 2 ? (

@@ -30,7 +30,10 @@ describe('the dashboard on a broker', () => {
 		pane = new Pane();
 		const report = join(pane.dir, 'report.json');
 		pane.start(['--broker', redis.url, '--queue', queue, '-m', '5000', '--report', report]);
-		await pane.waitFor('the two workers', s => s.includes('2 senders') && /sent\s+[1-9]/.test(s), 10_000);
+		const screen = await pane.waitFor('the two workers', s => s.includes('2 senders') && /sent\s+[1-9]/.test(s), 10_000);
+		// Its own senders only when asked for (no -s here); no speed or pause keys on the wall clock.
+		expect(screen).toContain('q quit');
+		expect(screen).not.toMatch(/space pause|<\/> speed/);
 		pane.keys('a');
 		await pane.waitFor('a third sender', s => s.includes('3 senders'), 10_000);
 		pane.keys('>');

@@ -283,7 +283,7 @@ describe('totals grid', () => {
 
 describe('header', () => {
 	test('state in words, done first', () => {
-		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0};
+		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0, isRealTimeOnly: false};
 		expect(runStatus(run)).toBe('running');
 		expect(runStatus({...run, isPaused: true})).toBe('paused');
 		expect(runStatus({...run, isStalled: true})).toBe('waiting');
@@ -374,6 +374,14 @@ describe('key table', () => {
 		expect(footerText(40)).toBe('↑↓ select  a add  ? help  q quit');
 		expect(footerText(200)).toBe('↑↓ select  a add  x remove  +/- mean  [/] fail  n more  </> speed  space pause  ? help  q quit');
 		expect(footerText(10)).toBe('? help  q ');
+	});
+
+	test('on the wall clock (broker mode) help and footer leave out speed and pause', () => {
+		expect(footerText(200, true)).toBe('↑↓ select  a add  x remove  +/- mean  [/] fail  n more  ? help  q quit');
+		const help = helpLines(200, 100, true).join('\n');
+		expect(help).not.toMatch(/pause|faster|slower/);
+		expect(helpLines(200, 100).join('\n')).toMatch(/pause/);
+		expect(help).toContain('add a sender');
 	});
 
 	test('help shows every binding, in the form that fits', () => {
