@@ -2,7 +2,7 @@
 // It runs the engine to deadlines on the simulated clock (speed × wall time, or as
 // fast as the CPU allows), stops at every monitor tick and scripted action, and
 // hands ticks on in batches. Engine calls are the same at every speed.
-import {applyAction, describeAction} from './engine/actions.js';
+import {applyAction} from './engine/actions.js';
 import type {Simulation} from './engine/simulation.js';
 import {Monitor, type Progress} from './engine/monitor.js';
 import type {TimedAction} from './engine/types.js';
@@ -21,7 +21,7 @@ export interface DriverOptions {
 	/** Throttled: at most once per `publishEveryMs` of wall time, and at the end. */
 	onPublish?: () => void;
 	/** A scripted action named a sender that is gone. */
-	onSkip?: (action: TimedAction, reason: string) => void;
+	onSkip?: (action: TimedAction) => void;
 	/** Every message is finished and no scripted action is left. */
 	onDone?: () => void;
 	/** Nothing is scheduled and messages wait: no sender can ever take them. */
@@ -220,7 +220,7 @@ export class Driver {
 		const {engine, script = []} = this.options;
 		while (this.scriptIndex < script.length && script[this.scriptIndex]!.simMs === atMs) {
 			const action = script[this.scriptIndex++]!;
-			if (!applyAction(engine, action)) this.options.onSkip?.(action, `${describeAction(action)}: no such sender`);
+			if (!applyAction(engine, action)) this.options.onSkip?.(action);
 		}
 
 		this.hasNews = true;

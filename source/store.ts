@@ -3,6 +3,7 @@
 // that change the run. Actions publish at once, so a key press shows immediately.
 import {createStore, type StoreApi} from 'zustand/vanilla';
 import {Driver} from './driver.js';
+import {describeAction} from './engine/actions.js';
 import type {Simulation} from './engine/simulation.js';
 import type {Progress} from './engine/monitor.js';
 import type {SenderSnapshot, SenderSpec, Snapshot, TimedAction} from './engine/types.js';
@@ -86,6 +87,11 @@ export function nextSpeed(speed: number, direction: 1 | -1): number {
 	return speedSteps.findLast(s => s < speed) ?? speedSteps[0]!;
 }
 
+/** The note a scripted action that found no sender leaves in the summary. */
+export function skipNote(action: TimedAction): string {
+	return `${(action.simMs / 1000).toFixed(3)}s: skipped ${describeAction(action)}: no such sender`;
+}
+
 const runningBySnap = new WeakMap<Snapshot, readonly SenderSnapshot[]>();
 
 /**
@@ -118,8 +124,8 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 			pendingTicks.push(progress);
 		},
 		onPublish: () => store.getState().publish(),
-		onSkip(action, reason) {
-			notes.push(`${(action.simMs / 1000).toFixed(3)}s: skipped ${reason}`);
+		onSkip(action) {
+			notes.push(skipNote(action));
 		},
 		onDone: () => options.onDone?.(),
 		onStall: () => options.onStall?.(),

@@ -11,6 +11,7 @@ import {distributions, type Action, type Outcome, type RunSettings, type SenderS
 import {buildSummary, summaryText, type Summary} from '../source/report.js';
 import {replayedPart, replaySettings} from '../source/replay.js';
 import {createRun} from '../source/run.js';
+import {skipNote} from '../source/store.js';
 import type {Settings} from '../source/settings.js';
 import {parseThreshold} from '../source/thresholds.js';
 
@@ -113,8 +114,9 @@ const specArb: fc.Arbitrary<SenderSpec> = fc
 		const hasSpread = spreadShare !== undefined && spec.distribution !== 'constant' && spec.distribution !== 'exponential';
 		return {
 			...spec,
-			// Within what config accepts: uniform at most the mean, normal at most twice it.
-			...(hasSpread ? {spreadMs: Math.round(spec.meanMs * spreadShare * 1000) / 1000} : {}),
+			// Within what config accepts: uniform at most the mean, normal at most twice it (rounded down:
+			// a mean of 8.001999… with a share of 1 must not give 8.002).
+			...(hasSpread ? {spreadMs: Math.floor(spec.meanMs * spreadShare * 1000) / 1000} : {}),
 			...(maxWaitMs === undefined ? {} : {maxWaitMs}),
 			...(failoverMs === undefined ? {} : {failoverMs}),
 		};
@@ -158,13 +160,14 @@ function runOnEngine(run: RunSettings, schedule: readonly TimedAction[]): Outcom
 	const engine = createEngine(run);
 	const outcomes: Outcome[] = [];
 	engine.onFinish = outcome => outcomes.push(outcome);
+	const notes: string[] = [];
 	for (const change of schedule) {
 		engine.runUntil(change.simMs);
-		applyAction(engine, change);
+		if (!applyAction(engine, change)) notes.push(skipNote(change));
 	}
 
 	engine.runUntil(Infinity);
-	const summary = buildSummary({engine, settings: settingsOf(run, Infinity), wallElapsedMs: 0, speed: Infinity, notes: []});
+	const summary = buildSummary({engine, settings: settingsOf(run, Infinity), wallElapsedMs: 0, speed: Infinity, notes});
 	return {outcomes, summary};
 }
 
@@ -177,8 +180,8 @@ describe('replay', () => {
 		await fc.assert(
 			fc.asyncProperty(runArb, scheduleArb, async (run, schedule) => {
 				const original = runOnEngine(run, schedule);
-				// Every change that took effect is recorded, at its time; the others are not.
-				expect(original.summary.actions.length).toBeLessThanOrEqual(schedule.length);
+				// Every change is recorded at its time, one that found no sender too (`more: 0` is no change).
+				expect(original.summary.actions).toEqual(schedule.filter(change => !('more' in change && change.more <= 0)));
 				await expectExactReplays(original);
 			}),
 			{numRuns: 60},
@@ -246,7 +249,9 @@ describe('replay', () => {
 		expect(summary.actions).toEqual([
 			{simMs: 100.25, add: {meanMs: 5, failureRate: 0, distribution: 'constant'}},
 			{simMs: 300, tune: {sender: 1, failureRate: 1}},
+			{simMs: 400, remove: 9},
 		]);
+		expect(summary.notes).toEqual(['0.400s: skipped remove sender 9: no such sender']);
 		const settings = replaySettings(summary, {speed: 2, headless: false, json: false, logPath: 'x.log', reportPath: undefined, exitOnDone: false}, [
 			parseThreshold('avg<1s'),
 			parseThreshold('p95<250ms'),
@@ -280,15 +285,17 @@ describe('scripts', () => {
 		for (const speed of [Infinity, 1]) {
 			const work = () => runToEnd({...settingsOf(run, speed), script});
 			const {outcomes, summary} = speed === 1 ? await atSpeed1(work) : await work();
-			expect(summary.actions).toEqual([
-				{simMs: 500.5, remove: 1},
-				{simMs: 900, tune: {sender: 2, failureRate: 1}},
-			]);
-			expect(summary.notes).toEqual([
+			// Every action is recorded, the skipped ones too, so a replay notes them as well.
+			expect(summary.actions).toEqual(script);
+			const notes = [
 				'0.100s: skipped tune sender 7: no such sender',
 				'0.700s: skipped remove sender 1: no such sender',
 				'0.800s: skipped tune sender 1: no such sender',
-			]);
+			];
+			expect(summary.notes).toEqual(notes);
+			const replayed = await runToEnd(replayOf(summary, 'max'));
+			expect(replayed.summary.notes).toEqual(notes);
+			expect(replayed.outcomes).toEqual(outcomes);
 			expect(summary.sent + summary.failed).toBe(400);
 			expect(outcomes.filter(o => o.sender === 1).every(o => o.simMs <= 500.5)).toBe(true);
 			expect(outcomes.filter(o => o.sender === 2 && o.simMs > 900).every(o => o.outcome === 'failed')).toBe(true);

@@ -255,8 +255,9 @@ export class BrokerSimulation implements Simulation {
 	/** Stops a sender wherever it runs; its message in flight is finished first. */
 	removeSender(id: number): boolean {
 		const sender = this.watched.get(id);
-		if (sender === undefined || sender.state === 'removed') return false;
+		// Recorded even when it finds no sender, as in-process (a replay skips it too).
 		this.actions.push({simMs: this.simMs, remove: id});
+		if (sender === undefined || sender.state === 'removed') return false;
 		sender.isRemovedHere = true;
 		this.setState(sender, 'removed');
 		if (sender.isProvisional) return true;
@@ -268,8 +269,8 @@ export class BrokerSimulation implements Simulation {
 	/** Re-tunes a sender wherever it runs (remotely at its next heartbeat, ~¼ s). */
 	tuneSender(id: number, patch: Partial<SenderSpec>): boolean {
 		const sender = this.watched.get(id);
-		if (sender === undefined || sender.state === 'removed') return false;
 		this.actions.push({simMs: this.simMs, tune: {sender: id, ...patch}});
+		if (sender === undefined || sender.state === 'removed') return false;
 		sender.spec = {...sender.spec, ...patch};
 		sender.version++;
 		if (sender.isProvisional) return true;

@@ -160,7 +160,8 @@ export class Engine implements Simulation {
 		return this.produced === this.total && this.queue.length === 0 && this.inFlight === 0;
 	}
 
-	// ---- runtime changes (each is recorded in `actions`) ----
+	// ---- runtime changes (each is recorded in `actions`, one that finds no sender too, so
+	// a replay skips it at the same moment and notes it the same way) ----
 	// Each first runs out the events still due at the current time (a runUntil with an
 	// event budget can stop inside an instant), so a change always lands between instants
 	// and `{simMs, change}` replays exactly: runUntil(simMs), then the change.
@@ -174,13 +175,13 @@ export class Engine implements Simulation {
 
 	/**
 	 * Removes a sender; its in-flight message goes back to the front of the queue.
-	 * @returns false when no such sender is running (nothing changes)
+	 * @returns false when no such sender is running (nothing changes but the record)
 	 */
 	removeSender(id: number): boolean {
 		this.settle();
 		const sender = this.find(id);
-		if (sender === undefined) return false;
 		this.actions.push({simMs: this.simMs, remove: id});
+		if (sender === undefined) return false;
 		this.heap.remove(sender);
 		if (sender.state === 'sending') {
 			this.inFlight--;
@@ -199,13 +200,13 @@ export class Engine implements Simulation {
 
 	/**
 	 * Changes a sender's settings; the attempt under way keeps its drawn time.
-	 * @returns false when no such sender is running
+	 * @returns false when no such sender is running (nothing changes but the record)
 	 */
 	tuneSender(id: number, patch: Partial<SenderSpec>): boolean {
 		this.settle();
 		const sender = this.find(id);
-		if (sender === undefined) return false;
 		this.actions.push({simMs: this.simMs, tune: {sender: id, ...patch}});
+		if (sender === undefined) return false;
 		sender.spec = {...sender.spec, ...patch};
 		sender.sample = makeSampler(sender.spec);
 		sender.version++;

@@ -420,15 +420,24 @@ describe('Engine', () => {
 			expect(outcomes.slice(4).every(o => o.sender === 2)).toBe(true);
 		});
 
-		it('unknown or removed ids change nothing and are not recorded', () => {
+		it('unknown or removed ids change nothing but are recorded, so a replay skips them too', () => {
 			const engine = createEngine(settingsOf());
+			const before = engine.snapshot();
 			expect(engine.removeSender(99)).toBe(false);
 			expect(engine.tuneSender(99, {meanMs: 1})).toBe(false);
+			expect(engine.snapshot()).toEqual(before);
 			expect(engine.removeSender(2)).toBe(true);
 			expect(engine.removeSender(2)).toBe(false);
 			expect(engine.tuneSender(2, {meanMs: 1})).toBe(false);
-			expect(engine.actions).toEqual([{simMs: 0, remove: 2}]);
+			expect(engine.actions).toEqual([
+				{simMs: 0, remove: 99},
+				{simMs: 0, tune: {sender: 99, meanMs: 1}},
+				{simMs: 0, remove: 2},
+				{simMs: 0, remove: 2},
+				{simMs: 0, tune: {sender: 2, meanMs: 1}},
+			]);
 			expect(engine.senderIds()).toEqual([1, 3]);
+			expect(engine.snapshot().senders.find(s => s.id === 2)!.spec.meanMs).toBe(100);
 		});
 
 		it('a new sender gets the next id, never a removed one’s', () => {
@@ -703,7 +712,7 @@ describe('Engine', () => {
 			expect(engine.snapshot().senders[1]!.spec.meanMs).toBe(3);
 			expect(applyAction(engine, {more: 4})).toBe(true);
 			expect(applyAction(engine, {add: spec()})).toBe(true);
-			expect(engine.actions.map(a => Object.keys(a)[1])).toEqual(['tune', 'more', 'add']);
+			expect(engine.actions.map(a => Object.keys(a)[1])).toEqual(['remove', 'tune', 'tune', 'more', 'add']);
 		});
 	});
 
@@ -831,25 +840,30 @@ describe('Engine', () => {
 				const options = {queueCapacity: run.capacity ?? defaultQueueCapacity};
 				const a = createEngine(settings, options);
 				const aOut = record(a);
+				// Whether each recorded action found its sender (one that did not is recorded too).
+				const applied: boolean[] = [];
 				for (const {atMs, step} of [...timed].sort((x, y) => x.atMs - y.atMs)) {
 					a.runUntil(atMs);
-					applyAction(a, actionOf(a, step as Exclude<Step, {run: number}>));
+					const recorded = a.actions.length;
+					const isApplied = applyAction(a, actionOf(a, step as Exclude<Step, {run: number}>));
+					if (a.actions.length > recorded) applied.push(isApplied);
 				}
 
 				a.runUntil(Infinity);
+				expect(applied).toHaveLength(a.actions.length);
 
 				const b = createEngine(settings, options);
 				const bOut = record(b);
-				for (const {simMs, ...action} of a.actions) {
+				for (const [index, {simMs, ...action}] of a.actions.entries()) {
 					b.runUntil(simMs);
 					expect(b.simMs).toBe(simMs);
-					expect(applyAction(b, action as Action)).toBe(true);
+					expect(applyAction(b, action as Action)).toBe(applied[index]);
 				}
 
 				b.runUntil(Infinity);
 				expect(bOut).toEqual(aOut);
 				expect(b.actions).toEqual(a.actions);
-				// The clock itself may stand further on in A (it ran to times whose actions were refused).
+				// The clock itself may stand further on in A (it ran to the times of steps that recorded nothing).
 				expect({...b.snapshot(), simMs: 0}).toEqual({...a.snapshot(), simMs: 0});
 			}),
 			{numRuns: 200},
