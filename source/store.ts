@@ -77,7 +77,11 @@ export interface DashStoreOptions {
 	onStall?: () => void;
 }
 
-export type DashStore = StoreApi<DashState> & {driver: Driver};
+export type DashStore = StoreApi<DashState> & {
+	driver: Driver;
+	/** Adds a note from the simulation itself (a broker's "worker joined"), shown at once. */
+	note(text: string): void;
+};
 
 /** Speeds `>` and `<` step through; Infinity is "max". */
 export const speedSteps = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 1000, Infinity];
@@ -247,7 +251,13 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 		};
 	});
 
-	return Object.assign(store, {driver});
+	return Object.assign(store, {
+		driver,
+		note(text: string) {
+			notes.push(text);
+			store.getState().publish();
+		},
+	});
 }
 
 function round3(value: number): number {

@@ -75,6 +75,20 @@ describe('createDashStore', () => {
 		expect(state.notes).toEqual([]);
 	});
 
+	it('a note from the simulation (a broker notice) is published at once, after the ones before it', async () => {
+		const s = setUp(settingsOf(), {script: [{simMs: 0, remove: 99}]});
+		s.store.note('0.0s: senders #4, #5 joined (vm, pid 1)');
+		expect(s.states.at(-1)!.notes).toEqual(['0.0s: senders #4, #5 joined (vm, pid 1)']);
+		s.get().actions.start();
+		await vi.advanceTimersByTimeAsync(1);
+		s.store.note('0.1s: Redis is back after 1.0 s');
+		expect(s.get().notes).toEqual([
+			'0.0s: senders #4, #5 joined (vm, pid 1)',
+			'0.000s: skipped remove sender 99: no such sender',
+			'0.1s: Redis is back after 1.0 s',
+		]);
+	});
+
 	it('two stores are independent (a factory, no module state)', () => {
 		const a = setUp();
 		const b = setUp();

@@ -1,7 +1,7 @@
 // A broker run's wiring, as run.ts does it in-process: BrokerSimulation + the same store,
 // --log, summary and --report; plus the headless loop for `sms-dash --broker`. The one
 // difference is the end: close() is asynchronous (it lets go of Redis), after finish().
-import {summaryOutput, attachHeadless, noteJson} from '../headless.js';
+import {summaryOutput, attachHeadless} from '../headless.js';
 import {buildSummary, LogWriter, writeReport, type Summary} from '../report.js';
 import {exitCodeOf, type RunOptions} from '../run.js';
 import type {Settings} from '../settings.js';
@@ -26,7 +26,16 @@ export async function createBrokerRun(
 	broker: BrokerOptions,
 	options: RunOptions & Pick<BrokerSimulationOptions, 'onNotice' | 'capacity'> = {},
 ): Promise<BrokerRun> {
-	const engine = await createBrokerSimulation(settings, broker, {onNotice: options.onNotice, capacity: options.capacity});
+	// Notices become the store's notes (the dashboard's note line, headless `note` lines,
+	// the summary's notes); the ones from before the store exists are carried over.
+	let toStore: ((text: string) => void) | undefined;
+	const engine = await createBrokerSimulation(settings, broker, {
+		capacity: options.capacity,
+		onNotice(text) {
+			options.onNotice?.(text);
+			toStore?.(text);
+		},
+	});
 	let log: LogWriter | undefined;
 	try {
 		log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
@@ -47,6 +56,8 @@ export async function createBrokerRun(
 		onDone: options.onDone,
 		onStall: options.onStall,
 	});
+	for (const text of engine.notices) store.note(text);
+	toStore = text => store.note(text);
 
 	let summary: Summary | undefined;
 	let closing: Promise<void> | undefined;
@@ -62,7 +73,7 @@ export async function createBrokerRun(
 				settings,
 				wallElapsedMs: store.driver.wallElapsedMs,
 				speed: store.driver.speed,
-				notes: [...store.getState().notes, ...engine.notices],
+				notes: store.getState().notes,
 			});
 			if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
 			return summary;
@@ -101,10 +112,8 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 	};
 
 	let end: (how: 'done' | 'signal' | 'pipe') => void = () => undefined;
-	const run = await createBrokerRun(settings, broker, {
-		onDone: () => end('done'),
-		onNotice: text => write(settings.json ? `${noteJson(text)}\n` : `note: ${text}\n`),
-	});
+	// Notices print as the store's notes, through attachHeadless.
+	const run = await createBrokerRun(settings, broker, {onDone: () => end('done')});
 	return new Promise<number>(resolve => {
 		const detach = attachHeadless(run.store, settings.json, write);
 		let hasEnded = false;

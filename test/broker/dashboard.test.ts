@@ -34,6 +34,8 @@ describe('the dashboard on a broker', () => {
 		// Its own senders only when asked for (no -s here); no speed or pause keys on the wall clock.
 		expect(screen).toContain('q quit');
 		expect(screen).not.toMatch(/space pause|<\/> speed/);
+		// The broker's notices show live on the note line.
+		await pane.waitFor('the joined notice', s => /note: [\d.]+s: senders #1, #2 joined/.test(s), 5000);
 		pane.keys('a');
 		await pane.waitFor('a third sender', s => s.includes('3 senders'), 10_000);
 		pane.keys('>');
