@@ -135,8 +135,15 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 		onStall: () => options.onStall?.(),
 	});
 
+	function addNote(text: string): void {
+		notes.push(text);
+		store.getState().publish();
+	}
+
+	/** Broker mode: the simulation is not taking messages (`togglePause` on a wall clock). */
+	let isTakingPaused = false;
 	const runState = (): RunState => ({
-		isPaused: driver.isPaused,
+		isPaused: driver.isPaused || isTakingPaused,
 		isDone: engine.isDone,
 		isStalled: driver.isStalled,
 		speed: driver.speed,
@@ -236,8 +243,14 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 					publish();
 				},
 				togglePause() {
-					if (options.isRealTimeOnly) return;
-					if (driver.isPaused) driver.resume();
+					if (options.isRealTimeOnly) {
+						// The wall clock goes on; the simulation stops taking messages instead.
+						if (engine.setPaused === undefined) return;
+						isTakingPaused = !isTakingPaused;
+						engine.setPaused(isTakingPaused).catch((error: unknown) => {
+							addNote(`${isTakingPaused ? 'pause' : 'resume'} failed: ${error instanceof Error ? error.message : String(error)}`);
+						});
+					} else if (driver.isPaused) driver.resume();
 					else driver.pause();
 					publish();
 				},
@@ -251,13 +264,7 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 		};
 	});
 
-	return Object.assign(store, {
-		driver,
-		note(text: string) {
-			notes.push(text);
-			store.getState().publish();
-		},
-	});
+	return Object.assign(store, {driver, note: addNote});
 }
 
 function round3(value: number): number {

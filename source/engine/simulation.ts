@@ -26,4 +26,9 @@ export interface Simulation {
 	/** Totals, percentiles and every sender; O(senders). */
 	snapshot(): Snapshot;
 	forEachSender(visit: (id: number, finished: number) => void): void;
+	/**
+	 * On a wall clock (broker mode), where the driver cannot stop time: stops or restarts
+	 * the taking of messages; those in flight finish. Absent in-process.
+	 */
+	setPaused?(isPaused: boolean): Promise<void>;
 }

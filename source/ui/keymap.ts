@@ -123,7 +123,6 @@ export const keymap: readonly KeyBinding[] = [
 		label: 'space/p',
 		help: 'pause / resume', brief: 'pause',
 		footer: {label: 'space', text: 'pause', rank: 4},
-		isClockKey: true,
 		run: ({actions}) => actions.togglePause(),
 	},
 	{

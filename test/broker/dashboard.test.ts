@@ -31,9 +31,21 @@ describe('the dashboard on a broker', () => {
 		const report = join(pane.dir, 'report.json');
 		pane.start(['--broker', redis.url, '--queue', queue, '-m', '5000', '--report', report]);
 		const screen = await pane.waitFor('the two workers', s => s.includes('2 senders') && /sent\s+[1-9]/.test(s), 10_000);
-		// Its own senders only when asked for (no -s here); no speed or pause keys on the wall clock.
+		// Its own senders only when asked for (no -s here); no speed keys on the wall clock.
 		expect(screen).toContain('q quit');
-		expect(screen).not.toMatch(/space pause|<\/> speed/);
+		expect(screen).not.toMatch(/<\/> speed/);
+		// Pause stops the workers taking messages; the wall clock goes on.
+		pane.keys('p');
+		await pane.waitFor('paused', s => /‖ paused/.test(s), 5000);
+		const sent = (screen: string) => Number(/sent\s+([\d,]+)/.exec(screen)![1]!.replaceAll(',', ''));
+		// The figures refresh every second (--interval): let the messages in flight finish and
+		// one reading show them, then another reading a second on must show nothing more sent.
+		await new Promise(resolve => setTimeout(resolve, 1500));
+		const pausedSent = sent(pane.screen());
+		await new Promise(resolve => setTimeout(resolve, 1200));
+		expect(sent(pane.screen())).toBe(pausedSent);
+		pane.keys('p');
+		await pane.waitFor('running again', s => /▶ running/.test(s) && sent(s) > pausedSent, 10_000);
 		// The broker's notices show live on the note line.
 		await pane.waitFor('the joined notice', s => /note: [\d.]+s: senders #1, #2 joined/.test(s), 5000);
 		pane.keys('a');

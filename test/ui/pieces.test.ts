@@ -376,11 +376,12 @@ describe('key table', () => {
 		expect(footerText(10)).toBe('? help  q ');
 	});
 
-	test('on the wall clock (broker mode) help and footer leave out speed and pause', () => {
-		expect(footerText(200, true)).toBe('↑↓ select  a add  x remove  +/- mean  [/] fail  n more  ? help  q quit');
+	test('on the wall clock (broker mode) help and footer leave out the speed keys', () => {
+		expect(footerText(200, true)).toBe('↑↓ select  a add  x remove  +/- mean  [/] fail  n more  space pause  ? help  q quit');
 		const help = helpLines(200, 100, true).join('\n');
-		expect(help).not.toMatch(/pause|faster|slower/);
-		expect(helpLines(200, 100).join('\n')).toMatch(/pause/);
+		expect(help).not.toMatch(/faster|slower/);
+		expect(helpLines(200, 100).join('\n')).toMatch(/faster/);
+		expect(help).toContain('pause / resume');
 		expect(help).toContain('add a sender');
 	});
 
