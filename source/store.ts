@@ -247,8 +247,9 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 						// The wall clock goes on; the simulation stops taking messages instead.
 						if (engine.setPaused === undefined) return;
 						isTakingPaused = !isTakingPaused;
+						const what = isTakingPaused ? 'pause' : 'resume';
 						engine.setPaused(isTakingPaused).catch((error: unknown) => {
-							addNote(`${isTakingPaused ? 'pause' : 'resume'} failed: ${error instanceof Error ? error.message : String(error)}`);
+							addNote(`${(engine.simMs / 1000).toFixed(1)}s: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
 						});
 					} else if (driver.isPaused) driver.resume();
 					else driver.pause();

@@ -2,6 +2,7 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {Driver} from '../source/driver.js';
 import {createEngine, type Engine} from '../source/engine/engine.js';
 import type {Progress} from '../source/engine/monitor.js';
+import type {Simulation} from '../source/engine/simulation.js';
 import type {Outcome, RunSettings, SenderSpec} from '../source/engine/types.js';
 import {createDashStore, nextSpeed, runningSenders, speedSteps, type DashState, type DashStore, type DashStoreOptions} from '../source/store.js';
 
@@ -270,6 +271,31 @@ describe('createDashStore', () => {
 			expect(s.outcomes.length).toBeGreaterThan(finished);
 			await untilDone(s.store);
 			expect(s.outcomes).toHaveLength(200);
+		});
+
+		it('on a wall clock togglePause asks the simulation to stop taking messages; the clock goes on', async () => {
+			const s = setUp(settingsOf(), {speed: 1, isRealTimeOnly: true});
+			const calls: boolean[] = [];
+			let isRefused = false;
+			(s.engine as Simulation).setPaused = async isPaused => {
+				calls.push(isPaused);
+				if (isRefused) throw new Error('Connection is closed.');
+			};
+
+			s.get().actions.start();
+			s.get().actions.togglePause();
+			expect(s.get().run.isPaused).toBe(true);
+			await vi.advanceTimersByTimeAsync(500);
+			expect(s.engine.simMs).toBeGreaterThan(0);
+			expect(s.get().run.speed).toBe(1);
+			isRefused = true;
+			s.get().actions.togglePause();
+			expect(s.get().run.isPaused).toBe(false);
+			await vi.advanceTimersByTimeAsync(1);
+			expect(calls).toEqual([true, false]);
+			expect(s.get().notes).toEqual([expect.stringMatching(/^0\.5s: resume failed: Connection is closed\.$/)]);
+			s.get().actions.faster();
+			expect(s.get().run.speed).toBe(1);
 		});
 
 		it('faster and slower step through speedSteps, ending at max and at the slowest', () => {
