@@ -7,6 +7,7 @@ import {randomBytes} from 'node:crypto';
 import {hostname} from 'node:os';
 import {Queue} from 'bullmq';
 import type {Redis} from 'ioredis';
+import {senderFigures, snapshotOf, totalsOf} from '../engine/figures.js';
 import {Histogram} from '../engine/histogram.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {Outcome, RunSettings, SenderSnapshot, SenderSpec, SenderState, Snapshot, TimedAction} from '../engine/types.js';
@@ -288,10 +289,9 @@ export class BrokerSimulation implements Simulation {
 
 	totals(): Totals {
 		const p = this.producer;
-		const finished = this.sent + this.failed;
-		const open = Math.max(0, p.produced - finished);
+		const open = Math.max(0, p.produced - this.sent - this.failed);
 		const inFlight = Math.min(this.active, open);
-		return {
+		return totalsOf({
 			simMs: this.simMs,
 			total: p.total,
 			produced: p.produced,
@@ -302,22 +302,20 @@ export class BrokerSimulation implements Simulation {
 			sent: this.sent,
 			failed: this.failed,
 			attempts: this.attempts,
-			avgTimeMs: finished === 0 ? undefined : this.timeSumMs / finished,
-			avgE2eMs: finished === 0 ? undefined : this.e2eSumMs / finished,
+			timeSumMs: this.timeSumMs,
+			e2eSumMs: this.e2eSumMs,
 			lastOutcomeMs: this.lastOutcomeMs,
 			isDone: this.isDone,
-		};
+		});
 	}
 
 	snapshot(): Snapshot {
 		const totals = this.totals();
-		return {
-			...totals,
-			p50Ms: this.histogram.quantile(0.5),
-			p95Ms: this.histogram.quantile(0.95),
-			p99Ms: this.histogram.quantile(0.99),
-			senders: this.order.map(sender => this.senderSnapshot(sender, totals.inFlight > 0)),
-		};
+		return snapshotOf(
+			totals,
+			this.histogram,
+			this.order.map(sender => this.senderSnapshot(sender, totals.inFlight > 0)),
+		);
 	}
 
 	forEachSender(visit: (id: number, finished: number) => void): void {
@@ -527,21 +525,15 @@ export class BrokerSimulation implements Simulation {
 		// Heartbeats lag by up to ¼ s: with nothing in flight in Redis, nobody is sending.
 		const state = sender.state === 'sending' && !isAnyInFlight ? 'idle' : sender.state;
 		if (sender.cached !== undefined && sender.cachedVersion === sender.version && sender.cached.state === state) return sender.cached;
-		const finished = sender.sent + sender.failed;
 		const snap: SenderSnapshot = {
 			id: sender.id,
 			spec: sender.spec,
 			state,
 			restLeftMs: 0,
 			inFlight: state === 'sending' ? 1 : 0,
-			sent: sender.sent,
-			failed: sender.failed,
-			attempts: sender.attempts,
 			rests: 0,
 			restedMs: 0,
-			avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
-			observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
-			p95Ms: sender.histogram.quantile(0.95),
+			...senderFigures(sender),
 		};
 		sender.cached = snap;
 		sender.cachedVersion = sender.version;

@@ -4,6 +4,7 @@
 import {Deque} from './deque.js';
 import {makeSampler, type Sampler} from './distributions.js';
 import {EventHeap, type Schedulable} from './event-heap.js';
+import {senderFigures, snapshotOf, totalsOf} from './figures.js';
 import {Histogram} from './histogram.js';
 import {Rng} from './rng.js';
 import type {Simulation, Totals} from './simulation.js';
@@ -227,8 +228,7 @@ export class Engine implements Simulation {
 
 	/** The running totals; O(1), cheap enough for every monitor tick. */
 	totals(): Totals {
-		const finished = this.sent + this.failed;
-		return {
+		return totalsOf({
 			simMs: this.simMs,
 			total: this.total,
 			produced: this.produced,
@@ -239,11 +239,11 @@ export class Engine implements Simulation {
 			sent: this.sent,
 			failed: this.failed,
 			attempts: this.attempts,
-			avgTimeMs: finished === 0 ? undefined : this.timeSumMs / finished,
-			avgE2eMs: finished === 0 ? undefined : this.e2eSumMs / finished,
+			timeSumMs: this.timeSumMs,
+			e2eSumMs: this.e2eSumMs,
 			lastOutcomeMs: this.lastOutcomeMs,
 			isDone: this.isDone,
-		};
+		});
 	}
 
 	/**
@@ -251,13 +251,11 @@ export class Engine implements Simulation {
 	 * never O(messages). An unchanged sender keeps the same object between calls.
 	 */
 	snapshot(): Snapshot {
-		return {
-			...this.totals(),
-			p50Ms: this.histogram.quantile(0.5),
-			p95Ms: this.histogram.quantile(0.95),
-			p99Ms: this.histogram.quantile(0.99),
-			senders: this.senders.map(sender => this.senderSnapshot(sender)),
-		};
+		return snapshotOf(
+			this.totals(),
+			this.histogram,
+			this.senders.map(sender => this.senderSnapshot(sender)),
+		);
 	}
 
 	/** Visits each running sender with its finished count; O(senders), allocates nothing. */
@@ -427,21 +425,15 @@ export class Engine implements Simulation {
 			if (sender.state !== 'resting' || sender.cached.restLeftMs === sender.dueAt - this.simMs) return sender.cached;
 		}
 
-		const finished = sender.sent + sender.failed;
 		const snap: SenderSnapshot = {
 			id: sender.id,
 			spec: sender.spec,
 			state: sender.state,
 			restLeftMs: sender.state === 'resting' ? sender.dueAt - this.simMs : 0,
 			inFlight: sender.state === 'sending' ? 1 : 0,
-			sent: sender.sent,
-			failed: sender.failed,
-			attempts: sender.attempts,
 			rests: sender.rests,
 			restedMs: sender.restedMs,
-			avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
-			observedMeanMs: sender.attempts === 0 ? undefined : sender.waitSumMs / sender.attempts,
-			p95Ms: sender.histogram?.quantile(0.95),
+			...senderFigures(sender),
 		};
 		sender.cached = snap;
 		sender.cachedVersion = sender.version;
