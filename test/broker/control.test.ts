@@ -1,29 +1,18 @@
 // Runtime control through the broker, as the dashboard's keys use it: re-tune a sender in
 // another process, start one in the monitor's own process, stop one wherever it runs.
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {createBrokerSimulation} from '../../source/broker/simulation.js';
 import type {Outcome} from '../../source/engine/types.js';
-import {brokerSettings, queueName, startWorker, until, type WorkerProcess} from './helpers.js';
-import {startRedis, type RedisServer} from './redis.js';
+import {brokerSettings, queueName, startWorker, until, useBroker, type WorkerProcess} from './helpers.js';
 
-let redis: RedisServer;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-	redis = await startRedis();
-});
-
-afterAll(async () => {
-	for (const worker of workers) worker.child.kill('SIGKILL');
-	await redis?.stop();
-});
+const fixture = useBroker();
 
 it('re-tunes, adds and removes senders at runtime, here and remotely', async () => {
 	const queue = queueName();
-	const remote = await startWorker(['--broker', redis.url, '--queue', queue, '--count', '1', '--mean', '10ms', '-f', '0', '--distribution', 'constant']);
-	workers.push(remote);
+	const remote = await startWorker(['--broker', fixture.redis.url, '--queue', queue, '--count', '1', '--mean', '10ms', '-f', '0', '--distribution', 'constant']);
+	fixture.workers.push(remote);
 	const remoteId = remote.ids[0]!;
-	const sim = await createBrokerSimulation(brokerSettings({messages: 1_000_000}), {url: redis.url, queue}, {capacity: 300});
+	const sim = await createBrokerSimulation(brokerSettings({messages: 1_000_000}), {url: fixture.redis.url, queue}, {capacity: 300});
 	const outcomes: Outcome[] = [];
 	sim.onFinish = outcome => outcomes.push(outcome);
 	const pump = setInterval(() => sim.runUntil(Number.POSITIVE_INFINITY), 20);

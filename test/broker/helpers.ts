@@ -4,8 +4,10 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {randomBytes} from 'node:crypto';
 import {join} from 'node:path';
+import {afterAll, beforeAll} from 'vitest';
 import {root} from '../helpers/run-cli.js';
 import type {Settings} from '../../source/settings.js';
+import {startRedis, type RedisServer} from './redis.js';
 
 const cli = join(root, 'dist', 'cli.js');
 
@@ -17,6 +19,28 @@ export interface WorkerProcess {
 	/** Sender ids from its start line. */
 	ids: number[];
 	exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
+}
+
+export interface BrokerFixture {
+	/** The file's redis-server (set before its tests run). */
+	redis: RedisServer;
+	/** Worker processes a test started: killed after the file's tests. */
+	workers: WorkerProcess[];
+}
+
+/** One redis-server for a test file, stopped after it, and its tests' workers killed then. */
+export function useBroker(): BrokerFixture {
+	const fixture = {workers: []} as unknown as BrokerFixture;
+	beforeAll(async () => {
+		fixture.redis = await startRedis();
+	});
+
+	afterAll(async () => {
+		for (const worker of fixture.workers) worker.child.kill('SIGKILL');
+		await fixture.redis?.stop();
+	});
+
+	return fixture;
 }
 
 /** Starts `sms-dash worker ARGS` and waits for its start line (or its exit). */

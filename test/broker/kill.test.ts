@@ -1,32 +1,21 @@
 // A worker SIGKILLed mid-message loses nothing: its message comes back (stalled-job
 // detection, lock 2 s) and another sender finishes it; it is counted once; the killed
 // worker's sender is shown as gone once its heartbeat expires.
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {expect, it} from 'vitest';
 import {createBrokerSimulation} from '../../source/broker/simulation.js';
 import type {Outcome} from '../../source/engine/types.js';
-import {brokerSettings, queueName, startWorker, until, type WorkerProcess} from './helpers.js';
-import {startRedis, type RedisServer} from './redis.js';
+import {brokerSettings, queueName, startWorker, until, useBroker, type WorkerProcess} from './helpers.js';
 
-let redis: RedisServer;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-	redis = await startRedis();
-});
-
-afterAll(async () => {
-	for (const worker of workers) worker.child.kill('SIGKILL');
-	await redis?.stop();
-});
+const fixture = useBroker();
 
 it('finishes the messages of a SIGKILLed worker elsewhere, each counted once', async () => {
 	const queue = queueName();
-	const broker = ['--broker', redis.url, '--queue', queue, '--failure-rate', '0'];
+	const broker = ['--broker', fixture.redis.url, '--queue', queue, '--failure-rate', '0'];
 	// The slow worker holds a message for 5 s: long enough to be killed holding it.
 	const slow = await startWorker([...broker, '--count', '2', '--mean', '5s', '--distribution', 'constant']);
-	workers.push(slow);
+	fixture.workers.push(slow);
 	const notices: string[] = [];
-	const sim = await createBrokerSimulation(brokerSettings({messages: 60}), {url: redis.url, queue}, {onNotice: text => notices.push(text)});
+	const sim = await createBrokerSimulation(brokerSettings({messages: 60}), {url: fixture.redis.url, queue}, {onNotice: text => notices.push(text)});
 	const outcomes: Outcome[] = [];
 	sim.onFinish = outcome => outcomes.push(outcome);
 	const pump = setInterval(() => sim.runUntil(Number.POSITIVE_INFINITY), 20);
@@ -34,7 +23,7 @@ it('finishes the messages of a SIGKILLed worker elsewhere, each counted once', a
 		const slowIds = new Set(slow.ids);
 		await until(() => sim.snapshot().senders.filter(s => slowIds.has(s.id) && s.state === 'sending').length === 2, 5000, () => 'the slow senders never took a message');
 		const fast = await startWorker([...broker, '--count', '2', '--mean', '5ms']);
-		workers.push(fast);
+		fixture.workers.push(fast);
 		slow.child.kill('SIGKILL');
 		const killedAt = performance.now();
 		await until(() => sim.isDone, 15_000, () => `not done: ${JSON.stringify(sim.totals())}`);

@@ -1,41 +1,30 @@
 // Redis goes away mid-run and comes back: the monitor reports it and the run resumes. A
 // restart that keeps the data picks up where it was; one without persistence (the data
 // gone) has the unfinished messages sent again. Either way each message is counted once.
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {createBrokerSimulation} from '../../source/broker/simulation.js';
 import type {Outcome} from '../../source/engine/types.js';
-import {brokerSettings, queueName, startWorker, until, type WorkerProcess} from './helpers.js';
-import {startRedis, type RedisServer} from './redis.js';
+import {brokerSettings, queueName, startWorker, until, useBroker, type WorkerProcess} from './helpers.js';
 
-let redis: RedisServer;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-	redis = await startRedis();
-});
-
-afterAll(async () => {
-	for (const worker of workers) worker.child.kill('SIGKILL');
-	await redis?.stop();
-});
+const fixture = useBroker();
 
 describe('a Redis restart mid-run', () => {
 	for (const keepData of [false, true]) {
 		it(keepData ? 'resumes where it was when the data is kept' : 'sends the unfinished messages again when the data is lost', async () => {
 			const queue = queueName();
-			const worker = await startWorker(['--broker', redis.url, '--queue', queue, '--count', '2', '--mean', '8ms', '-f', '0.1', '--distribution', 'constant']);
-			workers.push(worker);
+			const worker = await startWorker(['--broker', fixture.redis.url, '--queue', queue, '--count', '2', '--mean', '8ms', '-f', '0.1', '--distribution', 'constant']);
+			fixture.workers.push(worker);
 			const notices: string[] = [];
-			const sim = await createBrokerSimulation(brokerSettings({messages: 400}), {url: redis.url, queue}, {onNotice: text => notices.push(text)});
+			const sim = await createBrokerSimulation(brokerSettings({messages: 400}), {url: fixture.redis.url, queue}, {onNotice: text => notices.push(text)});
 			const outcomes: Outcome[] = [];
 			sim.onFinish = outcome => outcomes.push(outcome);
 			const pump = setInterval(() => sim.runUntil(Number.POSITIVE_INFINITY), 20);
 			try {
 				await until(() => outcomes.length >= 100, 5000, () => 'nothing finished');
-				await redis.stop({keepData});
+				await fixture.redis.stop({keepData});
 				await until(() => !sim.isConnected, 3000, () => 'the loss was not noticed');
 				await new Promise(resolve => setTimeout(resolve, 600));
-				await redis.start();
+				await fixture.redis.start();
 				await until(() => sim.isDone, 20_000, () => `not done after the restart: ${JSON.stringify(sim.totals())} ${notices.join(' | ')}`);
 
 				expect(notices.some(n => n.includes('lost the connection to Redis'))).toBe(true);
@@ -61,13 +50,13 @@ describe('a Redis restart mid-run', () => {
 
 	it('lets a worker and the monitor stop within seconds while Redis is gone', async () => {
 		const queue = queueName();
-		const worker = await startWorker(['--broker', redis.url, '--queue', queue, '--count', '1', '--mean', '1s', '--distribution', 'constant', '-f', '0']);
-		workers.push(worker);
-		const sim = await createBrokerSimulation(brokerSettings({messages: 5}), {url: redis.url, queue});
+		const worker = await startWorker(['--broker', fixture.redis.url, '--queue', queue, '--count', '1', '--mean', '1s', '--distribution', 'constant', '-f', '0']);
+		fixture.workers.push(worker);
+		const sim = await createBrokerSimulation(brokerSettings({messages: 5}), {url: fixture.redis.url, queue});
 		const pump = setInterval(() => sim.runUntil(Number.POSITIVE_INFINITY), 20);
 		try {
 			await until(() => sim.snapshot().senders.some(s => s.state === 'sending'), 5000, () => 'the worker took nothing');
-			await redis.stop();
+			await fixture.redis.stop();
 			await until(() => !sim.isConnected, 3000, () => 'the loss was not noticed');
 			const started = performance.now();
 			worker.child.kill('SIGINT');
@@ -77,7 +66,7 @@ describe('a Redis restart mid-run', () => {
 			expect(worker.output()).toContain('stopped:');
 		} finally {
 			clearInterval(pump);
-			await redis.start();
+			await fixture.redis.start();
 		}
 	});
 });

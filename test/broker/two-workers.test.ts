@@ -4,37 +4,26 @@
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {Redis} from 'ioredis';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {createBrokerRun} from '../../source/broker/run.js';
 import {keysFor} from '../../source/broker/protocol.js';
 import {tempDir} from '../helpers/run-cli.js';
-import {brokerSettings, queueName, startWorker, until, type WorkerProcess} from './helpers.js';
-import {startRedis, type RedisServer} from './redis.js';
+import {brokerSettings, queueName, startWorker, until, useBroker, type WorkerProcess} from './helpers.js';
 
-let redis: RedisServer;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-	redis = await startRedis();
-});
-
-afterAll(async () => {
-	for (const worker of workers) worker.child.kill('SIGKILL');
-	await redis?.stop();
-});
+const fixture = useBroker();
 
 describe('a run across two worker processes', () => {
 	it('counts every message once, per worker, and adds up', async () => {
 		const queue = queueName();
-		const common = ['--broker', redis.url, '--queue', queue, '--count', '3', '--mean', '12ms', '--failure-rate', '0.2'];
+		const common = ['--broker', fixture.redis.url, '--queue', queue, '--count', '3', '--mean', '12ms', '--failure-rate', '0.2'];
 		const [a, b] = await Promise.all([startWorker(common), startWorker([...common, '--distribution', 'exponential'])]);
-		workers.push(a!, b!);
+		fixture.workers.push(a!, b!);
 		expect(a!.ids).toHaveLength(3);
 		expect(b!.ids).toHaveLength(3);
 
 		const logPath = join(tempDir(), 'log.jsonl');
 		let isDone = false;
-		const run = await createBrokerRun(brokerSettings({messages: 600, retries: 1, logPath}), {url: redis.url, queue}, {onDone: () => (isDone = true)});
+		const run = await createBrokerRun(brokerSettings({messages: 600, retries: 1, logPath}), {url: fixture.redis.url, queue}, {onDone: () => (isDone = true)});
 		run.store.getState().actions.start();
 		const {store} = run;
 		// Conservation holds at every published snapshot, not only at the end.
@@ -91,7 +80,7 @@ describe('a run across two worker processes', () => {
 		expect((await a!.exited).code).toBe(130);
 		expect((await b!.exited).code).toBe(130);
 		expect(a!.output()).toMatch(/stopped: sent \d+ · failed \d+/);
-		const client = new Redis(redis.url);
+		const client = new Redis(fixture.redis.url);
 		expect(await client.smembers(keysFor(queue).senders)).toEqual([]);
 		client.disconnect();
 	});
