@@ -180,8 +180,11 @@ describe('scripts (built binary)', () => {
 		expect(at('progress', 4000)).toBe(firstNote + 3);
 		const summary = lines.at(-1)!;
 		expect(summary['notes']).toEqual(notes);
+		// The skipped ones are recorded too, so a replay skips and notes them the same way.
 		expect(summary['actions']).toEqual([
 			{simMs: 1000, remove: 2},
+			{simMs: 2500, tune: {sender: 2, meanMs: 1}},
+			{simMs: 3000, remove: 9},
 			{simMs: 4000, more: 100},
 		]);
 		expect(summary['sent'] + summary['failed']).toBe(2100);
