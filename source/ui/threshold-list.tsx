@@ -1,12 +1,13 @@
 // --threshold rules judged live on the current figures: each with its value and
 // "pass" / "FAIL" in words (and ✓ / ✗) as well as colour. A rule judged while the run
-// goes on can still change; the exit code uses the final figures.
+// goes on can still change; the exit code uses the final figures. A failed or sent share
+// says "of produced": the totals show failed as a share of the finished messages.
 import {Text} from 'ink';
 import type {Snapshot} from '../engine/types.js';
 import type {Threshold} from '../settings.js';
 import {evaluateThresholds, figuresOf, formatActual, type ThresholdResult} from '../thresholds.js';
 import {cellsPerLine, fit} from './text.js';
-import {glyph, useTheme} from './theme.js';
+import {glyph, paint, useTheme} from './theme.js';
 import {useDash} from './use-dash.js';
 
 const gap = 3;
@@ -16,10 +17,24 @@ export function liveResults(thresholds: readonly Threshold[], snap: Snapshot): T
 	return evaluateThresholds(thresholds, figuresOf(snap));
 }
 
+/** A share of `failed` or `sent` is of the messages produced (DESIGN), not of those finished as in the totals. */
+function isShareOfProduced(threshold: Threshold): boolean {
+	return threshold.isPercent && (threshold.metric === 'failed' || threshold.metric === 'sent');
+}
+
+const ofProduced = ' of produced';
+
+/** The live figure a rule is judged on, saying what a percentage is of. */
+export function actualText(threshold: Threshold, actual: number | null): string {
+	const text = formatActual(threshold, actual);
+	return isShareOfProduced(threshold) && actual !== null ? text + ofProduced : text;
+}
+
 function cellWidth(thresholds: readonly Threshold[]): number {
 	const expr = Math.max(0, ...thresholds.map(t => t.expr.length));
+	const share = thresholds.some(t => isShareOfProduced(t)) ? ofProduced.length : 0;
 	// "✓ " + expr + " pass " + "(actual)"
-	return 2 + expr + 6 + 10;
+	return 2 + expr + 6 + 10 + share;
 }
 
 /** Lines needed to show every rule (0 without rules). */
@@ -48,27 +63,29 @@ export function ThresholdList({thresholds, columns, lines}: ThresholdListProps) 
 	const items = results.slice(0, shownCount).map((result, index) => {
 		const threshold = thresholds[index]!;
 		const verdict = result.ok ? `${glyph.pass} ${threshold.expr} pass` : `${glyph.fail} ${threshold.expr} FAIL`;
-		return {key: threshold.expr + index, ok: result.ok, text: `${verdict} (${formatActual(threshold, result.actual)})`};
+		return {ok: result.ok, text: `${verdict} (${actualText(threshold, result.actual)})`};
 	});
 	const rows: Array<typeof items> = [];
 	for (let i = 0; i < items.length; i += perLine) rows.push(items.slice(i, i + perLine));
 	const hiddenFails = hidden.filter(r => !r.ok).length;
 	const moreText = hidden.length === 0 ? '' : `+${hidden.length} more rules (${hiddenFails} FAIL)`;
 	if (moreText !== '' && (rows.length === 0 || rows.at(-1)!.length === perLine)) rows.push([]);
+	// A line is one Text with its colours in the string (see sender-row.tsx).
 	return (
 		<>
-			{rows.map((row, rowIndex) => (
-				<Text key={rowIndex} wrap="truncate-end">
-					{row.map((item, index) => (
-						<Text key={item.key} color={item.ok ? theme.ok : theme.bad}>
-							{index === row.length - 1 && !(rowIndex === rows.length - 1 && moreText !== '')
-								? item.text
-								: fit(item.text, width) + ' '.repeat(gap)}
-						</Text>
-					))}
-					{rowIndex === rows.length - 1 && moreText !== '' ? <Text color={theme.muted}>{moreText}</Text> : null}
-				</Text>
-			))}
+			{rows.map((row, rowIndex) => {
+				const isLastRow = rowIndex === rows.length - 1;
+				const cells = row.map((item, index) => {
+					const isLast = index === row.length - 1 && !(isLastRow && moreText !== '');
+					return paint(isLast ? item.text : fit(item.text, width) + ' '.repeat(gap), item.ok ? theme.ok : theme.bad);
+				});
+				if (isLastRow && moreText !== '') cells.push(paint(moreText, theme.muted));
+				return (
+					<Text key={rowIndex} wrap="truncate-end">
+						{cells.join('')}
+					</Text>
+				);
+			})}
 		</>
 	);
 }
