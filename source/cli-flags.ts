@@ -81,8 +81,8 @@ export const helpText = `
 
 	Beyond one machine (Redis + BullMQ; real time only)
 	      --broker <url>          redis://[:password@]host:port (or rediss://): produce into a
-	                              queue and show the workers that take from it; senders of
-	                              this process's own only with -s, --sender or a config's
+	                              queue and show the workers that take from it (this process
+	                              runs senders too only when -s, --sender or --config ask)
 	      --queue <name>          the queue's name (default sms-dash)
 
 	Commands
