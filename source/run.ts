@@ -2,6 +2,7 @@
 // idempotent way out (finish) that stops the clock, closes the log and writes the
 // summary and --report. Never writes to stdout itself.
 import {createEngine, type Engine} from './engine/engine.js';
+import type {Outcome} from './engine/types.js';
 import {buildSummary, LogWriter, writeReport, type Summary} from './report.js';
 import type {Settings} from './settings.js';
 import {createDashStore, type DashStore} from './store.js';
@@ -31,26 +32,57 @@ export interface RunOptions {
 	onWriteError?: () => void;
 }
 
-/** Opens --log first, so an unwritable path fails before anything runs. */
-export function createRun(settings: Settings, options: RunOptions = {}): Run {
+/** A run's --log and --report: a write that fails is one line in writeErrors, never a crash. */
+export interface RunFiles {
+	readonly writeErrors: readonly string[];
+	/** Appends one finished message to --log; after a failed write, nothing more. */
+	logOutcome(outcome: Outcome): void;
+	/** Completes --log and writes --report (when asked for). */
+	finish(summary: Summary): void;
+}
+
+/**
+ * Opens --log at once, so an unwritable path fails (throws) before anything runs. Shared by
+ * in-process and broker runs. `onLogBroken` is called once, outside the caller's stack.
+ */
+export function openRunFiles(settings: Settings, onLogBroken?: () => void): RunFiles {
 	const log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
-	const engine = createEngine(settings);
 	const writeErrors: string[] = [];
 	let isLogBroken = false;
-	if (log !== undefined) {
-		engine.onFinish = outcome => {
-			if (isLogBroken) return;
+	return {
+		writeErrors,
+		logOutcome(outcome) {
+			if (log === undefined || isLogBroken) return;
 			try {
 				log.write(outcome);
 			} catch (error) {
 				isLogBroken = true;
 				writeErrors.push(writeError('--log', settings.logPath!, error));
 				// Called outside the engine's loop: ending the run stops the clock.
-				queueMicrotask(() => options.onWriteError?.());
+				queueMicrotask(() => onLogBroken?.());
 			}
-		};
-	}
+		},
+		finish(summary) {
+			try {
+				log?.close();
+			} catch (error) {
+				if (!isLogBroken) writeErrors.push(writeError('--log', settings.logPath!, error));
+			}
 
+			try {
+				if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
+			} catch (error) {
+				writeErrors.push(writeError('--report', settings.reportPath!, error));
+			}
+		},
+	};
+}
+
+/** Opens --log first, so an unwritable path fails before anything runs. */
+export function createRun(settings: Settings, options: RunOptions = {}): Run {
+	const files = openRunFiles(settings, options.onWriteError);
+	const engine = createEngine(settings);
+	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
 	const store = createDashStore(engine, {
 		speed: settings.speed,
 		intervalMs: settings.intervalMs,
@@ -66,16 +98,10 @@ export function createRun(settings: Settings, options: RunOptions = {}): Run {
 	return {
 		engine,
 		store,
-		writeErrors,
+		writeErrors: files.writeErrors,
 		finish() {
 			if (summary !== undefined) return summary;
 			store.getState().actions.stop();
-			try {
-				log?.close();
-			} catch (error) {
-				if (!isLogBroken) writeErrors.push(writeError('--log', settings.logPath!, error));
-			}
-
 			summary = buildSummary({
 				engine,
 				settings,
@@ -83,12 +109,7 @@ export function createRun(settings: Settings, options: RunOptions = {}): Run {
 				speed: store.driver.speed,
 				notes: store.getState().notes,
 			});
-			try {
-				if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
-			} catch (error) {
-				writeErrors.push(writeError('--report', settings.reportPath!, error));
-			}
-
+			files.finish(summary);
 			return summary;
 		},
 	};

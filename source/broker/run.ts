@@ -2,8 +2,8 @@
 // --log, summary and --report; plus the headless loop for `sms-dash --broker`. The one
 // difference is the end: close() is asynchronous (it lets go of Redis), after finish().
 import {summaryOutput, attachHeadless} from '../headless.js';
-import {buildSummary, LogWriter, writeReport, type Summary} from '../report.js';
-import {exitCodeOf, type RunOptions} from '../run.js';
+import {buildSummary, type Summary} from '../report.js';
+import {exitCodeOf, openRunFiles, type RunFiles, type RunOptions} from '../run.js';
 import type {Settings} from '../settings.js';
 import {createDashStore, type DashStore} from '../store.js';
 import {createBrokerSimulation, type BrokerOptions, type BrokerSimulation, type BrokerSimulationOptions} from './simulation.js';
@@ -13,6 +13,8 @@ export interface BrokerRun {
 	store: DashStore;
 	/** Stops the clock, completes the log and writes --report; returns the summary. Idempotent. */
 	finish(): Summary;
+	/** One line per output file that could not be written; the run then ends with exit 1. */
+	readonly writeErrors: readonly string[];
 	/** After finish(): lets go of Redis (bounded, also when Redis is gone). Idempotent. */
 	close(): Promise<void>;
 }
@@ -36,15 +38,15 @@ export async function createBrokerRun(
 			toStore?.(text);
 		},
 	});
-	let log: LogWriter | undefined;
+	let files: RunFiles;
 	try {
-		log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
+		files = openRunFiles(settings, options.onWriteError);
 	} catch (error) {
 		await engine.close();
 		throw error;
 	}
 
-	if (log !== undefined) engine.onFinish = outcome => log.write(outcome);
+	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
 	const store = createDashStore(engine, {
 		speed: 1,
 		intervalMs: settings.intervalMs,
@@ -64,10 +66,10 @@ export async function createBrokerRun(
 	return {
 		engine,
 		store,
+		writeErrors: files.writeErrors,
 		finish() {
 			if (summary !== undefined) return summary;
 			store.getState().actions.stop();
-			log?.close();
 			summary = buildSummary({
 				engine,
 				settings,
@@ -75,7 +77,7 @@ export async function createBrokerRun(
 				speed: store.driver.speed,
 				notes: store.getState().notes,
 			});
-			if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
+			files.finish(summary);
 			return summary;
 		},
 		close() {
@@ -111,9 +113,9 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 		end('pipe');
 	};
 
-	let end: (how: 'done' | 'signal' | 'pipe') => void = () => undefined;
+	let end: (how: 'done' | 'signal' | 'pipe' | 'error') => void = () => undefined;
 	// Notices print as the store's notes, through attachHeadless.
-	const run = await createBrokerRun(settings, broker, {onDone: () => end('done')});
+	const run = await createBrokerRun(settings, broker, {onDone: () => end('done'), onWriteError: () => end('error')});
 	return new Promise<number>(resolve => {
 		const detach = attachHeadless(run.store, settings.json, write);
 		let hasEnded = false;
@@ -123,10 +125,12 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 			detach();
 			const summary = run.finish();
 			write(summaryOutput(summary, settings.json));
+			for (const error of run.writeErrors) process.stderr.write(`sms-dash: ${error}\n`);
 			void run.close().then(() => {
 				for (const signal of signals) process.off(signal, onSignal);
 				if (io === undefined) process.stdout.off('error', onStdoutError);
-				resolve(how === 'pipe' ? 0 : exitCodeOf(summary, how === 'signal'));
+				if (run.writeErrors.length > 0) resolve(1);
+				else resolve(how === 'pipe' ? 0 : exitCodeOf(summary, how === 'signal'));
 			});
 		};
 

@@ -47,7 +47,7 @@ export async function runDashboard(settings: Settings, broker?: BrokerOptions): 
 	if (broker === undefined) run = createRun(settings, runOptions);
 	else {
 		const {createBrokerRun} = await import('../broker/run.js');
-		run = {...(await createBrokerRun(settings, broker, runOptions)), writeErrors: []};
+		run = await createBrokerRun(settings, broker, runOptions);
 	}
 
 	// A closed terminal (SIGHUP, a killed tmux) makes Ink's writes fail with EIO or EPIPE.

@@ -1,6 +1,6 @@
 // Headless output in broker mode is DESIGN.md's: progress objects every interval, the
 // summary last, with senders started in the monitor's own process (settings.senders).
-import {afterAll, beforeAll, expect, it} from 'vitest';
+import {afterAll, beforeAll, expect, it, vi} from 'vitest';
 import {runBrokerHeadless} from '../../source/broker/run.js';
 import {brokerSettings, queueName} from './helpers.js';
 import {startRedis, type RedisServer} from './redis.js';
@@ -47,4 +47,28 @@ it('prints progress lines and the summary last, as in-process', async () => {
 	expect(senders.reduce((sum, s) => sum + s['sent'] + s['failed'], 0)).toBe(300);
 	expect(senders.every(s => s['removed'] === undefined)).toBe(true);
 	expect(summary['wallElapsedMs']).toBeGreaterThanOrEqual(summary['simElapsedMs'] - 5);
+});
+
+it('a --log that fails mid-run (a full disk) ends the run: the summary still prints, one line on stderr, exit 1', async () => {
+	let out = '';
+	const stderr: string[] = [];
+	const spy = vi.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+		stderr.push(String(chunk));
+		return true;
+	});
+	try {
+		const settings = brokerSettings({
+			messages: 3000,
+			seed: 1,
+			intervalMs: 250,
+			logPath: '/dev/full',
+			senders: [{meanMs: 1, failureRate: 0, distribution: 'constant'}],
+		});
+		const code = await runBrokerHeadless(settings, {url: redis.url, queue: queueName()}, {write: text => (out += text)});
+		expect(code).toBe(1);
+		expect(JSON.parse(out.trimEnd().split('\n').at(-1)!)).toMatchObject({type: 'summary'});
+		expect(stderr).toEqual(['sms-dash: --log /dev/full: cannot write (no space left on the device)\n']);
+	} finally {
+		spy.mockRestore();
+	}
 });
