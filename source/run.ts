@@ -2,6 +2,7 @@
 // idempotent way out (finish) that stops the clock, closes the log and writes the
 // summary and --report. Never writes to stdout itself.
 import {createEngine, type Engine} from './engine/engine.js';
+import type {Simulation} from './engine/simulation.js';
 import type {Outcome} from './engine/types.js';
 import {buildSummary, LogWriter, writeReport, type Summary} from './report.js';
 import type {Settings} from './settings.js';
@@ -94,24 +95,27 @@ export function createRun(settings: Settings, options: RunOptions = {}): Run {
 		onStall: options.onStall,
 	});
 
+	return {engine, store, writeErrors: files.writeErrors, finish: finisher(engine, store, settings, files)};
+}
+
+/**
+ * The one way a run ends, in-process or on a broker: stop the clock, build the summary,
+ * complete --log and write --report. The function it returns is idempotent.
+ */
+export function finisher(engine: Simulation, store: DashStore, settings: Settings, files: RunFiles): () => Summary {
 	let summary: Summary | undefined;
-	return {
-		engine,
-		store,
-		writeErrors: files.writeErrors,
-		finish() {
-			if (summary !== undefined) return summary;
-			store.getState().actions.stop();
-			summary = buildSummary({
-				engine,
-				settings,
-				wallElapsedMs: store.driver.wallElapsedMs,
-				speed: store.driver.speed,
-				notes: store.getState().notes,
-			});
-			files.finish(summary);
-			return summary;
-		},
+	return () => {
+		if (summary !== undefined) return summary;
+		store.getState().actions.stop();
+		summary = buildSummary({
+			engine,
+			settings,
+			wallElapsedMs: store.driver.wallElapsedMs,
+			speed: store.driver.speed,
+			notes: store.getState().notes,
+		});
+		files.finish(summary);
+		return summary;
 	};
 }
 

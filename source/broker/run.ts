@@ -2,8 +2,8 @@
 // --log, summary and --report; plus the headless loop for `sms-dash --broker`. The one
 // difference is the end: close() is asynchronous (it lets go of Redis), after finish().
 import {summaryOutput, attachHeadless} from '../headless.js';
-import {buildSummary, type Summary} from '../report.js';
-import {exitCodeOf, openRunFiles, type RunFiles, type RunOptions} from '../run.js';
+import type {Summary} from '../report.js';
+import {exitCodeOf, finisher, openRunFiles, type RunFiles, type RunOptions} from '../run.js';
 import type {Settings} from '../settings.js';
 import {createDashStore, type DashStore} from '../store.js';
 import {createBrokerSimulation, type BrokerOptions, type BrokerSimulation, type BrokerSimulationOptions} from './simulation.js';
@@ -61,25 +61,12 @@ export async function createBrokerRun(
 	for (const text of engine.notices) store.note(text);
 	toStore = text => store.note(text);
 
-	let summary: Summary | undefined;
 	let closing: Promise<void> | undefined;
 	return {
 		engine,
 		store,
 		writeErrors: files.writeErrors,
-		finish() {
-			if (summary !== undefined) return summary;
-			store.getState().actions.stop();
-			summary = buildSummary({
-				engine,
-				settings,
-				wallElapsedMs: store.driver.wallElapsedMs,
-				speed: store.driver.speed,
-				notes: store.getState().notes,
-			});
-			files.finish(summary);
-			return summary;
-		},
+		finish: finisher(engine, store, settings, files),
 		close() {
 			closing ??= engine.close();
 			return closing;
