@@ -24,6 +24,7 @@ const standaloneRanges: ReadonlyArray<readonly [number, number]> = [
 	[0x2010, 0x2027], // dashes, quotes, bullet, ellipsis (U+2028 on are separators and format characters)
 	[0x2030, 0x205e], // per mille, primes, guillemets (›), and other punctuation
 	[0x2190, 0x21ff], // arrows
+	[0x2200, 0x22ff], // mathematical operators (− ≤ ≥)
 	[0x2500, 0x25ff], // box drawing, block elements (the sparklines), geometric shapes
 	[0x2700, 0x27bf], // dingbats (✓ ✗)
 ];
@@ -31,7 +32,8 @@ const standaloneRanges: ReadonlyArray<readonly [number, number]> = [
 /** Per UTF-16 code unit above ASCII: 0 not yet known, 1 one column and standalone, 2 not. */
 const known = new Uint8Array(0x1_00_00);
 
-function isStandaloneNarrow(code: number): boolean {
+/** One column wide, and never joins a neighbour into one grapheme (a UTF-16 code unit above ASCII). */
+export function isStandaloneNarrow(code: number): boolean {
 	let state = known[code]!;
 	if (state === 0) {
 		const isStandalone = standaloneRanges.some(([from, to]) => code >= from && code <= to);

@@ -1,7 +1,9 @@
-// The edits the build makes to Ink's text caches, applied to the Ink that is installed
-// and run as modules of their own (beside node_modules, so their imports resolve as Ink's).
+// The edits the build makes to Ink: its text caches, applied to the Ink that is installed
+// and run as modules of their own (beside node_modules, so their imports resolve as Ink's),
+// and its Output asking the quick frame first (test/ui/fast-frame.test.ts holds the
+// quick frame to Ink's own).
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {join, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {editInkSource, inkCacheLimit, inkEditedFiles} from '../../scripts/ink-edits.mjs';
@@ -25,7 +27,8 @@ describe("the build's edits to Ink", () => {
 	it('apply to the files they name', () => {
 		expect(inkEditedFiles.test(join(inkBuild, 'measure-text.js'))).toBe(true);
 		expect(inkEditedFiles.test(join(inkBuild, 'wrap-text.js'))).toBe(true);
-		expect(inkEditedFiles.test(join(inkBuild, 'output.js'))).toBe(false);
+		expect(inkEditedFiles.test(join(inkBuild, 'output.js'))).toBe(true);
+		expect(inkEditedFiles.test(join(inkBuild, 'renderer.js'))).toBe(false);
 	});
 
 	it('empty the measure cache when it is full, and keep hits until then', async () => {
@@ -48,6 +51,14 @@ describe("the build's edits to Ink", () => {
 		expect(wrapText('a long line', 6, 'truncate-end')).toBe('a lon…');
 	});
 
+	it("make Ink's Output take the quick frame when there is one, and build its own otherwise", () => {
+		const edited = editInkSource('output.js', readFileSync(join(inkBuild, 'output.js'), 'utf8'));
+		const fastFrame = resolve('source', 'ui', 'fast-frame.ts');
+		expect(edited).toContain(`import {fastFrame} from ${JSON.stringify(fastFrame)};`);
+		const get = edited.slice(edited.indexOf('    get() {'));
+		expect(get).toMatch(/^ {4}get\(\) \{\n {8}const fast = fastFrame\(this\.width, this\.height, this\.operations\);\n {8}if \(fast !== undefined\) return \{output: fast, height: this\.height\};\n {8}\/\/ Initialize output array/);
+	});
+
 	it('fail the build when Ink no longer has the lines they change', () => {
 		expect(() => editInkSource('measure-text.js', 'const cache = new QuickLRU();')).toThrow(/measure-text\.js no longer has/);
 	});
@@ -62,6 +73,7 @@ describe('the built dashboard', () => {
 		const limit = `(?:${inkCacheLimit}|${inkCacheLimit.toExponential().replace('+', '')})`;
 		expect(code.match(new RegExp(`\\.size >= ${limit}\\) cache\\d*\\.clear\\(\\)`, 'g'))).toHaveLength(2);
 		expect(code).toContain('function isStandaloneNarrow(');
+		expect(code).toContain('const fast = fastFrame(this.width, this.height, this.operations);');
 		// Every import of string-width in the bundle goes through the fast path.
 		expect(code.match(/^\/\/ node_modules\/(?:.*\/)?string-width\/index\.js$/gm)).toHaveLength(1);
 	});
