@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import type * as Yaml from 'yaml';
 import {flags as flagDefinitions, type RawFlags} from './cli-flags.js';
 import {formatDuration, parseDuration, ValueError} from './duration.js';
+import {formatCount} from './format.js';
 import {distributions, type Distribution, type SenderSpec, type TimedAction} from './engine/types.js';
 import type {Settings, Threshold} from './settings.js';
 import {outcomeFlags, replayFlags, replaySettings, type Replayable} from './replay.js';
@@ -104,7 +105,7 @@ const whole = (min: number, max: number): Rule<number> =>
 			v.finite('must be a whole number'),
 			v.integer('must be a whole number'),
 			v.minValue(min, `must be ${min} or more`),
-			v.maxValue(max, `must be at most ${max.toLocaleString('en-US')}`),
+			v.maxValue(max, `must be at most ${formatCount(max)}`),
 		),
 	);
 
@@ -1016,7 +1017,7 @@ function expand(groups: readonly SenderGroup[]): SenderSpec[] {
 	for (const {count, origin} of groups) {
 		total += count;
 		if (total > limits.senders) {
-			fail(origin, `brings the senders to ${total.toLocaleString('en-US')}, more than the limit of ${limits.senders.toLocaleString('en-US')}`);
+			fail(origin, `brings the senders to ${formatCount(total)}, more than the limit of ${formatCount(limits.senders)}`);
 		}
 	}
 
