@@ -74,6 +74,8 @@ describe('the built dashboard', () => {
 		expect(code.match(new RegExp(`\\.size >= ${limit}\\) cache\\d*\\.clear\\(\\)`, 'g'))).toHaveLength(2);
 		expect(code).toContain('function isStandaloneNarrow(');
 		expect(code).toContain('const fast = fastFrame(this.width, this.height, this.operations);');
+		// Yoga decodes its wasm itself instead of loading Node's fetch (scripts/build.mjs).
+		expect(code).not.toMatch(/typeof fetch|\bfetch\(/);
 		// Every import of string-width in the bundle goes through the fast path.
 		expect(code.match(/^\/\/ node_modules\/(?:.*\/)?string-width\/index\.js$/gm)).toHaveLength(1);
 	});
