@@ -5,7 +5,7 @@
 import {readFileSync, rmSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {editInkSource, inkEditedFiles} from './ink-edits.mjs';
+import {editPackageSource, editedFiles, packageFileOf} from './package-edits.mjs';
 
 const fastStringWidth = fileURLToPath(new URL('../source/ui/string-width.ts', import.meta.url));
 
@@ -46,11 +46,11 @@ await build({
 			},
 		},
 		{
-			// Ink 6's text caches never empty: see scripts/ink-edits.mjs.
-			name: 'bounded-ink-caches',
+			// Ink's bounded caches and quick frame, meow's lazy dependencies: see scripts/package-edits.mjs.
+			name: 'package-edits',
 			setup(b) {
-				b.onLoad({filter: inkEditedFiles}, args => ({
-					contents: editInkSource(args.path.split(/[\\/]/).at(-1), readFileSync(args.path, 'utf8')),
+				b.onLoad({filter: editedFiles}, args => ({
+					contents: editPackageSource(packageFileOf(args.path), readFileSync(args.path, 'utf8')),
 					loader: 'js',
 				}));
 			},

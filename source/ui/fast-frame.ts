@@ -1,4 +1,4 @@
-// A frame's text the quick way. The build (scripts/ink-edits.mjs) makes Ink 6's
+// A frame's text the quick way. The build (scripts/package-edits.mjs) makes Ink 6's
 // Output.get() ask this first. Ink turns every cell of the screen into an object,
 // tokenizes every line into styled characters and writes each row back out, diffing
 // the styles of neighbouring cells: on a 100×30 dashboard that per-character work (and

@@ -1,0 +1,4 @@
+export const inkCacheLimit: number;
+export const editedFiles: RegExp;
+export function packageFileOf(path: string): string;
+export function editPackageSource(file: string, contents: string): string;

@@ -1,0 +1,73 @@
+// Edits to a few files of Ink 6 and meow, made as the build bundles them
+// (scripts/build.mjs) and checked by test/build/package-edits.test.ts. Each edit names
+// the exact text it replaces: a package that no longer has it fails the build.
+import {fileURLToPath} from 'node:url';
+
+/**
+ * Ink 6 keeps every text it has measured or wrapped in module-level caches that are never
+ * emptied (fixed upstream in Ink 7, which needs Node 22: vadimdemedes/ink#986). The
+ * dashboard's figures change every frame, so a long run would grow by about 300 entries a
+ * second. These edits empty each cache when it reaches `inkCacheLimit` entries (a frame
+ * needs a few dozen) and, as upstream did in #998, keep a text from colliding with
+ * another text and width in the wrap cache's key.
+ */
+export const inkCacheLimit = 10_000;
+/**
+ * Ink 6's Output.get() builds each frame cell by cell, which was the whole of what the
+ * dashboard cost over headless; the edit asks source/ui/fast-frame.ts first, and that
+ * leaves Ink to do any frame it cannot do the same.
+ */
+const fastFrame = fileURLToPath(new URL('../source/ui/fast-frame.ts', import.meta.url));
+
+/** By file under node_modules: [the text as the package has it, what it becomes]. */
+const edits = {
+	'ink/build/measure-text.js': [['cache.set(text, dimensions);', `if (cache.size >= ${inkCacheLimit}) cache.clear();\n    cache.set(text, dimensions);`]],
+	'ink/build/wrap-text.js': [
+		['const cache = {};', 'const cache = new Map();'],
+		['const cacheKey = text + String(maxWidth) + String(wrapType);', "const cacheKey = String(maxWidth) + '\\0' + String(wrapType) + '\\0' + text;"],
+		['const cachedText = cache[cacheKey];', 'const cachedText = cache.get(cacheKey);'],
+		['cache[cacheKey] = wrappedText;', `if (cache.size >= ${inkCacheLimit}) cache.clear();\n    cache.set(cacheKey, wrappedText);`],
+	],
+	'ink/build/output.js': [
+		["import sliceAnsi from 'slice-ansi';", `import {fastFrame} from ${JSON.stringify(fastFrame)};\nimport sliceAnsi from 'slice-ansi';`],
+		[
+			'    get() {\n',
+			'    get() {\n        const fast = fastFrame(this.width, this.height, this.operations);\n        if (fast !== undefined) return {output: fast, height: this.height};\n',
+		],
+	],
+	/**
+	 * meow 14 bundles its dependencies into one file that, as it loads, builds
+	 * normalize-package-data (with its SPDX licence tables, sorted by locale) and Babel's
+	 * code frame, which meow uses only for `cli.pkg` and for a broken package.json. That
+	 * was about 16 of the 33 ms meow takes to load, in every run. The edits build each on
+	 * first use instead.
+	 */
+	'meow/build/dependencies.js': [
+		['var libExports = requireLib$1();\n', ''],
+		['return libExports.codeFrameColumns(', 'return requireLib$1().codeFrameColumns('],
+		[
+			'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+			'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);',
+		],
+	],
+};
+
+/** The files edited, as esbuild's onLoad filter. */
+export const editedFiles = /[\\/]node_modules[\\/](?:ink[\\/]build[\\/](?:measure-text|wrap-text|output)|meow[\\/]build[\\/]dependencies)\.js$/;
+
+/** The key of `path` in the edits: its path under the last node_modules, with forward slashes. */
+export function packageFileOf(path) {
+	return path.split(/[\\/]node_modules[\\/]/).at(-1).replaceAll('\\', '/');
+}
+
+/** `contents` of node_modules/`file` with its edits made; throws when the package no longer matches. */
+export function editPackageSource(file, contents) {
+	let edited = contents;
+	for (const [from, to] of edits[file] ?? []) {
+		// A changed package must fail the build, not ship without the edit.
+		if (!edited.includes(from)) throw new Error(`${file} no longer has ${JSON.stringify(from)}: check whether the edit is still needed, and redo it`);
+		edited = edited.replace(from, to);
+	}
+
+	return edited;
+}

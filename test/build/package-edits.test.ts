@@ -1,0 +1,116 @@
+// The edits the build makes to Ink and meow, applied to the packages that are installed
+// and run as modules of their own (beside node_modules, so their imports resolve as the
+// package's): Ink's text caches, its Output asking the quick frame first
+// (test/ui/fast-frame.test.ts holds the quick frame to Ink's own), meow's lazy dependencies.
+import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {afterAll, describe, expect, it} from 'vitest';
+import {editedFiles, editPackageSource, inkCacheLimit, packageFileOf} from '../../scripts/package-edits.mjs';
+
+const scratch = join('node_modules', '.cache', `package-edits-test-${process.pid}`);
+
+/** node_modules/`file` with its edits. */
+const edited = (file: string): string => editPackageSource(file, readFileSync(join('node_modules', file), 'utf8'));
+
+async function editedModule<T>(file: string): Promise<T> {
+	mkdirSync(scratch, {recursive: true});
+	const path = join(scratch, file.replaceAll('/', '-').replace(/\.js$/, '.mjs'));
+	writeFileSync(path, edited(file));
+	return (await import(pathToFileURL(path).href)) as T;
+}
+
+afterAll(() => {
+	rmSync(scratch, {recursive: true, force: true});
+});
+
+describe("the build's edits to packages", () => {
+	it('apply to the files they name', () => {
+		for (const file of ['ink/build/measure-text.js', 'ink/build/wrap-text.js', 'ink/build/output.js', 'meow/build/dependencies.js']) {
+			const path = resolve('node_modules', file);
+			expect(editedFiles.test(path), file).toBe(true);
+			expect(packageFileOf(path)).toBe(file);
+			expect(edited(file), file).not.toBe(readFileSync(path, 'utf8'));
+		}
+
+		expect(editedFiles.test(resolve('node_modules', 'ink', 'build', 'renderer.js'))).toBe(false);
+		expect(packageFileOf(join('a', 'node_modules', 'b', 'node_modules', 'ink', 'build', 'output.js'))).toBe('ink/build/output.js');
+	});
+
+	it('empty the measure cache when it is full, and keep hits until then', async () => {
+		const {default: measureText} = await editedModule<{default: (text: string) => {width: number; height: number}}>('ink/build/measure-text.js');
+		const first = measureText('first');
+		expect(measureText('first')).toBe(first);
+		for (let i = 1; i < inkCacheLimit - 1; i++) measureText(`text ${i}`);
+		expect(measureText('first'), 'a hit before the cache is full').toBe(first);
+		measureText('one more');
+		measureText('and one more');
+		const again = measureText('first');
+		expect(again, 'measured again after the cache was emptied').not.toBe(first);
+		expect(again).toEqual({width: 5, height: 1});
+	});
+
+	it('keep a wrapped text apart from another text and width that spell the same key', async () => {
+		const {default: wrapText} = await editedModule<{default: (text: string, maxWidth: number, wrap: string) => string}>('ink/build/wrap-text.js');
+		expect(wrapText('ab', 12, 'wrap')).toBe('ab');
+		expect(wrapText('ab1', 2, 'wrap')).toBe('ab\n1');
+		expect(wrapText('a long line', 6, 'truncate-end')).toBe('a lon…');
+	});
+
+	it("make Ink's Output take the quick frame when there is one, and build its own otherwise", () => {
+		const output = edited('ink/build/output.js');
+		const fastFrame = resolve('source', 'ui', 'fast-frame.ts');
+		expect(output).toContain(`import {fastFrame} from ${JSON.stringify(fastFrame)};`);
+		const get = output.slice(output.indexOf('    get() {'));
+		expect(get).toMatch(/^ {4}get\(\) \{\n {8}const fast = fastFrame\(this\.width, this\.height, this\.operations\);\n {8}if \(fast !== undefined\) return \{output: fast, height: this\.height\};\n {8}\/\/ Initialize output array/);
+	});
+
+	it("build meow's package normalizer and code frame on first use, not as meow loads", async () => {
+		expect(edited('meow/build/dependencies.js')).not.toMatch(/^var \w+ = require(?:Normalize|Lib\$1)\(\);$/m);
+		type ReadPackageUp = (options: {cwd: string; normalize?: boolean}) => {packageJson: Record<string, unknown>} | undefined;
+		const meow = await editedModule<{n: (data: Record<string, unknown>) => void; a: ReadPackageUp}>('meow/build/dependencies.js');
+		const data: Record<string, unknown> = {name: 'x', version: '1.0.0', license: 'MIT'};
+		meow.n(data);
+		expect(data['_id']).toBe('x@1.0.0');
+		// A broken package.json is reported with Babel's code frame.
+		const dir = join(tmpdir(), `package-edits-${process.pid}`);
+		mkdirSync(dir, {recursive: true});
+		writeFileSync(join(dir, 'package.json'), '{"name": "x",,}');
+		try {
+			expect(() => meow.a({cwd: dir, normalize: false})).toThrow(/> 1 \| \{"name": "x",,\}/);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('fail the build when a package no longer has the text they change', () => {
+		expect(() => editPackageSource('ink/build/measure-text.js', 'const cache = new QuickLRU();')).toThrow(/ink\/build\/measure-text\.js no longer has/);
+		expect(() => editPackageSource('meow/build/dependencies.js', 'var libExports = requireLib();')).toThrow(/meow\/build\/dependencies\.js no longer has/);
+	});
+});
+
+describe('the built dashboard', () => {
+	it('carries the edits and the fast string-width (npm test builds first)', () => {
+		const dashboard = readdirSync('dist').find(name => name.startsWith('dashboard-'));
+		expect(dashboard, 'dist/dashboard-*.js: run npm run build').toBeDefined();
+		const code = readFileSync(join('dist', dashboard!), 'utf8');
+		// esbuild may print the limit as 1e4.
+		const limit = `(?:${inkCacheLimit}|${inkCacheLimit.toExponential().replace('+', '')})`;
+		expect(code.match(new RegExp(`\\.size >= ${limit}\\) cache\\d*\\.clear\\(\\)`, 'g'))).toHaveLength(2);
+		expect(code).toContain('function isStandaloneNarrow(');
+		expect(code).toContain('const fast = fastFrame(this.width, this.height, this.operations);');
+		// Yoga decodes its wasm itself instead of loading Node's fetch (scripts/build.mjs).
+		expect(code).not.toMatch(/typeof fetch|\bfetch\(/);
+		// Every import of string-width in the bundle goes through the fast path.
+		expect(code.match(/^\/\/ node_modules\/(?:.*\/)?string-width\/index\.js$/gm)).toHaveLength(1);
+	});
+
+	it("carries meow's lazy dependencies", () => {
+		const chunks = readdirSync('dist').filter(name => name.endsWith('.js')).map(name => readFileSync(join('dist', name), 'utf8'));
+		const meow = chunks.filter(code => code.includes('// node_modules/meow/build/dependencies.js'));
+		expect(meow).toHaveLength(1);
+		expect(meow[0]).toContain('var normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);');
+		expect(meow[0]).not.toMatch(/^var \w+ = require(?:Normalize|Lib\$1)\(\);$/m);
+	});
+});
