@@ -102,11 +102,15 @@ for (let code = 40; code <= 47; code++) styleBits.set(code, background).set(code
 /**
  * Columns `line` takes when it is made only of printable ASCII, one-column characters that
  * never join a neighbour, and chalk's colour and style codes, every style closed by the
- * end; otherwise undefined.
+ * end and no unstyled space left before closing codes; otherwise undefined.
  */
 export function plainColumns(line: string): number | undefined {
 	let columns = 0;
 	let open = 0;
+	// Unstyled spaces with only codes after them: Ink trims them off the row's end, so
+	// leave such a line to it.
+	let isBlankAtEnd = false;
+	let hasCodeAfterBlank = false;
 	for (let index = 0; index < line.length; index++) {
 		const code = line.charCodeAt(index);
 		if (code === 0x1b) {
@@ -117,19 +121,23 @@ export function plainColumns(line: string): number | undefined {
 			if (styled === undefined) return undefined;
 			open = styled;
 			index = end;
+			hasCodeAfterBlank = isBlankAtEnd;
 		} else if ((code >= 0x20 && code <= 0x7e) || (code > 0x7e && isStandaloneNarrow(code))) {
 			columns++;
+			isBlankAtEnd = code === 0x20 && open === 0;
+			hasCodeAfterBlank = false;
 		} else {
 			return undefined;
 		}
 	}
 
-	return open === 0 ? columns : undefined;
+	return open === 0 && !(isBlankAtEnd && hasCodeAfterBlank) ? columns : undefined;
 }
 
 /** `open` after the parameters of one SGR sequence ("1", "38;5;208", "1;31"), or undefined for one chalk does not write. */
 function applyStyleCodes(open: number, parameters: string): number | undefined {
-	if (!/^\d+(?:;\d+)*$/.test(parameters)) return undefined;
+	// Numbers as chalk writes them: Ink's tokenizer reads "01" or "038" as other codes.
+	if (!/^(?:0|[1-9]\d*)(?:;(?:0|[1-9]\d*))*$/.test(parameters)) return undefined;
 	const codes = parameters.split(';').map(Number);
 	for (let index = 0; index < codes.length; index++) {
 		const code = codes[index]!;

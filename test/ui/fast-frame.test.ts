@@ -28,27 +28,18 @@ const chalk = new Chalk({level: 3});
 
 /**
  * The frame as the cells a terminal shows, row by row: each character with its sorted style
- * codes, blank unstyled cells at a row's end left out. Read as one text, so a style left
- * open runs on into the next rows as it would on screen; each row ends with its newline's
- * styles.
+ * codes, and each row's newline with the styles it carries. Read as one text with a row of
+ * its own after it, so a style left open shows in the rows after it, the last row's too.
  */
 function cells(frame: string): string[] {
 	const rows: string[][] = [[]];
-	for (const cell of styledCharsFromTokens(tokenize(frame))) {
+	for (const cell of styledCharsFromTokens(tokenize(`${frame}\nend`))) {
 		const styles = cell.styles.map(style => style.code).sort().join('');
-		if (cell.value === '\n') {
-			rows.at(-1)!.push(`newline|${styles}`);
-			rows.push([]);
-		} else {
-			rows.at(-1)!.push(`${cell.value}|${styles}`);
-		}
+		rows.at(-1)!.push(`${cell.value === '\n' ? 'newline' : cell.value}|${styles}`);
+		if (cell.value === '\n') rows.push([]);
 	}
 
-	return rows.map(row => {
-		const end = row.at(-1)?.startsWith('newline|') ? row.pop()! : undefined;
-		while (row.at(-1) === ' |') row.pop();
-		return (end === undefined ? row : [...row, end]).join(' ');
-	});
+	return rows.map(row => row.join(' '));
 }
 
 type Transform = (line: string, index: number) => string;
@@ -114,10 +105,19 @@ const awkward = fc.constantFrom(
 	'\u001B[5mblink\u001B[25m', // a code chalk does not write
 	'\u001B[0m',
 	'\u001B[m',
+	'\u001B[1m\u001B[02mleading zero\u001B[22m', // Ink's tokenizer reads 02 as another code
+	'\u001B[038;5;1mleading zero\u001B[39m',
+	'\u001B[38;05;1mleading zero\u001B[39m',
+	'blank  \u001B[1m\u001B[22m', // unstyled spaces Ink trims, then codes that style nothing
+	' \u001B[28m',
 	'\u001B[2K',
 	'\u009B31m',
 	'\u00AD',
 );
+/** Compound codes, which chalk does not write (nor reopen a style they close). */
+const compound = fc
+	.tuple(fc.constantFrom(['1;31', '39;22'], ['31;44', '39;49'], ['2;4', '24;22']), styledText)
+	.map(([[open, close], text]) => `\u001B[${open}m${text}\u001B[${close}m`);
 /** A style opened and never closed: on screen it would run on into the next rows. */
 const leftOpen = fc.tuple(fc.constantFrom('1', '2', '31', '44', '7', '38;5;208'), styledText).map(([code, text]) => `\u001B[${code}m${text}`);
 const transforms: fc.Arbitrary<Transform[]> = fc.array(
@@ -141,7 +141,10 @@ const anyFrame: fc.Arbitrary<Frame> = fc
 						.tuple(
 							fc.integer({min: -1, max: width + 1}),
 							fc.integer({min: -1, max: height + 1}),
-							fc.array(fc.oneof({weight: 8, arbitrary: styledText}, {weight: 1, arbitrary: awkward}, {weight: 1, arbitrary: leftOpen}), {minLength: 1, maxLength: 3}),
+							fc.array(
+								fc.oneof({weight: 8, arbitrary: styledText}, {weight: 1, arbitrary: compound}, {weight: 1, arbitrary: awkward}, {weight: 1, arbitrary: leftOpen}),
+								{minLength: 1, maxLength: 3},
+							),
 							transforms,
 						)
 						.map(([x, y, lines, transformers]) => write(x, y, lines.join('\n'), transformers))},
@@ -177,6 +180,17 @@ describe('plainColumns', () => {
 			expect(plainColumns(`a${text}b`), JSON.stringify(text)).toBeUndefined();
 		}
 	});
+
+	it('has no answer for numbers written with leading zeros, or unstyled spaces before closing codes', () => {
+		for (const text of ['\u001B[01mA\u001B[22m', '\u001B[038;5;1mA\u001B[39m', '\u001B[38;05;1mA\u001B[39m', '\u001B[48;2;1;02;3mA\u001B[49m', 'A \u001B[1m\u001B[22m', 'A  \u001B[28m']) {
+			expect(plainColumns(text), JSON.stringify(text)).toBeUndefined();
+		}
+
+		expect(plainColumns('\u001B[38;5;0mA\u001B[39m\u001B[48;2;0;0;0mB\u001B[49m')).toBe(2);
+		// Styled spaces stay, in Ink too; unstyled ones at the very end are trimmed by both.
+		expect(plainColumns(`A${chalk.inverse('  ')}`)).toBe(3);
+		expect(plainColumns(`${chalk.red('A')}  `)).toBe(3);
+	});
 });
 
 describe('fastFrame', () => {
@@ -201,6 +215,23 @@ describe('fastFrame', () => {
 		expect(fastFrame(10, 2, [write(1.5, 0, 'a')])).toBeUndefined();
 		// Lines below the frame are dropped, as Ink drops them.
 		expect(fastFrame(10, 2, [write(0, 1, 'a\nb\nc')])).toBe('\na');
+	});
+
+	it('closes each style only with its own codes', () => {
+		const opens = ['1', '2', '3', '4', '7', '8', '9', '31', '91', '44', '104', '38;5;208', '38;2;1;2;3', '48;5;22', '48;2;4;5;6'];
+		const closes = ['22', '23', '24', '27', '28', '29', '39', '49'];
+		for (const open of opens) {
+			for (const close of closes) {
+				// A style the code does not close runs on into the next row: only Ink can draw that.
+				const frame: Frame = {width: 10, height: 2, operations: [write(0, 0, `\u001B[${open}mA\u001B[${close}mB`), write(0, 1, 'C')]};
+				const fast = fastFrame(frame.width, frame.height, frame.operations);
+				if (fast !== undefined) expect(cells(fast), `${open} then ${close}`).toEqual(cells(inkFrame(frame)));
+			}
+		}
+
+		expect(fastFrame(10, 1, [write(0, 0, '\u001B[44mA\u001B[39mB\u001B[49m')])).toBe('\u001B[44mA\u001B[39mB\u001B[49m');
+		expect(fastFrame(10, 1, [write(0, 0, '\u001B[44mA\u001B[39m')])).toBeUndefined();
+		expect(fastFrame(10, 1, [write(0, 0, '\u001B[1m\u001B[2mA\u001B[22m')])).toBe('\u001B[1m\u001B[2mA\u001B[22m');
 	});
 
 	it('shows the same cells as Ink wherever it answers', () => {
