@@ -14,7 +14,7 @@ import {measure, median} from './measure.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : fallback);
-const runs = option('--runs', 15);
+const runs = option('--runs', 31);
 const messages = option('--messages', 500_000);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const preload = fileURLToPath(new URL('preload-usage.js', import.meta.url));
