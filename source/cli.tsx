@@ -7,7 +7,7 @@ import {dirname, resolve} from 'node:path';
 import meow from 'meow';
 import {argvProblem, flags, meowOptions} from './cli-flags.js';
 import {ConfigError, resolveSettings} from './config.js';
-import {attachHeadless, summaryOutput} from './headless.js';
+import {printHeadless} from './headless.js';
 import {chooseMode} from './mode.js';
 import {createRun, exitCodeOf} from './run.js';
 import {resolveSizeQuery, runSize, sizeFlags, sizeHelp} from './size-cli.js';
@@ -126,16 +126,13 @@ function runHeadless(settings: Settings): Promise<number> {
 		});
 
 		const run = createRun(settings, {onDone: () => end('done'), onStall: () => end('stall'), onWriteError: () => end('error')});
-		const detach = attachHeadless(run.store, settings.json, write);
+		const endPrinting = printHeadless(run, settings.json, write, text => process.stderr.write(text));
 		let hasEnded = false;
 		function end(how: 'done' | 'stall' | 'signal' | 'pipe' | 'error') {
 			if (hasEnded) return;
 			// Signal handlers stay: a second Ctrl+C must not cut the last writes short.
 			hasEnded = true;
-			detach();
-			const summary = run.finish();
-			write(summaryOutput(summary, settings.json));
-			for (const error of run.writeErrors) process.stderr.write(`sms-dash: ${error}\n`);
+			const summary = endPrinting();
 			if (run.writeErrors.length > 0) {
 				resolvePromise(1);
 				return;

@@ -94,6 +94,30 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 	};
 }
 
+/** What printing a headless run needs of it, in-process or on a broker. */
+export interface PrintedRun {
+	store: DashStore;
+	/** Stops the run and writes --log and --report. */
+	finish(): Summary;
+	readonly writeErrors: readonly string[];
+}
+
+/**
+ * Prints `run`'s readings as they come (attachHeadless). The returned function ends the
+ * printing: the last readings, then the summary, then a `warn` line per failed --log or
+ * --report write; it returns the summary.
+ */
+export function printHeadless(run: PrintedRun, isJson: boolean, write: (text: string) => void, warn: (text: string) => void): () => Summary {
+	const detach = attachHeadless(run.store, isJson, write);
+	return () => {
+		detach();
+		const summary = run.finish();
+		write(summaryOutput(summary, isJson));
+		for (const error of run.writeErrors) warn(`sms-dash: ${error}\n`);
+		return summary;
+	};
+}
+
 export function summaryOutput(summary: Summary, isJson: boolean): string {
 	return (isJson ? JSON.stringify(summary) : summaryText(summary)) + '\n';
 }

@@ -1,7 +1,7 @@
 // A broker run's wiring, as run.ts does it in-process: BrokerSimulation + the same store,
 // --log, summary and --report; plus the headless loop for `sms-dash --broker`. The one
 // difference is the end: close() is asynchronous (it lets go of Redis), after finish().
-import {summaryOutput, attachHeadless} from '../headless.js';
+import {printHeadless} from '../headless.js';
 import type {Summary} from '../report.js';
 import {exitCodeOf, finisher, openRunFiles, type RunFiles, type RunOptions} from '../run.js';
 import type {Settings} from '../settings.js';
@@ -101,18 +101,15 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 	};
 
 	let end: (how: 'done' | 'signal' | 'pipe' | 'error') => void = () => undefined;
-	// Notices print as the store's notes, through attachHeadless.
+	// Notices print as the store's notes, through printHeadless.
 	const run = await createBrokerRun(settings, broker, {onDone: () => end('done'), onWriteError: () => end('error')});
 	return new Promise<number>(resolve => {
-		const detach = attachHeadless(run.store, settings.json, write);
+		const endPrinting = printHeadless(run, settings.json, write, text => process.stderr.write(text));
 		let hasEnded = false;
 		end = how => {
 			if (hasEnded) return;
 			hasEnded = true;
-			detach();
-			const summary = run.finish();
-			write(summaryOutput(summary, settings.json));
-			for (const error of run.writeErrors) process.stderr.write(`sms-dash: ${error}\n`);
+			const summary = endPrinting();
 			void run.close().then(() => {
 				for (const signal of signals) process.off(signal, onSignal);
 				if (io === undefined) process.stdout.off('error', onStdoutError);
