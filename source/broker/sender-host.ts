@@ -40,18 +40,18 @@ export interface SenderHostOptions {
 
 /** One sender of this process. */
 export interface LocalSender {
-	id: number;
-	spec: SenderSpec;
-	isBusy: boolean;
+	readonly id: number;
+	readonly spec: SenderSpec;
+	readonly isBusy: boolean;
 	/** Resting after a failed attempt (failover). */
-	isResting: boolean;
-	isStopping: boolean;
-	sent: number;
-	failed: number;
-	attempts: number;
-	waitSumMs: number;
-	rests: number;
-	restedMs: number;
+	readonly isResting: boolean;
+	readonly isStopping: boolean;
+	readonly sent: number;
+	readonly failed: number;
+	readonly attempts: number;
+	readonly waitSumMs: number;
+	readonly rests: number;
+	readonly restedMs: number;
 }
 
 /** A sender here: the shared attempt model, and where it stands in real time. */
@@ -159,21 +159,9 @@ export class SenderHost {
 		return true;
 	}
 
-	/** The senders here, in the order they were added. */
-	senders(): LocalSender[] {
-		return [...this.slots.values()].map(({id, spec, isBusy, isResting, isStopping, sent, failed, attempts, waitSumMs, rests, restedMs}) => ({
-			id,
-			spec,
-			isBusy,
-			isResting,
-			isStopping,
-			sent,
-			failed,
-			attempts,
-			waitSumMs,
-			rests,
-			restedMs,
-		}));
+	/** The senders here, in the order they were added (live views: they change as they work). */
+	senders(): readonly LocalSender[] {
+		return [...this.slots.values()];
 	}
 
 	get inFlight(): number {
