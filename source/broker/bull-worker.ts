@@ -1,7 +1,6 @@
-// The one BullMQ Worker a sender host is fed by, through BullMQ's public API only: its
-// concurrency follows the senders that may hold a message (resting and leaving ones do not),
-// it is paused while every sender rests and closed when none is left, within bounds even
-// when Redis is gone.
+// The one BullMQ Worker a sender host is fed by, through BullMQ's public API only: concurrency
+// follows the senders that may hold a message, paused while all rest, closed when none is left
+// (bounded even when Redis is gone).
 import {Worker, type Processor} from 'bullmq';
 import type {Redis} from 'ioredis';
 import {within} from './connection.js';

@@ -1,7 +1,6 @@
-// Outcome folding in broker mode: this run's final outcomes as BullMQ's event stream tells
-// them, each message counted once (the first outcome read takes it from the producer's open
-// set; processing is at least once), folded in finish-time order into the same Tally the
-// engine keeps, each attempt to the sender that made it.
+// Outcome folding in broker mode: this run's final outcomes from BullMQ's event stream, each
+// message counted once (processing is at least once), folded in finish-time order into the
+// same Tally the engine keeps, each attempt to the sender that made it.
 import {Tally} from '../engine/figures.js';
 import {phoneText} from '../engine/message.js';
 import type {Outcome} from '../engine/types.js';

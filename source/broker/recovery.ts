@@ -1,7 +1,6 @@
-// Recovery of lost messages in broker mode: the run's claim on the queue (its loss means
-// Redis restarted without its data), and messages whose job is gone from Redis without an
-// outcome, enqueued again once the event reader has passed every event that could still
-// report them. Never counts an outcome.
+// Recovery of lost messages in broker mode: the run's claim on the queue (lost when Redis
+// restarts without its data), and messages whose job is gone without an outcome, enqueued
+// again once no event can still report them. Never counts an outcome.
 import type {Queue} from 'bullmq';
 import type {Redis} from 'ioredis';
 import type {EventReader} from './events.js';

@@ -1,8 +1,6 @@
-// Senders in this process, fed by one BullMQ Worker (bull-worker.ts): each message goes to
-// the sender idle longest, which makes its attempts in real time with the engine's attempt
-// model (engine/attempt.ts), so it sends, fails, retries and fails over as in-process senders
-// do. Announces every sender with heartbeats and applies remote tune/remove records. Never
-// counts outcomes: the monitor does, from BullMQ.
+// Senders in this process, fed by one BullMQ Worker: each message goes to the sender idle
+// longest, which attempts it in real time with the engine's attempt model, as in-process. Sends
+// heartbeats, applies remote tune/remove records; never counts outcomes (the monitor does).
 import {hostname} from 'node:os';
 import {randomInt} from 'node:crypto';
 import {UnrecoverableError, WaitingError, type Job} from 'bullmq';

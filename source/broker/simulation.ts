@@ -1,8 +1,6 @@
-// Broker mode's Simulation: the producer and monitor of a run whose senders are BullMQ
-// workers, here or on other machines. The driver, store, headless output and dashboard use
-// it as they use the in-process Engine. Its clock is wall time since the start; runUntil(t)
-// folds in the outcomes read from Redis so far (each at its finish time) and moves to t.
-// The senders are in roster.ts, outcome folding in outcomes.ts, lost messages in recovery.ts.
+// Broker mode's Simulation (used as the in-process Engine is): producer and monitor of a run
+// whose senders are BullMQ workers. Its clock is wall time; runUntil(t) folds the outcomes read
+// so far (outcomes.ts) and moves to t. Senders: roster.ts; lost messages: recovery.ts.
 import {randomBytes} from 'node:crypto';
 import {Queue} from 'bullmq';
 import type {Redis} from 'ioredis';

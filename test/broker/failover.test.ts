@@ -13,8 +13,9 @@ it('an always-failing sender with failover rests and hands its messages to a hea
 	const queue = queueName();
 	const healthy = await startWorker(['--broker', fixture.redis.url, '--queue', queue, '--count', '2', '--mean', '8ms', '--distribution', 'constant', '--failure-rate', '0']);
 	fixture.workers.push(healthy);
-	const failing = {meanMs: 5, failureRate: 1, distribution: 'constant', failoverMs: 400} as const;
-	const sim = await createBrokerSimulation(brokerSettings({messages: 300, retries: 1, senders: [failing]}), {url: fixture.redis.url, queue});
+	const failing = {meanMs: 5, failureRate: 1, distribution: 'constant', failoverMs: 700} as const;
+	// Retries to spare: on a loaded machine the healthy worker may be slower than a rest.
+	const sim = await createBrokerSimulation(brokerSettings({messages: 300, retries: 3, senders: [failing]}), {url: fixture.redis.url, queue});
 	const outcomes: Outcome[] = [];
 	sim.onFinish = outcome => outcomes.push(outcome);
 	let maxResting = 0;
@@ -25,7 +26,7 @@ it('an always-failing sender with failover rests and hands its messages to a hea
 		expect(snap.queued + snap.inFlight + snap.sent + snap.failed).toBe(snap.produced);
 		maxResting = Math.max(maxResting, snap.resting);
 		const local = snap.senders.find(s => !healthy.ids.includes(s.id));
-		if (local?.state === 'resting' && local.restLeftMs > 0 && local.restLeftMs <= 400) sawCountdown = true;
+		if (local?.state === 'resting' && local.restLeftMs > 0 && local.restLeftMs <= 700) sawCountdown = true;
 	}, 20);
 	try {
 		await until(() => sim.isDone, 15_000, () => `not done: ${JSON.stringify(sim.totals())}`);
@@ -45,9 +46,10 @@ it('an always-failing sender with failover rests and hands its messages to a hea
 		await until(() => sim.snapshot().senders.find(s => s.id === local.id)!.rests === local.attempts, 2000, () => 'rests not announced');
 		expect(sim.snapshot().senders.find(s => s.id === local.id)!.restedMs).toBeGreaterThan(0);
 
-		// Those it tried were sent on their second attempt, their time from the first pickup.
-		const tried = outcomes.filter(o => o.attempts === 2);
-		expect(tried).toHaveLength(local.attempts);
+		// Those it tried were sent on a later attempt, their time from the first pickup.
+		const tried = outcomes.filter(o => o.attempts > 1);
+		expect(tried.length).toBeGreaterThanOrEqual(1);
+		expect(tried.reduce((sum, o) => sum + o.attempts - 1, 0)).toBe(local.attempts);
 		for (const o of tried) expect(o.timeMs).toBeGreaterThanOrEqual(5 + 8 - 1);
 		expect(snap.attempts).toBe(300 + local.attempts);
 		expect(snap.senders.reduce((sum, s) => sum + s.attempts, 0)).toBe(snap.attempts);
