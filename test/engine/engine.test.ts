@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {applyAction} from '../../source/engine/actions.js';
-import {createEngine, defaultQueueCapacity, messageText, type Engine, type EngineOptions} from '../../source/engine/engine.js';
+import {createEngine, defaultQueueCapacity, type Engine, type EngineOptions} from '../../source/engine/engine.js';
+import {messageText} from '../../source/engine/message.js';
 import {
 	distributions,
 	type Action,
