@@ -2,10 +2,11 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import type {RawFlags} from '../source/cli-flags.js';
-import {ConfigError, type ConfigIo, resolveSettings} from '../source/config.js';
-import type {SenderSpec} from '../source/engine/types.js';
-import type {Settings} from '../source/settings.js';
+import type {RawFlags} from '../../source/config/flags.js';
+import {ConfigError} from '../../source/config/error.js';
+import {type ConfigIo, resolveSettings} from '../../source/config/resolve.js';
+import type {SenderSpec} from '../../source/engine/types.js';
+import type {Settings} from '../../source/settings.js';
 
 const randomSeed = 1234;
 
