@@ -2,9 +2,9 @@
 // (the sender flags and rules of config/, so messages match the main command), a status
 // line now and then, and the way out: Ctrl+C lets messages in flight finish or hands them
 // back, then exits 130. Returns exit codes; never calls process.exit.
-import type {AnyFlags, TypedFlags} from 'meow';
+import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
-import {parseCommandLine, refuseOtherFlags, senderFlags, type Command} from '../config/flags.js';
+import {parseCommandLine, refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
 import {flagValue, limits, whole} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import type {SenderSpec} from '../engine/types.js';
@@ -21,7 +21,7 @@ export const workerFlags = {
 	seed: {type: 'string'},
 } as const satisfies AnyFlags;
 
-type WorkerFlags = Partial<TypedFlags<typeof workerFlags>> & Readonly<Record<string, unknown>>;
+type WorkerFlags = FlagsOf<typeof workerFlags>;
 
 export const workerHelp = `
 	Usage

@@ -45,7 +45,10 @@ export const flags = {
  * not given. Unknown flags (kept when `allowUnknownFlags` is true) show up as extra keys,
  * which resolveSettings refuses with a "did you mean".
  */
-export type RawFlags = Partial<TypedFlags<typeof flags>> & Readonly<Record<string, unknown>>;
+export type RawFlags = FlagsOf<typeof flags>;
+
+/** What meow returns for a command's flag definitions, unknown flags as extra keys. */
+export type FlagsOf<F extends AnyFlags> = Partial<TypedFlags<F>> & Readonly<Record<string, unknown>>;
 
 /** The text `--help` prints under the package description. */
 export const helpText = `
@@ -165,7 +168,7 @@ export function parseCommandLine<F extends AnyFlags>(
 	command: Command<F>,
 	argv: readonly string[],
 	importMeta: ImportMeta,
-): Partial<TypedFlags<F>> & Readonly<Record<string, unknown>> {
+): FlagsOf<F> {
 	const problem = argvProblem(argv, command.flags);
 	if (problem !== undefined) throw new ConfigError(problem);
 	let cli;
@@ -185,7 +188,7 @@ export function parseCommandLine<F extends AnyFlags>(
 		);
 	}
 
-	return cli.flags as Partial<TypedFlags<F>> & Readonly<Record<string, unknown>>;
+	return cli.flags as FlagsOf<F>;
 }
 
 /** `size` and `worker` take only their own flags: anything else is named and refused. */

@@ -1,9 +1,9 @@
 // `sms-dash size …`: its flags, their validation (the sender flags and the shared rules of
 // config/, so messages match the main command), and its output: a line per count tried, a
 // progress bar on a TTY, or one JSON object.
-import type {AnyFlags, TypedFlags} from 'meow';
+import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
-import {refuseOtherFlags, senderFlags, type Command} from '../config/flags.js';
+import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
 import {defaults, flagValue, limits, positiveDuration, rate, whole, type Rule} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {ValueError} from '../duration.js';
@@ -23,7 +23,7 @@ export const sizeFlags = {
 	json: {type: 'boolean'},
 } as const satisfies AnyFlags;
 
-export type SizeFlags = Partial<TypedFlags<typeof sizeFlags>> & Readonly<Record<string, unknown>>;
+export type SizeFlags = FlagsOf<typeof sizeFlags>;
 
 export const sizeHelp = `
 	Usage
