@@ -1,7 +1,6 @@
-// A sender's keys, read once for every place that gives them: the flags of the main command,
-// `size` and `worker` (flags.ts senderFlags), `--sender "k=v,..."`, a config file's senders,
-// a script's add and tune, a report's senders. Drafts keep where each value came from, so
-// a refusal names the flag or key; finishSender fills the gaps and checks the whole.
+// A sender's keys, read once for all who give them: the main command's, `size`'s and `worker`'s
+// flags, `--sender "k=v,..."`, a file's senders, a script's add and tune, a report's senders.
+// Drafts keep each value's origin, so a refusal names it; finishSender fills gaps, checks the whole.
 import {formatDuration} from '../duration.js';
 import type {Distribution, SenderSpec} from '../engine/types.js';
 import {formatCount} from '../format.js';
