@@ -5,7 +5,7 @@
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
 import {parseCommandLine, refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
-import {flagValue, limits, whole} from '../config/rules.js';
+import {flagValue, limits, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import type {SenderSpec} from '../engine/types.js';
 import {formatCount, formatMs} from '../format.js';
@@ -110,7 +110,7 @@ export function resolveWorkerPlan(flags: WorkerFlags): WorkerPlan {
 	return {
 		url: flags.broker,
 		queue,
-		count: flagValue(flags, 'count', whole(1, 10_000))?.value ?? 1,
+		count: flagValue(flags, 'count', wholeFromTo(1, 10_000))?.value ?? 1,
 		spec,
 		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value,
 	};

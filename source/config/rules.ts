@@ -93,6 +93,17 @@ export const whole = (min: number, max: number): Rule<number> =>
 		),
 	);
 
+/** A whole number said as one range (`size --runs`, `worker --count`): "from 1 to 1,000". */
+export const wholeFromTo = (min: number, max: number): Rule<number> => {
+	const message = `must be a whole number from ${formatCount(min)} to ${formatCount(max)}`;
+	return fromSchema(v.pipe(numeric(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message)));
+};
+
+/** A share that cannot be none (`size --confidence`). */
+export const share: Rule<number> = fromSchema(
+	v.pipe(numeric('must be more than 0 and at most 1'), v.gtValue(0, 'must be more than 0 and at most 1'), v.maxValue(1, 'must be more than 0 and at most 1')),
+);
+
 export const rate: Rule<number> = fromSchema(
 	v.pipe(numeric('must be a number between 0 and 1'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
 );

@@ -4,9 +4,8 @@
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
 import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
-import {defaults, flagValue, limits, positiveDuration, rate, whole, type Rule} from '../config/rules.js';
+import {defaults, flagValue, limits, positiveDuration, share, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
-import {ValueError} from '../duration.js';
 import {formatClock, formatCount} from '../format.js';
 import {createPool} from './pool.js';
 import {findSize, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
@@ -58,13 +57,6 @@ export const sizeHelp = `
 
 export const sizeCommand: Command<typeof sizeFlags> = {name: 'size', help: sizeHelp, flags: sizeFlags};
 
-/** A share of runs: more than 0, at most 1. */
-const confidence: Rule<number> = raw => {
-	const share = rate(raw);
-	if (share === 0) throw new ValueError('must be more than 0 and at most 1, got 0');
-	return share;
-};
-
 /** Flags -> a validated query; throws ConfigError naming the flag. */
 export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 	refuseOtherFlags(sizeCommand, flags);
@@ -75,9 +67,9 @@ export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 		spec,
 		retries: flagValue(flags, 'retries', whole(0, limits.retries))?.value ?? defaults.retries,
 		withinMs: flagValue(flags, 'within', positiveDuration)!.value,
-		confidence: flagValue(flags, 'confidence', confidence)?.value ?? 0.95,
-		runs: flagValue(flags, 'runs', whole(1, 1000))?.value ?? 10,
-		maxSenders: flagValue(flags, 'maxSenders', whole(1, 1_000_000))?.value ?? 100_000,
+		confidence: flagValue(flags, 'confidence', share)?.value ?? 0.95,
+		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
+		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,
 		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value ?? 1,
 	};
 }
