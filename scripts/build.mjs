@@ -10,7 +10,7 @@ rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: [
 		'source/cli.tsx',
-		'source/size-worker.ts',
+		{in: 'source/size/worker.ts', out: 'size-worker'},
 		// Loaded by bench/broker.js on their own (the CLI loads them as chunks too).
 		{in: 'source/broker/cli.ts', out: 'broker/cli'},
 		{in: 'source/broker/run.ts', out: 'broker/run'},
@@ -21,7 +21,7 @@ await build({
 	format: 'esm',
 	platform: 'node',
 	target: 'node20',
-	// yaml is required at run time only when a file is read (see config.ts); the broker's
+	// yaml is required at run time only when a file is read (see config/file.ts); the broker's
 	// client libraries load native and optional pieces of their own, so they stay packages.
 	external: ['yaml', 'bullmq', 'ioredis'],
 	define: {

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // argv -> Settings -> mode -> run, and errors -> exit codes. Stays thin: parsing lives
-// in config.ts, the run in run.ts, the faces in headless.ts and ui/.
+// in config/, the run in run.ts, the faces in headless.ts and ui/.
 import {randomInt} from 'node:crypto';
 import {accessSync, constants, readFileSync, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import meow from 'meow';
-import {argvProblem, flags, meowOptions} from './cli-flags.js';
-import {ConfigError, resolveSettings} from './config.js';
+import {ConfigError} from './config/error.js';
+import {mainCommand, parseCommandLine} from './config/flags.js';
+import {resolveSettings} from './config/resolve.js';
 import {printHeadless} from './headless.js';
 import {chooseMode} from './mode.js';
 import {createRun, exitCodeOf} from './run.js';
-import {resolveSizeQuery, runSize, sizeFlags, sizeHelp} from './size-cli.js';
+import {resolveSizeQuery, runSize, sizeCommand} from './size/cli.js';
 import type {Settings} from './settings.js';
 
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -22,11 +22,8 @@ async function main(): Promise<number> {
 		return runWorkerCommand(process.argv.slice(3));
 	}
 
-	const problem = argvProblem(process.argv.slice(2), flags);
-	if (problem !== undefined) throw new ConfigError(problem);
-	const cli = parseArgv(() => meow({...meowOptions, importMeta: import.meta}));
-	if (cli.input.length > 0) throw new ConfigError(`unknown command "${cli.input[0]}" (see sms-dash --help)`);
-	const settings = resolveSettings(cli.flags, {
+	const flags = parseCommandLine(mainCommand, process.argv.slice(2), import.meta);
+	const settings = resolveSettings(flags, {
 		readFile: path => readFileSync(path, 'utf8'),
 		randomSeed: () => randomInt(0, 2 ** 32 - 1),
 	});
@@ -42,7 +39,7 @@ async function main(): Promise<number> {
 		stdinIsTTY: process.stdin.isTTY === true,
 		env: process.env,
 	});
-	const broker = cli.flags.broker === undefined ? undefined : {url: cli.flags.broker, queue: cli.flags.queue};
+	const broker = flags.broker === undefined ? undefined : {url: flags.broker, queue: flags.queue};
 	if (mode === 'dashboard') {
 		// React picks its build when it is first imported (the bundle in dist/ has the
 		// production build compiled in; this is for running the sources unbundled).
@@ -61,28 +58,14 @@ async function main(): Promise<number> {
 }
 
 async function size(): Promise<number> {
-	const problem = argvProblem(process.argv.slice(3), sizeFlags);
-	if (problem !== undefined) throw new ConfigError(problem);
-	const cli = parseArgv(() => meow({help: sizeHelp, flags: sizeFlags, allowUnknownFlags: true, booleanDefault: undefined, argv: process.argv.slice(3), importMeta: import.meta}));
-	if (cli.input.length > 0) throw new ConfigError(`size takes no argument "${cli.input[0]}" (see sms-dash size --help)`);
-	const query = resolveSizeQuery(cli.flags, {readFile: path => readFileSync(path, 'utf8')});
+	const flags = parseCommandLine(sizeCommand, process.argv.slice(3), import.meta);
+	const query = resolveSizeQuery(flags);
 	return runSize(query, {
-		isJson: cli.flags.json === true,
+		isJson: flags.json === true,
 		isTTY: process.stderr.isTTY === true,
 		write: text => process.stdout.write(text),
 		status: text => process.stderr.write(text),
 	});
-}
-
-/** meow's own refusals ("The flag --seed can only be set once.") are bad input too: one line, exit 2. */
-function parseArgv<T>(parse: () => T): T {
-	try {
-		return parse();
-	} catch (error) {
-		if (!(error instanceof Error) || !/^The flag /.test(error.message)) throw error;
-		// meow names the flag by its key (--failureRate): say it as it is typed.
-		throw new ConfigError(error.message.replace(/^The flag /, '').replace(/\.$/, '').replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`));
-	}
 }
 
 /** Fails before the run when an output file could not be written at the end. */

@@ -4,7 +4,8 @@
 // unpaced and at speed 1 (fake timers). A replay of a replay is the same again.
 import fc from 'fast-check';
 import {afterEach, describe, expect, test, vi} from 'vitest';
-import {ConfigError, resolveSettings} from '../source/config.js';
+import {ConfigError} from '../source/config/error.js';
+import {resolveSettings} from '../source/config/resolve.js';
 import {applyAction} from '../source/engine/actions.js';
 import {createEngine} from '../source/engine/engine.js';
 import {distributions, type Action, type Outcome, type RunSettings, type SenderSpec, type TimedAction} from '../source/engine/types.js';

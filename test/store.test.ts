@@ -5,6 +5,7 @@ import type {Progress} from '../source/engine/monitor.js';
 import type {Simulation} from '../source/engine/simulation.js';
 import type {Outcome, RunSettings, SenderSpec} from '../source/engine/types.js';
 import {createDashStore, nextSpeed, runningSenders, speedSteps, type DashState, type DashStore, type DashStoreOptions} from '../source/store.js';
+import {recordOutcomes} from './helpers/outcomes.js';
 
 const spec = (over: Partial<SenderSpec> = {}): SenderSpec => ({meanMs: 100, failureRate: 0.1, distribution: 'gamma', ...over});
 const defaultSpec = spec({meanMs: 77, failureRate: 0.05});
@@ -29,13 +30,7 @@ interface Setup {
 
 function setUp(settings = settingsOf(), options: Partial<DashStoreOptions> = {}): Setup {
 	const engine = createEngine(settings);
-	const outcomes: Outcome[] = [];
-	const seen = new Set<number>();
-	engine.onFinish = o => {
-		if (seen.has(o.id)) throw new Error(`message ${o.id} finished twice`);
-		seen.add(o.id);
-		outcomes.push(o);
-	};
+	const outcomes = recordOutcomes(engine);
 
 	const store = createDashStore(engine, {speed: Infinity, intervalMs: settings.intervalMs, defaultSpec, ...options});
 	const states: DashState[] = [];

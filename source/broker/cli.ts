@@ -1,9 +1,12 @@
 // `sms-dash worker`: senders in this process for a broker run. Its flags, their validation
-// (the sender options go through config.ts, so messages match the main command), a status
+// (the sender flags and rules of config/, so messages match the main command), a status
 // line now and then, and the way out: Ctrl+C lets messages in flight finish or hands them
 // back, then exits 130. Returns exit codes; never calls process.exit.
-import meow, {type AnyFlags, type TypedFlags} from 'meow';
-import {ConfigError, resolveSettings} from '../config.js';
+import type {AnyFlags} from 'meow';
+import {ConfigError} from '../config/error.js';
+import {parseCommandLine, refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
+import {flagValue, limits, whole, wholeFromTo} from '../config/rules.js';
+import {senderFromFlags} from '../config/sender-spec.js';
 import type {SenderSpec} from '../engine/types.js';
 import {formatCount, formatMs} from '../format.js';
 import {checkQueueName, defaultQueueName, parseBrokerUrl} from './connection.js';
@@ -14,15 +17,11 @@ export const workerFlags = {
 	broker: {type: 'string'},
 	queue: {type: 'string'},
 	count: {type: 'string', shortFlag: 'n'},
-	mean: {type: 'string'},
-	failureRate: {type: 'string', shortFlag: 'f'},
-	distribution: {type: 'string'},
-	spread: {type: 'string'},
-	maxWait: {type: 'string'},
+	...senderFlags,
 	seed: {type: 'string'},
 } as const satisfies AnyFlags;
 
-type WorkerFlags = Partial<TypedFlags<typeof workerFlags>> & Readonly<Record<string, unknown>>;
+type WorkerFlags = FlagsOf<typeof workerFlags>;
 
 export const workerHelp = `
 	Usage
@@ -42,6 +41,8 @@ export const workerHelp = `
 	      --distribution <name>   gamma (default) | exponential | normal | lognormal | uniform | constant
 	      --spread <duration>     their spread around the mean (default mean/2)
 	      --max-wait <duration>   the longest one attempt may take (default: no cap)
+	      --failover <duration>   after a failed attempt the sender rests this long and the
+	                              message goes back to the queue for another sender (default off)
 	      --seed <n>              seed of their random draws (default: random)
 
 	Ctrl+C stops taking messages; those in flight finish (up to 3 s) or go back to the
@@ -56,8 +57,7 @@ export const workerHelp = `
 	  $ sms-dash worker --broker rediss://:PASSWORD@redis.example:6380 --queue alerts
 `;
 
-const senderFlagNames = ['mean', 'failureRate', 'distribution', 'spread', 'maxWait', 'seed'] as const;
-const ownFlagNames = new Set(['broker', 'queue', 'count', 'help', 'version']);
+export const workerCommand: Command<typeof workerFlags> = {name: 'worker', help: workerHelp, flags: workerFlags};
 const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** How often a status line is printed, when anything changed. */
 const statusEveryMs = 5000;
@@ -101,41 +101,23 @@ interface WorkerPlan {
 
 /** Flags -> what to start; throws ConfigError naming the flag. */
 export function resolveWorkerPlan(flags: WorkerFlags): WorkerPlan {
-	const shared: Record<string, unknown> = {};
-	for (const [key, value] of Object.entries(flags)) {
-		if (ownFlagNames.has(key)) continue;
-		if (!(senderFlagNames as readonly string[]).includes(key)) {
-			throw new ConfigError(`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} is not an option of worker (see sms-dash worker --help)`);
-		}
-
-		shared[key] = value;
-	}
-
+	refuseOtherFlags(workerCommand, flags);
 	if (flags.broker === undefined) throw new ConfigError('--broker is required: the Redis URL, e.g. --broker redis://127.0.0.1:6379');
 	// Checked here so a bad URL is refused before anything else is said.
 	parseBrokerUrl(flags.broker);
 	const queue = checkQueueName(flags.queue ?? defaultQueueName);
-	const settings = resolveSettings({...shared, senders: '1'}, {readFile: () => '', randomSeed: () => 0});
-	const raw = flags.count;
-	const count = raw === undefined ? 1 : Number(raw);
-	if (raw !== undefined && (raw.trim() === '' || !Number.isInteger(count) || count < 1 || count > 10_000)) {
-		throw new ConfigError(`--count must be a whole number from 1 to 10,000, got "${raw}"`);
-	}
-
-	return {url: flags.broker, queue, count, spec: settings.senders[0]!, seed: settings.isSeedGiven ? settings.seed : undefined};
+	const spec = senderFromFlags(flags);
+	return {
+		url: flags.broker,
+		queue,
+		count: flagValue(flags, 'count', wholeFromTo(1, 10_000))?.value ?? 1,
+		spec,
+		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value,
+	};
 }
 
 async function work(argv: string[], io: WorkerIo): Promise<number> {
-	const cli = meow({
-		help: workerHelp,
-		flags: workerFlags,
-		allowUnknownFlags: true,
-		booleanDefault: undefined,
-		argv,
-		importMeta: import.meta,
-	});
-	if (cli.input.length > 0) throw new ConfigError(`worker takes no argument "${cli.input[0]}" (see sms-dash worker --help)`);
-	const plan = resolveWorkerPlan(cli.flags);
+	const plan = resolveWorkerPlan(parseCommandLine(workerCommand, argv, import.meta));
 	const target = parseBrokerUrl(plan.url);
 	const host = await SenderHost.open({
 		target,

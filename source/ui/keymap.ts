@@ -3,7 +3,7 @@
 // never touches the engine. Pure: no React here.
 import type {Key} from 'ink';
 import type {DashActions} from '../store.js';
-import {cut} from './text.js';
+import {cut, fitByRank} from './text.js';
 
 /** What a binding may do. */
 export interface KeyContext {
@@ -232,17 +232,9 @@ const footerGap = '  ';
 export function footerText(columns: number, isRealTimeOnly = false): string {
 	const {body, tail} = footerItems(isRealTimeOnly);
 	const tailText = tail.join(footerGap);
-	const byRank = [...body].sort((a, b) => a.rank - b.rank);
-	const kept = new Set<string>();
-	let width = tailText.length;
-	for (const item of byRank) {
-		const added = item.text.length + footerGap.length;
-		if (width + added > columns) break;
-		kept.add(item.text);
-		width += added;
-	}
-
-	const line = [...body.filter(item => kept.has(item.text)).map(item => item.text), tailText].join(footerGap);
+	// Every key kept brings a gap before the tail, which is always there.
+	const kept = fitByRank(body, columns - tailText.length, item => item.text.length + footerGap.length, 0, true);
+	const line = [...kept.map(item => item.text), tailText].join(footerGap);
 	return cut(line, columns);
 }
 

@@ -5,7 +5,7 @@ import {Text} from 'ink';
 import type {Distribution, SenderSnapshot} from '../engine/types.js';
 import {formatCount, formatMs, none} from '../format.js';
 import {sparklineText} from './sparkline.js';
-import {fit, formatCountdown, formatRatePercent} from './text.js';
+import {fit, fitByRank, formatCountdown, formatRatePercent} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 
 export type ColumnId = 'id' | 'dist' | 'mean' | 'obs' | 'p95' | 'fail' | 'state' | 'sent' | 'failed' | 'flight' | 'spark';
@@ -87,19 +87,10 @@ function specs({idWidth, sentWidth, failedWidth}: ColumnFigures): ColumnSpec[] {
 export function planColumns(columns: number, figures: ColumnFigures): Column[] {
 	const all = specs(figures);
 	const room = columns - markerWidth;
-	const kept = new Set<ColumnId>();
-	let used = 0;
-	for (const spec of [...all].sort((a, b) => a.rank - b.rank)) {
-		const need = spec.width + (used === 0 ? 0 : 1);
-		if (used + need > room) continue;
-		kept.add(spec.id);
-		used += need;
-	}
-
-	const sparkWidth = kept.has('spark') ? Math.min(sparkMax, sparkMin + (room - used)) : 0;
-	return all
-		.filter(spec => kept.has(spec.id))
-		.map(({id, header, width, align}) => ({id, header, align, width: id === 'spark' ? sparkWidth : width}));
+	const kept = fitByRank(all, room, spec => spec.width, 1);
+	const used = kept.reduce((sum, spec) => sum + spec.width, Math.max(0, kept.length - 1));
+	const sparkWidth = kept.some(spec => spec.id === 'spark') ? Math.min(sparkMax, sparkMin + (room - used)) : 0;
+	return kept.map(({id, header, width, align}) => ({id, header, align, width: id === 'spark' ? sparkWidth : width}));
 }
 
 export function stateText(sender: SenderSnapshot): string {

@@ -4,7 +4,7 @@ import {Box, Text} from 'ink';
 import type {Progress} from '../engine/monitor.js';
 import type {Snapshot} from '../engine/types.js';
 import {formatCount, formatMs, formatPercent, formatRate, none} from '../format.js';
-import {cellsPerLine, fit} from './text.js';
+import {cellsPerLine, fit, fitByRank} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 
@@ -74,10 +74,7 @@ export function totalsNaturalLines(columns: number): number {
 
 /** The cells that fit in `maxLines`, highest rank first, shown in display order. */
 export function visibleCells(cells: TotalsCell[], perLine: number, maxLines: number): TotalsCell[] {
-	const room = Math.max(0, maxLines) * perLine;
-	if (cells.length <= room) return cells;
-	const kept = new Set([...cells].sort((a, b) => a.rank - b.rank).slice(0, room));
-	return cells.filter(cell => kept.has(cell));
+	return fitByRank(cells, Math.max(0, maxLines) * perLine, () => 1);
 }
 
 function toneColor(tone: Tone, theme: Theme): ColorName | undefined {

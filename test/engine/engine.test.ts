@@ -11,6 +11,7 @@ import {
 	type RunSettings,
 	type SenderSpec,
 } from '../../source/engine/types.js';
+import {recordOutcomes as record} from '../helpers/outcomes.js';
 
 // ---- helpers ----
 
@@ -24,18 +25,6 @@ const settingsOf = (over: Partial<RunSettings> = {}): RunSettings => ({
 	intervalMs: 1000,
 	...over,
 });
-
-/** Collects every outcome and fails at once on a message finished twice. */
-function record(engine: Engine): Outcome[] {
-	const outcomes: Outcome[] = [];
-	const seen = new Set<number>();
-	engine.onFinish = o => {
-		if (seen.has(o.id)) throw new Error(`message ${o.id} finished twice`);
-		seen.add(o.id);
-		outcomes.push(o);
-	};
-	return outcomes;
-}
 
 /** The engine's books balance: conservation, and the per-sender figures add up to the totals. */
 function checkBooks(engine: Engine, bound?: {capacity: number; maxRunning: number}): void {

@@ -2,27 +2,12 @@
 // empty and full lists, 1000 senders, small terminals, resize, thresholds, NO_COLOR.
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {runningSenders} from '../../source/store.js';
 import {useTerminalSize, type TerminalSize} from '../../source/ui/use-terminal-size.js';
-import {flush, KEY, lines, renderDash, type Dash, type DashOptions} from '../helpers/render-dash.js';
+import {dashPerTest, flush, KEY, lines, renderDash} from '../helpers/render-dash.js';
 
-let dash: Dash | undefined;
-
-beforeEach(() => {
-	vi.useFakeTimers();
-});
-
-afterEach(() => {
-	dash?.unmount();
-	dash = undefined;
-	vi.useRealTimers();
-});
-
-async function open(options: DashOptions = {}): Promise<Dash> {
-	dash = await renderDash(options);
-	return dash;
-}
+const open = dashPerTest();
 
 /** The frame fits: fewer lines than rows, no line wider than the columns. */
 function expectFits(frame: string, columns: number, rows: number): void {
@@ -132,14 +117,14 @@ describe('header', () => {
 
 describe('totals', () => {
 	test('every figure is labelled, failures marked ✗ with their share', async () => {
-		const {frame, advance} = await open({start: true});
+		const {frame, advance, store} = await open({start: true});
 		await advance(3000);
 		const text = frame();
 		for (const label of ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'throughput', 'ETA']) {
 			expect(text).toContain(label);
 		}
 
-		const {snap} = dash!.store.getState();
+		const {snap} = store.getState();
 		expect(text).toMatch(new RegExp(`sent\\s+${snap.sent}\\b`));
 		expect(text).toContain(`✗ ${snap.failed} (`);
 		expect(text).toMatch(/throughput \d+\.\d\/s/);

@@ -14,7 +14,7 @@ import {planLayout} from '../../source/ui/layout.js';
 import {listWindow, moreText} from '../../source/ui/sender-list.js';
 import {cellText, columnFigures, headerText, planColumns, rowText, stateText} from '../../source/ui/sender-row.js';
 import {sparklineText} from '../../source/ui/sparkline.js';
-import {cut, fit, formatRatePercent} from '../../source/ui/text.js';
+import {cut, fit, fitByRank, formatRatePercent} from '../../source/ui/text.js';
 import {createTheme, isNoColor} from '../../source/ui/theme.js';
 import {formatActual as actualText} from '../../source/thresholds.js';
 import {barParts, totalsGrid, totalsNaturalLines, visibleCells, type TotalsCell} from '../../source/ui/totals.js';
@@ -417,5 +417,30 @@ describe('theme', () => {
 		for (const [name, value] of Object.entries(plain)) if (name !== 'isColor') expect(value, name).toBeUndefined();
 		expect(createTheme({}).bad).toBe('red');
 		expect(isNoColor({NO_COLOR: ''})).toBe(false);
+	});
+});
+
+describe('fitByRank', () => {
+	const items = [
+		{id: 'a', width: 5, rank: 3},
+		{id: 'b', width: 8, rank: 1},
+		{id: 'c', width: 9, rank: 2},
+		{id: 'd', width: 2, rank: 4},
+	];
+	const ids = (room: number, gap = 1, isPrefix = false) => fitByRank(items, room, item => item.width, gap, isPrefix).map(item => item.id);
+
+	test('keeps the best-ranked items that fit, in their own order, a gap between kept ones', () => {
+		expect(ids(100)).toEqual(['a', 'b', 'c', 'd']);
+		expect(ids(8 + 1 + 9)).toEqual(['b', 'c']);
+		expect(ids(8 + 1 + 9 + 1 + 5)).toEqual(['a', 'b', 'c']);
+		expect(ids(7)).toEqual(['a']);
+		expect(ids(7, 0)).toEqual(['a', 'd']);
+		expect(ids(0)).toEqual([]);
+	});
+
+	test('a narrower item of a higher rank still fits, unless the choice is a prefix of the ranking', () => {
+		expect(ids(8 + 1 + 5)).toEqual(['a', 'b']);
+		expect(ids(8 + 1 + 5, 1, true)).toEqual(['b']);
+		expect(ids(8 + 9 + 5 + 2, 0, true)).toEqual(['a', 'b', 'c', 'd']);
 	});
 });
