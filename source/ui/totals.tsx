@@ -43,8 +43,8 @@ export function totalsCells(snap: Snapshot, progress: Progress, {isStalled = fal
 	const finished = snap.sent + snap.failed;
 	const throughput = progress.recentThroughput ?? progress.throughput;
 	const eta = etaText(snap, progress, isStalled, isPaused);
-	// At any speed but 1× the ETA is simulated time, not the time to wait (issue 20).
-	const isSimEta = speed !== 1 && !snap.isDone;
+	// At any speed but 1× an ETA is simulated time, not the time to wait (issue 20).
+	const isSimEta = speed !== 1 && /\d/.test(eta);
 	return [
 		{id: 'produced', label: 'produced', short: 'made', value: formatCount(snap.produced), rank: 8, tone: 'plain'},
 		{id: 'queued', label: 'queued', short: 'queue', value: formatCount(snap.queued), rank: 5, tone: 'plain'},

@@ -53,7 +53,10 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		expect(hasColour(p.screen(true))).toBe(true);
 
 		p.keys('a');
-		await p.waitFor('a fourth sender', s => s.includes('4 senders') && /#4 /.test(s));
+		// The new sender is selected; g goes back to the first.
+		await p.waitFor('a fourth sender, selected', s => s.includes('4 senders') && /› #4 /.test(s));
+		p.keys('g');
+		await p.waitFor('the first sender selected', s => /› #1 /.test(s));
 		p.keys('x');
 		await p.waitFor('back to three senders', s => s.includes('3 senders') && !/#1 /.test(s));
 
