@@ -5,7 +5,7 @@ import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import {formatCount} from '../format.js';
 import {runningSenders} from '../store.js';
-import {columnFigures, headerText, planColumns, removedRowText, removedTotals, SenderRow} from './sender-row.js';
+import {columnFigures, headerText, planColumns, removedFigures, removedRowText, removedTotals, SenderRow} from './sender-row.js';
 import {glyph, useTheme} from './theme.js';
 import {useDash, useDashStore} from './use-dash.js';
 
@@ -52,13 +52,14 @@ export function SenderList({columns, lines}: SenderListProps) {
 	const snap = useDash(s => s.snap);
 	const selected = useDash(s => s.ui.selected);
 	const senders = useMemo(() => runningSenders(snap), [snap]);
-	// Widths change only when a figure gains a digit, so the plan is rebuilt rarely.
-	const {idWidth, sentWidth, failedWidth} = columnFigures(senders);
+	const removed = removedTotals(snap.senders);
+	// Widths change only when a figure gains a digit, so the plan is rebuilt rarely. The
+	// removed line's sums are figures of the same columns.
+	const {idWidth, sentWidth, failedWidth} = columnFigures([...senders, ...removedFigures(removed)]);
 	const plan = useMemo(
 		() => planColumns(columns, {idWidth, sentWidth, failedWidth}),
 		[columns, idWidth, sentWidth, failedWidth],
 	);
-	const removed = removedTotals(snap.senders);
 	if (senders.length === 0) {
 		return (
 			<Box flexDirection="column">

@@ -48,7 +48,7 @@ export interface ColumnFigures {
 }
 
 /** The widths the senders' figures need. */
-export function columnFigures(senders: readonly SenderSnapshot[]): ColumnFigures {
+export function columnFigures(senders: ReadonlyArray<Pick<SenderSnapshot, 'id' | 'sent' | 'failed'>>): ColumnFigures {
 	let maxId = 0;
 	let maxSent = 0;
 	let maxFailed = 0;
@@ -233,6 +233,11 @@ export function removedTotals(senders: readonly SenderSnapshot[]): RemovedTotals
 	}
 
 	return totals;
+}
+
+/** The removed line as a figure for columnFigures(), so its sums are never cut. */
+export function removedFigures(removed: RemovedTotals): Array<Pick<SenderSnapshot, 'id' | 'sent' | 'failed'>> {
+	return removed.count === 0 ? [] : [{id: 0, sent: removed.sent, failed: removed.failed}];
 }
 
 /**

@@ -230,3 +230,20 @@ describe('a shrink clears the screen', () => {
 		ink.unmount();
 	});
 });
+
+describe('the removed line never cuts its sums', () => {
+	test('sums wider than any running sender widen the columns', async () => {
+		const d = await open({messages: 20_000, senders: 6, spec: {meanMs: 1, failureRate: 0.5}});
+		await d.advance(1000);
+		await d.press('x', 'x', 'x', 'x', 'x');
+		const text = d.frame();
+		const removed = lines(text).find(line => line.includes('5 removed'))!;
+		const {snap} = d.store.getState();
+		const gone = snap.senders.filter(s => s.state === 'removed');
+		const failed = gone.reduce((sum, s) => sum + s.failed, 0);
+		expect(failed).toBeGreaterThan(999);
+		expect(removed).toContain(`✗ ${formatCount(failed)}`);
+		expect(removed).toContain(formatCount(gone.reduce((sum, s) => sum + s.sent, 0)));
+		expect(removed).not.toContain('…');
+	});
+});
