@@ -1,13 +1,12 @@
-// Keeps the screen alive between the driver's publishes. The driver publishes on monitor
-// ticks (one each --interval of simulated time) and not at all while paused, so with
-// `-i 5` the dashboard looked hung for 5 s and a paused wall clock froze, then jumped
-// (issue 20). A second without a publish, this asks the store for one: the clocks and
-// counters move; the monitor's readings (throughput, ETA) still change on a tick only.
+// Keeps the screen alive between the driver's publishes (one per monitor tick, none while
+// paused): a second without one, it asks the store for a publish, so clocks and counters
+// move. Never touches the engine; throughput and ETA still change on a tick only.
 import {useEffect} from 'react';
 import {useDashStore} from './use-dash.js';
 
 export const heartbeatMs = 1000;
 
+/** With `-i 5` the dashboard looked hung for 5 s; paused, the wall clock froze, then jumped (issue 20). */
 export function useHeartbeat(): void {
 	const store = useDashStore();
 	useEffect(() => {
