@@ -8,6 +8,7 @@ import {runningSenders, type DashState} from '../store.js';
 import {fitByRank} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
+import {useHeartbeat} from './use-heartbeat.js';
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'waiting';
 
@@ -52,6 +53,7 @@ export interface HeaderProps {
 
 export function Header({seed, columns}: HeaderProps) {
 	const theme = useTheme();
+	useHeartbeat();
 	const [status, simMs, wallMs, speed, senderCount] = useDash(
 		useShallow((s: DashState) => [
 			runStatus(s.run),
