@@ -1,5 +1,5 @@
 // The key hints: the commonest keys from the key table that fit the width, always
-// ending with "? help  q quit"; on the wall clock (broker mode) without speed and pause.
+// ending with "? help  q quit"; without the speed keys when the run's clock cannot change speed.
 import {Text} from 'ink';
 import {footerText} from './keymap.js';
 import {useTheme} from './theme.js';
@@ -7,10 +7,10 @@ import {useDash} from './use-dash.js';
 
 export function Footer({columns}: {columns: number}) {
 	const theme = useTheme();
-	const isRealTimeOnly = useDash(s => s.run.isRealTimeOnly);
+	const canChangeSpeed = useDash(s => s.run.canChangeSpeed);
 	return (
 		<Text wrap="truncate-end" color={theme.muted}>
-			{footerText(columns, isRealTimeOnly)}
+			{footerText(columns, canChangeSpeed)}
 		</Text>
 	);
 }

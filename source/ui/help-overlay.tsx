@@ -19,8 +19,8 @@ const columnGap = 3;
 const briefGap = '  ';
 
 /** The body lines of help for a screen, cut with a "… n more" line as a last resort. */
-export function helpLines(columns: number, room: number, isRealTimeOnly = false): string[] {
-	const rows = helpRows(isRealTimeOnly);
+export function helpLines(columns: number, room: number, canChangeSpeed = true): string[] {
+	const rows = helpRows(canChangeSpeed);
 	const labelWidth = Math.max(...rows.map(r => r.label.length)) + 2;
 	const full = rows.map(r => fit(r.label, labelWidth) + r.help);
 	if (full.length <= room) return full;
@@ -51,8 +51,8 @@ export function helpLines(columns: number, room: number, isRealTimeOnly = false)
 export function HelpOverlay({columns, lines}: HelpOverlayProps) {
 	const theme = useTheme();
 	// Two lines or fewer (a terminal of three rows): the title if it fits, and how to close.
-	const isRealTimeOnly = useDash(s => s.run.isRealTimeOnly);
-	const body = lines >= 3 ? helpLines(columns, lines - 2, isRealTimeOnly) : [];
+	const canChangeSpeed = useDash(s => s.run.canChangeSpeed);
+	const body = lines >= 3 ? helpLines(columns, lines - 2, canChangeSpeed) : [];
 	return (
 		<Box flexDirection="column">
 			{lines >= 2 ? (

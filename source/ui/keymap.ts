@@ -27,8 +27,8 @@ export interface KeyBinding {
 	footer?: {label?: string; text: string; rank: number};
 	/** Kept at the end of the footer whatever the width (`? help  q quit`). */
 	isFooterTail?: boolean;
-	/** Acts on the simulated clock: left out of help and footer when the clock is the wall clock (broker mode). */
-	isClockKey?: boolean;
+	/** Changes the clock's speed: left out of help and footer when the run's clock cannot (broker mode). */
+	isSpeedKey?: boolean;
 	/** `key` is the name pressed, for bindings with more than one meaning. */
 	run(context: KeyContext, key: string): void;
 	/** What the key does while help is open; absent: nothing (help is a mode). */
@@ -114,10 +114,10 @@ export const keymap: readonly KeyBinding[] = [
 		label: '>',
 		help: 'faster simulated clock', brief: 'faster',
 		footer: {label: '</>', text: 'speed', rank: 7},
-		isClockKey: true,
+		isSpeedKey: true,
 		run: ({actions}) => actions.faster(),
 	},
-	{keys: ['<'], label: '<', help: 'slower simulated clock', brief: 'slower', isClockKey: true, run: ({actions}) => actions.slower()},
+	{keys: ['<'], label: '<', help: 'slower simulated clock', brief: 'slower', isSpeedKey: true, run: ({actions}) => actions.slower()},
 	{
 		keys: ['space', 'p'],
 		label: 'space/p',
@@ -204,16 +204,16 @@ export function dispatch(name: string, isHelpOpen: boolean, context: KeyContext)
 	return true;
 }
 
-/** The bindings that act in a run: all, or without the clock keys when the clock is the wall clock. */
-function activeBindings(isRealTimeOnly: boolean): readonly KeyBinding[] {
-	return isRealTimeOnly ? keymap.filter(binding => !binding.isClockKey) : keymap;
+/** The bindings that act in a run: all, or without the speed keys when its clock cannot change speed. */
+function activeBindings(canChangeSpeed: boolean): readonly KeyBinding[] {
+	return canChangeSpeed ? keymap : keymap.filter(binding => !binding.isSpeedKey);
 }
 
 /** The footer's items, in table order, with the tail (`? help  q quit`) last. */
-export function footerItems(isRealTimeOnly = false): {body: Array<{text: string; rank: number}>; tail: string[]} {
+export function footerItems(canChangeSpeed = true): {body: Array<{text: string; rank: number}>; tail: string[]} {
 	const body: Array<{text: string; rank: number}> = [];
 	const tail: string[] = [];
-	for (const binding of activeBindings(isRealTimeOnly)) {
+	for (const binding of activeBindings(canChangeSpeed)) {
 		if (binding.footer === undefined) continue;
 		const text = `${binding.footer.label ?? binding.label} ${binding.footer.text}`;
 		if (binding.isFooterTail) tail.push(text);
@@ -229,8 +229,8 @@ const footerGap = '  ';
  * The footer line for a width: the commonest keys that fit, then `? help  q quit`.
  * The tail is kept whole; when even it does not fit, the line is cut at the width.
  */
-export function footerText(columns: number, isRealTimeOnly = false): string {
-	const {body, tail} = footerItems(isRealTimeOnly);
+export function footerText(columns: number, canChangeSpeed = true): string {
+	const {body, tail} = footerItems(canChangeSpeed);
 	const tailText = tail.join(footerGap);
 	const byRank = [...body].sort((a, b) => a.rank - b.rank);
 	const kept = new Set<string>();
@@ -247,6 +247,6 @@ export function footerText(columns: number, isRealTimeOnly = false): string {
 }
 
 /** Help's rows, in table order. */
-export function helpRows(isRealTimeOnly = false): Array<{label: string; help: string; brief: string}> {
-	return activeBindings(isRealTimeOnly).map(({label, help, brief}) => ({label, help, brief}));
+export function helpRows(canChangeSpeed = true): Array<{label: string; help: string; brief: string}> {
+	return activeBindings(canChangeSpeed).map(({label, help, brief}) => ({label, help, brief}));
 }
