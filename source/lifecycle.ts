@@ -125,6 +125,7 @@ export function createLifecycle(edges: Edges): Lifecycle {
 	let isOutGone = false;
 	let isDisposed = false;
 	let finishing: Promise<Verdict> | undefined;
+	let isFinished = false;
 	let run: Run | undefined;
 	let onEnded: (() => void) | undefined;
 
@@ -136,7 +137,7 @@ export function createLifecycle(edges: Edges): Lifecycle {
 
 	const onSignal = () => {
 		if (ending === undefined) end('signal');
-		else if (finishing !== undefined) run?.hurry?.();
+		else if (finishing !== undefined && !isFinished) run?.hurry?.();
 	};
 
 	const onOutError = (error: NodeJS.ErrnoException) => {
@@ -214,6 +215,7 @@ export function createLifecycle(edges: Edges): Lifecycle {
 			const why = ending!;
 			finishing = Promise.resolve(given.finish(why));
 			const code = exitCodeOf(why, await finishing);
+			isFinished = true;
 			later(dispose, lingerMs);
 			return code;
 		} catch (error) {

@@ -122,6 +122,8 @@ describe('lifecycle', () => {
 		proc.emit('SIGTERM');
 		fake.release();
 		expect(await exit).toBe(130);
+		// Once finished, a signal has nothing left to hurry (the process is ending).
+		proc.emit('SIGINT');
 		expect(fake.calls).toEqual(['start', 'finish signal', 'hurry', 'hurry']);
 	});
 
