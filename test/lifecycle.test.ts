@@ -3,8 +3,11 @@
 import {EventEmitter} from 'node:events';
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterEach, describe, expect, it, vi} from 'vitest';
+import {headlessRun} from '../source/headless.js';
 import {createLifecycle, exitCodeOf, type Edges, type Ending, type Run, type Verdict} from '../source/lifecycle.js';
+import {createRun} from '../source/runs/in-process.js';
+import {makeSettings} from './helpers/render-dash.js';
 import {root} from './helpers/run-cli.js';
 
 class FakeStream extends EventEmitter {
@@ -242,6 +245,51 @@ describe('lifecycle', () => {
 	it('exit codes by ending', () => {
 		const codes = (['done', 'quit', 'signal', 'stall', 'pipe', 'terminal', 'broken', 'failed'] as const).map(e => [e, exitCodeOf(e, {code: 3})]);
 		expect(Object.fromEntries(codes)).toEqual({done: 3, quit: 3, signal: 130, stall: 1, pipe: 0, terminal: 130, broken: 1, failed: 1});
+	});
+});
+
+describe('an in-process headless run under the lifecycle', () => {
+	afterEach(() => {
+		vi.useRealTimers();
+	});
+
+	/** A seeded run at speed 1 on fake timers, printed as JSON lines through a fake process. */
+	function headless(options: Parameters<typeof makeSettings>[0]) {
+		vi.useFakeTimers();
+		const proc = new FakeProcess();
+		const lifecycle = createLifecycle(proc);
+		const settings = {...makeSettings(options), json: true, headless: true};
+		const run = createRun(settings, {onDone: () => lifecycle.end('done'), onStall: () => lifecycle.end('stall'), onWriteError: () => lifecycle.end('broken')});
+		const exit = lifecycle.drive(headlessRun(run, true, lifecycle.io));
+		const lines = () => proc.stdout.written.trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, unknown>);
+		return {proc, exit, lines};
+	}
+
+	it('SIGTERM mid-run: the readings so far, then the summary, interrupted; exit 130', async () => {
+		const h = headless({messages: 100_000, speed: 1});
+		await vi.advanceTimersByTimeAsync(3500);
+		h.proc.emit('SIGTERM');
+		expect(await h.exit).toBe(130);
+		const lines = h.lines();
+		expect(lines.filter(l => l['type'] === 'progress')).toHaveLength(3);
+		expect(lines.at(-1)).toMatchObject({type: 'summary', interrupted: true});
+		expect(lines.at(-1)!['stalled']).toBeUndefined();
+	});
+
+	it('a run with no sender is named stalled, not interrupted: one line why, exit 1', async () => {
+		const h = headless({messages: 10, senders: 0});
+		await vi.advanceTimersByTimeAsync(10);
+		expect(await h.exit).toBe(1);
+		expect(h.lines().at(-1)).toMatchObject({type: 'summary', interrupted: false, stalled: true, queued: 10});
+		expect(h.proc.stderr.written).toBe('sms-dash: stopped: 10 messages wait and no sender is left to send them\n');
+	});
+
+	it('a run that finishes: not interrupted, exit 0, and a late signal changes nothing', async () => {
+		const h = headless({messages: 50, speed: 1000});
+		await vi.advanceTimersByTimeAsync(5000);
+		h.proc.emit('SIGINT');
+		expect(await h.exit).toBe(0);
+		expect(h.lines().at(-1)).toMatchObject({type: 'summary', interrupted: false, sent: expect.any(Number)});
 	});
 });
 
