@@ -123,6 +123,8 @@ export function exitCodeOf(ending: Ending, verdict: Verdict): number {
 export function createLifecycle(edges: Edges): Lifecycle {
 	let ending: Ending | undefined;
 	let isOutGone = false;
+	/** stdout failed (a full disk), not merely closed: whatever ended the run, exit 1. */
+	let isOutBroken = false;
 	let isDisposed = false;
 	let finishing: Promise<Verdict> | undefined;
 	let isFinished = false;
@@ -146,6 +148,7 @@ export function createLifecycle(edges: Edges): Lifecycle {
 		if (error.code === 'EPIPE') end('pipe');
 		else if (error.code === 'EIO') end('terminal');
 		else {
+			isOutBroken = true;
 			io.err(`sms-dash: stdout: cannot write (${describeWriteError(error)})\n`);
 			end('broken');
 		}
@@ -214,7 +217,12 @@ export function createLifecycle(edges: Edges): Lifecycle {
 			await ended;
 			const why = ending!;
 			finishing = Promise.resolve(given.finish(why));
-			const code = exitCodeOf(why, await finishing);
+			const verdict = await finishing;
+			// A failed write of the summary is reported on the next tick (Node's streams).
+			await new Promise<void>(resolve => {
+				process.nextTick(resolve);
+			});
+			const code = isOutBroken ? 1 : exitCodeOf(why, verdict);
 			isFinished = true;
 			later(dispose, lingerMs);
 			return code;

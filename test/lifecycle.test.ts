@@ -200,6 +200,28 @@ describe('lifecycle', () => {
 		expect(proc.stderr.written).toBe('sms-dash: stdout: cannot write (no space left on the device)\n');
 	});
 
+	it('a summary that cannot be written (stdout on a full disk) turns a finished run into exit 1', async () => {
+		const proc = new FakeProcess();
+		const lifecycle = createLifecycle(proc);
+		// As Node's streams do: the failed write is reported on the next tick.
+		proc.stdout.write = () => {
+			process.nextTick(() => proc.stdout.emit('error', errno('ENOSPC')));
+			return false;
+		};
+
+		const exit = lifecycle.drive({
+			start(end) {
+				end('done');
+			},
+			finish() {
+				lifecycle.io.out('the summary\n');
+				return {code: 0};
+			},
+		});
+		expect(await exit).toBe(1);
+		expect(proc.stderr.written).toBe('sms-dash: stdout: cannot write (no space left on the device)\n');
+	});
+
 	it('a failed output file makes any ending exit 1, a signal too', async () => {
 		const proc = new FakeProcess();
 		const fake = fakeRun({code: 0, hasWriteErrors: true});
