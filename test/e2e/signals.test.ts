@@ -6,7 +6,7 @@
 // many as the summary finished). Waits are on output, never fixed sleeps, except the
 // seeded delays that pick the moment.
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {cliPath, jsonLines, root, tempDir} from '../helpers/run-cli.js';
@@ -48,7 +48,14 @@ interface Ended {
  * Runs the CLI headless and sends each signal once stdout has shown `afterLines` lines and
  * the signal's delay has passed. Killed (and failing) if it has not ended 10 s later.
  */
-function runAndSignal(args: string[], signals: Array<{signal: NodeJS.Signals; delayMs: number}>, afterLines = 1, ready?: RegExp): Promise<Ended> {
+function runAndSignal(
+	args: string[],
+	signals: Array<{signal: NodeJS.Signals; delayMs: number}>,
+	afterLines = 1,
+	ready?: RegExp,
+	/** Polled: signal once it holds (a run that prints nothing before its end). */
+	isReady?: () => boolean,
+): Promise<Ended> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [cliPath, ...args], {cwd: root, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
@@ -60,7 +67,15 @@ function runAndSignal(args: string[], signals: Array<{signal: NodeJS.Signals; de
 			for (const {signal, delayMs} of signals) setTimeout(() => child.kill(signal), delayMs);
 		};
 
-		if (afterLines === 0) child.on('spawn', fire);
+		if (afterLines === 0 && isReady === undefined) child.on('spawn', fire);
+		if (isReady !== undefined) {
+			const poll = setInterval(() => {
+				if (hasFired || !isReady()) return;
+				clearInterval(poll);
+				fire();
+			}, 20);
+			child.on('close', () => clearInterval(poll));
+		}
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 			stdout += chunk;
 			if (!hasFired && (ready === undefined ? stdout.split('\n').length - 1 >= afterLines : ready.test(stdout))) fire();
@@ -264,8 +279,15 @@ describe.concurrent('signals, headless', () => {
 	it('a zero-time instant (mean 0, a billion messages at max speed) still hears SIGINT at once', async () => {
 		const files = outputs();
 		const started = Date.now();
-		// Nothing is printed before the end of such a run: signal once it has started working.
-		const result = await runAndSignal(['--headless', '--json', '--speed', 'max', '--mean', '0', '-m', '1000000000', '--seed', '7', '--log', files.log, '--report', files.report], [{signal: 'SIGINT', delayMs: 1000}], 0);
+		// Nothing is printed before the end of such a run: signal once it has started working
+		// (its log has grown; a fixed delay could land before a loaded machine has loaded it).
+		const result = await runAndSignal(
+			['--headless', '--json', '--speed', 'max', '--mean', '0', '-m', '1000000000', '--seed', '7', '--log', files.log, '--report', files.report],
+			[{signal: 'SIGINT', delayMs: 200}],
+			0,
+			undefined,
+			() => (statSync(files.log, {throwIfNoEntry: false})?.size ?? 0) > 0,
+		);
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expectInterruptedJson(result, files);
 	});
