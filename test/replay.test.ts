@@ -11,7 +11,7 @@ import {createEngine} from '../source/engine/engine.js';
 import {distributions, type Action, type Outcome, type RunSettings, type SenderSpec, type TimedAction} from '../source/engine/types.js';
 import {buildSummary, summaryText, type Summary} from '../source/report.js';
 import {replayedPart, replaySettings} from '../source/replay.js';
-import {createRun} from '../source/run.js';
+import {createRun} from '../source/runs/in-process.js';
 import {skipNote} from '../source/store.js';
 import type {Settings} from '../source/settings.js';
 import {parseThreshold} from '../source/thresholds.js';
@@ -231,7 +231,7 @@ describe('replay', () => {
 						else if (name === 'rate') actions.changeFailureRate(Number(value));
 					}
 
-					if (live.store.driver.isPaused) actions.togglePause();
+					if (live.driver.isPaused) actions.togglePause();
 					while (!hasEnded) await vi.advanceTimersByTimeAsync(500);
 					return {outcomes, summary: live.finish()};
 				});

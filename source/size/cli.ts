@@ -7,6 +7,7 @@ import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../conf
 import {defaults, flagValue, limits, positiveDuration, share, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {formatClock, formatCount} from '../format.js';
+import type {Io, Run} from '../lifecycle.js';
 import {createPool} from './pool.js';
 import {findSize, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
 
@@ -94,9 +95,31 @@ function round1(value: number): number {
 	return Math.round(value * 10) / 10;
 }
 
+/** `size` for the lifecycle: a signal or a closed pipe stops the search (the worker threads end). */
+export function sizeRun(query: SizeQuery, options: {isJson: boolean; isTTY: boolean}, io: Io): Run {
+	const stop = new AbortController();
+	let code = 0;
+	return {
+		async start(end) {
+			code = await runSize(query, {...options, write: text => io.out(text), status: text => io.err(text), abort: stop.signal});
+			end('done');
+		},
+		finish(ending) {
+			if (ending !== 'done') stop.abort();
+			// A status line in progress is cleared, so the shell's prompt starts clean.
+			if (ending !== 'done' && options.isTTY && !options.isJson) io.err('\r\u001B[K');
+			return {code};
+		},
+	};
+}
+
 /** Runs the search on every core and prints as it goes; returns the exit code. */
-export async function runSize(query: SizeQuery, options: {isJson: boolean; isTTY: boolean; write: (text: string) => void; status: (text: string) => void}): Promise<number> {
+export async function runSize(
+	query: SizeQuery,
+	options: {isJson: boolean; isTTY: boolean; write: (text: string) => void; status: (text: string) => void; abort?: AbortSignal},
+): Promise<number> {
 	const pool = createPool(query);
+	options.abort?.addEventListener('abort', () => void pool.close());
 	let runsDone = 0;
 	const bar = (done: number) => {
 		const width = 20;

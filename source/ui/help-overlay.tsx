@@ -22,13 +22,13 @@ const columnGap = 3;
 const briefGap = '  ';
 
 /** The body lines of help for a screen, cut with a "… n more" line as a last resort. */
-export function helpLines(columns: number, room: number, isRealTimeOnly = false): string[] {
-	return fullHelpLines(columns, room, isRealTimeOnly) ?? briefHelpLines(columns, room, isRealTimeOnly);
+export function helpLines(columns: number, room: number, canChangeSpeed = true): string[] {
+	return fullHelpLines(columns, room, canChangeSpeed) ?? briefHelpLines(columns, room, canChangeSpeed);
 }
 
 /** Every binding with its whole help line, one a line or in two columns; undefined when neither fits. */
-function fullHelpLines(columns: number, room: number, isRealTimeOnly: boolean): string[] | undefined {
-	const rows = helpRows(isRealTimeOnly);
+function fullHelpLines(columns: number, room: number, canChangeSpeed: boolean): string[] | undefined {
+	const rows = helpRows(canChangeSpeed);
 	const labelWidth = Math.max(...rows.map(r => r.label.length)) + 2;
 	const full = rows.map(r => fit(r.label, labelWidth) + r.help);
 	if (full.length <= room) return full;
@@ -41,8 +41,8 @@ function fullHelpLines(columns: number, room: number, isRealTimeOnly: boolean): 
 	return undefined;
 }
 
-function briefHelpLines(columns: number, room: number, isRealTimeOnly: boolean): string[] {
-	const rows = helpRows(isRealTimeOnly);
+function briefHelpLines(columns: number, room: number, canChangeSpeed: boolean): string[] {
+	const rows = helpRows(canChangeSpeed);
 	const packed: string[] = [];
 	let line = '';
 	for (const r of rows) {
@@ -65,19 +65,19 @@ function briefHelpLines(columns: number, room: number, isRealTimeOnly: boolean):
  * Lines the totals (their cells, the bar and a blank line) may keep above help: all of
  * them when help still shows every binding in full below, else none.
  */
-export function helpTotalsLines(columns: number, lines: number, isRealTimeOnly = false): number {
+export function helpTotalsLines(columns: number, lines: number, canChangeSpeed = true): number {
 	const totals = totalsNaturalLines(columns) + 2;
-	return fullHelpLines(columns, lines - 2 - totals, isRealTimeOnly) === undefined ? 0 : totals;
+	return fullHelpLines(columns, lines - 2 - totals, canChangeSpeed) === undefined ? 0 : totals;
 }
 
 export function HelpOverlay({columns, lines}: HelpOverlayProps) {
 	const theme = useTheme();
 	useHeartbeat();
-	const isRealTimeOnly = useDash(s => s.run.isRealTimeOnly);
-	const totalsLines = helpTotalsLines(columns, lines, isRealTimeOnly);
+	const canChangeSpeed = useDash(s => s.run.canChangeSpeed);
+	const totalsLines = helpTotalsLines(columns, lines, canChangeSpeed);
 	const helpRoom = lines - totalsLines;
 	// Two lines or fewer (a terminal of three rows): the title if it fits, and how to close.
-	const body = helpRoom >= 3 ? helpLines(columns, helpRoom - 2, isRealTimeOnly) : [];
+	const body = helpRoom >= 3 ? helpLines(columns, helpRoom - 2, canChangeSpeed) : [];
 	return (
 		<Box flexDirection="column">
 			{totalsLines > 0 ? (

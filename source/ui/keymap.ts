@@ -39,8 +39,8 @@ export interface KeyBinding {
 	};
 	/** Kept at the end of the footer whatever the width (`? help  q quit`). */
 	isFooterTail?: boolean;
-	/** Acts on the simulated clock: left out of help and footer when the clock is the wall clock (broker mode). */
-	isClockKey?: boolean;
+	/** Changes the clock's speed: left out of help and footer when the run's clock cannot (broker mode). */
+	isSpeedKey?: boolean;
 	/** `key` is the name pressed, for bindings with more than one meaning. */
 	run(context: KeyContext, key: string): void;
 	/** What the key does while help is open; absent: nothing (help is a mode). */
@@ -130,10 +130,10 @@ export const keymap: readonly KeyBinding[] = [
 		label: '>',
 		help: 'faster simulated clock', brief: 'clock faster',
 		footer: {label: '</>', text: 'speed', rank: 7},
-		isClockKey: true,
+		isSpeedKey: true,
 		run: ({actions}) => actions.faster(),
 	},
-	{keys: ['<'], label: '<', help: 'slower simulated clock', brief: 'clock slower', isClockKey: true, run: ({actions}) => actions.slower()},
+	{keys: ['<'], label: '<', help: 'slower simulated clock', brief: 'clock slower', isSpeedKey: true, run: ({actions}) => actions.slower()},
 	{
 		keys: ['space', 'p'],
 		label: 'space/p',
@@ -220,15 +220,15 @@ export function dispatch(name: string, isHelpOpen: boolean, context: KeyContext)
 	return true;
 }
 
-/** The bindings that act in a run: all, or without the clock keys when the clock is the wall clock. */
-function activeBindings(isRealTimeOnly: boolean): readonly KeyBinding[] {
-	return isRealTimeOnly ? keymap.filter(binding => !binding.isClockKey) : keymap;
+/** The bindings that act in a run: all, or without the speed keys when its clock cannot change speed. */
+function activeBindings(canChangeSpeed: boolean): readonly KeyBinding[] {
+	return canChangeSpeed ? keymap : keymap.filter(binding => !binding.isSpeedKey);
 }
 
 /** What the footer depends on besides the width. */
 export interface FooterState {
-	/** The clock is the wall clock (broker mode): no clock keys. */
-	isRealTimeOnly?: boolean;
+	/** The run's clock can change speed (not in broker mode): else no speed keys. @default true */
+	canChangeSpeed?: boolean;
 	isPaused?: boolean;
 	isDone?: boolean;
 }
@@ -241,10 +241,10 @@ interface FooterItem {
 }
 
 /** The footer's items, in table order, with the tail (`? help  q quit`) last. */
-export function footerItems({isRealTimeOnly = false, isPaused = false, isDone = false}: FooterState = {}): {body: FooterItem[]; tail: FooterItem[]} {
+export function footerItems({canChangeSpeed = true, isPaused = false, isDone = false}: FooterState = {}): {body: FooterItem[]; tail: FooterItem[]} {
 	const body: FooterItem[] = [];
 	const tail: FooterItem[] = [];
-	for (const binding of activeBindings(isRealTimeOnly)) {
+	for (const binding of activeBindings(canChangeSpeed)) {
 		const {footer} = binding;
 		if (footer === undefined || (isDone && footer.isHiddenWhenDone)) continue;
 		const label = footer.label ?? binding.label;
@@ -278,6 +278,6 @@ export function footerText(columns: number, state: FooterState = {}): string {
 }
 
 /** Help's rows, in table order. */
-export function helpRows(isRealTimeOnly = false): Array<{label: string; help: string; brief: string}> {
-	return activeBindings(isRealTimeOnly).map(({label, help, brief}) => ({label, help, brief}));
+export function helpRows(canChangeSpeed = true): Array<{label: string; help: string; brief: string}> {
+	return activeBindings(canChangeSpeed).map(({label, help, brief}) => ({label, help, brief}));
 }

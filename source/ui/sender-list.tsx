@@ -73,7 +73,7 @@ export function SenderList({columns, lines}: SenderListProps) {
 
 	const view = listWindow(senders.length, selected, lines, removed.count > 0 ? 1 : 0);
 	const shown = senders.slice(view.start, view.start + view.count);
-	const rates = shown.map(s => store.driver.monitor.sparkline(s.id));
+	const rates = shown.map(s => store.sparkline(s.id));
 	const sparkScale = Math.max(0, ...rates.map(r => Math.max(0, ...r)));
 	// With one line (a terminal of 6 rows) the selected row takes it: no room to say more.
 	const hasRoomForMore = (view.showHeader ? 1 : 0) + view.count < lines;

@@ -174,8 +174,8 @@ export interface SenderRowProps {
 
 export function SenderRow({sender, columns, isSelected, rates, sparkScale}: SenderRowProps) {
 	const theme = useTheme();
-	// The simulated clock is stopped (not so on a broker, where senders finish what they hold).
-	const isPaused = useDash(s => s.run.isPaused && !s.run.isDone && !s.run.isRealTimeOnly);
+	// The simulated clock is stopped (not so on a broker's wall clock, where senders finish what they hold).
+	const isPaused = useDash(s => s.run.isPaused && !s.run.isDone && s.run.canChangeSpeed);
 	// One Text with the colours already in its string: a row is one node for React and
 	// Ink to lay out, not one per column (measured in bench/dashboard.js).
 	return (

@@ -4,6 +4,7 @@ import {describe, expect, test} from 'vitest';
 import {runWorkerCommand, resolveWorkerPlan, workerCommand} from '../../source/broker/cli.js';
 import {parseCommandLine, senderFlags} from '../../source/config/flags.js';
 import type {SenderSpec} from '../../source/engine/types.js';
+import {createLifecycle} from '../../source/lifecycle.js';
 import {mainCommandRefusal, refusalOf} from '../helpers/refusal.js';
 
 const broker = 'redis://127.0.0.1:6379';
@@ -14,7 +15,14 @@ const spec = (more: Partial<SenderSpec> = {}): SenderSpec => ({meanMs: 100, fail
 async function run(argv: string[]): Promise<{code: number; out: string; err: string}> {
 	let out = '';
 	let err = '';
-	const code = await runWorkerCommand(argv, {out: text => void (out += text), err: text => void (err += text)});
+	const stream = (write: (text: string) => void) => ({write, on: () => undefined, off: () => undefined});
+	const lifecycle = createLifecycle({
+		on: () => undefined,
+		off: () => undefined,
+		stdout: stream(text => void (out += text)),
+		stderr: stream(text => void (err += text)),
+	});
+	const code = await runWorkerCommand(argv, lifecycle);
 	return {code, out, err};
 }
 

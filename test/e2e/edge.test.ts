@@ -51,9 +51,10 @@ describe.concurrent('edge cases, headless (built binary)', () => {
 			expect(result.code).toBe(1);
 			expect(result.stderr).toBe('sms-dash: stopped: 10 messages wait and no sender is left to send them\n');
 			if (json) {
-				expect(jsonLines(result.stdout).at(-1)).toMatchObject({type: 'summary', produced: 10, queued: 10, sent: 0, failed: 0, avgTimeMs: null, interrupted: true});
+				expect(jsonLines(result.stdout).at(-1)).toMatchObject({type: 'summary', produced: 10, queued: 10, sent: 0, failed: 0, avgTimeMs: null, interrupted: false, stalled: true});
 			} else {
-				expect(result.stdout).toMatch(/^Summary \(interrupted\)$/m);
+				expect(result.stdout).toMatch(/^Summary \(stalled: no sender is left for the waiting messages\)$/m);
+				expect(result.stdout).toMatch(/^ {2}unfinished {2}10 queued/m);
 				expect(result.stdout).toContain('avg –');
 				expect(result.stdout).not.toContain('NaN');
 			}

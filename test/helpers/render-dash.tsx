@@ -4,7 +4,7 @@
 import {render} from 'ink-testing-library';
 import {afterEach, beforeEach, vi} from 'vitest';
 import type {SenderSpec} from '../../source/engine/types.js';
-import {createRun, type Run} from '../../source/run.js';
+import {createRun, type InProcessRun} from '../../source/runs/in-process.js';
 import type {Settings} from '../../source/settings.js';
 import type {DashStore} from '../../source/store.js';
 import {parseThreshold} from '../../source/thresholds.js';
@@ -91,7 +91,7 @@ export interface Dash {
 	/** Changes the terminal's size as a real resize does. */
 	resize(columns: number, rows: number): Promise<void>;
 	store: DashStore;
-	run: Run;
+	run: InProcessRun;
 	settings: Settings;
 	theme: Theme;
 	/** Calls of App's onExit (quit 0, interrupt 130). */

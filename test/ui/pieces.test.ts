@@ -283,7 +283,7 @@ describe('totals grid', () => {
 
 describe('header', () => {
 	test('state in words, done first', () => {
-		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0, isRealTimeOnly: false};
+		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0, canChangeSpeed: true};
 		expect(runStatus(run)).toBe('running');
 		expect(runStatus({...run, isPaused: true})).toBe('paused');
 		expect(runStatus({...run, isStalled: true})).toBe('waiting');
@@ -398,8 +398,8 @@ describe('key table', () => {
 	});
 
 	test('on the wall clock (broker mode) help and footer leave out the speed keys', () => {
-		expect(footerText(200, {isRealTimeOnly: true})).toBe('↑↓ select  a add  x remove  +/- faster/slower  [/] fail  n more  space pause  ? help  q quit');
-		const help = helpLines(200, 100, true).join('\n');
+		expect(footerText(200, {canChangeSpeed: false})).toBe('↑↓ select  a add  x remove  +/- faster/slower  [/] fail  n more  space pause  ? help  q quit');
+		const help = helpLines(200, 100, false).join('\n');
 		expect(help).not.toMatch(/simulated clock/);
 		expect(helpLines(200, 100).join('\n')).toMatch(/faster simulated clock/);
 		expect(help).toContain('pause / resume');
