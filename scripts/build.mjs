@@ -10,6 +10,8 @@ rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: [
 		'source/cli.tsx',
+		// The library face: import {simulate, size} from 'sms-dash'.
+		'source/index.ts',
 		{in: 'source/size/worker.ts', out: 'size-worker'},
 		// Loaded by bench/broker.js on their own (the CLI loads them as chunks too).
 		{in: 'source/broker/cli.ts', out: 'broker/cli'},

@@ -9,6 +9,7 @@ import {describe, expect, it} from 'vitest';
 interface PackageJson {
 	license: string;
 	bin: Record<string, string>;
+	exports: Record<string, unknown>;
 	scripts: Record<string, string>;
 	dependencies: Record<string, string>;
 	devDependencies: Record<string, string>;
@@ -39,10 +40,12 @@ describe('the package', () => {
 	});
 
 	it('builds the program as it is packed, and ships it with its licence', () => {
-		expect(pkg.scripts['prepack']).toBe('npm run build');
+		// The program and the library face, with the face's types (tsconfig.types.json).
+		expect(pkg.scripts['prepack']).toBe('npm run build && npm run build:types');
+		expect(pkg.exports['.']).toEqual({types: './dist/types/index.d.ts', import: './dist/index.js'});
 		const [{files}] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {encoding: 'utf8'})) as [{files: Array<{path: string}>}];
 		const paths = files.map(file => file.path);
-		expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', ...Object.values(pkg.bin)]));
+		expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'dist/index.js', ...Object.values(pkg.bin)]));
 		expect(paths.filter(path => !path.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(path))).toEqual([]);
 		expect(paths.filter(path => /devtools/.test(path) && !path.includes('no-devtools'))).toEqual([]);
 		expect(pkg.license).toBe('MIT');
