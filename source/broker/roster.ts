@@ -3,7 +3,7 @@
 // remote tune/remove records, their counts and their snapshots. Says who joined and who left.
 import {hostname} from 'node:os';
 import type {Redis} from 'ioredis';
-import {senderFigures, type SenderCounts} from '../engine/figures.js';
+import {senderSnapshot, type SenderCounts} from '../engine/figures.js';
 import type {Histogram} from '../engine/histogram.js';
 import type {SenderSnapshot, SenderSpec, SenderState} from '../engine/types.js';
 import {describeError, type BrokerTarget} from './connection.js';
@@ -287,21 +287,6 @@ export class Roster {
 		// Heartbeats lag by up to ¼ s: with nothing in flight in Redis, nobody is sending.
 		const state = sender.state === 'sending' && !isAnyInFlight ? 'idle' : sender.state;
 		const restLeftMs = state === 'resting' ? Math.max(0, sender.restLeftMs - (now - sender.readAt)) : 0;
-		const cached = sender.cached;
-		// A resting sender's countdown moves with the clock.
-		if (cached !== undefined && sender.cachedVersion === sender.version && cached.state === state && cached.restLeftMs === restLeftMs) return cached;
-		const snap: SenderSnapshot = {
-			id: sender.id,
-			spec: sender.spec,
-			state,
-			restLeftMs,
-			inFlight: state === 'sending' ? 1 : 0,
-			rests: sender.rests,
-			restedMs: sender.restedMs,
-			...senderFigures(sender),
-		};
-		sender.cached = snap;
-		sender.cachedVersion = sender.version;
-		return snap;
+		return senderSnapshot(sender, state, restLeftMs);
 	}
 }

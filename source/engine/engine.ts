@@ -4,7 +4,7 @@
 import {AttemptModel, restMsOf, senderRng} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap, type Schedulable} from './event-heap.js';
-import {senderFigures, Tally} from './figures.js';
+import {senderSnapshot, Tally} from './figures.js';
 import type {Histogram} from './histogram.js';
 import {drawMessage, phoneText, producerRng, type MessageBody} from './message.js';
 import type {Rng} from './rng.js';
@@ -232,7 +232,8 @@ export class Engine implements Simulation {
 	snapshot(): Snapshot {
 		return this.tally.snapshot(
 			this.totals(),
-			this.senders.map(sender => this.senderSnapshot(sender)),
+			// A resting sender's countdown moves with the clock.
+			this.senders.map(sender => senderSnapshot(sender, sender.state, sender.state === 'resting' ? sender.dueAt - this.simMs : 0)),
 		);
 	}
 
@@ -374,27 +375,6 @@ export class Engine implements Simulation {
 
 		// Nothing holds a finished message any more (its sender let go of it first).
 		if (this.spare.length < this.capacity) this.spare.push(message);
-	}
-
-	private senderSnapshot(sender: Sender): SenderSnapshot {
-		if (sender.cached !== undefined && sender.cachedVersion === sender.version) {
-			// A resting sender's countdown moves with the clock.
-			if (sender.state !== 'resting' || sender.cached.restLeftMs === sender.dueAt - this.simMs) return sender.cached;
-		}
-
-		const snap: SenderSnapshot = {
-			id: sender.id,
-			spec: sender.spec,
-			state: sender.state,
-			restLeftMs: sender.state === 'resting' ? sender.dueAt - this.simMs : 0,
-			inFlight: sender.state === 'sending' ? 1 : 0,
-			rests: sender.rests,
-			restedMs: sender.restedMs,
-			...senderFigures(sender),
-		};
-		sender.cached = snap;
-		sender.cachedVersion = sender.version;
-		return snap;
 	}
 }
 

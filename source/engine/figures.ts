@@ -2,7 +2,7 @@
 // in-process, the broker simulation across processes. Pure.
 import {Histogram} from './histogram.js';
 import type {Totals} from './simulation.js';
-import type {SenderSnapshot, Snapshot} from './types.js';
+import type {SenderSnapshot, SenderSpec, SenderState, Snapshot} from './types.js';
 
 /** A run's counts: the totals without the averages, and the sums they come from. */
 export type RunCounts = Omit<Totals, 'avgTimeMs' | 'avgE2eMs'> & {
@@ -58,6 +58,40 @@ export function senderFigures(
 		observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
 		p95Ms: sender.histogram?.quantile(0.95),
 	};
+}
+
+/** What a sender keeps to give its snapshot: its counts and the last snapshot it gave. */
+export interface SnapshotSource extends SenderCounts {
+	id: number;
+	spec: SenderSpec;
+	rests: number;
+	restedMs: number;
+	/** Bumped on every change of what a snapshot shows but the rest countdown. */
+	version: number;
+	cached: SenderSnapshot | undefined;
+	cachedVersion: number;
+}
+
+/**
+ * A sender's snapshot, the engine's and the broker's alike. While nothing it shows has
+ * changed it is the same object as last time, so the UI's selectors stay stable.
+ */
+export function senderSnapshot(sender: SnapshotSource, state: SenderState, restLeftMs: number): SenderSnapshot {
+	const cached = sender.cached;
+	if (cached !== undefined && sender.cachedVersion === sender.version && cached.state === state && cached.restLeftMs === restLeftMs) return cached;
+	const snap: SenderSnapshot = {
+		id: sender.id,
+		spec: sender.spec,
+		state,
+		restLeftMs,
+		inFlight: state === 'sending' ? 1 : 0,
+		rests: sender.rests,
+		restedMs: sender.restedMs,
+		...senderFigures(sender),
+	};
+	sender.cached = snap;
+	sender.cachedVersion = sender.version;
+	return snap;
 }
 
 /** What a run counts beside its sums: the queue's figures, told by whoever keeps them. */
