@@ -165,5 +165,9 @@ async function work(argv: string[], lifecycle: Lifecycle): Promise<Run> {
 }
 
 function describeSpec(spec: SenderSpec): string {
-	return `${spec.distribution} mean ${formatMs(spec.meanMs)}, failure rate ${spec.failureRate}${spec.maxWaitMs === undefined ? '' : `, max wait ${formatMs(spec.maxWaitMs)}`}`;
+	const extras = [
+		spec.maxWaitMs === undefined ? undefined : `max wait ${formatMs(spec.maxWaitMs)}`,
+		spec.failoverMs === undefined || spec.failoverMs === 0 ? undefined : `failover ${formatMs(spec.failoverMs)}`,
+	].filter(extra => extra !== undefined);
+	return [`${spec.distribution} mean ${formatMs(spec.meanMs)}, failure rate ${spec.failureRate}`, ...extras].join(', ');
 }

@@ -59,6 +59,34 @@ it('an always-failing sender with failover rests and hands its messages to a hea
 	}
 });
 
+it('`sms-dash worker --failover`: an always-failing worker rests and a healthy worker sends everything', async () => {
+	const queue = queueName();
+	const failing = await startWorker(['--broker', fixture.redis.url, '--queue', queue, '--mean', '5ms', '--distribution', 'constant', '--failure-rate', '1', '--failover', '700ms']);
+	fixture.workers.push(failing);
+	const healthy = await startWorker(['--broker', fixture.redis.url, '--queue', queue, '--count', '2', '--mean', '8ms', '--distribution', 'constant', '--failure-rate', '0']);
+	fixture.workers.push(healthy);
+	// No sender of its own: every sender is a worker's. Retries to spare on a loaded machine.
+	const sim = await createBrokerSimulation(brokerSettings({messages: 200, retries: 3, senders: []}), {url: fixture.redis.url, queue});
+	const outcomes: Outcome[] = [];
+	sim.onFinish = outcome => outcomes.push(outcome);
+	const pump = setInterval(() => sim.runUntil(Number.POSITIVE_INFINITY), 20);
+	try {
+		await until(() => sim.isDone, 15_000, () => `not done: ${JSON.stringify(sim.totals())}`);
+		expect(sim.snapshot()).toMatchObject({produced: 200, sent: 200, failed: 0, queued: 0, inFlight: 0});
+		expect(new Set(outcomes.map(o => o.id)).size).toBe(200);
+		expect(outcomes.every(o => o.outcome === 'sent' && healthy.ids.includes(o.sender))).toBe(true);
+		const [failingId] = failing.ids;
+		await until(() => (sim.snapshot().senders.find(s => s.id === failingId)?.rests ?? 0) >= 1, 2000, () => 'the failing worker never rested');
+		const failingSender = sim.snapshot().senders.find(s => s.id === failingId)!;
+		expect(failingSender).toMatchObject({sent: 0, failed: 0});
+		expect(failingSender.attempts).toBeGreaterThanOrEqual(1);
+		expect(outcomes.filter(o => o.attempts > 1).reduce((sum, o) => sum + o.attempts - 1, 0)).toBe(failingSender.attempts);
+	} finally {
+		clearInterval(pump);
+		await sim.close();
+	}
+});
+
 it('without failover a retry stays with the sender that failed', async () => {
 	const queue = queueName();
 	const flaky = {meanMs: 3, failureRate: 0.5, distribution: 'constant'} as const;
