@@ -131,6 +131,10 @@ export class BrokerSimulation implements Simulation {
 	private readonly watched = new Map<number, Watched>();
 	private readonly order: Watched[] = [];
 	private readonly histogram = new Histogram(0.01);
+
+	get timeHistogram(): Histogram {
+		return this.histogram;
+	}
 	private received: Received[] = [];
 	private receivedHead = 0;
 	private localHost: Promise<SenderHost> | undefined;

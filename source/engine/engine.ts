@@ -90,6 +90,10 @@ export class Engine implements Simulation {
 	private readonly senders: Sender[] = [];
 	private readonly producerRng: Rng;
 	private readonly histogram = new Histogram(0.01);
+
+	get timeHistogram(): Histogram {
+		return this.histogram;
+	}
 	/**
 	 * Finished messages, kept for the producer to reuse. A run makes no garbage per message,
 	 * so V8 never grows its heap with the run's length: peak RSS stays flat (bench/soak.js).
