@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // --html pages in a real headless Chromium: loaded from file:// with no error and no
 // request, every chart drawn, the figures equal to the summary's, the tables sortable.
 import {writeFileSync} from 'node:fs';

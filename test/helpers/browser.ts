@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // A real headless Chromium for the --html tests, driven by playwright-core. Debian's
 // `chromium` package is what CI installs (.ci/run); a machine without it fails the tests
 // with a line saying so: they are never skipped.
