@@ -1,9 +1,38 @@
-import {defineConfig} from 'vitest/config';
+import {readFileSync} from 'node:fs';
+import {defineConfig, type Plugin} from 'vitest/config';
+import {changedPackages, editedFiles, editPackageSource, packageFileOf, stringWidthFor} from './scripts/package-edits.mjs';
+
+// Node would load these packages itself, unchanged: vitest loads them, and ink-testing-library
+// too, so that it renders with the same Ink as the components it is given.
+const inline = [...changedPackages, 'ink-testing-library'];
+const inlined = new RegExp(`[\\\\/]node_modules[\\\\/](?:${inline.join('|')})[\\\\/][^?]*\\.js$`);
+
+/**
+ * The build's changes to packages (scripts/package-edits.mjs), made as vitest loads them:
+ * tests render through the Ink users get, quick frame and all.
+ */
+const packageEdits: Plugin = {
+	name: 'package-edits',
+	enforce: 'pre',
+	// The packages' code as it is, without the source maps they point to but do not ship.
+	load(id) {
+		return inlined.test(id) ? readFileSync(id, 'utf8') : undefined;
+	},
+	resolveId(source, importer) {
+		return source === 'string-width' && importer !== undefined ? stringWidthFor(importer) : undefined;
+	},
+	transform(code, id) {
+		const path = id.split('?')[0]!;
+		return editedFiles.test(path) ? {code: editPackageSource(packageFileOf(path), code), map: null} : undefined;
+	},
+};
 
 export default defineConfig({
+	plugins: [packageEdits],
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
 		setupFiles: ['test/setup.ts'],
 		testTimeout: 30_000,
+		server: {deps: {inline: [inlined]}},
 	},
 });

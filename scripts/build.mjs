@@ -3,17 +3,14 @@
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see README, Benchmarks). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
-import {editPackageSource, editedFiles, packageFileOf} from './package-edits.mjs';
-
-const fastStringWidth = fileURLToPath(new URL('../source/ui/string-width.ts', import.meta.url));
+import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
 
 rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: [
 		'source/cli.tsx',
-		'source/size-worker.ts',
+		{in: 'source/size/worker.ts', out: 'size-worker'},
 		// Loaded by bench/broker.js on their own (the CLI loads them as chunks too).
 		{in: 'source/broker/cli.ts', out: 'broker/cli'},
 		{in: 'source/broker/run.ts', out: 'broker/run'},
@@ -24,7 +21,7 @@ await build({
 	format: 'esm',
 	platform: 'node',
 	target: 'node20',
-	// yaml is required at run time only when a file is read (see config.ts); the broker's
+	// yaml is required at run time only when a file is read (see config/file.ts); the broker's
 	// client libraries load native and optional pieces of their own, so they stay packages.
 	external: ['yaml', 'bullmq', 'ioredis'],
 	define: {
@@ -38,11 +35,15 @@ await build({
 	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
 	plugins: [
 		{
-			// Ink imports its devtools only when DEV is set; never ship them.
+			// With DEV=true Ink loads its devtools.js (React's devtools client and a WebSocket
+			// library, 130 kB, which then wants react-devtools-core installed): the bundle has an
+			// empty module in its place, so DEV=true changes nothing.
 			name: 'no-devtools',
 			setup(b) {
-				b.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'empty'}));
-				b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: 'export default {};', loader: 'js'}));
+				b.onResolve({filter: /^\.\/devtools\.js$/}, args =>
+					packageFileOf(args.importer) === 'ink/build/reconciler.js' ? {path: 'no-devtools', namespace: 'empty'} : undefined,
+				);
+				b.onLoad({filter: /.*/, namespace: 'empty'}, () => ({contents: '', loader: 'js'}));
 			},
 		},
 		{
@@ -56,12 +57,13 @@ await build({
 			},
 		},
 		{
-			// Ink and its text helpers measure every line of every frame: they get the
-			// string-width with a fast path for the dashboard's glyphs (source/ui/string-width.ts),
-			// which itself falls back to the package.
+			// Ink and its text helpers get source/ui/string-width.ts: see scripts/package-edits.mjs.
 			name: 'fast-string-width',
 			setup(b) {
-				b.onResolve({filter: /^string-width$/}, args => (args.importer === fastStringWidth ? undefined : {path: fastStringWidth}));
+				b.onResolve({filter: /^string-width$/}, args => {
+					const path = stringWidthFor(args.importer);
+					return path === undefined ? undefined : {path};
+				});
 			},
 		},
 	],

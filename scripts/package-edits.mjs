@@ -1,6 +1,8 @@
-// Edits to a few files of Ink 6 and meow, made as the build bundles them
-// (scripts/build.mjs) and checked by test/build/package-edits.test.ts. Each edit names
-// the exact text it replaces: a package that no longer has it fails the build.
+// Edits to a few files of Ink 6 and meow, and the string-width Ink's text helpers get,
+// made as the build bundles them (scripts/build.mjs) and as vitest loads them
+// (vitest.config.ts), so the tests run what users get. Checked by
+// test/build/package-edits.test.ts. Each edit names the exact text it replaces: a package
+// that no longer has it fails the build and the tests.
 import {fileURLToPath} from 'node:url';
 
 /**
@@ -31,8 +33,9 @@ const edits = {
 	'ink/build/output.js': [
 		["import sliceAnsi from 'slice-ansi';", `import {fastFrame} from ${JSON.stringify(fastFrame)};\nimport sliceAnsi from 'slice-ansi';`],
 		[
+			// Ink's own get() stays, as inkGet(): tests hold the quick frame to it.
 			'    get() {\n',
-			'    get() {\n        const fast = fastFrame(this.width, this.height, this.operations);\n        if (fast !== undefined) return {output: fast, height: this.height};\n',
+			'    get() {\n        const fast = fastFrame(this.width, this.height, this.operations);\n        return fast === undefined ? this.inkGet() : {output: fast, height: this.height};\n    }\n    inkGet() {\n',
 		],
 	],
 	/**
@@ -51,6 +54,24 @@ const edits = {
 		],
 	],
 };
+
+/**
+ * Ink and its text helpers measure every line of every frame: they get the string-width
+ * with a fast path for the dashboard's glyphs, which itself falls back to the package.
+ */
+export const fastStringWidth = fileURLToPath(new URL('../source/ui/string-width.ts', import.meta.url));
+
+/** What an import of string-width from `importer` loads instead: the fast one, for a package's import. */
+export function stringWidthFor(importer) {
+	return /[\\/]node_modules[\\/]/.test(importer) ? fastStringWidth : undefined;
+}
+
+/**
+ * The packages whose code the build changes: edited files, or string-width taken from the
+ * fast path (test/build/package-edits.test.ts checks the bundle has no other). Vitest
+ * loads these itself instead of leaving them to Node, so it can change them too.
+ */
+export const changedPackages = ['ink', 'meow', 'wrap-ansi', 'widest-line', 'cli-truncate'];
 
 /** The files edited, as esbuild's onLoad filter. */
 export const editedFiles = /[\\/]node_modules[\\/](?:ink[\\/]build[\\/](?:measure-text|wrap-text|output)|meow[\\/]build[\\/]dependencies)\.js$/;

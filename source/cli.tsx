@@ -1,32 +1,28 @@
 #!/usr/bin/env node
-// argv -> Settings -> mode -> run, and errors -> exit codes. Stays thin: parsing lives
-// in config.ts, the run in run.ts, the faces in headless.ts and ui/.
+// argv -> Settings -> mode -> a run handed to the lifecycle, and errors -> exit codes.
+// Stays thin: parsing lives in config/, the runs in runs/ and broker/, the faces in
+// headless.ts and ui/, how a run ends in lifecycle.ts.
 import {randomInt} from 'node:crypto';
 import {accessSync, constants, readFileSync, statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import meow from 'meow';
-import {argvProblem, flags, meowOptions} from './cli-flags.js';
-import {ConfigError, resolveSettings} from './config.js';
-import {printHeadless} from './headless.js';
+import {ConfigError} from './config/error.js';
+import {mainCommand, parseCommandLine} from './config/flags.js';
+import {resolveSettings} from './config/resolve.js';
+import {headlessRun} from './headless.js';
+import {createLifecycle, type Lifecycle} from './lifecycle.js';
 import {chooseMode} from './mode.js';
-import {createRun, exitCodeOf} from './run.js';
-import {resolveSizeQuery, runSize, sizeFlags, sizeHelp} from './size-cli.js';
-import type {Settings} from './settings.js';
+import {createRun, type RunOptions} from './runs/in-process.js';
+import {resolveSizeQuery, sizeCommand, sizeRun} from './size/cli.js';
 
-const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-async function main(): Promise<number> {
-	if (process.argv[2] === 'size') return size();
+async function main(lifecycle: Lifecycle): Promise<number> {
+	if (process.argv[2] === 'size') return size(lifecycle);
 	if (process.argv[2] === 'worker') {
 		const {runWorkerCommand} = await import('./broker/cli.js');
-		return runWorkerCommand(process.argv.slice(3));
+		return runWorkerCommand(process.argv.slice(3), lifecycle);
 	}
 
-	const problem = argvProblem(process.argv.slice(2), flags);
-	if (problem !== undefined) throw new ConfigError(problem);
-	const cli = parseArgv(() => meow({...meowOptions, importMeta: import.meta}));
-	if (cli.input.length > 0) throw new ConfigError(`unknown command "${cli.input[0]}" (see sms-dash --help)`);
-	const settings = resolveSettings(cli.flags, {
+	const flags = parseCommandLine(mainCommand, process.argv.slice(2), import.meta);
+	const settings = resolveSettings(flags, {
 		readFile: path => readFileSync(path, 'utf8'),
 		randomSeed: () => randomInt(0, 2 ** 32 - 1),
 	});
@@ -42,47 +38,46 @@ async function main(): Promise<number> {
 		stdinIsTTY: process.stdin.isTTY === true,
 		env: process.env,
 	});
-	const broker = cli.flags.broker === undefined ? undefined : {url: cli.flags.broker, queue: cli.flags.queue};
-	if (mode === 'dashboard') {
+	const broker = flags.broker === undefined ? undefined : {url: flags.broker, queue: flags.queue};
+	const isDashboard = mode === 'dashboard';
+	const hooks: RunOptions = {
+		onDone() {
+			if (!isDashboard || settings.exitOnDone) lifecycle.end('done');
+		},
+		// The dashboard waits: a sender can still be added with `a`.
+		onStall() {
+			if (!isDashboard) lifecycle.end('stall');
+		},
+		onWriteError: () => lifecycle.end('broken'),
+		// Each publish is a React render and an Ink frame: 10 a second keeps it lively and
+		// leaves the CPU to the simulation (measured in bench/dashboard.js).
+		...(isDashboard ? {trackSenders: true, publishEveryMs: 100} : {}),
+	};
+	let dashboard: typeof import('./ui/dashboard.js') | undefined;
+	if (isDashboard) {
 		// React picks its build when it is first imported (the bundle in dist/ has the
 		// production build compiled in; this is for running the sources unbundled).
 		const env = process.env;
 		env['NODE_ENV'] ??= 'production';
-		const {runDashboard} = await import('./ui/dashboard.js');
-		return runDashboard(settings, broker);
+		dashboard = await import('./ui/dashboard.js');
 	}
 
-	if (broker !== undefined) {
-		const {runBrokerHeadless} = await import('./broker/run.js');
-		return runBrokerHeadless(settings, broker);
+	let run;
+	if (broker === undefined) run = createRun(settings, hooks);
+	else {
+		const {createBrokerRun} = await import('./broker/run.js');
+		run = await createBrokerRun(settings, broker, hooks);
 	}
 
-	return runHeadless(settings);
+	return lifecycle.drive(
+		dashboard === undefined ? headlessRun(run, settings.json, lifecycle.io) : dashboard.dashboardRun(run, settings, lifecycle.io),
+	);
 }
 
-async function size(): Promise<number> {
-	const problem = argvProblem(process.argv.slice(3), sizeFlags);
-	if (problem !== undefined) throw new ConfigError(problem);
-	const cli = parseArgv(() => meow({help: sizeHelp, flags: sizeFlags, allowUnknownFlags: true, booleanDefault: undefined, argv: process.argv.slice(3), importMeta: import.meta}));
-	if (cli.input.length > 0) throw new ConfigError(`size takes no argument "${cli.input[0]}" (see sms-dash size --help)`);
-	const query = resolveSizeQuery(cli.flags, {readFile: path => readFileSync(path, 'utf8')});
-	return runSize(query, {
-		isJson: cli.flags.json === true,
-		isTTY: process.stderr.isTTY === true,
-		write: text => process.stdout.write(text),
-		status: text => process.stderr.write(text),
-	});
-}
-
-/** meow's own refusals ("The flag --seed can only be set once.") are bad input too: one line, exit 2. */
-function parseArgv<T>(parse: () => T): T {
-	try {
-		return parse();
-	} catch (error) {
-		if (!(error instanceof Error) || !/^The flag /.test(error.message)) throw error;
-		// meow names the flag by its key (--failureRate): say it as it is typed.
-		throw new ConfigError(error.message.replace(/^The flag /, '').replace(/\.$/, '').replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`));
-	}
+async function size(lifecycle: Lifecycle): Promise<number> {
+	const flags = parseCommandLine(sizeCommand, process.argv.slice(3), import.meta);
+	const query = resolveSizeQuery(flags);
+	return lifecycle.drive(sizeRun(query, {isJson: flags.json === true, isTTY: process.stderr.isTTY === true}, lifecycle.io));
 }
 
 /** Fails before the run when an output file could not be written at the end. */
@@ -111,62 +106,22 @@ function describeFsError(error: unknown): string {
 	return code ?? String(error);
 }
 
-function runHeadless(settings: Settings): Promise<number> {
-	return new Promise(resolvePromise => {
-		let isStdoutClosed = false;
-		const write = (text: string) => {
-			if (!isStdoutClosed) process.stdout.write(text);
-		};
-
-		// `sms-dash | head` closes our stdout: stop quietly, still finish log and report.
-		process.stdout.on('error', error => {
-			if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
-			isStdoutClosed = true;
-			end('pipe');
-		});
-
-		const run = createRun(settings, {onDone: () => end('done'), onStall: () => end('stall'), onWriteError: () => end('error')});
-		const endPrinting = printHeadless(run, settings.json, write, text => process.stderr.write(text));
-		let hasEnded = false;
-		function end(how: 'done' | 'stall' | 'signal' | 'pipe' | 'error') {
-			if (hasEnded) return;
-			// Signal handlers stay: a second Ctrl+C must not cut the last writes short.
-			hasEnded = true;
-			const summary = endPrinting();
-			if (run.writeErrors.length > 0) {
-				resolvePromise(1);
-				return;
-			}
-
-			if (how === 'stall') {
-				const waiting = summary.queued + summary.pending;
-				process.stderr.write(`sms-dash: stopped: ${waiting} messages wait and no sender is left to send them\n`);
-				resolvePromise(1);
-				return;
-			}
-
-			resolvePromise(how === 'pipe' ? 0 : exitCodeOf(summary, how === 'signal'));
-		}
-
-		function onSignal() {
-			end('signal');
-		}
-
-		for (const signal of signals) process.on(signal, onSignal);
-		run.store.getState().actions.start();
-	});
-}
-
+// Signals are heard from here on, before anything slow (loading the dashboard, reaching
+// Redis): one that comes while the run is built still ends it with its summary and 130.
+const lifecycle = createLifecycle(process);
 try {
-	process.exitCode = await main();
+	process.exitCode = await main(lifecycle);
 } catch (error) {
 	if (error instanceof ConfigError) {
 		// One line, whatever a value echoed into it held.
 		const line = error.message.replaceAll(/[\r\n]+/g, ' ');
-		process.stderr.write(`sms-dash: ${line.length > 400 ? `${line.slice(0, 400)}…` : line}\n`);
+		lifecycle.io.err(`sms-dash: ${line.length > 400 ? `${line.slice(0, 400)}…` : line}\n`);
 		process.exitCode = 2;
 	} else {
-		process.stderr.write(`sms-dash: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		lifecycle.io.err(`sms-dash: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 		process.exitCode = 1;
 	}
+
+	// No run was driven: stop listening now.
+	lifecycle.dispose();
 }

@@ -72,6 +72,15 @@ export class Driver {
 		return this.speedValue;
 	}
 
+	/** The simulated clock goes at any speed (the store's RunControls). */
+	get canChangeSpeed(): boolean {
+		return true;
+	}
+
+	sparkline(senderId: number): readonly number[] {
+		return this.monitor.sparkline(senderId);
+	}
+
 	/** Wall ms since the simulation started (simulated 0), frozen at the end. */
 	get wallElapsedMs(): number {
 		if (!this.isRunning && this.wallEnd === undefined) return 0;

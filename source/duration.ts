@@ -4,7 +4,7 @@
 /**
  * A value that cannot be read. The message is a predicate such as
  * `must be a duration such as 250ms, 1.5s or 0.2 (seconds), got "abc"`; the caller
- * prefixes the flag or key it came from (config.ts turns it into a ConfigError).
+ * prefixes the flag or key it came from (config/rules.ts turns it into a ConfigError).
  */
 export class ValueError extends Error {
 	override name = 'ValueError';

@@ -2,7 +2,9 @@
 // interval, then the summary last. Never imports Ink or React.
 import type {Progress} from './engine/monitor.js';
 import {formatClock, formatCount, formatMs, formatRate, round1} from './format.js';
-import {summaryText, type Summary} from './report.js';
+import {summaryText, verdictOf, type Summary} from './report.js';
+import type {Io, Run} from './lifecycle.js';
+import type {StoreRun} from './runs/in-process.js';
 import type {DashStore} from './store.js';
 
 /** A progress reading as DESIGN.md's JSON line (null where there is no figure yet). */
@@ -94,27 +96,28 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 	};
 }
 
-/** What printing a headless run needs of it, in-process or on a broker. */
-export interface PrintedRun {
-	store: DashStore;
-	/** Stops the run and writes --log and --report. */
-	finish(): Summary;
-	readonly writeErrors: readonly string[];
-}
-
 /**
- * Prints `run`'s readings as they come (attachHeadless). The returned function ends the
- * printing: the last readings, then the summary, then a `warn` line per failed --log or
- * --report write; it returns the summary.
+ * A headless run for the lifecycle: `run`'s readings as they come (attachHeadless); at the
+ * end the last readings, then the summary, then a line per failed --log or --report write
+ * (and why a stalled run stopped). The exit code is the lifecycle's, from the verdict.
  */
-export function printHeadless(run: PrintedRun, isJson: boolean, write: (text: string) => void, warn: (text: string) => void): () => Summary {
-	const detach = attachHeadless(run.store, isJson, write);
-	return () => {
-		detach();
-		const summary = run.finish();
-		write(summaryOutput(summary, isJson));
-		for (const error of run.writeErrors) warn(`sms-dash: ${error}\n`);
-		return summary;
+export function headlessRun(run: StoreRun, isJson: boolean, io: Io): Run {
+	let detach: (() => void) | undefined;
+	return {
+		start() {
+			detach = attachHeadless(run.store, isJson, text => io.out(text));
+			run.store.getState().actions.start();
+		},
+		async finish(ending) {
+			detach?.();
+			const isStalled = ending === 'stall';
+			const summary = run.finish({isStalled});
+			io.out(summaryOutput(summary, isJson));
+			for (const error of run.writeErrors) io.err(`sms-dash: ${error}\n`);
+			if (isStalled) io.err(`sms-dash: stopped: ${summary.queued + summary.pending} messages wait and no sender is left to send them\n`);
+			await run.close?.();
+			return verdictOf(summary, run.writeErrors);
+		},
 	};
 }
 

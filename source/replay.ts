@@ -1,7 +1,7 @@
 // A run rebuilt from its --report: the report's seed, settings and recorded changes become
-// Settings whose script applies the changes at their simulated times. Pure: config.ts reads
+// Settings whose script applies the changes at their simulated times. Pure: config/report-file.ts reads
 // and validates the file first; nothing here reads a file or a clock.
-import type {flags} from './cli-flags.js';
+import type {flags} from './config/flags.js';
 import type {TimedAction} from './engine/types.js';
 import type {ReportSettings, Summary} from './report.js';
 import type {Settings, Threshold} from './settings.js';
@@ -42,7 +42,7 @@ export type Presentation = Pick<Settings, 'speed' | 'headless' | 'json' | 'logPa
 /**
  * The Settings that run `report` again: its seed and settings, and its actions as the script.
  * `extraThresholds` are judged besides the report's own rules (a rule it has already is not doubled).
- * @throws {ValueError} for a threshold the report should not hold (config.ts checks them first)
+ * @throws {ValueError} for a threshold the report should not hold (config/report-file.ts checks them first)
  */
 export function replaySettings(report: Replayable, presentation: Presentation, extraThresholds: readonly Threshold[] = []): Settings {
 	const {settings} = report;

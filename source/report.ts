@@ -46,8 +46,10 @@ export interface Summary {
 	wallElapsedMs: number;
 	speed: number | 'max';
 	seed: number;
-	/** Stopped by a signal or a quit before every message finished. */
+	/** Stopped by a signal, a quit or a closed output before every message finished. */
 	interrupted: boolean;
+	/** Stopped because messages wait and no sender is left to send them (never with interrupted). */
+	stalled?: true;
 	senders: SenderSummary[];
 	thresholds: ThresholdResult[];
 	settings: ReportSettings;
@@ -71,6 +73,8 @@ export interface SummaryInput {
 	wallElapsedMs: number;
 	speed: number;
 	notes: readonly string[];
+	/** The run stopped because nothing can ever send the messages that wait. */
+	isStalled?: boolean;
 }
 
 /**
@@ -78,7 +82,12 @@ export interface SummaryInput {
  * failover; their rests are run out first (no message is left, so nothing else happens), so
  * `restedMs` never depends on where the clock stopped, which depends on the speed.
  */
-export function buildSummary({engine, settings, wallElapsedMs, speed, notes}: SummaryInput): Summary {
+/** What a summary means for the exit code: 3 when a --threshold was crossed; a failed output file, 1. */
+export function verdictOf(summary: Summary, writeErrors: readonly string[]): {code: number; hasWriteErrors: boolean} {
+	return {code: summary.thresholds.some(t => !t.ok) ? 3 : 0, hasWriteErrors: writeErrors.length > 0};
+}
+
+export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isStalled = false}: SummaryInput): Summary {
 	if (engine.isDone) engine.runUntil(Number.POSITIVE_INFINITY);
 	const snap = engine.snapshot();
 	const figures = figuresOf(snap);
@@ -103,7 +112,8 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes}: Su
 		wallElapsedMs: Math.round(wallElapsedMs),
 		speed: Number.isFinite(speed) ? speed : 'max',
 		seed: settings.seed,
-		interrupted: !snap.isDone,
+		interrupted: !snap.isDone && !isStalled,
+		...(isStalled ? {stalled: true as const} : {}),
 		senders: snap.senders.map(senderSummary),
 		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
 			expr: r.expr,
@@ -149,10 +159,10 @@ function senderSummary(s: SenderSnapshot): SenderSummary {
 export function summaryText(summary: Summary): string {
 	const finished = summary.sent + summary.failed;
 	const lines = [
-		summary.interrupted ? 'Summary (interrupted)' : 'Summary',
+		summary.interrupted ? 'Summary (interrupted)' : summary.stalled ? 'Summary (stalled: no sender is left for the waiting messages)' : 'Summary',
 		`  messages    ${formatCount(summary.produced)} produced · ${formatCount(summary.sent)} sent · ${formatCount(summary.failed)} failed (${formatPercent(summary.failed, finished)}) · ${formatCount(summary.attempts)} attempts`,
 	];
-	if (summary.interrupted) {
+	if (summary.interrupted || summary.stalled) {
 		lines.push(
 			`  unfinished  ${formatCount(summary.queued)} queued · ${formatCount(summary.inFlight)} in flight · ${formatCount(summary.pending)} not produced`,
 		);
@@ -173,7 +183,7 @@ export function summaryText(summary: Summary): string {
 	}
 
 	if (summary.senders.length > shown.length) lines.push(`    … ${summary.senders.length - shown.length} more (see --report)`);
-	lines.push(...thresholdLines(summary.thresholds, summary.interrupted));
+	lines.push(...thresholdLines(summary.thresholds, summary.interrupted || summary.stalled === true));
 
 	for (const note of summary.notes) lines.push(`  note        ${note}`);
 	return lines.join('\n');

@@ -1,5 +1,5 @@
 // The validated result of flags + config file: everything a run needs, nothing raw.
-// Built by config.ts; read by cli.tsx, the driver, headless and the dashboard.
+// Built by config/resolve.ts; read by cli.tsx, the driver, headless and the dashboard.
 import type {RunSettings, TimedAction} from './engine/types.js';
 
 export type Speed = number; // simulated seconds per wall second; Infinity = "max"

@@ -1,8 +1,8 @@
 // The one place the UI and headless read from: a vanilla zustand store holding the
 // latest engine snapshot (published in batches, never per message) and the actions
 // that change the run. Actions publish at once, so a key press shows immediately.
+// It is given the run's clock (RunControls) and builds nothing: mode differences live there.
 import {createStore, type StoreApi} from 'zustand/vanilla';
-import {Driver} from './driver.js';
 import {describeAction} from './engine/actions.js';
 import type {Simulation} from './engine/simulation.js';
 import type {Progress} from './engine/monitor.js';
@@ -16,8 +16,37 @@ export interface RunState {
 	isStalled: boolean;
 	speed: number;
 	wallElapsedMs: number;
-	/** The clock is the wall clock (broker mode): no speed change, no pause. */
-	isRealTimeOnly: boolean;
+	/** The speed keys act (false on the wall clock of broker mode). */
+	canChangeSpeed: boolean;
+}
+
+/**
+ * What the store needs of the run's clock: the driver in-process (driver.ts), the wall
+ * clock of a broker run (broker/run.ts). The mode's differences live here, not in the UI.
+ */
+export interface RunControls {
+	readonly speed: number;
+	/** Wall ms since the run started, frozen at its end. */
+	readonly wallElapsedMs: number;
+	readonly isPaused: boolean;
+	/** Messages wait and nothing is scheduled: no sender is left to take them. */
+	readonly isStalled: boolean;
+	/** The run reached its end (more work, `n`, starts it again). */
+	readonly isFinished: boolean;
+	/** The latest monitor reading. */
+	readonly progress: Progress;
+	/** Speed changes act; false on a wall clock. */
+	readonly canChangeSpeed: boolean;
+	start(): void;
+	/** Stops for good (quit, signal); idempotent. */
+	stop(): void;
+	pause(): void;
+	resume(): void;
+	setSpeed(speed: number): void;
+	/** Something changed outside (a key): look again. */
+	wake(): void;
+	/** A sender's recent throughput, oldest first (empty when not tracked). */
+	sparkline(senderId: number): readonly number[];
 }
 
 export interface UiState {
@@ -60,27 +89,21 @@ export interface DashState {
 }
 
 export interface DashStoreOptions {
-	speed: number;
-	intervalMs: number;
-	script?: readonly TimedAction[];
-	/** Per-sender sparklines (dashboard only). */
-	trackSenders?: boolean;
+	simulation: Simulation;
+	controls: RunControls;
 	/** A sender spec for `a` when no sender is left to copy. */
 	defaultSpec: SenderSpec;
-	/** The clock is the wall clock (broker mode): speed keys and pause do nothing. */
-	isRealTimeOnly?: boolean;
-	/** Least wall time between two publishes. @default 50 */
-	publishEveryMs?: number;
 	/** Messages `n` adds. @default 1000 */
 	moreCount?: number;
-	onDone?: () => void;
-	onStall?: () => void;
 }
 
 export type DashStore = StoreApi<DashState> & {
-	driver: Driver;
-	/** Adds a note from the simulation itself (a broker's "worker joined"), shown at once. */
-	note(text: string): void;
+	/** A sender's recent throughput (the dashboard's sparklines). */
+	sparkline(senderId: number): readonly number[];
+	/** A monitor reading, kept for the next publish (headless prints each). */
+	tick(progress: Progress): void;
+	/** Adds a note (a broker's "worker joined", a skipped scripted action); shown at once unless `isQuiet`. */
+	note(text: string, isQuiet?: boolean): void;
 };
 
 /** Speeds `>` and `<` step through; Infinity is "max". */
@@ -112,43 +135,24 @@ export function runningSenders(snap: Snapshot): readonly SenderSnapshot[] {
 	return running;
 }
 
-export function createDashStore(engine: Simulation, options: DashStoreOptions): DashStore {
+export function createDashStore({simulation: engine, controls, defaultSpec, moreCount = 1000}: DashStoreOptions): DashStore {
 	let pendingTicks: Progress[] = [];
 	const notes: string[] = [];
-	// eslint-disable-next-line prefer-const -- the driver's callbacks need the store
+	// eslint-disable-next-line prefer-const -- note() needs the store
 	let store: StoreApi<DashState>;
-	const driver = new Driver({
-		engine,
-		speed: options.speed,
-		intervalMs: options.intervalMs,
-		script: options.script,
-		trackSenders: options.trackSenders,
-		publishEveryMs: options.publishEveryMs,
-		onTick(progress) {
-			pendingTicks.push(progress);
-		},
-		onPublish: () => store.getState().publish(),
-		onSkip(action) {
-			notes.push(skipNote(action));
-		},
-		onDone: () => options.onDone?.(),
-		onStall: () => options.onStall?.(),
-	});
 
-	function addNote(text: string): void {
+	function addNote(text: string, isQuiet = false): void {
 		notes.push(text);
-		store.getState().publish();
+		if (!isQuiet) store.getState().publish();
 	}
 
-	/** Broker mode: the simulation is not taking messages (`togglePause` on a wall clock). */
-	let isTakingPaused = false;
 	const runState = (): RunState => ({
-		isPaused: driver.isPaused || isTakingPaused,
+		isPaused: controls.isPaused,
 		isDone: engine.isDone,
-		isStalled: driver.isStalled,
-		speed: driver.speed,
-		wallElapsedMs: driver.wallElapsedMs,
-		isRealTimeOnly: options.isRealTimeOnly ?? false,
+		isStalled: controls.isStalled,
+		speed: controls.speed,
+		wallElapsedMs: controls.wallElapsedMs,
+		canChangeSpeed: controls.canChangeSpeed,
 	});
 
 	store = createStore<DashState>()((set, get) => {
@@ -161,7 +165,7 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 			const selected = Math.max(0, Math.min(ui.selected, count - 1));
 			set({
 				snap,
-				progress: driver.progress,
+				progress: controls.progress,
 				ticks,
 				run: runState(),
 				ui: selected === ui.selected ? ui : {...ui, selected},
@@ -172,7 +176,7 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 		/** A change made by the user: show it now and let the clock see it. */
 		const changed = () => {
 			publish();
-			driver.wake();
+			controls.wake();
 		};
 
 		const selectedSender = (): SenderSnapshot | undefined => runningSenders(get().snap)[get().ui.selected];
@@ -186,7 +190,7 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 
 		return {
 			snap: engine.snapshot(),
-			progress: driver.progress,
+			progress: controls.progress,
 			ticks: [],
 			run: runState(),
 			ui: {selected: 0, isHelpOpen: false},
@@ -194,15 +198,15 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 			publish,
 			actions: {
 				start() {
-					driver.start();
+					controls.start();
 					publish();
 				},
 				stop() {
-					driver.stop();
+					controls.stop();
 					publish();
 				},
 				addSender() {
-					engine.addSender(selectedSender()?.spec ?? options.defaultSpec);
+					engine.addSender(selectedSender()?.spec ?? defaultSpec);
 					changed();
 				},
 				removeSelected() {
@@ -228,31 +232,23 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 				changeFailureRate(delta) {
 					tuneSelected(spec => ({failureRate: Math.round(Math.min(1, Math.max(0, spec.failureRate + delta)) * 100) / 100}));
 				},
-				produceMore(count = options.moreCount ?? 1000) {
+				produceMore(count = moreCount) {
 					engine.produceMore(count);
 					changed();
 				},
 				faster() {
-					if (options.isRealTimeOnly) return;
-					driver.setSpeed(nextSpeed(driver.speed, 1));
+					if (!controls.canChangeSpeed) return;
+					controls.setSpeed(nextSpeed(controls.speed, 1));
 					publish();
 				},
 				slower() {
-					if (options.isRealTimeOnly) return;
-					driver.setSpeed(nextSpeed(driver.speed, -1));
+					if (!controls.canChangeSpeed) return;
+					controls.setSpeed(nextSpeed(controls.speed, -1));
 					publish();
 				},
 				togglePause() {
-					if (options.isRealTimeOnly) {
-						// The wall clock goes on; the simulation stops taking messages instead.
-						if (engine.setPaused === undefined) return;
-						isTakingPaused = !isTakingPaused;
-						const what = isTakingPaused ? 'pause' : 'resume';
-						engine.setPaused(isTakingPaused).catch((error: unknown) => {
-							addNote(`${(engine.simMs / 1000).toFixed(1)}s: ${what} failed: ${error instanceof Error ? error.message : String(error)}`);
-						});
-					} else if (driver.isPaused) driver.resume();
-					else driver.pause();
+					if (controls.isPaused) controls.resume();
+					else controls.pause();
 					publish();
 				},
 				toggleHelp() {
@@ -265,7 +261,13 @@ export function createDashStore(engine: Simulation, options: DashStoreOptions): 
 		};
 	});
 
-	return Object.assign(store, {driver, note: addNote});
+	return Object.assign(store, {
+		sparkline: (senderId: number) => controls.sparkline(senderId),
+		tick(progress: Progress) {
+			pendingTicks.push(progress);
+		},
+		note: addNote,
+	});
 }
 
 function round3(value: number): number {

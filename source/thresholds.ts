@@ -1,5 +1,5 @@
 // --threshold rules: "p95<250ms" to a Threshold, and the final (or live) figures judged against them.
-// Also owns suggest(), the "did you mean" helper config.ts shares. Pure: no I/O, no flag names.
+// Also owns suggest(), the "did you mean" helper config/ shares. Pure: no I/O, no flag names.
 import {parseDuration, ValueError} from './duration.js';
 import type {Snapshot} from './engine/types.js';
 import {formatCount, formatMs, formatRate, none} from './format.js';

@@ -10,7 +10,9 @@ import {applyAction} from '../source/engine/actions.js';
 import {createEngine, type Engine} from '../source/engine/engine.js';
 import type {Progress} from '../source/engine/monitor.js';
 import {distributions, type Action, type Distribution, type Outcome, type RunSettings, type SenderSpec, type Snapshot} from '../source/engine/types.js';
-import {createDashStore, runningSenders, type DashStore} from '../source/store.js';
+import type {Driver} from '../source/driver.js';
+import {createDrivenStore} from '../source/runs/in-process.js';
+import {runningSenders, type DashStore} from '../source/store.js';
 
 // ---- What can happen --------------------------------------------------------------------
 
@@ -103,6 +105,7 @@ interface World {
 	settings: RunSettings;
 	engine: Engine;
 	store: DashStore;
+	driver: Driver;
 	outcomes: Outcome[];
 	/** Broken promises seen inside callbacks (a throw there would escape the property). */
 	broken: Set<string>;
@@ -147,7 +150,7 @@ function startWorld(scenario: Scenario): World {
 	const copies = scenario.copies ?? 1;
 	const settings = {...scenario.settings, senders: scenario.settings.senders.flatMap(spec => Array.from({length: copies}, () => ({...spec})))};
 	const engine = createEngine(settings);
-	const world: World = {settings, engine, store: undefined!, outcomes: [], broken: new Set(), removedAt: new Map(), heldByRemoved: []};
+	const world: World = {settings, engine, store: undefined!, driver: undefined!, outcomes: [], broken: new Set(), removedAt: new Map(), heldByRemoved: []};
 	const finished = new Set<number>();
 	let cpuMs = 0;
 	const fakeNow = performance.now.bind(performance);
@@ -161,7 +164,7 @@ function startWorld(scenario: Scenario): World {
 		world.outcomes.push(outcome);
 	};
 
-	world.store = createDashStore(engine, {speed: scenario.speed, intervalMs: settings.intervalMs, defaultSpec});
+	({store: world.store, driver: world.driver} = createDrivenStore(engine, {speed: scenario.speed, intervalMs: settings.intervalMs, defaultSpec}));
 	world.store.subscribe(state => {
 		for (const error of bookErrors(state.snap)) world.broken.add(`published snapshot: ${error}`);
 		for (const tick of state.ticks) for (const error of progressErrors(tick)) world.broken.add(error);
@@ -183,14 +186,14 @@ function selectAt(world: World, index: number): number | undefined {
 function change(world: World, action: Action): void {
 	applyAction(world.engine, action);
 	world.store.getState().publish();
-	world.store.driver.wake();
+	world.driver.wake();
 }
 
 async function step(world: World, command: Command): Promise<void> {
-	const {store, engine} = world;
+	const {store, engine, driver} = world;
 	const {actions} = store.getState();
 	if ('wait' in command) {
-		const before = {simMs: engine.simMs, finished: world.outcomes.length, isPaused: store.driver.isPaused};
+		const before = {simMs: engine.simMs, finished: world.outcomes.length, isPaused: driver.isPaused};
 		await vi.advanceTimersByTimeAsync(command.wait);
 		if (before.isPaused && (engine.simMs !== before.simMs || world.outcomes.length !== before.finished)) world.broken.add('the clock moved while paused');
 	} else if ('turns' in command) {
@@ -220,7 +223,7 @@ async function step(world: World, command: Command): Promise<void> {
 	} else if ('speed' in command) {
 		if (command.speed === 'faster') actions.faster();
 		else if (command.speed === 'slower') actions.slower();
-		else store.driver.setSpeed(command.speed);
+		else driver.setSpeed(command.speed);
 	} else {
 		actions.produceMore(command.more);
 	}
@@ -228,11 +231,11 @@ async function step(world: World, command: Command): Promise<void> {
 
 /** Resumes, goes to max speed, adds a sender if none is left, and runs to the end. */
 async function runOut(world: World): Promise<void> {
-	const {store, engine} = world;
-	if (store.driver.isPaused) store.getState().actions.togglePause();
-	store.driver.setSpeed(Infinity);
+	const {store, engine, driver} = world;
+	if (driver.isPaused) store.getState().actions.togglePause();
+	driver.setSpeed(Infinity);
 	if (engine.senderIds().length === 0) change(world, {add: {meanMs: 5, failureRate: 0, distribution: 'constant'}});
-	for (let turns = 0; !(engine.isDone && store.driver.isFinished); turns++) {
+	for (let turns = 0; !(engine.isDone && driver.isFinished); turns++) {
 		if (turns > 10_000) throw new Error('the run does not end');
 		await vi.advanceTimersByTimeAsync(50);
 	}

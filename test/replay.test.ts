@@ -4,13 +4,14 @@
 // unpaced and at speed 1 (fake timers). A replay of a replay is the same again.
 import fc from 'fast-check';
 import {afterEach, describe, expect, test, vi} from 'vitest';
-import {ConfigError, resolveSettings} from '../source/config.js';
+import {ConfigError} from '../source/config/error.js';
+import {resolveSettings} from '../source/config/resolve.js';
 import {applyAction} from '../source/engine/actions.js';
 import {createEngine} from '../source/engine/engine.js';
 import {distributions, type Action, type Outcome, type RunSettings, type SenderSpec, type TimedAction} from '../source/engine/types.js';
 import {buildSummary, summaryText, type Summary} from '../source/report.js';
 import {replayedPart, replaySettings} from '../source/replay.js';
-import {createRun} from '../source/run.js';
+import {createRun} from '../source/runs/in-process.js';
 import {skipNote} from '../source/store.js';
 import type {Settings} from '../source/settings.js';
 import {parseThreshold} from '../source/thresholds.js';
@@ -230,7 +231,7 @@ describe('replay', () => {
 						else if (name === 'rate') actions.changeFailureRate(Number(value));
 					}
 
-					if (live.store.driver.isPaused) actions.togglePause();
+					if (live.driver.isPaused) actions.togglePause();
 					while (!hasEnded) await vi.advanceTimersByTimeAsync(500);
 					return {outcomes, summary: live.finish()};
 				});

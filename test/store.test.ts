@@ -4,7 +4,10 @@ import {createEngine, type Engine} from '../source/engine/engine.js';
 import type {Progress} from '../source/engine/monitor.js';
 import type {Simulation} from '../source/engine/simulation.js';
 import type {Outcome, RunSettings, SenderSpec} from '../source/engine/types.js';
-import {createDashStore, nextSpeed, runningSenders, speedSteps, type DashState, type DashStore, type DashStoreOptions} from '../source/store.js';
+import {createDrivenStore, type DrivenStoreOptions} from '../source/runs/in-process.js';
+import {wallClockControls} from '../source/runs/wall-clock.js';
+import {nextSpeed, runningSenders, speedSteps, type DashState, type DashStore} from '../source/store.js';
+import {recordOutcomes} from './helpers/outcomes.js';
 
 const spec = (over: Partial<SenderSpec> = {}): SenderSpec => ({meanMs: 100, failureRate: 0.1, distribution: 'gamma', ...over});
 const defaultSpec = spec({meanMs: 77, failureRate: 0.05});
@@ -21,31 +24,26 @@ const settingsOf = (over: Partial<RunSettings> = {}): RunSettings => ({
 interface Setup {
 	engine: Engine;
 	store: DashStore;
+	driver: Driver;
 	outcomes: Outcome[];
 	/** Every state the store published to subscribers, in order. */
 	states: DashState[];
 	get: () => DashState;
 }
 
-function setUp(settings = settingsOf(), options: Partial<DashStoreOptions> = {}): Setup {
+function setUp(settings = settingsOf(), options: Partial<DrivenStoreOptions> = {}): Setup {
 	const engine = createEngine(settings);
-	const outcomes: Outcome[] = [];
-	const seen = new Set<number>();
-	engine.onFinish = o => {
-		if (seen.has(o.id)) throw new Error(`message ${o.id} finished twice`);
-		seen.add(o.id);
-		outcomes.push(o);
-	};
+	const outcomes = recordOutcomes(engine);
 
-	const store = createDashStore(engine, {speed: Infinity, intervalMs: settings.intervalMs, defaultSpec, ...options});
+	const {store, driver} = createDrivenStore(engine, {speed: Infinity, intervalMs: settings.intervalMs, defaultSpec, ...options});
 	const states: DashState[] = [];
 	store.subscribe(state => states.push(state));
-	return {engine, store, outcomes, states, get: () => store.getState()};
+	return {engine, store, driver, outcomes, states, get: () => store.getState()};
 }
 
-async function untilDone(store: DashStore, stepMs = 1000, limitMs = 1e7): Promise<number> {
+async function untilDone(clock: {isFinished: boolean}, stepMs = 1000, limitMs = 1e7): Promise<number> {
 	let waited = 0;
-	while (!store.driver.isFinished) {
+	while (!clock.isFinished) {
 		if (waited >= limitMs) throw new Error('not done');
 		await vi.advanceTimersByTimeAsync(stepMs);
 		waited += stepMs;
@@ -109,7 +107,7 @@ describe('createDashStore', () => {
 			expect(running(s).map(x => x.id)).toEqual([1, 2, 3, 4]);
 			expect(running(s)[3]!.spec).toEqual(spec({meanMs: 50, failureRate: 0.2}));
 			s.get().actions.start();
-			await untilDone(s.store);
+			await untilDone(s.driver);
 			const added = s.get().snap.senders[3]!;
 			expect(added.sent + added.failed).toBeGreaterThan(0);
 			expect(s.outcomes.some(o => o.sender === 4)).toBe(true);
@@ -151,7 +149,7 @@ describe('createDashStore', () => {
 			expect(running(s).map(x => x.id)).toEqual([1, 3]);
 			expect(s.get().snap.inFlight).toBe(2);
 			expect(s.get().snap.queued).toBe(before.queued + 1);
-			await untilDone(s.store);
+			await untilDone(s.driver);
 			expect(s.outcomes).toHaveLength(200);
 			expect(new Set(s.outcomes.map(o => o.id)).size).toBe(200);
 			expect(s.outcomes.filter(o => o.simMs > 500).every(o => o.sender !== 2)).toBe(true);
@@ -198,7 +196,7 @@ describe('createDashStore', () => {
 			s.get().actions.select(1);
 			s.get().actions.scaleMean(0.25);
 			s.get().actions.start();
-			await untilDone(s.store);
+			await untilDone(s.driver);
 			const [slow, fast] = s.get().snap.senders;
 			expect(fast!.sent + fast!.failed).toBeGreaterThan(3 * (slow!.sent + slow!.failed));
 			expect(fast!.observedMeanMs).toBeLessThan(30);
@@ -269,12 +267,14 @@ describe('createDashStore', () => {
 			expect(s.get().run.isPaused).toBe(false);
 			await vi.advanceTimersByTimeAsync(1000);
 			expect(s.outcomes.length).toBeGreaterThan(finished);
-			await untilDone(s.store);
+			await untilDone(s.driver);
 			expect(s.outcomes).toHaveLength(200);
 		});
 
 		it('on a wall clock togglePause asks the simulation to stop taking messages; the clock goes on', async () => {
-			const s = setUp(settingsOf(), {speed: 1, isRealTimeOnly: true});
+			let note: (text: string) => void = () => undefined;
+			const s = setUp(settingsOf(), {speed: 1, controls: (driver, engine) => wallClockControls(driver, engine, text => note(text))});
+			note = text => s.store.note(text);
 			const calls: boolean[] = [];
 			let isRefused = false;
 			(s.engine as Simulation).setPaused = async isPaused => {
@@ -308,7 +308,7 @@ describe('createDashStore', () => {
 
 			const up = speedSteps.slice(speedSteps.indexOf(1) + 1);
 			expect(seen).toEqual([...up, ...new Array<number>(seen.length - up.length).fill(Infinity)]);
-			expect(s.store.driver.speed).toBe(Infinity);
+			expect(s.driver.speed).toBe(Infinity);
 			const down: number[] = [];
 			for (let i = 0; i < speedSteps.length + 1; i++) {
 				s.get().actions.slower();
@@ -328,14 +328,14 @@ describe('createDashStore', () => {
 		it('a faster clock makes a paced run finish sooner', async () => {
 			const slow = setUp(settingsOf(), {speed: 1});
 			slow.get().actions.start();
-			const slowWall = await untilDone(slow.store, 100);
+			const slowWall = await untilDone(slow.driver, 100);
 			const fast = setUp(settingsOf(), {speed: 1});
 			fast.get().actions.faster();
 			fast.get().actions.faster();
 			fast.get().actions.faster();
 			expect(fast.get().run.speed).toBe(10);
 			fast.get().actions.start();
-			const fastWall = await untilDone(fast.store, 100);
+			const fastWall = await untilDone(fast.driver, 100);
 			expect(fastWall).toBeLessThanOrEqual(slowWall / 10 + 100);
 			expect(fast.outcomes).toEqual(slow.outcomes);
 		});
@@ -387,7 +387,7 @@ describe('createDashStore', () => {
 		s.get().actions.produceMore(10);
 		expect(s.get().run.isDone).toBe(false);
 		expect(s.get().snap.total).toBe(210);
-		await untilDone(s.store);
+		await untilDone(s.driver);
 		expect(s.outcomes).toHaveLength(210);
 		expect(s.outcomes.slice(200).every(o => o.id > 200 && o.simMs > doneAt)).toBe(true);
 		expect(s.get().run.isDone).toBe(true);
@@ -411,7 +411,7 @@ describe('createDashStore', () => {
 	it('skipped script actions become notes', async () => {
 		const s = setUp(settingsOf(), {script: [{simMs: 1500, remove: 42}]});
 		s.get().actions.start();
-		await untilDone(s.store);
+		await untilDone(s.driver);
 		expect(s.get().notes).toEqual(['1.500s: skipped remove sender 42: no such sender']);
 	});
 
@@ -433,7 +433,7 @@ describe('createDashStore', () => {
 			const ticks: Progress[] = [];
 			const driver = new Driver({engine: createEngine(settings), speed: Infinity, intervalMs: settings.intervalMs, onTick: p => ticks.push(p)});
 			driver.start();
-			await untilDone({driver} as DashStore);
+			await untilDone(driver);
 			return ticks;
 		}
 
@@ -442,7 +442,7 @@ describe('createDashStore', () => {
 			const s = setUp(settings, {speed: Infinity});
 			const startWall = performance.now();
 			s.get().actions.start();
-			await untilDone(s.store, 1);
+			await untilDone(s.driver, 1);
 			const wallSeconds = (performance.now() - startWall) / 1000;
 			const expected = await referenceTicks(settings);
 			expect(expected.length).toBeGreaterThan(1000);
@@ -459,7 +459,7 @@ describe('createDashStore', () => {
 			const publishedAt: number[] = [];
 			s.store.subscribe(() => publishedAt.push(performance.now()));
 			s.get().actions.start();
-			const waited = await untilDone(s.store, 250);
+			const waited = await untilDone(s.driver, 250);
 			const expected = await referenceTicks(settings);
 			expect(waited).toBeGreaterThan(1000);
 			expect(s.states.length).toBeLessThanOrEqual((20 * waited) / 1000 + 3);

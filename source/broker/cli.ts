@@ -1,11 +1,15 @@
 // `sms-dash worker`: senders in this process for a broker run. Its flags, their validation
-// (the sender options go through config.ts, so messages match the main command), a status
-// line now and then, and the way out: Ctrl+C lets messages in flight finish or hands them
-// back, then exits 130. Returns exit codes; never calls process.exit.
-import meow, {type AnyFlags, type TypedFlags} from 'meow';
-import {ConfigError, resolveSettings} from '../config.js';
+// (the sender flags and rules of config/, so messages match the main command), a status
+// line now and then, and its end for the lifecycle: messages in flight finish or are handed
+// back (at once on a second Ctrl+C). Returns exit codes; never calls process.exit.
+import type {AnyFlags} from 'meow';
+import {ConfigError} from '../config/error.js';
+import {parseCommandLine, refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
+import {flagValue, limits, whole, wholeFromTo} from '../config/rules.js';
+import {senderFromFlags} from '../config/sender-spec.js';
 import type {SenderSpec} from '../engine/types.js';
 import {formatCount, formatMs} from '../format.js';
+import {createLifecycle, type Lifecycle, type Run} from '../lifecycle.js';
 import {checkQueueName, defaultQueueName, parseBrokerUrl} from './connection.js';
 import {idList} from './protocol.js';
 import {SenderHost} from './sender-host.js';
@@ -14,15 +18,11 @@ export const workerFlags = {
 	broker: {type: 'string'},
 	queue: {type: 'string'},
 	count: {type: 'string', shortFlag: 'n'},
-	mean: {type: 'string'},
-	failureRate: {type: 'string', shortFlag: 'f'},
-	distribution: {type: 'string'},
-	spread: {type: 'string'},
-	maxWait: {type: 'string'},
+	...senderFlags,
 	seed: {type: 'string'},
 } as const satisfies AnyFlags;
 
-type WorkerFlags = Partial<TypedFlags<typeof workerFlags>> & Readonly<Record<string, unknown>>;
+type WorkerFlags = FlagsOf<typeof workerFlags>;
 
 export const workerHelp = `
 	Usage
@@ -42,6 +42,8 @@ export const workerHelp = `
 	      --distribution <name>   gamma (default) | exponential | normal | lognormal | uniform | constant
 	      --spread <duration>     their spread around the mean (default mean/2)
 	      --max-wait <duration>   the longest one attempt may take (default: no cap)
+	      --failover <duration>   after a failed attempt the sender rests this long and the
+	                              message goes back to the queue for another sender (default off)
 	      --seed <n>              seed of their random draws (default: random)
 
 	Ctrl+C stops taking messages; those in flight finish (up to 3 s) or go back to the
@@ -56,37 +58,25 @@ export const workerHelp = `
 	  $ sms-dash worker --broker rediss://:PASSWORD@redis.example:6380 --queue alerts
 `;
 
-const senderFlagNames = ['mean', 'failureRate', 'distribution', 'spread', 'maxWait', 'seed'] as const;
-const ownFlagNames = new Set(['broker', 'queue', 'count', 'help', 'version']);
-const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export const workerCommand: Command<typeof workerFlags> = {name: 'worker', help: workerHelp, flags: workerFlags};
 /** How often a status line is printed, when anything changed. */
 const statusEveryMs = 5000;
-
-/** Where the command writes; the process's streams by default. */
-export interface WorkerIo {
-	out(text: string): void;
-	err(text: string): void;
-}
-
-const processIo: WorkerIo = {
-	out: text => void process.stdout.write(text),
-	err: text => void process.stderr.write(text),
-};
 
 /**
  * Runs `sms-dash worker` with the arguments after `worker`; resolves with the exit code.
  * Bad input or an unreachable Redis: one line on stderr, 2.
  */
-export async function runWorkerCommand(argv: string[], io: WorkerIo = processIo): Promise<number> {
+export async function runWorkerCommand(argv: string[], lifecycle: Lifecycle = createLifecycle(process)): Promise<number> {
 	try {
-		return await work(argv, io);
+		return await lifecycle.drive(await work(argv, lifecycle));
 	} catch (error) {
+		lifecycle.dispose();
 		if (error instanceof ConfigError) {
-			io.err(`sms-dash worker: ${error.message}\n`);
+			lifecycle.io.err(`sms-dash worker: ${error.message}\n`);
 			return 2;
 		}
 
-		io.err(`sms-dash worker: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+		lifecycle.io.err(`sms-dash worker: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
 		return 1;
 	}
 }
@@ -101,48 +91,32 @@ interface WorkerPlan {
 
 /** Flags -> what to start; throws ConfigError naming the flag. */
 export function resolveWorkerPlan(flags: WorkerFlags): WorkerPlan {
-	const shared: Record<string, unknown> = {};
-	for (const [key, value] of Object.entries(flags)) {
-		if (ownFlagNames.has(key)) continue;
-		if (!(senderFlagNames as readonly string[]).includes(key)) {
-			throw new ConfigError(`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} is not an option of worker (see sms-dash worker --help)`);
-		}
-
-		shared[key] = value;
-	}
-
+	refuseOtherFlags(workerCommand, flags);
 	if (flags.broker === undefined) throw new ConfigError('--broker is required: the Redis URL, e.g. --broker redis://127.0.0.1:6379');
 	// Checked here so a bad URL is refused before anything else is said.
 	parseBrokerUrl(flags.broker);
 	const queue = checkQueueName(flags.queue ?? defaultQueueName);
-	const settings = resolveSettings({...shared, senders: '1'}, {readFile: () => '', randomSeed: () => 0});
-	const raw = flags.count;
-	const count = raw === undefined ? 1 : Number(raw);
-	if (raw !== undefined && (raw.trim() === '' || !Number.isInteger(count) || count < 1 || count > 10_000)) {
-		throw new ConfigError(`--count must be a whole number from 1 to 10,000, got "${raw}"`);
-	}
-
-	return {url: flags.broker, queue, count, spec: settings.senders[0]!, seed: settings.isSeedGiven ? settings.seed : undefined};
+	const spec = senderFromFlags(flags);
+	return {
+		url: flags.broker,
+		queue,
+		count: flagValue(flags, 'count', wholeFromTo(1, 10_000))?.value ?? 1,
+		spec,
+		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value,
+	};
 }
 
-async function work(argv: string[], io: WorkerIo): Promise<number> {
-	const cli = meow({
-		help: workerHelp,
-		flags: workerFlags,
-		allowUnknownFlags: true,
-		booleanDefault: undefined,
-		argv,
-		importMeta: import.meta,
-	});
-	if (cli.input.length > 0) throw new ConfigError(`worker takes no argument "${cli.input[0]}" (see sms-dash worker --help)`);
-	const plan = resolveWorkerPlan(cli.flags);
+/** Opens the senders' host; the run adds the senders, the lifecycle ends it. */
+async function work(argv: string[], lifecycle: Lifecycle): Promise<Run> {
+	const plan = resolveWorkerPlan(parseCommandLine(workerCommand, argv, import.meta));
 	const target = parseBrokerUrl(plan.url);
+	const {io} = lifecycle;
 	const host = await SenderHost.open({
 		target,
 		queue: plan.queue,
 		seed: plan.seed,
 		onNotice: text => io.err(`sms-dash worker: ${text}\n`),
-		onEmpty: () => void stop('empty'),
+		onEmpty: () => lifecycle.end('done'),
 		onControl(id, change, spec) {
 			const left = host.senders().filter(s => !s.isStopping && s.id !== id).length;
 			io.out(
@@ -153,59 +127,41 @@ async function work(argv: string[], io: WorkerIo): Promise<number> {
 		},
 	});
 
-	let stopping: Promise<number> | undefined;
-	let resolveDone: (code: number) => void = () => undefined;
-	const done = new Promise<number>(resolve => {
-		resolveDone = resolve;
-	});
 	const status = () => `sent ${formatCount(host.sent)} · failed ${formatCount(host.failed)} · in flight ${host.inFlight}`;
 	let ticker: ReturnType<typeof setInterval> | undefined;
-	function stop(why: 'signal' | 'empty'): Promise<number> {
-		if (stopping !== undefined) {
-			if (why === 'signal') {
-				io.out('sms-dash worker: handing the messages in flight back to the queue\n');
-				host.handBackAll();
-			}
-
-			return stopping;
-		}
-
-		stopping = (async () => {
+	let isEnded = false;
+	return {
+		async start() {
+			const ids: number[] = [];
+			for (let i = 0; i < plan.count && !isEnded; i++) ids.push(await host.addSender(plan.spec));
+			if (isEnded) return;
+			io.out(`sms-dash worker: ${plan.count} sender${plan.count === 1 ? '' : 's'} (${idList(ids)}) on ${target.display} queue "${plan.queue}": ${describeSpec(plan.spec)}\n`);
+			let lastStatus = '';
+			ticker = setInterval(() => {
+				const line = status();
+				if (line !== lastStatus) io.out(`sms-dash worker: ${line}\n`);
+				lastStatus = line;
+			}, statusEveryMs);
+		},
+		hurry() {
+			io.out('sms-dash worker: handing the messages in flight back to the queue\n');
+			host.handBackAll();
+		},
+		async finish(ending) {
+			isEnded = true;
 			clearInterval(ticker);
-			if (why === 'signal') {
+			if (ending === 'done') io.out('sms-dash worker: every sender here was removed from the dashboard\n');
+			else {
 				const inFlight = host.inFlight;
-				io.out(
-					`sms-dash worker: stopping${inFlight > 0 ? `: ${inFlight} in flight finish or go back to the queue (Ctrl+C again: hand them back now)` : ''}\n`,
-				);
-			} else {
-				io.out('sms-dash worker: every sender here was removed from the dashboard\n');
+				io.out(`sms-dash worker: stopping${inFlight > 0 ? `: ${inFlight} in flight finish or go back to the queue (Ctrl+C again: hand them back now)` : ''}\n`);
 			}
 
 			const last = status();
 			await host.close({graceMs: 3000});
-			for (const signal of signals) process.off(signal, onSignal);
 			io.out(`sms-dash worker: stopped: ${last.replace(/ · in flight \d+$/, '')}${host.handedBack > 0 ? ` · handed back ${host.handedBack}` : ''}\n`);
-			return why === 'signal' ? 130 : 0;
-		})();
-		void stopping.then(resolveDone, () => resolveDone(1));
-		return stopping;
-	}
-
-	function onSignal() {
-		void stop('signal');
-	}
-
-	for (const signal of signals) process.on(signal, onSignal);
-	const ids: number[] = [];
-	for (let i = 0; i < plan.count && stopping === undefined; i++) ids.push(await host.addSender(plan.spec));
-	io.out(`sms-dash worker: ${plan.count} sender${plan.count === 1 ? '' : 's'} (${idList(ids)}) on ${target.display} queue "${plan.queue}": ${describeSpec(plan.spec)}\n`);
-	let lastStatus = '';
-	ticker = setInterval(() => {
-		const line = status();
-		if (line !== lastStatus) io.out(`sms-dash worker: ${line}\n`);
-		lastStatus = line;
-	}, statusEveryMs);
-	return done;
+			return {code: 0};
+		},
+	};
 }
 
 function describeSpec(spec: SenderSpec): string {

@@ -3,7 +3,7 @@
 // Owns the rule that a password is never printed: every message goes through redact().
 import {isIP} from 'node:net';
 import {Redis, type RedisOptions} from 'ioredis';
-import {ConfigError} from '../config.js';
+import {ConfigError} from '../config/error.js';
 
 /**
  * The broker cannot be used: a bad --broker URL or --queue name, or a Redis that does not

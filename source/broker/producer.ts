@@ -3,16 +3,13 @@
 // never pushes millions at once. Remembers the messages not finished yet (a bounded set:
 // waiting + in flight), so outcomes are counted once and lost messages can be sent again.
 import type {Queue} from 'bullmq';
-import {messageText} from '../engine/engine.js';
-import {Rng} from '../engine/rng.js';
-import {epochMs, jobIdOf, mixSeed, type AttemptReport, type JobData} from './protocol.js';
+import {drawMessage, messageText, phoneText, producerRng, type MessageBody} from '../engine/message.js';
+import type {Rng} from '../engine/rng.js';
+import {epochMs, jobIdOf, type AttemptReport, type JobData} from './protocol.js';
 
 /** A message produced and not finished yet. */
-export interface OpenMessage {
+export interface OpenMessage extends MessageBody {
 	n: number;
-	phone: number;
-	textSeed: number;
-	textLength: number;
 	/** Produced at, epoch ms. */
 	at: number;
 }
@@ -40,7 +37,7 @@ export class Producer {
 		private readonly capacity = defaultCapacity,
 	) {
 		this.total = total;
-		this.rng = Rng.fromSeed(mixSeed(seed, 0));
+		this.rng = producerRng(seed);
 	}
 
 	/** More messages may be made (or a batch waits to be sent again). */
@@ -82,24 +79,14 @@ export class Producer {
 		return message;
 	}
 
-	/** Ten digits. */
-	static phoneText(message: OpenMessage): string {
-		return String(message.phone).padStart(10, '0');
-	}
-
 	private make(count: number): OpenMessage[] {
 		const rng = this.rng;
 		const at = epochMs();
 		const batch: OpenMessage[] = [];
 		for (let i = 0; i < count; i++) {
-			const n = this.produced + 1 + i;
-			batch.push({
-				n,
-				phone: rng.int(100_000) * 100_000 + rng.int(100_000),
-				textLength: 1 + rng.int(100),
-				textSeed: rng.nextUint32(),
-				at,
-			});
+			const message: OpenMessage = {n: this.produced + 1 + i, phone: 0, textLength: 0, textSeed: 0, at};
+			drawMessage(rng, message);
+			batch.push(message);
 		}
 
 		// Counted and remembered before Redis answers: a fast worker may finish one first.
@@ -113,7 +100,7 @@ export class Producer {
 		await this.queue.addBulk(
 			batch.map(m => ({
 				name: 'sms',
-				data: {n: m.n, ph: Producer.phoneText(m), tx: messageText(m.textSeed, m.textLength), at: m.at},
+				data: {n: m.n, ph: phoneText(m.phone), tx: messageText(m.textSeed, m.textLength), at: m.at},
 				opts: {jobId: jobIdOf(this.runId, m.n)},
 			})),
 		);

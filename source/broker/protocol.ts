@@ -37,7 +37,12 @@ export function keysFor(queue: string) {
 	};
 }
 
-/** A message as a job's data (short keys: it is stored once per message). */
+/**
+ * A message as a job's data (short keys: it is stored once per message). Its job's `attempts`
+ * option is the run's retries + 1: workers read the retries there. They decide retries and
+ * failover themselves (engine/attempt.ts) and fail a message for good as unrecoverable, so
+ * BullMQ never retries one by itself.
+ */
 export interface JobData {
 	/** Message id, 1..N. */
 	n: number;
@@ -47,7 +52,14 @@ export interface JobData {
 	tx: string;
 	/** Produced at, epoch ms (producer's clock). */
 	at: number;
+	/** First pickup, epoch ms (a worker's clock): set once the message came back to the queue. */
+	p?: number;
+	/** Its attempts before it came back (failover, removal), as in AttemptReport.t. */
+	t?: number[];
 }
+
+/** What a message brings back to the queue from its earlier pickups. */
+export type EarlierAttempts = Required<Pick<JobData, 'p' | 't'>>;
 
 /** What a finished attempt reports; a completed job's return value, a failed job's reason (JSON). */
 export interface AttemptReport {
@@ -63,17 +75,16 @@ export interface AttemptReport {
 	t: number[];
 }
 
-/** A failed attempt that will be retried carries the first pickup and the attempts so far. */
-export interface RetryReport {
-	p: number;
-	t: number[];
-}
-
 /** What a worker announces for each of its senders, every heartbeatMs. */
 export interface AliveRecord {
 	id: number;
 	spec: SenderSpec;
-	state: 'idle' | 'sending';
+	state: 'idle' | 'sending' | 'resting';
+	/** Of a failover rest, when resting. */
+	restLeftMs?: number;
+	/** Rests so far, and their time (the one under way up to now). */
+	rests?: number;
+	restedMs?: number;
 	/** Being removed: finishing its message, taking no more. */
 	isStopping: boolean;
 	host: string;
@@ -101,13 +112,6 @@ export function jobIdOf(runId: string, n: number): string {
 	return `${runId}-${n}`;
 }
 
-/** The message number of one of this run's job ids, or undefined for another run's. */
-export function messageOf(jobId: string, runPrefix: string): number | undefined {
-	if (!jobId.startsWith(runPrefix)) return undefined;
-	const n = Number(jobId.slice(runPrefix.length));
-	return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
 /** Reads a report from a completed job's return value or a failed job's reason. */
 export function parseReport(value: unknown): AttemptReport | undefined {
 	let data = value;
@@ -125,17 +129,6 @@ export function parseReport(value: unknown): AttemptReport | undefined {
 	return {s, p, f, a, t: isNumbers(t) ? t : []};
 }
 
-/** What a retried job carries from its earlier attempts (in its last failure reason). */
-export function earlierAttemptsOf(failedReason: string | undefined): RetryReport | undefined {
-	if (failedReason === undefined || !failedReason.startsWith('{')) return undefined;
-	try {
-		const {p, t} = JSON.parse(failedReason) as Partial<RetryReport>;
-		return typeof p === 'number' ? {p, t: isNumbers(t) ? t : []} : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 function isNumbers(value: unknown): value is number[] {
 	return Array.isArray(value) && value.every(x => typeof x === 'number');
 }
@@ -145,11 +138,6 @@ export function compareStreamIds(a: string, b: string): number {
 	const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
 	const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
 	return aMs === bMs ? aSeq - bSeq : aMs - bMs;
-}
-
-/** A whole-number mix of a seed and a stream number, for independent random streams. */
-export function mixSeed(seed: number, stream: number): number {
-	return (Math.imul(seed ^ 0x5b_d1_e9_95, 0x27_d4_eb_2d) + Math.imul(stream, 0x16_56_67_b1)) >>> 0;
 }
 
 /** Sender ids for people: "#1, #4" or, for a run of more than three, "#1–#8". */

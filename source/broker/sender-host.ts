@@ -1,31 +1,24 @@
-// Senders in this process, fed by one BullMQ Worker whose concurrency is the number of live
-// senders: each message goes to the sender idle longest, which waits its drawn time in real
-// time and succeeds or fails as in-process senders do. Announces every sender with heartbeats
-// and applies remote tune/remove records. Never counts outcomes: the monitor does, from BullMQ.
+// Senders in this process, fed by one BullMQ Worker: each message goes to the sender idle
+// longest, which attempts it in real time with the engine's attempt model, as in-process. Sends
+// heartbeats, applies remote tune/remove records; never counts outcomes (the monitor does).
 import {hostname} from 'node:os';
 import {randomInt} from 'node:crypto';
-import {Worker, WaitingError, type Job} from 'bullmq';
+import {UnrecoverableError, WaitingError, type Job} from 'bullmq';
 import type {Redis} from 'ioredis';
-import {makeSampler, type Sampler} from '../engine/distributions.js';
-import {Rng} from '../engine/rng.js';
+import {AttemptModel, restMsOf, senderRng} from '../engine/attempt.js';
 import type {SenderSpec} from '../engine/types.js';
+import {BullWorker} from './bull-worker.js';
 import {checkReachable, closeClient, describeError, openClient, within, type BrokerTarget} from './connection.js';
 import {
 	aliveTtlMs,
-	drainDelaySeconds,
 	epochMs,
-	earlierAttemptsOf,
 	heartbeatMs,
 	keysFor,
-	lockDurationMs,
-	maxStalledCount,
-	mixSeed,
-	stalledIntervalMs,
 	type AliveRecord,
 	type AttemptReport,
 	type ControlRecord,
+	type EarlierAttempts,
 	type JobData,
-	type RetryReport,
 } from './protocol.js';
 
 export interface SenderHostOptions {
@@ -45,25 +38,50 @@ export interface SenderHostOptions {
 
 /** One sender of this process. */
 export interface LocalSender {
-	id: number;
-	spec: SenderSpec;
-	isBusy: boolean;
-	isStopping: boolean;
-	sent: number;
-	failed: number;
-	attempts: number;
-	waitSumMs: number;
+	readonly id: number;
+	readonly spec: SenderSpec;
+	readonly isBusy: boolean;
+	/** Resting after a failed attempt (failover). */
+	readonly isResting: boolean;
+	readonly isStopping: boolean;
+	readonly sent: number;
+	readonly failed: number;
+	readonly attempts: number;
+	readonly waitSumMs: number;
+	readonly rests: number;
+	readonly restedMs: number;
 }
 
-interface Slot extends LocalSender {
-	sample: Sampler;
-	rng: Rng;
-	/** When it last became free; the sender free longest takes the next message. */
-	freedAt: number;
+/** A sender here: the shared attempt model, and where it stands in real time. */
+class Slot extends AttemptModel implements LocalSender {
+	isBusy = false;
+	isResting = false;
+	isStopping = false;
+	sent = 0;
+	failed = 0;
+	attempts = 0;
+	waitSumMs = 0;
+	rests = 0;
+	/** Time rested in finished rests. */
+	restedMs = 0;
+	/** The rest under way: when it started and ends (performance.now()), and its timer. */
+	restStart = 0;
+	restEnd = 0;
+	restTimer: ReturnType<typeof setTimeout> | undefined;
 	/** The last control version applied. */
-	cv: number;
+	cv = 0;
 	/** Set while it waits: abandons the wait and hands the message back. */
 	handBack: (() => void) | undefined;
+
+	constructor(
+		readonly id: number,
+		spec: SenderSpec,
+		seed: number,
+		/** When it last became free; the sender free longest takes the next message. */
+		public freedAt: number,
+	) {
+		super(spec, senderRng(seed, id));
+	}
 }
 
 /** Keeps the sender-id counter above every id in use (Redis may have lost it in a restart). */
@@ -82,8 +100,7 @@ export class SenderHost {
 	private readonly slots = new Map<number, Slot>();
 	private readonly seed: number;
 	private readonly label = `${hostname()}:${process.pid}`;
-	private worker: Worker<JobData, AttemptReport> | undefined;
-	private workerOps: Promise<void> = Promise.resolve();
+	private readonly worker: BullWorker;
 	private heartbeat: ReturnType<typeof setInterval> | undefined;
 	private isBeating = false;
 	private isClosing = false;
@@ -97,6 +114,9 @@ export class SenderHost {
 		this.client = openClient(options.target, `sms-dash:worker:${this.label}`);
 		this.client.on('close', () => this.connectionLost());
 		this.client.on('ready', () => this.connectionBack());
+		this.worker = new BullWorker(options.queue, this.client, this.process, error =>
+			this.options.onNotice?.(`worker: ${describeError(error, this.options.target)}`),
+		);
 		this.heartbeat = setInterval(() => void this.beat(), heartbeatMs);
 	}
 
@@ -113,23 +133,9 @@ export class SenderHost {
 	async addSender(spec: SenderSpec): Promise<number> {
 		if (this.isClosing) throw new Error('the sender host is closing');
 		const id = await this.client.incr(this.keys.senderSeq);
-		this.slots.set(id, {
-			id,
-			spec: {...spec},
-			sample: makeSampler(spec),
-			rng: Rng.fromSeed(mixSeed(this.seed, id)),
-			isBusy: false,
-			isStopping: false,
-			sent: 0,
-			failed: 0,
-			attempts: 0,
-			waitSumMs: 0,
-			freedAt: this.freeTick++,
-			cv: 0,
-			handBack: undefined,
-		});
+		this.slots.set(id, new Slot(id, spec, this.seed, this.freeTick++));
 		await this.beat();
-		this.syncWorker();
+		void this.syncWorker();
 		return id;
 	}
 
@@ -138,7 +144,7 @@ export class SenderHost {
 		const slot = this.slots.get(id);
 		if (slot === undefined || slot.isStopping) return false;
 		slot.isStopping = true;
-		this.syncWorker();
+		void this.syncWorker();
 		if (!slot.isBusy) this.retire(slot);
 		return true;
 	}
@@ -147,23 +153,13 @@ export class SenderHost {
 	tuneSender(id: number, patch: Partial<SenderSpec>): boolean {
 		const slot = this.slots.get(id);
 		if (slot === undefined || slot.isStopping) return false;
-		slot.spec = {...slot.spec, ...patch};
-		slot.sample = makeSampler(slot.spec);
+		slot.tune(patch);
 		return true;
 	}
 
-	/** The senders here, in the order they were added. */
-	senders(): LocalSender[] {
-		return [...this.slots.values()].map(({id, spec, isBusy, isStopping, sent, failed, attempts, waitSumMs}) => ({
-			id,
-			spec,
-			isBusy,
-			isStopping,
-			sent,
-			failed,
-			attempts,
-			waitSumMs,
-		}));
+	/** The senders here, in the order they were added (live views: they change as they work). */
+	senders(): readonly LocalSender[] {
+		return [...this.slots.values()];
 	}
 
 	get inFlight(): number {
@@ -192,10 +188,9 @@ export class SenderHost {
 			await this.whenIdle(1000);
 		}
 
-		const worker = this.worker;
-		this.worker = undefined;
-		if (worker !== undefined) await closeWorker(worker, this.client.status === 'ready');
-		await within(this.workerOps, 1000);
+		for (const slot of this.slots.values()) clearTimeout(slot.restTimer);
+		// Closing, no sender counts as live: the worker closes after the changes before.
+		await within(this.syncWorker(), 5000);
 		clearInterval(this.heartbeat);
 		if (ids.length > 0 && this.client.status === 'ready') {
 			const pipe = this.client.pipeline();
@@ -222,84 +217,54 @@ export class SenderHost {
 
 	// ---- the BullMQ worker ----
 
-	private liveCount(): number {
+	/** The worker takes messages for the senders that may hold one (busy or idle, not resting). */
+	private syncWorker(): Promise<void> {
 		let live = 0;
-		for (const slot of this.slots.values()) if (!slot.isStopping) live++;
-		return live;
+		let ready = 0;
+		for (const slot of this.slots.values()) {
+			if (slot.isStopping || this.isClosing) continue;
+			live++;
+			if (!slot.isResting) ready++;
+		}
+
+		return this.worker.follow(ready, live);
 	}
 
-	/** Concurrency follows the live senders; no live sender, no worker (it would spin). */
-	private syncWorker(): void {
-		const live = this.liveCount();
-		// Lowered at once, so the worker fetches no message for a sender that is leaving.
-		if (this.worker !== undefined && live > 0) this.worker.concurrency = live;
-		this.workerOps = this.workerOps
-			.then(async () => {
-				const wanted = this.isClosing ? 0 : this.liveCount();
-				if (wanted > 0 && this.worker === undefined) {
-					this.worker = this.createWorker(wanted);
-				} else if (wanted > 0 && this.worker !== undefined) {
-					this.worker.concurrency = wanted;
-				} else if (wanted === 0 && this.worker !== undefined) {
-					const worker = this.worker;
-					this.worker = undefined;
-					await closeWorker(worker, this.client.status === 'ready');
-				}
-			})
-			.catch(error => this.options.onNotice?.(`worker: ${describeError(error, this.options.target)}`));
-	}
-
-	private createWorker(concurrency: number): Worker<JobData, AttemptReport> {
-		const worker = new Worker<JobData, AttemptReport>(this.options.queue, this.process, {
-			connection: this.client,
-			concurrency,
-			lockDuration: lockDurationMs,
-			stalledInterval: stalledIntervalMs,
-			maxStalledCount,
-			drainDelay: drainDelaySeconds,
-			// Retry fetching and finishing soon after Redis comes back (default 15 s).
-			runRetryDelay: 500,
-		});
-		// Connection errors show through the client's close/ready; others are expected after a
-		// Redis restart (a finished job whose key is gone) and change nothing.
-		worker.on('error', () => undefined);
-		return worker;
-	}
-
-	/** BullMQ's processor: one attempt of one message by the sender free longest. */
+	/** BullMQ's processor: one message, by the sender free longest, to its outcome or back to the queue. */
 	private readonly process = async (job: Job<JobData, AttemptReport>, token?: string): Promise<AttemptReport> => {
 		const slot = this.freeSlot();
-		// Only right after a sender left: the worker had already fetched for it.
-		if (slot === undefined) return this.handBack(job, token);
+		// Only right after a sender left or began to rest: the worker had already fetched for it.
+		if (slot === undefined) return this.handBack(job, token, undefined);
 		slot.isBusy = true;
-		const start = epochMs();
+		// A message back from another sender's failover (or a removal) carries what it went through.
+		const pickedAt = job.data.p ?? epochMs();
+		const trail = [...(job.data.t ?? [])];
+		const retries = Math.max(0, (job.opts.attempts ?? 1) - 1);
 		try {
-			const attemptsBefore = job.attemptsMade;
-			const earlier = attemptsBefore > 0 ? earlierAttemptsOf(job.failedReason) : undefined;
-			const pickedAt = earlier?.p ?? start;
-			const waitMs = slot.sample(slot.rng);
-			if (waitMs > 0 && !(await this.wait(slot, waitMs))) return await this.handBack(job, token);
-			const end = epochMs();
-			slot.attempts++;
-			slot.waitSumMs += end - start;
-			const attempts = attemptsBefore + 1;
-			const trail = [...(earlier?.t ?? []), slot.id, round3(end - start)];
-			if (slot.rng.next() < slot.spec.failureRate) {
-				if (attempts < (job.opts.attempts ?? 1)) {
-					// BullMQ reads lifo from this copy when it retries: back to the front of the
-					// queue, taken by the next free sender (not behind thousands of others).
-					job.opts.lifo = true;
-					throw reportError({p: pickedAt, t: trail});
+			for (;;) {
+				const start = epochMs();
+				const waitMs = slot.drawWaitMs();
+				if (waitMs > 0 && !(await this.wait(slot, waitMs))) return await this.handBack(job, token, {p: pickedAt, t: trail});
+				const end = epochMs();
+				slot.attempts++;
+				slot.waitSumMs += end - start;
+				trail.push(slot.id, round3(end - start));
+				const attempts = trail.length / 2;
+				const verdict = slot.judge(attempts, retries);
+				if (verdict === 'retry') continue;
+				if (verdict === 'requeue' || verdict === 'failed-rest') await this.rest(slot);
+				if (verdict === 'requeue') return await this.handBack(job, token, {p: pickedAt, t: trail}, false);
+				const report: AttemptReport = {s: slot.id, p: pickedAt, f: end, a: attempts, t: trail};
+				if (verdict === 'sent') {
+					slot.sent++;
+					this.sent++;
+					return report;
 				}
 
 				slot.failed++;
 				this.failed++;
-				throw reportError({s: slot.id, p: pickedAt, f: end, a: attempts, t: trail});
+				throw finalFailure(report);
 			}
-
-			slot.sent++;
-			this.sent++;
-			return {s: slot.id, p: pickedAt, f: end, a: attempts, t: trail};
 		} finally {
 			slot.isBusy = false;
 			slot.handBack = undefined;
@@ -308,10 +273,32 @@ export class SenderHost {
 		}
 	};
 
+	/** The sender rests for its failover; the worker takes nothing for it meanwhile. */
+	private async rest(slot: Slot): Promise<void> {
+		const restMs = restMsOf(slot.spec);
+		slot.isResting = true;
+		slot.rests++;
+		slot.restStart = performance.now();
+		slot.restEnd = slot.restStart + restMs;
+		slot.restTimer = setTimeout(() => this.endRest(slot), restMs);
+		// Before this message's end is told to BullMQ, which may then fetch the next one at once.
+		await within(this.syncWorker(), 1000);
+	}
+
+	private endRest(slot: Slot): void {
+		if (!slot.isResting) return;
+		clearTimeout(slot.restTimer);
+		slot.isResting = false;
+		slot.restTimer = undefined;
+		slot.restedMs += performance.now() - slot.restStart;
+		slot.freedAt = this.freeTick++;
+		void this.syncWorker();
+	}
+
 	private freeSlot(): Slot | undefined {
 		let best: Slot | undefined;
 		for (const slot of this.slots.values()) {
-			if (slot.isBusy || slot.isStopping) continue;
+			if (slot.isBusy || slot.isResting || slot.isStopping) continue;
 			if (best === undefined || slot.freedAt < best.freedAt) best = slot;
 		}
 
@@ -329,10 +316,16 @@ export class SenderHost {
 		});
 	}
 
-	/** The message goes back to the front of the queue, unfinished and uncounted. */
-	private async handBack(job: Job<JobData, AttemptReport>, token: string | undefined): Promise<never> {
-		this.handedBack++;
+	/**
+	 * The message goes back to the front of the queue, unfinished and uncounted, with its first
+	 * pickup and the attempts made so far (a failover's, or a removal's). Counted as handed
+	 * back unless it is a failover.
+	 */
+	private async handBack(job: Job<JobData, AttemptReport>, token: string | undefined, earlier: EarlierAttempts | undefined, isHandBack = true): Promise<never> {
+		if (isHandBack) this.handedBack++;
 		try {
+			if (earlier !== undefined) await job.updateData({...job.data, ...earlier});
+			// Pushed at the head of the waiting list: the next message any worker takes.
 			await job.moveToWait(token);
 		} catch {
 			// Redis is away: the lock expires and the stalled check brings the message back.
@@ -343,6 +336,8 @@ export class SenderHost {
 
 	private retire(slot: Slot): void {
 		if (!this.slots.delete(slot.id)) return;
+		clearTimeout(slot.restTimer);
+		if (slot.isResting) slot.restedMs += performance.now() - slot.restStart;
 		if (!this.isClosing && this.client.status === 'ready') {
 			this.client
 				.pipeline()
@@ -352,17 +347,21 @@ export class SenderHost {
 				.catch(() => undefined);
 		}
 
-		this.syncWorker();
+		void this.syncWorker();
 		if (this.slots.size === 0 && !this.isClosing) this.options.onEmpty?.();
 	}
 
 	// ---- heartbeats and remote control ----
 
 	private record(slot: Slot): AliveRecord {
+		const now = performance.now();
 		return {
 			id: slot.id,
 			spec: slot.spec,
-			state: slot.isBusy ? 'sending' : 'idle',
+			state: slot.isBusy ? 'sending' : slot.isResting ? 'resting' : 'idle',
+			restLeftMs: slot.isResting ? Math.max(0, round3(slot.restEnd - now)) : 0,
+			rests: slot.rests,
+			restedMs: round3(slot.restedMs + (slot.isResting ? now - slot.restStart : 0)),
 			isStopping: slot.isStopping,
 			host: hostname(),
 			pid: process.pid,
@@ -432,23 +431,11 @@ export class SenderHost {
 }
 
 /**
- * Closes a worker whose senders hold nothing any more. Politely while Redis answers:
- * close() waits until BullMQ has recorded the last outcomes (on its own connections). That
- * wait never ends once Redis is gone, and BullMQ's lock timer would then keep the process
- * alive: so by force when Redis is away, and when a polite close stalls, its lock timer is
- * stopped and its connections dropped. A message whose outcome is lost so comes back as a
- * stalled job and is finished elsewhere, counted once.
+ * A final failure, whose message is the report, without a stack (BullMQ stores both per job).
+ * Unrecoverable: BullMQ must not retry it itself, the attempt model has decided.
  */
-async function closeWorker(worker: Worker<JobData, AttemptReport>, isRedisUp: boolean): Promise<void> {
-	if (await within(worker.close(!isRedisUp), isRedisUp ? 3000 : 1000)) return;
-	const {lockManager} = worker as unknown as {lockManager?: {close(): Promise<void>}};
-	await within(lockManager?.close() ?? Promise.resolve(), 500);
-	await within(worker.disconnect(), 500);
-}
-
-/** An error whose message is a report, without a stack (BullMQ stores both per job). */
-function reportError(report: AttemptReport | RetryReport): Error {
-	const error = new Error(JSON.stringify(report));
+function finalFailure(report: AttemptReport): Error {
+	const error = new UnrecoverableError(JSON.stringify(report));
 	error.stack = error.message;
 	return error;
 }

@@ -1,12 +1,13 @@
 // The simulation: one producer, many senders, a discrete-event loop on a simulated
 // clock. Pure and synchronous: no I/O, no timers, no wall clock, no Math.random.
 // At every moment produced = queued + inFlight + sent + failed.
+import {AttemptModel, restMsOf, senderRng} from './attempt.js';
 import {Deque} from './deque.js';
-import {makeSampler, type Sampler} from './distributions.js';
 import {EventHeap, type Schedulable} from './event-heap.js';
-import {senderFigures, snapshotOf, totalsOf} from './figures.js';
-import {Histogram} from './histogram.js';
-import {Rng} from './rng.js';
+import {senderFigures, Tally} from './figures.js';
+import type {Histogram} from './histogram.js';
+import {drawMessage, phoneText, producerRng, type MessageBody} from './message.js';
+import type {Rng} from './rng.js';
 import type {Simulation, Totals} from './simulation.js';
 import type {
 	Outcome,
@@ -21,12 +22,8 @@ import type {
 /** Messages kept ready in the queue; the producer makes the rest when room frees up. */
 export const defaultQueueCapacity = 1000;
 
-interface Message {
+interface Message extends MessageBody {
 	id: number;
-	/** 10 digits as a number below 1e10. */
-	phone: number;
-	textLength: number;
-	textSeed: number;
 	producedAt: number;
 	/** First pickup by a sender; -1 until then. */
 	pickedAt: number;
@@ -34,7 +31,8 @@ interface Message {
 	attempts: number;
 }
 
-class Sender implements Schedulable {
+/** A sender: the shared attempt model, and where it stands on the simulated clock. */
+class Sender extends AttemptModel implements Schedulable {
 	dueAt = 0;
 	seq = 0;
 	heapIndex = -1;
@@ -42,7 +40,6 @@ class Sender implements Schedulable {
 	message: Message | undefined;
 	attemptStart = 0;
 	restStart = 0;
-	sample: Sampler;
 	/** Bumped on every change, so snapshots can reuse an unchanged sender's object. */
 	version = 0;
 	sent = 0;
@@ -59,21 +56,16 @@ class Sender implements Schedulable {
 
 	constructor(
 		readonly id: number,
-		public spec: SenderSpec,
-		readonly rng: Rng,
+		spec: SenderSpec,
+		rng: Rng,
 	) {
-		this.sample = makeSampler(spec);
+		super(spec, rng);
 	}
 }
 
 /** Options that shape the simulation but not its contract. */
 export interface EngineOptions {
 	queueCapacity?: number;
-}
-
-/** A whole-number mix of the run seed and a stream number, for independent streams. */
-function streamSeed(seed: number, stream: number): number {
-	return (Math.imul(seed ^ 0x5b_d1_e9_95, 0x27_d4_eb_2d) + Math.imul(stream, 0x16_56_67_b1)) >>> 0;
 }
 
 export class Engine implements Simulation {
@@ -89,10 +81,10 @@ export class Engine implements Simulation {
 	private readonly idle = new Deque<Sender>();
 	private readonly senders: Sender[] = [];
 	private readonly producerRng: Rng;
-	private readonly histogram = new Histogram(0.01);
+	private readonly tally = new Tally();
 
 	get timeHistogram(): Histogram {
-		return this.histogram;
+		return this.tally.histogram;
 	}
 	/**
 	 * Finished messages, kept for the producer to reuse. A run makes no garbage per message,
@@ -106,12 +98,6 @@ export class Engine implements Simulation {
 	private produced = 0;
 	private inFlight = 0;
 	private resting = 0;
-	private sent = 0;
-	private failed = 0;
-	private attempts = 0;
-	private timeSumMs = 0;
-	private e2eSumMs = 0;
-	private lastOutcomeMs = 0;
 
 	constructor(
 		readonly settings: RunSettings,
@@ -121,7 +107,7 @@ export class Engine implements Simulation {
 		this.queue = new Deque(Math.min(this.capacity, 1 << 16));
 		this.retries = settings.retries;
 		this.total = settings.messages;
-		this.producerRng = Rng.fromSeed(streamSeed(settings.seed, 0));
+		this.producerRng = producerRng(settings.seed);
 		this.refill();
 		for (const spec of settings.senders) this.startSender(spec);
 	}
@@ -212,8 +198,7 @@ export class Engine implements Simulation {
 		const sender = this.find(id);
 		this.actions.push({simMs: this.simMs, tune: {sender: id, ...patch}});
 		if (sender === undefined) return false;
-		sender.spec = {...sender.spec, ...patch};
-		sender.sample = makeSampler(sender.spec);
+		sender.tune(patch);
 		sender.version++;
 		return true;
 	}
@@ -232,7 +217,7 @@ export class Engine implements Simulation {
 
 	/** The running totals; O(1), cheap enough for every monitor tick. */
 	totals(): Totals {
-		return totalsOf({
+		return this.tally.totals({
 			simMs: this.simMs,
 			total: this.total,
 			produced: this.produced,
@@ -240,12 +225,6 @@ export class Engine implements Simulation {
 			queued: this.queue.length,
 			inFlight: this.inFlight,
 			resting: this.resting,
-			sent: this.sent,
-			failed: this.failed,
-			attempts: this.attempts,
-			timeSumMs: this.timeSumMs,
-			e2eSumMs: this.e2eSumMs,
-			lastOutcomeMs: this.lastOutcomeMs,
 			isDone: this.isDone,
 		});
 	}
@@ -255,9 +234,8 @@ export class Engine implements Simulation {
 	 * never O(messages). An unchanged sender keeps the same object between calls.
 	 */
 	snapshot(): Snapshot {
-		return snapshotOf(
+		return this.tally.snapshot(
 			this.totals(),
-			this.histogram,
 			this.senders.map(sender => this.senderSnapshot(sender)),
 		);
 	}
@@ -286,7 +264,7 @@ export class Engine implements Simulation {
 
 	private startSender(spec: SenderSpec): Sender {
 		const id = this.nextSenderId++;
-		const sender = new Sender(id, {...spec}, Rng.fromSeed(streamSeed(this.settings.seed, id)));
+		const sender = new Sender(id, spec, senderRng(this.settings.seed, id));
 		this.senders.push(sender);
 		this.takeNext(sender);
 		return sender;
@@ -299,9 +277,7 @@ export class Engine implements Simulation {
 			this.produced++;
 			const message = this.spare.pop() ?? {id: 0, phone: 0, textLength: 0, textSeed: 0, producedAt: 0, pickedAt: -1, attempts: 0};
 			message.id = this.produced;
-			message.phone = rng.int(100_000) * 100_000 + rng.int(100_000);
-			message.textLength = 1 + rng.int(100);
-			message.textSeed = rng.nextUint32();
+			drawMessage(rng, message);
 			message.producedAt = this.simMs;
 			message.pickedAt = -1;
 			message.attempts = 0;
@@ -340,44 +316,38 @@ export class Engine implements Simulation {
 	private startAttempt(sender: Sender): void {
 		sender.attemptStart = this.simMs;
 		sender.version++;
-		this.heap.schedule(sender, this.simMs + sender.sample(sender.rng));
+		this.heap.schedule(sender, this.simMs + sender.drawWaitMs());
 	}
 
 	private endAttempt(sender: Sender): void {
 		const message = sender.message!;
 		const now = this.simMs;
 		message.attempts++;
-		sender.attempts++;
-		this.attempts++;
-		sender.waitSumMs += now - sender.attemptStart;
-		const isFailure = sender.rng.next() < sender.spec.failureRate;
-		const isRetry = isFailure && message.attempts <= this.retries;
-		const failover = sender.spec.failoverMs;
-		if (isFailure && failover !== undefined && failover > 0) {
-			// Vendor failover: the message goes back for any sender, this one rests.
-			this.inFlight--;
-			sender.message = undefined;
-			if (isRetry) this.queue.unshift(message);
-			else this.finish(sender, message, 'failed');
-			sender.state = 'resting';
-			sender.restStart = now;
-			sender.rests++;
-			sender.version++;
-			this.resting++;
-			this.heap.schedule(sender, now + failover);
-			this.dispatch();
-			return;
-		}
-
-		if (isRetry) {
+		this.tally.attempt(sender, now - sender.attemptStart);
+		const verdict = sender.judge(message.attempts, this.retries);
+		if (verdict === 'retry') {
 			this.startAttempt(sender);
 			return;
 		}
 
 		this.inFlight--;
 		sender.message = undefined;
-		this.finish(sender, message, isFailure ? 'failed' : 'sent');
-		this.takeNext(sender);
+		if (verdict === 'sent' || verdict === 'failed') {
+			this.finish(sender, message, verdict);
+			this.takeNext(sender);
+			return;
+		}
+
+		// Vendor failover: the message goes back for any sender, this one rests.
+		if (verdict === 'requeue') this.queue.unshift(message);
+		else this.finish(sender, message, 'failed');
+		sender.state = 'resting';
+		sender.restStart = now;
+		sender.rests++;
+		sender.version++;
+		this.resting++;
+		this.heap.schedule(sender, now + restMsOf(sender.spec));
+		this.dispatch();
 	}
 
 	private endRest(sender: Sender): void {
@@ -392,24 +362,11 @@ export class Engine implements Simulation {
 		const now = this.simMs;
 		const timeMs = now - message.pickedAt;
 		const e2eMs = now - message.producedAt;
-		if (outcome === 'sent') {
-			this.sent++;
-			sender.sent++;
-		} else {
-			this.failed++;
-			sender.failed++;
-		}
-
-		this.timeSumMs += timeMs;
-		this.e2eSumMs += e2eMs;
-		sender.timeSumMs += timeMs;
-		this.histogram.record(timeMs);
-		(sender.histogram ??= new Histogram(0.05)).record(timeMs);
-		this.lastOutcomeMs = now;
+		this.tally.finish(sender, outcome === 'sent', timeMs, e2eMs, now);
 		if (this.onFinish !== undefined) {
 			this.onFinish({
 				id: message.id,
-				phone: String(message.phone).padStart(10, '0'),
+				phone: phoneText(message.phone),
 				outcome,
 				attempts: message.attempts,
 				timeMs,
@@ -448,12 +405,4 @@ export class Engine implements Simulation {
 /** Creates an engine for the given settings; it has produced its first queue-full. */
 export function createEngine(settings: RunSettings, options?: EngineOptions): Engine {
 	return new Engine(settings, options);
-}
-
-/** The text of a message: 1..100 printable ASCII characters, expanded from its seed. */
-export function messageText(textSeed: number, length: number): string {
-	const rng = new Rng(textSeed, 0x9e_37_79_b9, length, 0x2545_f491);
-	let text = '';
-	for (let i = 0; i < length; i++) text += String.fromCharCode(32 + rng.int(95));
-	return text;
 }

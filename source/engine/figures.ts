@@ -1,6 +1,6 @@
 // The figures a run reports, derived the same way whoever keeps the counts: the engine
 // in-process, the broker simulation across processes. Pure.
-import type {Histogram} from './histogram.js';
+import {Histogram} from './histogram.js';
 import type {Totals} from './simulation.js';
 import type {SenderSnapshot, Snapshot} from './types.js';
 
@@ -58,4 +58,73 @@ export function senderFigures(
 		observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
 		p95Ms: sender.histogram?.quantile(0.95),
 	};
+}
+
+/** What a run counts beside its sums: the queue's figures, told by whoever keeps them. */
+export type RunState = Omit<RunCounts, keyof TallySums>;
+
+type TallySums = Pick<RunCounts, 'sent' | 'failed' | 'attempts' | 'timeSumMs' | 'e2eSumMs' | 'lastOutcomeMs'>;
+
+/**
+ * A run's outcome sums and percentiles, folded the same way whoever reports the outcomes: the
+ * engine as its senders finish, the broker monitor as it reads BullMQ's events.
+ */
+export class Tally implements TallySums {
+	sent = 0;
+	failed = 0;
+	attempts = 0;
+	timeSumMs = 0;
+	e2eSumMs = 0;
+	/** When the last outcome came, on the run's clock. */
+	lastOutcomeMs = 0;
+	/** Times per message, pickup to final outcome. */
+	readonly histogram = new Histogram(0.01);
+
+	/** One finished attempt by `sender`, which waited `waitMs`. */
+	attempt(sender: SenderCounts, waitMs: number): void {
+		sender.attempts++;
+		sender.waitSumMs += waitMs;
+		this.attempts++;
+	}
+
+	/** A message's final outcome, by `sender` (undefined when no sender reported it). */
+	finish(sender: SenderCounts | undefined, isSent: boolean, timeMs: number, e2eMs: number, atMs: number): void {
+		if (isSent) this.sent++;
+		else this.failed++;
+		this.timeSumMs += timeMs;
+		this.e2eSumMs += e2eMs;
+		this.histogram.record(timeMs);
+		this.lastOutcomeMs = atMs;
+		if (sender === undefined) return;
+		if (isSent) sender.sent++;
+		else sender.failed++;
+		sender.timeSumMs += timeMs;
+		(sender.histogram ??= new Histogram(0.05)).record(timeMs);
+	}
+
+	/** The totals, given what the keeper of the queue knows. */
+	totals(state: RunState): Totals {
+		// Keys in the order the snapshot has always had them.
+		return totalsOf({
+			simMs: state.simMs,
+			total: state.total,
+			produced: state.produced,
+			pending: state.pending,
+			queued: state.queued,
+			inFlight: state.inFlight,
+			resting: state.resting,
+			sent: this.sent,
+			failed: this.failed,
+			attempts: this.attempts,
+			timeSumMs: this.timeSumMs,
+			e2eSumMs: this.e2eSumMs,
+			lastOutcomeMs: this.lastOutcomeMs,
+			isDone: state.isDone,
+		});
+	}
+
+	/** Totals, percentiles and the senders. */
+	snapshot(totals: Totals, senders: SenderSnapshot[]): Snapshot {
+		return snapshotOf(totals, this.histogram, senders);
+	}
 }

@@ -5,8 +5,10 @@ import {Text} from 'ink';
 import {useShallow} from 'zustand/shallow';
 import {formatClock, formatSpeed} from '../format.js';
 import {runningSenders, type DashState} from '../store.js';
+import {fitByRank} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
+import {useHeartbeat} from './use-heartbeat.js';
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'waiting';
 
@@ -41,16 +43,7 @@ const partGap = '  ';
 
 /** The parts that fit in `columns`, in display order. */
 export function headerParts(parts: HeaderPart[], columns: number): HeaderPart[] {
-	const kept = new Set<HeaderPart>();
-	let width = 0;
-	for (const part of [...parts].sort((a, b) => a.rank - b.rank)) {
-		const need = part.text.length + (width === 0 ? 0 : partGap.length);
-		if (width + need > columns) continue;
-		kept.add(part);
-		width += need;
-	}
-
-	return parts.filter(part => kept.has(part));
+	return fitByRank(parts, columns, part => part.text.length, partGap.length);
 }
 
 export interface HeaderProps {
@@ -60,6 +53,7 @@ export interface HeaderProps {
 
 export function Header({seed, columns}: HeaderProps) {
 	const theme = useTheme();
+	useHeartbeat();
 	const [status, simMs, wallMs, speed, senderCount] = useDash(
 		useShallow((s: DashState) => [
 			runStatus(s.run),

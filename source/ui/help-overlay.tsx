@@ -1,11 +1,14 @@
 // Help is a mode that replaces the dashboard: every binding of the key table. It takes
 // the first form that fits the screen: one binding a line, two columns of them, or
-// (on a small screen) brief hints packed into lines. Only ?, Esc and q act while open.
+// (on a small screen) brief hints packed into lines. Where a full form leaves room, the
+// run's totals stay above it. Only ?, Esc and q act while open.
 import {Box, Text} from 'ink';
 import {helpRows} from './keymap.js';
 import {fit} from './text.js';
 import {useTheme} from './theme.js';
+import {Totals, totalsNaturalLines} from './totals.js';
 import {useDash} from './use-dash.js';
+import {useHeartbeat} from './use-heartbeat.js';
 
 export interface HelpOverlayProps {
 	columns: number;
@@ -19,8 +22,13 @@ const columnGap = 3;
 const briefGap = '  ';
 
 /** The body lines of help for a screen, cut with a "… n more" line as a last resort. */
-export function helpLines(columns: number, room: number, isRealTimeOnly = false): string[] {
-	const rows = helpRows(isRealTimeOnly);
+export function helpLines(columns: number, room: number, canChangeSpeed = true): string[] {
+	return fullHelpLines(columns, room, canChangeSpeed) ?? briefHelpLines(columns, room, canChangeSpeed);
+}
+
+/** Every binding with its whole help line, one a line or in two columns; undefined when neither fits. */
+function fullHelpLines(columns: number, room: number, canChangeSpeed: boolean): string[] | undefined {
+	const rows = helpRows(canChangeSpeed);
 	const labelWidth = Math.max(...rows.map(r => r.label.length)) + 2;
 	const full = rows.map(r => fit(r.label, labelWidth) + r.help);
 	if (full.length <= room) return full;
@@ -30,6 +38,11 @@ export function helpLines(columns: number, room: number, isRealTimeOnly = false)
 		return Array.from({length: half}, (_, i) => fit(full[i]!, entryWidth + columnGap) + (full[i + half] ?? ''));
 	}
 
+	return undefined;
+}
+
+function briefHelpLines(columns: number, room: number, canChangeSpeed: boolean): string[] {
+	const rows = helpRows(canChangeSpeed);
 	const packed: string[] = [];
 	let line = '';
 	for (const r of rows) {
@@ -48,14 +61,32 @@ export function helpLines(columns: number, room: number, isRealTimeOnly = false)
 	return [...kept, '… enlarge the terminal to see every key'];
 }
 
+/**
+ * Lines the totals (their cells, the bar and a blank line) may keep above help: all of
+ * them when help still shows every binding in full below, else none.
+ */
+export function helpTotalsLines(columns: number, lines: number, canChangeSpeed = true): number {
+	const totals = totalsNaturalLines(columns) + 2;
+	return fullHelpLines(columns, lines - 2 - totals, canChangeSpeed) === undefined ? 0 : totals;
+}
+
 export function HelpOverlay({columns, lines}: HelpOverlayProps) {
 	const theme = useTheme();
+	useHeartbeat();
+	const canChangeSpeed = useDash(s => s.run.canChangeSpeed);
+	const totalsLines = helpTotalsLines(columns, lines, canChangeSpeed);
+	const helpRoom = lines - totalsLines;
 	// Two lines or fewer (a terminal of three rows): the title if it fits, and how to close.
-	const isRealTimeOnly = useDash(s => s.run.isRealTimeOnly);
-	const body = lines >= 3 ? helpLines(columns, lines - 2, isRealTimeOnly) : [];
+	const body = helpRoom >= 3 ? helpLines(columns, helpRoom - 2, canChangeSpeed) : [];
 	return (
 		<Box flexDirection="column">
-			{lines >= 2 ? (
+			{totalsLines > 0 ? (
+				<>
+					<Totals columns={columns} maxLines={totalsLines - 2} />
+					<Text> </Text>
+				</>
+			) : null}
+			{helpRoom >= 2 ? (
 				<Text bold wrap="truncate-end" color={theme.accent}>
 					{title}
 				</Text>

@@ -3,7 +3,7 @@
 // never touches the engine. Pure: no React here.
 import type {Key} from 'ink';
 import type {DashActions} from '../store.js';
-import {cut} from './text.js';
+import {cut, fitByRank} from './text.js';
 
 /** What a binding may do. */
 export interface KeyContext {
@@ -24,11 +24,23 @@ export interface KeyBinding {
 	/** A word or two, for help on a small screen. */
 	brief: string;
 	/** Shown in the footer: `label text`; lower rank stays longer when space is short. */
-	footer?: {label?: string; text: string; rank: number};
+	footer?: {
+		label?: string;
+		text: string;
+		rank: number;
+		/** The text while the run is paused (space says "resume"). */
+		pausedText?: string;
+		/** Left out once every message is finished (nothing to pause). */
+		isHiddenWhenDone?: boolean;
+		/** The rank once every message is finished (`n` is then what is left to do). */
+		doneRank?: number;
+		/** The text when some keys did not fit (`? more keys`). */
+		cutText?: string;
+	};
 	/** Kept at the end of the footer whatever the width (`? help  q quit`). */
 	isFooterTail?: boolean;
-	/** Acts on the simulated clock: left out of help and footer when the clock is the wall clock (broker mode). */
-	isClockKey?: boolean;
+	/** Changes the clock's speed: left out of help and footer when the run's clock cannot (broker mode). */
+	isSpeedKey?: boolean;
 	/** `key` is the name pressed, for bindings with more than one meaning. */
 	run(context: KeyContext, key: string): void;
 	/** What the key does while help is open; absent: nothing (help is a mode). */
@@ -65,9 +77,13 @@ export const keymap: readonly KeyBinding[] = [
 	{
 		keys: ['a'],
 		label: 'a',
-		help: 'add a sender (a copy of the selected one)', brief: 'add',
+		help: 'add a sender (a copy of the selected one) and select it', brief: 'add',
 		footer: {text: 'add', rank: 2},
-		run: ({actions}) => actions.addSender(),
+		run({actions}) {
+			actions.addSender();
+			// The new sender is the last running one: the next key acts on it.
+			actions.select(Number.MAX_SAFE_INTEGER);
+		},
 	},
 	{
 		keys: ['d', 'x'],
@@ -79,14 +95,14 @@ export const keymap: readonly KeyBinding[] = [
 	{
 		keys: ['+', '='],
 		label: '+/=',
-		help: `selected sender: shorter mean send time (×${meanFactor.shorter})`, brief: 'shorter mean',
-		footer: {label: '+/-', text: 'mean', rank: 5},
+		help: `selected sender: faster (mean send time ×${meanFactor.shorter})`, brief: 'sender faster',
+		footer: {label: '+/-', text: 'faster/slower', rank: 5},
 		run: ({actions}) => actions.scaleMean(meanFactor.shorter),
 	},
 	{
 		keys: ['-'],
 		label: '-',
-		help: `selected sender: longer mean send time (×${meanFactor.longer})`, brief: 'longer mean',
+		help: `selected sender: slower (mean send time ×${meanFactor.longer})`, brief: 'sender slower',
 		run: ({actions}) => actions.scaleMean(meanFactor.longer),
 	},
 	{
@@ -106,30 +122,30 @@ export const keymap: readonly KeyBinding[] = [
 		keys: ['n'],
 		label: 'n',
 		help: 'produce 1,000 more messages', brief: 'more msgs',
-		footer: {text: 'more', rank: 8},
+		footer: {text: 'more', rank: 8, doneRank: 1},
 		run: ({actions}) => actions.produceMore(),
 	},
 	{
 		keys: ['>'],
 		label: '>',
-		help: 'faster simulated clock', brief: 'faster',
+		help: 'faster simulated clock', brief: 'clock faster',
 		footer: {label: '</>', text: 'speed', rank: 7},
-		isClockKey: true,
+		isSpeedKey: true,
 		run: ({actions}) => actions.faster(),
 	},
-	{keys: ['<'], label: '<', help: 'slower simulated clock', brief: 'slower', isClockKey: true, run: ({actions}) => actions.slower()},
+	{keys: ['<'], label: '<', help: 'slower simulated clock', brief: 'clock slower', isSpeedKey: true, run: ({actions}) => actions.slower()},
 	{
 		keys: ['space', 'p'],
 		label: 'space/p',
 		help: 'pause / resume', brief: 'pause',
-		footer: {label: 'space', text: 'pause', rank: 4},
+		footer: {label: 'space', text: 'pause', pausedText: 'resume', isHiddenWhenDone: true, rank: 4},
 		run: ({actions}) => actions.togglePause(),
 	},
 	{
 		keys: ['?'],
 		label: '?',
 		help: 'open / close this help', brief: 'help',
-		footer: {text: 'help', rank: 0},
+		footer: {text: 'help', cutText: 'more keys', rank: 0},
 		isFooterTail: true,
 		run: ({actions}) => actions.toggleHelp(),
 		inHelp: ({actions}) => actions.closeHelp(),
@@ -204,20 +220,39 @@ export function dispatch(name: string, isHelpOpen: boolean, context: KeyContext)
 	return true;
 }
 
-/** The bindings that act in a run: all, or without the clock keys when the clock is the wall clock. */
-function activeBindings(isRealTimeOnly: boolean): readonly KeyBinding[] {
-	return isRealTimeOnly ? keymap.filter(binding => !binding.isClockKey) : keymap;
+/** The bindings that act in a run: all, or without the speed keys when its clock cannot change speed. */
+function activeBindings(canChangeSpeed: boolean): readonly KeyBinding[] {
+	return canChangeSpeed ? keymap : keymap.filter(binding => !binding.isSpeedKey);
+}
+
+/** What the footer depends on besides the width. */
+export interface FooterState {
+	/** The run's clock can change speed (not in broker mode): else no speed keys. @default true */
+	canChangeSpeed?: boolean;
+	isPaused?: boolean;
+	isDone?: boolean;
+}
+
+interface FooterItem {
+	text: string;
+	rank: number;
+	/** The text when some body items were left out. */
+	cutText: string;
 }
 
 /** The footer's items, in table order, with the tail (`? help  q quit`) last. */
-export function footerItems(isRealTimeOnly = false): {body: Array<{text: string; rank: number}>; tail: string[]} {
-	const body: Array<{text: string; rank: number}> = [];
-	const tail: string[] = [];
-	for (const binding of activeBindings(isRealTimeOnly)) {
-		if (binding.footer === undefined) continue;
-		const text = `${binding.footer.label ?? binding.label} ${binding.footer.text}`;
-		if (binding.isFooterTail) tail.push(text);
-		else body.push({text, rank: binding.footer.rank});
+export function footerItems({canChangeSpeed = true, isPaused = false, isDone = false}: FooterState = {}): {body: FooterItem[]; tail: FooterItem[]} {
+	const body: FooterItem[] = [];
+	const tail: FooterItem[] = [];
+	for (const binding of activeBindings(canChangeSpeed)) {
+		const {footer} = binding;
+		if (footer === undefined || (isDone && footer.isHiddenWhenDone)) continue;
+		const label = footer.label ?? binding.label;
+		const text = `${label} ${isPaused && !isDone ? (footer.pausedText ?? footer.text) : footer.text}`;
+		const rank = isDone ? (footer.doneRank ?? footer.rank) : footer.rank;
+		const item = {text, rank, cutText: footer.cutText === undefined ? text : `${label} ${footer.cutText}`};
+		if (binding.isFooterTail) tail.push(item);
+		else body.push(item);
 	}
 
 	return {body, tail};
@@ -226,27 +261,23 @@ export function footerItems(isRealTimeOnly = false): {body: Array<{text: string;
 const footerGap = '  ';
 
 /**
- * The footer line for a width: the commonest keys that fit, then `? help  q quit`.
- * The tail is kept whole; when even it does not fit, the line is cut at the width.
+ * The footer line for a width: the commonest keys that fit, then `? help  q quit`, which
+ * says `? more keys` when some keys were left out. The tail is kept whole; when even it
+ * does not fit, the line is cut at the width.
  */
-export function footerText(columns: number, isRealTimeOnly = false): string {
-	const {body, tail} = footerItems(isRealTimeOnly);
-	const tailText = tail.join(footerGap);
-	const byRank = [...body].sort((a, b) => a.rank - b.rank);
-	const kept = new Set<string>();
-	let width = tailText.length;
-	for (const item of byRank) {
-		const added = item.text.length + footerGap.length;
-		if (width + added > columns) break;
-		kept.add(item.text);
-		width += added;
-	}
-
-	const line = [...body.filter(item => kept.has(item.text)).map(item => item.text), tailText].join(footerGap);
+export function footerText(columns: number, state: FooterState = {}): string {
+	const {body, tail} = footerItems(state);
+	const fullTail = tail.map(item => item.text).join(footerGap);
+	const everything = [...body.map(item => item.text), fullTail].join(footerGap);
+	if (everything.length <= columns) return everything;
+	const tailText = tail.map(item => item.cutText).join(footerGap);
+	// Every key kept brings a gap before the tail, which is always there.
+	const kept = fitByRank(body, columns - tailText.length, item => item.text.length + footerGap.length, 0, true);
+	const line = [...kept.map(item => item.text), tailText].join(footerGap);
 	return cut(line, columns);
 }
 
 /** Help's rows, in table order. */
-export function helpRows(isRealTimeOnly = false): Array<{label: string; help: string; brief: string}> {
-	return activeBindings(isRealTimeOnly).map(({label, help, brief}) => ({label, help, brief}));
+export function helpRows(canChangeSpeed = true): Array<{label: string; help: string; brief: string}> {
+	return activeBindings(canChangeSpeed).map(({label, help, brief}) => ({label, help, brief}));
 }

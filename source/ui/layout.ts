@@ -20,7 +20,7 @@ export interface Layout {
 	noteLines: number;
 	/** A blank line before the sender list, when there is room. */
 	spacerLines: number;
-	/** Lines for the sender list: its header, the rows and the "more" line. */
+	/** Lines for the sender list: its header, the rows, the "more" line and, room allowing, one for removed senders. */
 	listLines: number;
 	/** The progress bar (1), or none on a terminal of a few rows (0). */
 	barLines: number;
@@ -50,8 +50,11 @@ export function planLayout({rows, totalsLines, thresholdLines, senderCount, hasN
 	const listExtra = Math.min(Math.max(0, left), listNatural - listMin);
 	left -= listExtra;
 	const spacer = left > 0 ? 1 : 0;
+	left -= spacer;
+	// A line the list may use for its removed senders (it knows whether there are any).
+	const spare = left > 0 ? 1 : 0;
 	// On a terminal too small for even the minimum, the list shrinks to one line.
-	const listLines = Math.max(1, Math.min(listMin + listExtra, maxLines - fixedLines - totals - thresholds - note));
+	const listLines = Math.max(1, Math.min(listMin + listExtra + spare, maxLines - fixedLines - totals - thresholds - note - spacer));
 	return {maxLines, totalsLines: totals, thresholdLines: thresholds, noteLines: note, spacerLines: spacer, listLines, barLines: 1, footerLines: 1};
 }
 

@@ -5,8 +5,9 @@ import {Text} from 'ink';
 import type {Distribution, SenderSnapshot} from '../engine/types.js';
 import {formatCount, formatMs, none} from '../format.js';
 import {sparklineText} from './sparkline.js';
-import {fit, formatCountdown, formatRatePercent} from './text.js';
+import {fit, fitByRank, formatCountdown, formatRatePercent} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
+import {useDash} from './use-dash.js';
 
 export type ColumnId = 'id' | 'dist' | 'mean' | 'obs' | 'p95' | 'fail' | 'state' | 'sent' | 'failed' | 'flight' | 'spark';
 
@@ -47,7 +48,7 @@ export interface ColumnFigures {
 }
 
 /** The widths the senders' figures need. */
-export function columnFigures(senders: readonly SenderSnapshot[]): ColumnFigures {
+export function columnFigures(senders: ReadonlyArray<Pick<SenderSnapshot, 'id' | 'sent' | 'failed'>>): ColumnFigures {
 	let maxId = 0;
 	let maxSent = 0;
 	let maxFailed = 0;
@@ -87,28 +88,21 @@ function specs({idWidth, sentWidth, failedWidth}: ColumnFigures): ColumnSpec[] {
 export function planColumns(columns: number, figures: ColumnFigures): Column[] {
 	const all = specs(figures);
 	const room = columns - markerWidth;
-	const kept = new Set<ColumnId>();
-	let used = 0;
-	for (const spec of [...all].sort((a, b) => a.rank - b.rank)) {
-		const need = spec.width + (used === 0 ? 0 : 1);
-		if (used + need > room) continue;
-		kept.add(spec.id);
-		used += need;
-	}
-
-	const sparkWidth = kept.has('spark') ? Math.min(sparkMax, sparkMin + (room - used)) : 0;
-	return all
-		.filter(spec => kept.has(spec.id))
-		.map(({id, header, width, align}) => ({id, header, align, width: id === 'spark' ? sparkWidth : width}));
+	const kept = fitByRank(all, room, spec => spec.width, 1);
+	const used = kept.reduce((sum, spec) => sum + spec.width, Math.max(0, kept.length - 1));
+	const sparkWidth = kept.some(spec => spec.id === 'spark') ? Math.min(sparkMax, sparkMin + (room - used)) : 0;
+	return kept.map(({id, header, width, align}) => ({id, header, align, width: id === 'spark' ? sparkWidth : width}));
 }
 
-export function stateText(sender: SenderSnapshot): string {
+/** A sender's state in words; `isPaused`: the simulated clock stands still, so does every sender. */
+export function stateText(sender: SenderSnapshot, isPaused = false): string {
+	if (isPaused && sender.state !== 'removed') return 'paused';
 	if (sender.state === 'resting') return `resting ${formatCountdown(sender.restLeftMs)}`;
 	return sender.state;
 }
 
 /** The plain text of each cell, before padding. */
-export function cellText(id: ColumnId, sender: SenderSnapshot): string {
+export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false): string {
 	switch (id) {
 		case 'id': {
 			return `#${sender.id}`;
@@ -135,7 +129,7 @@ export function cellText(id: ColumnId, sender: SenderSnapshot): string {
 		}
 
 		case 'state': {
-			return stateText(sender);
+			return stateText(sender, isPaused);
 		}
 
 		case 'sent': {
@@ -156,11 +150,11 @@ export function cellText(id: ColumnId, sender: SenderSnapshot): string {
 	}
 }
 
-function cellColor(id: ColumnId, sender: SenderSnapshot, theme: Theme): ColorName | undefined {
+function cellColor(id: ColumnId, sender: SenderSnapshot, theme: Theme, isPaused: boolean): ColorName | undefined {
 	if (id === 'failed' && sender.failed > 0) return theme.bad;
 	if (id === 'sent' && sender.sent > 0) return theme.ok;
 	if (id === 'state') {
-		if (sender.state === 'resting') return theme.warn;
+		if (isPaused || sender.state === 'resting') return theme.warn;
 		if (sender.state === 'idle') return theme.muted;
 	}
 
@@ -180,11 +174,13 @@ export interface SenderRowProps {
 
 export function SenderRow({sender, columns, isSelected, rates, sparkScale}: SenderRowProps) {
 	const theme = useTheme();
+	// The simulated clock is stopped (not so on a broker's wall clock, where senders finish what they hold).
+	const isPaused = useDash(s => s.run.isPaused && !s.run.isDone && s.run.canChangeSpeed);
 	// One Text with the colours already in its string: a row is one node for React and
 	// Ink to lay out, not one per column (measured in bench/dashboard.js).
 	return (
 		<Text wrap="truncate-end" inverse={isSelected} bold={isSelected}>
-			{rowText(sender, columns, isSelected, rates, sparkScale, theme)}
+			{rowText(sender, columns, isSelected, rates, sparkScale, theme, isPaused)}
 		</Text>
 	);
 }
@@ -197,15 +193,74 @@ export function rowText(
 	rates: readonly number[],
 	sparkScale: number,
 	theme: Theme,
+	isPaused = false,
 ): string {
 	let line = isSelected ? `${glyph.selected} ` : '  ';
 	for (const [index, column] of columns.entries()) {
 		const text =
-			column.id === 'spark' ? sparklineText(rates, column.width, sparkScale) : fit(cellText(column.id, sender), column.width, column.align);
-		line += (index === 0 ? '' : ' ') + paint(text, cellColor(column.id, sender, theme));
+			column.id === 'spark'
+				? sparklineText(rates, column.width, sparkScale)
+				: fit(cellText(column.id, sender, isPaused), column.width, column.align);
+		line += (index === 0 ? '' : ' ') + paint(text, cellColor(column.id, sender, theme, isPaused));
 	}
 
 	return line;
+}
+
+/** What the removed senders did: their rows are gone, their messages still count in the totals. */
+export interface RemovedTotals {
+	count: number;
+	sent: number;
+	failed: number;
+}
+
+export function removedTotals(senders: readonly SenderSnapshot[]): RemovedTotals {
+	const totals = {count: 0, sent: 0, failed: 0};
+	for (const s of senders) {
+		if (s.state !== 'removed') continue;
+		totals.count++;
+		totals.sent += s.sent;
+		totals.failed += s.failed;
+	}
+
+	return totals;
+}
+
+/** The removed line as a figure for columnFigures(), so its sums are never cut. */
+export function removedFigures(removed: RemovedTotals): Array<Pick<SenderSnapshot, 'id' | 'sent' | 'failed'>> {
+	return removed.count === 0 ? [] : [{id: 0, sent: removed.sent, failed: removed.failed}];
+}
+
+/**
+ * One line for all removed senders, its figures under the rows' sent and failed columns,
+ * so the rows and this line add up to the totals.
+ */
+export function removedRowText(removed: RemovedTotals, columns: readonly Column[], theme: Theme): string {
+	const label = `${formatCount(removed.count)} removed`;
+	const failed = removed.failed === 0 ? '0' : `${glyph.failed} ${formatCount(removed.failed)}`;
+	if (!columns.some(column => column.id === 'state')) {
+		return `  ${paint(label, theme.muted)}: ${paint(formatCount(removed.sent), theme.ok)} sent, ${paint(failed, removed.failed > 0 ? theme.bad : undefined)}`;
+	}
+
+	let line = '  ';
+	for (const [index, column] of columns.entries()) {
+		let cell = '';
+		let color: ColorName | undefined;
+		if (column.id === 'state') {
+			cell = label;
+			color = theme.muted;
+		} else if (column.id === 'sent') {
+			cell = formatCount(removed.sent);
+			color = removed.sent > 0 ? theme.ok : undefined;
+		} else if (column.id === 'failed') {
+			cell = failed;
+			color = removed.failed > 0 ? theme.bad : undefined;
+		}
+
+		line += (index === 0 ? '' : ' ') + paint(fit(cell, column.width, column.align), color);
+	}
+
+	return line.trimEnd();
 }
 
 /** The column titles, aligned as the rows. */

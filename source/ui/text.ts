@@ -1,5 +1,5 @@
-// Small pure text helpers for fixed-width cells. Every glyph the dashboard prints is one
-// column wide, so string length is display width here.
+// Small pure text helpers for fixed-width cells, and which cells fit a width. Every glyph
+// the dashboard prints is one column wide, so string length is display width here.
 /** Pads (or cuts, ending in "…") to exactly `width` columns. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
@@ -31,4 +31,27 @@ export function formatCountdown(ms: number): string {
 	const m = Math.floor(s / 60);
 	if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
 	return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * The items that fit across `room` columns, lowest rank first, in their own order. Each
+ * takes `widthOf(item)` plus `gap` before it (none before the first one kept). A narrower
+ * item of higher rank may still fit where a wider one did not, unless `isPrefix`: then the
+ * first that does not fit ends the choice, so the kept items are always the best-ranked ones.
+ */
+export function fitByRank<T extends {rank: number}>(items: readonly T[], room: number, widthOf: (item: T) => number, gap = 0, isPrefix = false): T[] {
+	const kept = new Set<T>();
+	let used = 0;
+	for (const item of [...items].sort((a, b) => a.rank - b.rank)) {
+		const need = widthOf(item) + (used === 0 ? 0 : gap);
+		if (used + need > room) {
+			if (isPrefix) break;
+			continue;
+		}
+
+		kept.add(item);
+		used += need;
+	}
+
+	return items.filter(item => kept.has(item));
 }

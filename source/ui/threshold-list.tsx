@@ -1,7 +1,7 @@
-// --threshold rules judged live on the current figures: each with its value and
-// "pass" / "FAIL" in words (and ✓ / ✗) as well as colour. A rule judged while the run
-// goes on can still change; the exit code uses the final figures. A failed or sent share
-// says "of produced": the totals show failed as a share of the finished messages.
+// --threshold rules judged live: each with its value and its verdict in words (and ✓ / ✗)
+// as well as colour. While the run goes on a verdict is "so far", and a share of failed
+// or sent is of the messages finished (the share the totals show, and the one the end
+// judges, when every message produced is finished); once done it is the final verdict.
 import {Text} from 'ink';
 import type {Snapshot} from '../engine/types.js';
 import type {Threshold} from '../settings.js';
@@ -12,9 +12,15 @@ import {useDash} from './use-dash.js';
 
 const gap = 3;
 
-/** The rules judged on the live figures, as the summary judges the final ones. */
+/**
+ * The rules judged on the figures so far. Until the end, a share is of the messages
+ * finished: a share of produced grows from 0 with messages still to come, so `failed<10%`
+ * passed live while 17.5% of the finished had failed and the run ended FAIL (issue 20).
+ * Once done, the figures are the summary's.
+ */
 export function liveResults(thresholds: readonly Threshold[], snap: Snapshot): ThresholdResult[] {
-	return evaluateThresholds(thresholds, figuresOf(snap));
+	const figures = figuresOf(snap);
+	return evaluateThresholds(thresholds, snap.isDone ? figures : {...figures, produced: snap.sent + snap.failed});
 }
 
 /** A share of `failed` or `sent` is of the messages produced (DESIGN), not of those finished as in the totals. */
@@ -23,18 +29,27 @@ function isShareOfProduced(threshold: Threshold): boolean {
 }
 
 const ofProduced = ' of produced';
+const ofFinished = ' of finished';
+const soFar = ' so far';
 
-/** The live figure a rule is judged on, saying what a percentage is of. */
-export function actualText(threshold: Threshold, actual: number | null): string {
+/** The figure a rule is judged on, saying what a percentage is of (finished while the run goes on). */
+export function actualText(threshold: Threshold, actual: number | null, isDone = true): string {
 	const text = formatActual(threshold, actual);
-	return isShareOfProduced(threshold) && actual !== null ? text + ofProduced : text;
+	if (!isShareOfProduced(threshold) || actual === null) return text;
+	return text + (isDone ? ofProduced : ofFinished);
+}
+
+/** "✓ failed<10% pass so far (4.3% of finished)", or the final verdict once done. */
+export function ruleText(threshold: Threshold, result: ThresholdResult, isDone: boolean): string {
+	const verdict = result.ok ? `${glyph.pass} ${threshold.expr} pass` : `${glyph.fail} ${threshold.expr} FAIL`;
+	return `${verdict}${isDone ? '' : soFar} (${actualText(threshold, result.actual, isDone)})`;
 }
 
 function cellWidth(thresholds: readonly Threshold[]): number {
 	const expr = Math.max(0, ...thresholds.map(t => t.expr.length));
-	const share = thresholds.some(t => isShareOfProduced(t)) ? ofProduced.length : 0;
-	// "✓ " + expr + " pass " + "(actual)"
-	return 2 + expr + 6 + 10 + share;
+	const share = thresholds.some(t => isShareOfProduced(t)) ? Math.max(ofProduced.length, ofFinished.length) : 0;
+	// "✓ " + expr + " pass so far " + "(actual)"
+	return 2 + expr + 6 + soFar.length + 10 + share;
 }
 
 /** Lines needed to show every rule (0 without rules). */
@@ -60,11 +75,9 @@ export function ThresholdList({thresholds, columns, lines}: ThresholdListProps) 
 	// When rules are hidden, the last place says how many (and how many of them fail).
 	const shownCount = results.length <= room ? results.length : Math.max(0, room - 1);
 	const hidden = results.slice(shownCount);
-	const items = results.slice(0, shownCount).map((result, index) => {
-		const threshold = thresholds[index]!;
-		const verdict = result.ok ? `${glyph.pass} ${threshold.expr} pass` : `${glyph.fail} ${threshold.expr} FAIL`;
-		return {ok: result.ok, text: `${verdict} (${actualText(threshold, result.actual)})`};
-	});
+	const items = results
+		.slice(0, shownCount)
+		.map((result, index) => ({ok: result.ok, text: ruleText(thresholds[index]!, result, snap.isDone)}));
 	const rows: Array<typeof items> = [];
 	for (let i = 0; i < items.length; i += perLine) rows.push(items.slice(i, i + perLine));
 	const hiddenFails = hidden.filter(r => !r.ok).length;

@@ -4,7 +4,7 @@ import {Box, Text} from 'ink';
 import type {Progress} from '../engine/monitor.js';
 import type {Snapshot} from '../engine/types.js';
 import {formatCount, formatMs, formatPercent, formatRate, none} from '../format.js';
-import {cellsPerLine, fit} from './text.js';
+import {cellsPerLine, fit, fitByRank} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 
@@ -21,13 +21,30 @@ export interface TotalsCell {
 	tone: Tone;
 }
 
-/** The cells in display order (the pipeline, then the times). */
-export function totalsCells(snap: Snapshot, progress: Progress, isStalled = false): TotalsCell[] {
-	const finished = snap.sent + snap.failed;
-	const throughput = progress.recentThroughput ?? progress.throughput;
+/** What the run is doing, beyond its figures. */
+export interface TotalsRunState {
+	isStalled?: boolean;
+	isPaused?: boolean;
+	/** Simulated seconds per wall second; the ETA is simulated time unless this is 1. */
+	speed?: number;
+}
+
+function etaText(snap: Snapshot, progress: Progress, isStalled: boolean, isPaused: boolean): string {
+	if (snap.isDone) return 'done';
+	// Paused, nothing counts down.
+	if (isPaused) return 'paused';
 	// The reading can lag a key press by one interval: never claim 0 left while work
 	// waits, nor a time while no sender is left to do it.
-	const eta = snap.isDone ? 'done' : isStalled || progress.etaMs === 0 ? none : formatMs(progress.etaMs);
+	return isStalled || progress.etaMs === 0 ? none : formatMs(progress.etaMs);
+}
+
+/** The cells in display order (the pipeline, then the times). */
+export function totalsCells(snap: Snapshot, progress: Progress, {isStalled = false, isPaused = false, speed = 1}: TotalsRunState = {}): TotalsCell[] {
+	const finished = snap.sent + snap.failed;
+	const throughput = progress.recentThroughput ?? progress.throughput;
+	const eta = etaText(snap, progress, isStalled, isPaused);
+	// At any speed but 1× an ETA is simulated time, not the time to wait (issue 20).
+	const isSimEta = speed !== 1 && /\d/.test(eta);
 	return [
 		{id: 'produced', label: 'produced', short: 'made', value: formatCount(snap.produced), rank: 8, tone: 'plain'},
 		{id: 'queued', label: 'queued', short: 'queue', value: formatCount(snap.queued), rank: 5, tone: 'plain'},
@@ -45,24 +62,53 @@ export function totalsCells(snap: Snapshot, progress: Progress, isStalled = fals
 		{id: 'avg', label: 'avg/msg', short: 'avg', value: formatMs(snap.avgTimeMs), rank: 7, tone: 'plain'},
 		{id: 'e2e', label: 'e2e avg', short: 'e2e', value: formatMs(snap.avgE2eMs), rank: 9, tone: 'plain'},
 		{id: 'throughput', label: 'throughput', short: 'rate', value: formatRate(throughput), rank: 4, tone: 'plain'},
-		{id: 'eta', label: 'ETA', short: 'ETA', value: eta, rank: 3, tone: 'plain'},
+		{id: 'eta', label: isSimEta ? 'ETA (sim)' : 'ETA', short: isSimEta ? 'ETA sim' : 'ETA', value: eta, rank: 3, tone: 'plain'},
 	];
 }
 
 export interface TotalsGrid {
 	isCompact: boolean;
 	labelWidth: number;
+	/** Narrowest value column: a value column widens when a figure (failed) needs it. */
+	valueWidth: number;
 	cellWidth: number;
 	gap: number;
+	/** Cells a line holds when every value fits the narrowest column. */
 	perLine: number;
 }
 
 export function totalsGrid(columns: number): TotalsGrid {
 	const isCompact = columns < 60;
 	const labelWidth = isCompact ? 7 : 11;
-	const cellWidth = labelWidth + (isCompact ? 11 : 13);
+	const valueWidth = isCompact ? 11 : 13;
+	const cellWidth = labelWidth + valueWidth;
 	const gap = isCompact ? 1 : 2;
-	return {isCompact, labelWidth, cellWidth, gap, perLine: cellsPerLine(columns, cellWidth, gap)};
+	return {isCompact, labelWidth, valueWidth, cellWidth, gap, perLine: cellsPerLine(columns, cellWidth, gap)};
+}
+
+/** The cells shown, a line each, and the width of each value column (the last one is not padded). */
+export interface TotalsArrangement {
+	lines: TotalsCell[][];
+	valueWidths: number[];
+}
+
+/**
+ * Lines of cells whose values are never cut: each value column is as wide as its widest
+ * value, and a line holds fewer cells when that would pass the width. The last column
+ * runs to the edge. (A value cut at a width that showed it whole before was issue 20.)
+ */
+export function arrangeTotals(cells: TotalsCell[], columns: number, maxLines: number): TotalsArrangement {
+	const grid = totalsGrid(columns);
+	for (let perLine = grid.perLine; ; perLine--) {
+		const shown = visibleCells(cells, perLine, maxLines);
+		const lines: TotalsCell[][] = [];
+		for (let i = 0; i < shown.length; i += perLine) lines.push(shown.slice(i, i + perLine));
+		const valueWidths = Array.from({length: Math.min(perLine, shown.length)}, (_, column) =>
+			Math.max(grid.valueWidth, ...lines.map(line => line[column]?.value.length ?? 0)),
+		);
+		const width = valueWidths.reduce((sum, value) => sum + grid.labelWidth + value, 0) + grid.gap * (valueWidths.length - 1);
+		if (perLine === 1 || width <= columns) return {lines, valueWidths};
+	}
 }
 
 export const totalsCellCount = 10;
@@ -74,10 +120,7 @@ export function totalsNaturalLines(columns: number): number {
 
 /** The cells that fit in `maxLines`, highest rank first, shown in display order. */
 export function visibleCells(cells: TotalsCell[], perLine: number, maxLines: number): TotalsCell[] {
-	const room = Math.max(0, maxLines) * perLine;
-	if (cells.length <= room) return cells;
-	const kept = new Set([...cells].sort((a, b) => a.rank - b.rank).slice(0, room));
-	return cells.filter(cell => kept.has(cell));
+	return fitByRank(cells, Math.max(0, maxLines) * perLine, () => 1);
 }
 
 function toneColor(tone: Tone, theme: Theme): ColorName | undefined {
@@ -99,11 +142,10 @@ export function Totals({columns, maxLines, showBar = true}: TotalsProps) {
 	const snap = useDash(s => s.snap);
 	const progress = useDash(s => s.progress);
 	const isStalled = useDash(s => s.run.isStalled);
+	const isPaused = useDash(s => s.run.isPaused);
+	const speed = useDash(s => s.run.speed);
 	const grid = totalsGrid(columns);
-	const cells = visibleCells(totalsCells(snap, progress, isStalled), grid.perLine, maxLines);
-	const lines: TotalsCell[][] = [];
-	for (let i = 0; i < cells.length; i += grid.perLine) lines.push(cells.slice(i, i + grid.perLine));
-	const valueWidth = grid.cellWidth - grid.labelWidth;
+	const {lines, valueWidths} = arrangeTotals(totalsCells(snap, progress, {isStalled, isPaused, speed}), columns, maxLines);
 	// A line is one Text with its colours in the string (see sender-row.tsx).
 	return (
 		<Box flexDirection="column">
@@ -111,7 +153,7 @@ export function Totals({columns, maxLines, showBar = true}: TotalsProps) {
 				<Text key={line[0]!.id} wrap="truncate-end">
 					{line
 						.map((cell, index) => {
-							const value = index === line.length - 1 ? cell.value : fit(cell.value, valueWidth) + ' '.repeat(grid.gap);
+							const value = index === line.length - 1 ? cell.value : fit(cell.value, valueWidths[index]!) + ' '.repeat(grid.gap);
 							const label = fit(grid.isCompact ? cell.short : cell.label, grid.labelWidth);
 							return paint(label, theme.muted) + paint(value, toneColor(cell.tone, theme));
 						})

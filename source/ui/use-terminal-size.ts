@@ -1,7 +1,9 @@
 // The terminal's size from Ink's stdout (not process.stdout, so tests can fake it),
-// kept current on 'resize'. Falls back to 80×24 where a stream does not say.
+// kept current on 'resize'. Falls back to 80×24 where a stream does not say. On a shrink
+// it clears the screen: the terminal rewraps the old frame into more lines than Ink
+// erases, which left a stale copy above the live frame (issue 20).
 import {useStdout} from 'ink';
-import {useEffect, useState} from 'react';
+import {useEffect, useRef, useState} from 'react';
 
 export interface TerminalSize {
 	columns: number;
@@ -9,6 +11,9 @@ export interface TerminalSize {
 }
 
 export const fallbackSize: TerminalSize = {columns: 80, rows: 24};
+
+/** Erase the screen (ED 2) and put the cursor home; the scrollback stays. */
+export const clearScreen = '\u001B[2J\u001B[H';
 
 function readSize(stdout: NodeJS.WriteStream): TerminalSize {
 	return {
@@ -20,11 +25,17 @@ function readSize(stdout: NodeJS.WriteStream): TerminalSize {
 export function useTerminalSize(): TerminalSize {
 	const {stdout} = useStdout();
 	const [size, setSize] = useState(() => readSize(stdout));
+	const shown = useRef(size);
 	useEffect(() => {
 		const onResize = () => {
+			const previous = shown.current;
 			const next = readSize(stdout);
 			// Keep the old object when nothing changed, so nothing re-renders.
-			setSize(previous => (previous.columns === next.columns && previous.rows === next.rows ? previous : next));
+			if (previous.columns === next.columns && previous.rows === next.rows) return;
+			// Ink draws the next frame from the top; a pipe has nothing to clear.
+			if (stdout.isTTY && (next.columns < previous.columns || next.rows < previous.rows)) stdout.write(clearScreen);
+			shown.current = next;
+			setSize(next);
 		};
 
 		onResize();

@@ -2,12 +2,13 @@
 // and run as modules of their own (beside node_modules, so their imports resolve as the
 // package's): Ink's text caches, its Output asking the quick frame first
 // (test/ui/fast-frame.test.ts holds the quick frame to Ink's own), meow's lazy dependencies.
+import {spawnSync} from 'node:child_process';
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
-import {editedFiles, editPackageSource, inkCacheLimit, packageFileOf} from '../../scripts/package-edits.mjs';
+import {changedPackages, editedFiles, editPackageSource, inkCacheLimit, packageFileOf} from '../../scripts/package-edits.mjs';
 
 const scratch = join('node_modules', '.cache', `package-edits-test-${process.pid}`);
 
@@ -63,7 +64,9 @@ describe("the build's edits to packages", () => {
 		const fastFrame = resolve('source', 'ui', 'fast-frame.ts');
 		expect(output).toContain(`import {fastFrame} from ${JSON.stringify(fastFrame)};`);
 		const get = output.slice(output.indexOf('    get() {'));
-		expect(get).toMatch(/^ {4}get\(\) \{\n {8}const fast = fastFrame\(this\.width, this\.height, this\.operations\);\n {8}if \(fast !== undefined\) return \{output: fast, height: this\.height\};\n {8}\/\/ Initialize output array/);
+		expect(get).toMatch(
+			/^ {4}get\(\) \{\n {8}const fast = fastFrame\(this\.width, this\.height, this\.operations\);\n {8}return fast === undefined \? this\.inkGet\(\) : \{output: fast, height: this\.height\};\n {4}\}\n {4}inkGet\(\) \{\n {8}\/\/ Initialize output array/,
+		);
 	});
 
 	it("build meow's package normalizer and code frame on first use, not as meow loads", async () => {
@@ -112,5 +115,35 @@ describe('the built dashboard', () => {
 		expect(meow).toHaveLength(1);
 		expect(meow[0]).toContain('var normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);');
 		expect(meow[0]).not.toMatch(/^var \w+ = require(?:Normalize|Lib\$1)\(\);$/m);
+	});
+
+	it('takes string-width from the fast path in every package it changes, and only in those', () => {
+		const bundle = readdirSync('dist')
+			.filter(name => name.endsWith('.js'))
+			.map(name => readFileSync(join('dist', name), 'utf8'))
+			.join('\n');
+		const packages = new Set([...bundle.matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\/(.+\.js)$/gm)].map(([, name]) => name!));
+		const usingStringWidth = [...packages].filter(name => {
+			const files = [...bundle.matchAll(/^\/\/ node_modules\/(.+\.js)$/gm)].map(([, file]) => file!).filter(file => file.startsWith(`${name}/`));
+			return files.some(file => /from ['"]string-width['"]|require\(['"]string-width['"]\)/.test(readFileSync(join('node_modules', file), 'utf8')));
+		});
+		expect(usingStringWidth.length).toBeGreaterThan(2);
+		// Vitest changes these packages (vitest.config.ts): one more would be tested unchanged.
+		for (const name of usingStringWidth) expect(changedPackages, name).toContain(name);
+		for (const name of changedPackages) expect(packages, name).toContain(name);
+	});
+
+	it('carries no devtools, and runs with DEV=true', () => {
+		const names = readdirSync('dist');
+		const code = names.filter(name => name.endsWith('.js')).map(name => readFileSync(join('dist', name), 'utf8'));
+		expect(code.filter(text => /^\/\/ node_modules\/(?:ws|ink\/build\/devtools)/m.test(text))).toEqual([]);
+		const dashboard = names.find(name => name.startsWith('dashboard-'))!;
+		// Ink's reconciler loads its devtools as the dashboard's chunk loads.
+		const run = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(resolve('dist', dashboard)).href)}); console.log('loaded')`], {
+			env: {...process.env, DEV: 'true'},
+			encoding: 'utf8',
+		});
+		expect(run.stderr).toBe('');
+		expect(run.stdout).toBe('loaded\n');
 	});
 });

@@ -3,7 +3,7 @@
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {beforeAll, describe, expect, it} from 'vitest';
-import {jsonLines, runCli, tempDir} from '../helpers/run-cli.js';
+import {interruptAfterLines, jsonLines, runCli, tempDir} from '../helpers/run-cli.js';
 
 const quick = ['--headless', '--json', '--speed', 'max', '--seed', '11', '-m', '3000', '-s', '4', '--mean', '10ms'];
 
@@ -98,15 +98,7 @@ describe('thresholds (built binary)', () => {
 	it('an interrupted run exits 130 even with a crossed rule', async () => {
 		const result = await runCli(
 			['--headless', '--json', '--speed', '1', '--interval', '0.1', '-m', '100000', '-s', '20', '--seed', '3', '--threshold', 'sent>=100%'],
-			{
-				onStart(child) {
-					let seen = 0;
-					child.stdout!.on('data', (chunk: Buffer) => {
-						seen += String(chunk).split('\n').length - 1;
-						if (seen >= 2 && child.signalCode === null && !child.killed) child.kill('SIGINT');
-					});
-				},
-			},
+			{onStart: interruptAfterLines(2)},
 		);
 		expect(result.code).toBe(130);
 		const summary = jsonLines(result.stdout).at(-1)!;

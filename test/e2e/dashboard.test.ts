@@ -53,7 +53,10 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		expect(hasColour(p.screen(true))).toBe(true);
 
 		p.keys('a');
-		await p.waitFor('a fourth sender', s => s.includes('4 senders') && /#4 /.test(s));
+		// The new sender is selected; g goes back to the first.
+		await p.waitFor('a fourth sender, selected', s => s.includes('4 senders') && /› #4 /.test(s));
+		p.keys('g');
+		await p.waitFor('the first sender selected', s => /› #1 /.test(s));
 		p.keys('x');
 		await p.waitFor('back to three senders', s => s.includes('3 senders') && !/#1 /.test(s));
 
@@ -96,6 +99,26 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		p.keys('C-c');
 		expect(await p.exitCode()).toBe(130);
 		expect(p.history()).toMatch(/^Summary \(interrupted\)$/m);
+	}, 20_000);
+
+	it('a shrink leaves one frame on the screen, not a stale copy of the old one above it', async () => {
+		const p = pane();
+		p.start(['-m', '200000', '-s', '5', '--seed', '5'], {columns: 120, rows: 40});
+		await p.waitFor('the wide dashboard', s => s.includes('5 senders') && s.includes('flight') && counter(s, 'sent') > 0);
+		p.resize(80, 24);
+		const count = (screen: string, text: string) => screen.split(text).length - 1;
+		const small = await p.waitFor('the 80-column layout', s => !/\bflight\b.*recent/.test(s) && s.includes('q quit'));
+		// Wait for a later frame too: the stale copy stays while the live frame redraws.
+		const later = await p.waitFor('a later frame', s => s !== small);
+		for (const screen of [small, later]) {
+			expect(count(screen, 'sms-dash'), screen).toBe(1);
+			expect(count(screen, 'produced'), screen).toBe(1);
+			expect(count(screen, 'q quit'), screen).toBe(1);
+			expect(screen.split('\n')[0], screen).toContain('sms-dash');
+		}
+
+		p.keys('q');
+		expect(await p.exitCode()).toBe(0);
 	}, 20_000);
 
 	it('SIGTERM exits 130 after the summary and --report', async () => {

@@ -5,11 +5,11 @@
 // senders on screen.
 import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {createEngine} from '../../source/engine/engine.js';
 import {distributions} from '../../source/engine/types.js';
 import {runningSenders} from '../../source/store.js';
-import {KEY, lines, renderDash, type Dash, type DashOptions} from '../helpers/render-dash.js';
+import {dashPerTest, KEY, lines, type Dash} from '../helpers/render-dash.js';
 import {jsonLines, runCli, tempDir} from '../helpers/run-cli.js';
 
 // Read before any test fakes the clock: render times are measured in real time.
@@ -51,9 +51,10 @@ describe.concurrent('edge cases, headless (built binary)', () => {
 			expect(result.code).toBe(1);
 			expect(result.stderr).toBe('sms-dash: stopped: 10 messages wait and no sender is left to send them\n');
 			if (json) {
-				expect(jsonLines(result.stdout).at(-1)).toMatchObject({type: 'summary', produced: 10, queued: 10, sent: 0, failed: 0, avgTimeMs: null, interrupted: true});
+				expect(jsonLines(result.stdout).at(-1)).toMatchObject({type: 'summary', produced: 10, queued: 10, sent: 0, failed: 0, avgTimeMs: null, interrupted: false, stalled: true});
 			} else {
-				expect(result.stdout).toMatch(/^Summary \(interrupted\)$/m);
+				expect(result.stdout).toMatch(/^Summary \(stalled: no sender is left for the waiting messages\)$/m);
+				expect(result.stdout).toMatch(/^ {2}unfinished {2}10 queued/m);
 				expect(result.stdout).toContain('avg –');
 				expect(result.stdout).not.toContain('NaN');
 			}
@@ -155,21 +156,7 @@ describe('edge cases, engine', () => {
 });
 
 describe('edge cases, dashboard (in-process)', () => {
-	let dash: Dash | undefined;
-	beforeEach(() => {
-		vi.useFakeTimers();
-	});
-
-	afterEach(() => {
-		dash?.unmount();
-		dash = undefined;
-		vi.useRealTimers();
-	});
-
-	async function open(options: DashOptions): Promise<Dash> {
-		dash = await renderDash(options);
-		return dash;
-	}
+	const open = dashPerTest();
 
 	/** Fewer lines than rows, none wider than the columns. */
 	function expectFits(frame: string, columns: number, rows: number): void {

@@ -3,7 +3,7 @@ import {spawn} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {cliPath, jsonLines, root, runCli, tempDir} from '../helpers/run-cli.js';
+import {cliPath, interruptAfterLines, jsonLines, root, runCli, tempDir} from '../helpers/run-cli.js';
 
 const quick = ['--headless', '--json', '--speed', 'max', '--seed', '1', '-m', '2000', '-s', '4', '--mean', '5ms'];
 
@@ -106,16 +106,8 @@ describe('sms-dash headless (built binary)', () => {
 		const report = join(dir, 'int.json');
 		const result = await runCli(
 			['--headless', '--json', '--speed', '1', '--interval', '0.1', '-m', '100000', '-s', '50', '--mean', '20ms', '--seed', '3', '--log', log, '--report', report],
-			{
-				onStart(child) {
-					// Interrupt once the run has visibly started (two progress lines).
-					let seen = 0;
-					child.stdout!.on('data', (chunk: Buffer) => {
-						seen += String(chunk).split('\n').length - 1;
-						if (seen >= 2 && child.signalCode === null && !child.killed) child.kill('SIGINT');
-					});
-				},
-			},
+			// Interrupt once the run has visibly started (two progress lines).
+			{onStart: interruptAfterLines(2)},
 		);
 		expect(result.code).toBe(130);
 		const summary = jsonLines(result.stdout).at(-1)!;

@@ -1,14 +1,17 @@
-// Signals and pipes on the built binary. SIGINT, SIGTERM and SIGHUP at seeded random moments
-// of a headless run, paced and unpaced, and SIGINT and SIGTERM in the dashboard (tmux): the
-// summary, --report and --log are complete (every log line whole JSON, as many as the summary
-// finished) and the exit code is 130. A closed pipe (`| head -3`) ends quietly. Waits are on
-// output, never fixed sleeps, except the seeded delays that pick the moment.
+// Signals and pipes on the built binary. First the same table for every mode (headless, the
+// dashboard in tmux, broker producer, worker, size): SIGINT, SIGTERM, SIGHUP and a second
+// Ctrl+C give exit 130 and no stack, and a closed pipe is a normal end. Then closer looks:
+// signals at seeded random moments of a headless run, paced and unpaced, and in the
+// dashboard: the summary, --report and --log are complete (every log line whole JSON, as
+// many as the summary finished). Waits are on output, never fixed sleeps, except the
+// seeded delays that pick the moment.
 import {spawn} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {cliPath, root, tempDir} from '../helpers/run-cli.js';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {cliPath, jsonLines, root, tempDir} from '../helpers/run-cli.js';
 import {ensureBuilt, hasTmux, Pane} from '../helpers/tmux.js';
+import {hasRedisServer, startRedis, type RedisServer} from '../broker/redis.js';
 
 /** A small seeded generator (mulberry32), so the "random" moments are the same on every run. */
 function seeded(seed: number): () => number {
@@ -45,7 +48,14 @@ interface Ended {
  * Runs the CLI headless and sends each signal once stdout has shown `afterLines` lines and
  * the signal's delay has passed. Killed (and failing) if it has not ended 10 s later.
  */
-function runAndSignal(args: string[], signals: Array<{signal: NodeJS.Signals; delayMs: number}>, afterLines = 1): Promise<Ended> {
+function runAndSignal(
+	args: string[],
+	signals: Array<{signal: NodeJS.Signals; delayMs: number}>,
+	afterLines = 1,
+	ready?: RegExp,
+	/** Polled: signal once it holds (a run that prints nothing before its end). */
+	isReady?: () => boolean,
+): Promise<Ended> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [cliPath, ...args], {cwd: root, env: {...process.env, CI: 'true'}, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
@@ -57,10 +67,18 @@ function runAndSignal(args: string[], signals: Array<{signal: NodeJS.Signals; de
 			for (const {signal, delayMs} of signals) setTimeout(() => child.kill(signal), delayMs);
 		};
 
-		if (afterLines === 0) child.on('spawn', fire);
+		if (afterLines === 0 && isReady === undefined) child.on('spawn', fire);
+		if (isReady !== undefined) {
+			const poll = setInterval(() => {
+				if (hasFired || !isReady()) return;
+				clearInterval(poll);
+				fire();
+			}, 20);
+			child.on('close', () => clearInterval(poll));
+		}
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 			stdout += chunk;
-			if (!hasFired && stdout.split('\n').length - 1 >= afterLines) fire();
+			if (!hasFired && (ready === undefined ? stdout.split('\n').length - 1 >= afterLines : ready.test(stdout))) fire();
 		});
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 		child.on('error', reject);
@@ -107,6 +125,123 @@ function expectInterruptedJson(result: Ended, files: Outputs): void {
 	if (last !== undefined) expect(last['sent'] + last['failed']).toBeLessThanOrEqual(summary['sent'] + summary['failed']);
 }
 
+/** Runs `command` in bash and reports the CLI's own exit code (before the pipe) on stderr. */
+function runPiped(command: string): Promise<Ended> {
+	return new Promise<Ended>(resolve => {
+		const child = spawn('bash', ['-c', `${command}; echo "exit \${PIPESTATUS[0]}" >&2`], {cwd: root, env: {...process.env, CI: 'true'}});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+		child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}));
+	});
+}
+
+/** A mode as the table drives it: its arguments, what shows it is under way, what it leaves. */
+interface Mode {
+	name: string;
+	args(report: string, broker: string): string[];
+	ready: RegExp;
+	/** Prints a JSON summary last and writes --report. */
+	hasSummary: boolean;
+	/** Prints on stdout often enough that a closed pipe is noticed. */
+	canPipe: boolean;
+	/** Arguments for the closed pipe, when the run must write its second line sooner. */
+	pipeArgs?: string[];
+	needsBroker?: boolean;
+}
+
+let queues = 0;
+const queue = () => `sig-${process.pid}-${++queues}`;
+
+const modes: Mode[] = [
+	{name: 'headless', args: report => ['--headless', '--json', '--speed', '20', '-m', '5000000', '-s', '20', '--mean', '20ms', '--report', report], ready: /\n/, hasSummary: true, canPipe: true},
+	{
+		name: 'broker producer',
+		args: (report, broker) => ['--broker', broker, '--queue', queue(), '--headless', '--json', '--interval', '0.2', '-m', '1000', '--report', report],
+		ready: /\n/,
+		hasSummary: true,
+		canPipe: true,
+		needsBroker: true,
+	},
+	{name: 'worker', args: (_, broker) => ['worker', '--broker', broker, '--queue', queue()], ready: /senders? \(/, hasSummary: false, canPipe: false, needsBroker: true},
+	{name: 'size', args: () => ['size', '-m', '2000000', '--within', '1s', '--runs', '200', '--max-senders', '1000000'], ready: /^Sizing/, hasSummary: false, canPipe: true, pipeArgs: ['size', '-m', '20000', '--within', '1s', '--runs', '20']},
+];
+
+const endings = [
+	{how: 'SIGINT', signals: [{signal: 'SIGINT' as const, delayMs: 0}]},
+	{how: 'SIGTERM', signals: [{signal: 'SIGTERM' as const, delayMs: 0}]},
+	{how: 'SIGHUP', signals: [{signal: 'SIGHUP' as const, delayMs: 0}]},
+	{how: 'a second Ctrl+C', signals: [{signal: 'SIGINT' as const, delayMs: 0}, {signal: 'SIGINT' as const, delayMs: 5}]},
+];
+
+describe.concurrent('every mode, the same edges', () => {
+	let redis: RedisServer | undefined;
+	beforeAll(async () => {
+		if (hasRedisServer()) redis = await startRedis();
+	}, 30_000);
+	afterAll(async () => {
+		await redis?.stop();
+	});
+
+	const cases = modes.flatMap(mode => endings.map(ending => ({...ending, mode: mode.name, m: mode})));
+	it.each(cases)('$mode: $how ends with exit 130, no stack (and a complete summary and report where it has them)', async ({m, signals}) => {
+		if (m.needsBroker && redis === undefined) throw new Error('redis-server is needed (it is installed in CI)');
+		const report = join(tempDir(), 'run.json');
+		const result = await runAndSignal(m.args(report, redis?.url ?? ''), signals, 1, m.ready);
+		expect(result.code, result.stderr).toBe(130);
+		expect(result.stderr).not.toMatch(/\n\s+at |unexpected error/);
+		if (m.hasSummary) {
+			const summary = jsonLines(result.stdout).at(-1)!;
+			expect(summary['type']).toBe('summary');
+			expect(summary['interrupted']).toBe(true);
+			expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual(summary);
+		}
+	}, 30_000);
+
+	it.each(modes.filter(m => m.canPipe))('$name: a closed pipe (| head -1) is a normal end: exit 0, nothing on stderr', async m => {
+		if (m.needsBroker && redis === undefined) throw new Error('redis-server is needed (it is installed in CI)');
+		const report = join(tempDir(), 'run.json');
+		const args = (m.pipeArgs ?? m.args(report, redis?.url ?? '')).map(arg => `'${arg}'`);
+		const result = await runPiped(`node ${cliPath} ${args.join(' ')} | head -1`);
+		expect(result.stderr).toBe('exit 0\n');
+		expect(result.stdout.split('\n')).toHaveLength(2);
+		if (m.hasSummary) expect(JSON.parse(readFileSync(report, 'utf8')).interrupted).toBe(true);
+	}, 30_000);
+});
+
+describe.skipIf(!hasTmux)('every mode, the same edges: the dashboard (tmux)', () => {
+	const panes: Pane[] = [];
+	beforeAll(() => {
+		ensureBuilt();
+	}, 60_000);
+
+	afterEach(() => {
+		for (const p of panes.splice(0)) p.kill();
+	});
+
+	it.each(endings)('$how ends with exit 130, the summary printed and the report complete', async ({signals}) => {
+		const p = new Pane();
+		panes.push(p);
+		const report = join(p.dir, 'run.json');
+		p.start(['-m', '5000000', '-s', '20', '--mean', '20ms', '--speed', '20', '--report', report]);
+		await p.waitFor('the first figures', screen => /\bsent\s+[1-9]/.test(screen), 15_000);
+		const pid = p.cliPid();
+		for (const {signal, delayMs} of signals) {
+			if (delayMs > 0) await new Promise(resolve => setTimeout(resolve, delayMs));
+			try {
+				process.kill(pid, signal);
+			} catch {
+				// Already ended.
+			}
+		}
+
+		expect(await p.exitCode(15_000)).toBe(130);
+		expect(p.history()).toMatch(/^Summary \(interrupted\)$/m);
+		expect(JSON.parse(readFileSync(report, 'utf8')).interrupted).toBe(true);
+	}, 40_000);
+});
+
 const paced = ['--speed', '20', '--interval', '0.5', '-m', '5000000', '-s', '20', '--mean', '20ms'];
 const unpaced = ['--speed', 'max', '-m', '20000000', '-s', '20', '--mean', '20ms'];
 
@@ -144,8 +279,15 @@ describe.concurrent('signals, headless', () => {
 	it('a zero-time instant (mean 0, a billion messages at max speed) still hears SIGINT at once', async () => {
 		const files = outputs();
 		const started = Date.now();
-		// Nothing is printed before the end of such a run: signal once it has started working.
-		const result = await runAndSignal(['--headless', '--json', '--speed', 'max', '--mean', '0', '-m', '1000000000', '--seed', '7', '--log', files.log, '--report', files.report], [{signal: 'SIGINT', delayMs: 1000}], 0);
+		// Nothing is printed before the end of such a run: signal once it has started working
+		// (its log has grown; a fixed delay could land before a loaded machine has loaded it).
+		const result = await runAndSignal(
+			['--headless', '--json', '--speed', 'max', '--mean', '0', '-m', '1000000000', '--seed', '7', '--log', files.log, '--report', files.report],
+			[{signal: 'SIGINT', delayMs: 200}],
+			0,
+			undefined,
+			() => (statSync(files.log, {throwIfNoEntry: false})?.size ?? 0) > 0,
+		);
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expectInterruptedJson(result, files);
 	});

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import {applyAction} from '../../source/engine/actions.js';
-import {createEngine, defaultQueueCapacity, messageText, type Engine, type EngineOptions} from '../../source/engine/engine.js';
+import {createEngine, defaultQueueCapacity, type Engine, type EngineOptions} from '../../source/engine/engine.js';
+import {messageText} from '../../source/engine/message.js';
 import {
 	distributions,
 	type Action,
@@ -10,6 +11,7 @@ import {
 	type RunSettings,
 	type SenderSpec,
 } from '../../source/engine/types.js';
+import {recordOutcomes as record} from '../helpers/outcomes.js';
 
 // ---- helpers ----
 
@@ -23,18 +25,6 @@ const settingsOf = (over: Partial<RunSettings> = {}): RunSettings => ({
 	intervalMs: 1000,
 	...over,
 });
-
-/** Collects every outcome and fails at once on a message finished twice. */
-function record(engine: Engine): Outcome[] {
-	const outcomes: Outcome[] = [];
-	const seen = new Set<number>();
-	engine.onFinish = o => {
-		if (seen.has(o.id)) throw new Error(`message ${o.id} finished twice`);
-		seen.add(o.id);
-		outcomes.push(o);
-	};
-	return outcomes;
-}
 
 /** The engine's books balance: conservation, and the per-sender figures add up to the totals. */
 function checkBooks(engine: Engine, bound?: {capacity: number; maxRunning: number}): void {

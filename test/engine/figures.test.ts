@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {senderFigures, snapshotOf, totalsOf, type RunCounts} from '../../source/engine/figures.js';
+import {senderFigures, snapshotOf, Tally, totalsOf, type RunCounts, type SenderCounts} from '../../source/engine/figures.js';
 import {Histogram} from '../../source/engine/histogram.js';
 
 const counts: RunCounts = {
@@ -49,5 +49,38 @@ describe('figures', () => {
 			observedMeanMs: undefined,
 			p95Ms: undefined,
 		});
+	});
+});
+
+describe('Tally (outcome folding shared by the engine and the broker monitor)', () => {
+	const sender = (): SenderCounts => ({sent: 0, failed: 0, attempts: 0, timeSumMs: 0, waitSumMs: 0, histogram: undefined});
+	const state = {simMs: 2000, total: 10, produced: 10, pending: 0, queued: 4, inFlight: 2, resting: 1, isDone: false};
+
+	it('folds attempts and outcomes into the run and the sender, as totalsOf and senderFigures read them', () => {
+		const tally = new Tally();
+		const a = sender();
+		const b = sender();
+		tally.attempt(a, 30);
+		tally.attempt(a, 50);
+		tally.attempt(b, 20);
+		tally.finish(b, true, 100, 160, 1200);
+		tally.attempt(a, 40);
+		tally.finish(a, false, 300, 340, 1900);
+		expect(a).toMatchObject({sent: 0, failed: 1, attempts: 3, timeSumMs: 300, waitSumMs: 120});
+		expect(b).toMatchObject({sent: 1, failed: 0, attempts: 1, timeSumMs: 100, waitSumMs: 20});
+		expect(senderFigures(a)).toMatchObject({observedMeanMs: 40, avgTimeMs: 300, p95Ms: expect.closeTo(300, -1)});
+		const totals = tally.totals(state);
+		expect(totals).toEqual(
+			totalsOf({...state, sent: 1, failed: 1, attempts: 4, timeSumMs: 400, e2eSumMs: 500, lastOutcomeMs: 1900}),
+		);
+		// The snapshot's keys keep their order (JSON lines are compared as text elsewhere).
+		expect(Object.keys(totals)).toEqual(Object.keys(totalsOf({...counts})));
+		expect(tally.snapshot(totals, []).p50Ms).toBeGreaterThan(0);
+	});
+
+	it('an outcome no sender reported counts for the run only', () => {
+		const tally = new Tally();
+		tally.finish(undefined, false, 0, 5, 10);
+		expect(tally.totals(state)).toMatchObject({failed: 1, sent: 0, attempts: 0, lastOutcomeMs: 10, avgE2eMs: 5});
 	});
 });

@@ -2,9 +2,9 @@
 // from a Settings object, <App> in ink-testing-library with a faked terminal size, and
 // a flush after the render and after every key (ink-testing-library#11).
 import {render} from 'ink-testing-library';
-import {vi} from 'vitest';
+import {afterEach, beforeEach, vi} from 'vitest';
 import type {SenderSpec} from '../../source/engine/types.js';
-import {createRun, type Run} from '../../source/run.js';
+import {createRun, type InProcessRun} from '../../source/runs/in-process.js';
 import type {Settings} from '../../source/settings.js';
 import type {DashStore} from '../../source/store.js';
 import {parseThreshold} from '../../source/thresholds.js';
@@ -91,7 +91,7 @@ export interface Dash {
 	/** Changes the terminal's size as a real resize does. */
 	resize(columns: number, rows: number): Promise<void>;
 	store: DashStore;
-	run: Run;
+	run: InProcessRun;
 	settings: Settings;
 	theme: Theme;
 	/** Calls of App's onExit (quit 0, interrupt 130). */
@@ -155,4 +155,26 @@ export async function renderDash(options: DashOptions = {}): Promise<Dash> {
 /** Lines of a frame, for height checks. */
 export function lines(frame: string): string[] {
 	return frame.split('\n');
+}
+
+/**
+ * For a test file or a describe block: fake timers around each test, and an `open(options)`
+ * that renders a dashboard (`base` under `options`) and unmounts it after the test.
+ */
+export function dashPerTest(base: DashOptions = {}): (options?: DashOptions) => Promise<Dash> {
+	let dash: Dash | undefined;
+	beforeEach(() => {
+		vi.useFakeTimers();
+	});
+
+	afterEach(() => {
+		dash?.unmount();
+		dash = undefined;
+		vi.useRealTimers();
+	});
+
+	return async (options = {}) => {
+		dash = await renderDash({...base, ...options});
+		return dash;
+	};
 }

@@ -37,6 +37,17 @@ export function runCli(args: string[], options: {env?: Record<string, string>; o
 	});
 }
 
+/** An `onStart` that sends SIGINT once the run has visibly started: `lines` lines on stdout. */
+export function interruptAfterLines(lines: number): (child: ChildProcess) => void {
+	return child => {
+		let seen = 0;
+		child.stdout!.on('data', (chunk: Buffer) => {
+			seen += String(chunk).split('\n').length - 1;
+			if (seen >= lines && child.signalCode === null && !child.killed) child.kill('SIGINT');
+		});
+	};
+}
+
 /** Every stdout line parsed as JSON. */
 export function jsonLines(stdout: string): Array<Record<string, any>> {
 	return stdout

@@ -1,7 +1,7 @@
-// The quick frame against Ink's own Output (the installed, unedited one): wherever the
-// quick way answers, every row must show the same cells (the same characters with the
-// same styles, read by Ink's own tokenizer), and on the kind of frame the dashboard
-// draws it must answer.
+// The quick frame against Ink's own Output (its inkGet, which the edited get() falls back
+// to: scripts/package-edits.mjs): wherever the quick way answers, every row must show the
+// same cells (the same characters with the same styles, read by Ink's own tokenizer), and
+// on the kind of frame the dashboard draws it must answer.
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {styledCharsFromTokens, tokenize} from '@alcalzone/ansi-tokenize';
@@ -19,6 +19,7 @@ interface InkOutput {
 	clip(clip: {x1?: number; x2?: number; y1?: number; y2?: number}): void;
 	unclip(): void;
 	get(): {output: string; height: number};
+	inkGet(): {output: string; height: number};
 }
 type OutputClass = new (size: {width: number; height: number}) => InkOutput;
 // Ink's package exports only its index: load the file itself.
@@ -58,7 +59,7 @@ function inkFrame({width, height, operations}: Frame): string {
 		else output.unclip();
 	}
 
-	const {output: text, height: rows} = output.get();
+	const {output: text, height: rows} = output.inkGet();
 	expect(rows).toBe(height);
 	return text;
 }

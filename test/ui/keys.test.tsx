@@ -1,25 +1,10 @@
 // Every key of the table, pressed in the rendered dashboard: what it does to the store
 // (what the user sees) and to the engine (what the simulation does).
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {runningSenders, type DashState} from '../../source/store.js';
-import {KEY, lines, renderDash, type Dash, type DashOptions} from '../helpers/render-dash.js';
+import {dashPerTest, KEY, lines, type Dash} from '../helpers/render-dash.js';
 
-let dash: Dash | undefined;
-
-beforeEach(() => {
-	vi.useFakeTimers();
-});
-
-afterEach(() => {
-	dash?.unmount();
-	dash = undefined;
-	vi.useRealTimers();
-});
-
-async function open(options: DashOptions = {}): Promise<Dash> {
-	dash = await renderDash({start: true, ...options});
-	return dash;
-}
+const open = dashPerTest({start: true});
 
 function running(state: DashState) {
 	return runningSenders(state.snap);

@@ -14,7 +14,7 @@ import {planLayout} from '../../source/ui/layout.js';
 import {listWindow, moreText} from '../../source/ui/sender-list.js';
 import {cellText, columnFigures, headerText, planColumns, rowText, stateText} from '../../source/ui/sender-row.js';
 import {sparklineText} from '../../source/ui/sparkline.js';
-import {cut, fit, formatRatePercent} from '../../source/ui/text.js';
+import {cut, fit, fitByRank, formatRatePercent} from '../../source/ui/text.js';
 import {createTheme, isNoColor} from '../../source/ui/theme.js';
 import {formatActual as actualText} from '../../source/thresholds.js';
 import {barParts, totalsGrid, totalsNaturalLines, visibleCells, type TotalsCell} from '../../source/ui/totals.js';
@@ -143,14 +143,14 @@ describe('layout', () => {
 		expect(shown(6)).toEqual([1, 1, 1, 1]);
 	});
 
-	test('80×24 with 3 senders shows everything with a spacer', () => {
+	test('80×24 with 3 senders shows everything with a spacer, and a spare line for removed senders', () => {
 		expect(planLayout({...base, rows: 24, senderCount: 3})).toEqual({
 			maxLines: 23,
 			totalsLines: 4,
 			thresholdLines: 0,
 			noteLines: 0,
 			spacerLines: 1,
-			listLines: 4,
+			listLines: 5,
 			barLines: 1,
 			footerLines: 1,
 		});
@@ -283,7 +283,7 @@ describe('totals grid', () => {
 
 describe('header', () => {
 	test('state in words, done first', () => {
-		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0, isRealTimeOnly: false};
+		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0, canChangeSpeed: true};
 		expect(runStatus(run)).toBe('running');
 		expect(runStatus({...run, isPaused: true})).toBe('paused');
 		expect(runStatus({...run, isStalled: true})).toBe('waiting');
@@ -336,7 +336,9 @@ describe('key table', () => {
 		}
 
 		expect(c.calls).toEqual([
+			// `a` selects the sender it added: the last one.
 			'addSender()',
+			`select(${Number.MAX_SAFE_INTEGER})`,
 			'removeSelected()',
 			'scaleMean(0.8)',
 			'scaleMean(1.25)',
@@ -364,23 +366,42 @@ describe('key table', () => {
 		expect(c.calls).toEqual(['closeHelp()', 'closeHelp()', 'closeHelp()']);
 	});
 
-	test('the footer fits the width and ends with "? help  q quit"', () => {
+	test('the footer fits the width and ends with "? help  q quit", or "? more keys  q quit" when keys were left out', () => {
 		for (const columns of [20, 40, 80, 120]) {
 			const line = footerText(columns);
 			expect(line.length).toBeLessThanOrEqual(columns);
-			expect(line.endsWith('? help  q quit')).toBe(true);
+			expect(line).toMatch(/\? (help|more keys) {2}q quit$/);
 		}
 
-		expect(footerText(40)).toBe('↑↓ select  a add  ? help  q quit');
-		expect(footerText(200)).toBe('↑↓ select  a add  x remove  +/- mean  [/] fail  n more  </> speed  space pause  ? help  q quit');
-		expect(footerText(10)).toBe('? help  q ');
+		expect(footerText(40)).toBe('↑↓ select  a add  ? more keys  q quit');
+		expect(footerText(80)).toBe('↑↓ select  a add  x remove  +/- faster/slower  space pause  ? more keys  q quit');
+		const everything = '↑↓ select  a add  x remove  +/- faster/slower  [/] fail  n more  </> speed  space pause  ? help  q quit';
+		expect(footerText(200)).toBe(everything);
+		expect(footerText(everything.length)).toBe(everything);
+		expect(footerText(10)).toBe('? more key');
+	});
+
+	test('the footer offers what space does now: resume while paused, nothing once done', () => {
+		expect(footerText(200, {isPaused: true})).toContain('space resume');
+		expect(footerText(200, {isPaused: true})).not.toContain('pause');
+		expect(footerText(200, {isDone: true})).not.toContain('space');
+		expect(footerText(200, {isDone: true, isPaused: true})).not.toContain('space');
+		expect(footerText(200, {isDone: true})).toContain('n more');
+	});
+
+	test('+ and - are named by their effect on the sender, > and < by the clock', () => {
+		const help = helpLines(200, 100).join('\n');
+		expect(help).toMatch(/\+\/=\s+selected sender: faster \(mean send time ×0\.8\)/);
+		expect(help).toMatch(/-\s+selected sender: slower \(mean send time ×1\.25\)/);
+		expect(help).toMatch(/>\s+faster simulated clock/);
+		expect(helpLines(40, 7).join('\n')).toContain('+/= sender faster');
 	});
 
 	test('on the wall clock (broker mode) help and footer leave out the speed keys', () => {
-		expect(footerText(200, true)).toBe('↑↓ select  a add  x remove  +/- mean  [/] fail  n more  space pause  ? help  q quit');
-		const help = helpLines(200, 100, true).join('\n');
-		expect(help).not.toMatch(/faster|slower/);
-		expect(helpLines(200, 100).join('\n')).toMatch(/faster/);
+		expect(footerText(200, {canChangeSpeed: false})).toBe('↑↓ select  a add  x remove  +/- faster/slower  [/] fail  n more  space pause  ? help  q quit');
+		const help = helpLines(200, 100, false).join('\n');
+		expect(help).not.toMatch(/simulated clock/);
+		expect(helpLines(200, 100).join('\n')).toMatch(/faster simulated clock/);
 		expect(help).toContain('pause / resume');
 		expect(help).toContain('add a sender');
 	});
@@ -417,5 +438,30 @@ describe('theme', () => {
 		for (const [name, value] of Object.entries(plain)) if (name !== 'isColor') expect(value, name).toBeUndefined();
 		expect(createTheme({}).bad).toBe('red');
 		expect(isNoColor({NO_COLOR: ''})).toBe(false);
+	});
+});
+
+describe('fitByRank', () => {
+	const items = [
+		{id: 'a', width: 5, rank: 3},
+		{id: 'b', width: 8, rank: 1},
+		{id: 'c', width: 9, rank: 2},
+		{id: 'd', width: 2, rank: 4},
+	];
+	const ids = (room: number, gap = 1, isPrefix = false) => fitByRank(items, room, item => item.width, gap, isPrefix).map(item => item.id);
+
+	test('keeps the best-ranked items that fit, in their own order, a gap between kept ones', () => {
+		expect(ids(100)).toEqual(['a', 'b', 'c', 'd']);
+		expect(ids(8 + 1 + 9)).toEqual(['b', 'c']);
+		expect(ids(8 + 1 + 9 + 1 + 5)).toEqual(['a', 'b', 'c']);
+		expect(ids(7)).toEqual(['a']);
+		expect(ids(7, 0)).toEqual(['a', 'd']);
+		expect(ids(0)).toEqual([]);
+	});
+
+	test('a narrower item of a higher rank still fits, unless the choice is a prefix of the ranking', () => {
+		expect(ids(8 + 1 + 5)).toEqual(['a', 'b']);
+		expect(ids(8 + 1 + 5, 1, true)).toEqual(['b']);
+		expect(ids(8 + 9 + 5 + 2, 0, true)).toEqual(['a', 'b', 'c', 'd']);
 	});
 });

@@ -2,10 +2,11 @@ import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, test} from 'vitest';
-import type {RawFlags} from '../source/cli-flags.js';
-import {ConfigError, type ConfigIo, resolveSettings} from '../source/config.js';
-import type {SenderSpec} from '../source/engine/types.js';
-import type {Settings} from '../source/settings.js';
+import type {RawFlags} from '../../source/config/flags.js';
+import {type ConfigIo, resolveSettings} from '../../source/config/resolve.js';
+import type {SenderSpec} from '../../source/engine/types.js';
+import type {Settings} from '../../source/settings.js';
+import {refusalOf} from '../helpers/refusal.js';
 
 const randomSeed = 1234;
 
@@ -33,21 +34,6 @@ const resolve = (flags: RawFlags, files: Record<string, string> = {}) => resolve
 const withFile = (text: string, flags: RawFlags = {}) => resolve({config: 'cfg.yaml', ...flags}, {'cfg.yaml': text});
 /** Resolves `flags` with the script file `s.yaml` holding `text`. */
 const withScript = (text: string, flags: RawFlags = {}) => resolve({script: 's.yaml', ...flags}, {'s.yaml': text});
-
-function messageOf(run: () => unknown): string {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof ConfigError) {
-			expect(error.message).not.toContain('\n');
-			return error.message;
-		}
-
-		throw error;
-	}
-
-	throw new Error('resolved without a ConfigError');
-}
 
 const sender = (meanMs: number, failureRate = 0.1, more: Partial<SenderSpec> = {}): SenderSpec => ({
 	meanMs,
@@ -177,7 +163,7 @@ describe('flags', () => {
 		[{sendr: ['mean=5ms']}, ['--sendr', 'did you mean --sender?']],
 		[{x: true}, ['-x is not a known flag', 'see --help']],
 	])('%j is refused, naming %j', (flags, words) => {
-		const message = messageOf(() => resolve(flags));
+		const message = refusalOf(() => resolve(flags));
 		for (const word of words) {
 			expect(message).toContain(word);
 		}
@@ -195,7 +181,7 @@ describe('--broker', () => {
 	});
 
 	test('--queue without --broker is one line', () => {
-		expect(messageOf(() => resolve({queue: 'alerts'}))).toBe('--queue names a broker queue: it needs --broker redis://HOST:PORT');
+		expect(refusalOf(() => resolve({queue: 'alerts'}))).toBe('--queue names a broker queue: it needs --broker redis://HOST:PORT');
 	});
 });
 
@@ -250,14 +236,14 @@ describe('--sender', () => {
 		['distribution=uniform,mean=10ms', ['--sender "distribution=uniform,mean=10ms" takes spread 20ms from --spread', 'at most the mean (10ms)']],
 		['failure-rate=2', ['failure-rate must be between 0 and 1, got "2"']],
 	])('%j is refused, naming %j', (spec, words) => {
-		const message = messageOf(() => resolve({spread: '20ms', sender: [spec]}));
+		const message = refusalOf(() => resolve({spread: '20ms', sender: [spec]}));
 		for (const word of words) {
 			expect(message).toContain(word);
 		}
 	});
 
 	test('a total above the limit is refused before anything is built', () => {
-		expect(messageOf(() => resolve({senders: '60000', sender: ['count=60000']}))).toBe(
+		expect(refusalOf(() => resolve({senders: '60000', sender: ['count=60000']}))).toBe(
 			'--sender "count=60000": count brings the senders to 120,000, more than the limit of 100,000',
 		);
 	});
@@ -411,11 +397,11 @@ senders:
 			'cfg.yaml:3:5: senders[0] takes spread 20ms from spread (cfg.yaml:1:9), which must be at most the mean (10ms) for the uniform distribution, so that no time is negative',
 		],
 	])('%s', (_name, text, message) => {
-		expect(messageOf(() => withFile(text))).toBe(message);
+		expect(refusalOf(() => withFile(text))).toBe(message);
 	});
 
 	test('a JSON syntax error reports its line and column', () => {
-		expect(messageOf(() => withFile('{"messages": 5,\n "senders": [1, 2,}\n'))).toMatch(/^cfg\.yaml:2:\d+: not valid YAML or JSON: /);
+		expect(refusalOf(() => withFile('{"messages": 5,\n "senders": [1, 2,}\n'))).toMatch(/^cfg\.yaml:2:\d+: not valid YAML or JSON: /);
 	});
 
 	test.each<[string, string[]]>([
@@ -447,7 +433,7 @@ senders:
 		['senders: [{distribution: exponential, spread: 1ms}]', ['senders[0].spread is refused for the exponential distribution']],
 		['a: *x', ['cfg.yaml', 'alias']],
 	])('%j is refused, naming %j', (text, words) => {
-		const message = messageOf(() => withFile(text));
+		const message = refusalOf(() => withFile(text));
 		for (const word of words) {
 			expect(message).toContain(word);
 		}
@@ -463,14 +449,14 @@ senders:
 		],
 		['a file boolean is checked when the flag is given', 'json: 1', {json: true}, 'cfg.yaml:1:7: json must be true or false, got 1'],
 	])('%s', (_name, text, flags, message) => {
-		expect(messageOf(() => withFile(text, flags))).toBe(message);
+		expect(refusalOf(() => withFile(text, flags))).toBe(message);
 	});
 
 	test.each<[string, string]>([
 		['nope.yaml', '--config cannot read "nope.yaml": no such file'],
 		['somewhere/', '--config cannot read "somewhere/": it is a directory'],
 	])('%s cannot be read', (path, message) => {
-		expect(messageOf(() => resolve({config: path}))).toBe(message);
+		expect(refusalOf(() => resolve({config: path}))).toBe(message);
 	});
 });
 
@@ -486,9 +472,9 @@ describe('files on disk', () => {
 		writeFileSync(join(dir, 'empty.yaml'), '');
 		writeFileSync(join(dir, 'ok.json'), '{"messages": 3}');
 		const missing = join(dir, 'missing.yaml');
-		expect(messageOf(() => resolveSettings({config: missing}, diskIo))).toBe(`--config cannot read "${missing}": no such file`);
-		expect(messageOf(() => resolveSettings({config: join(dir, 'sub')}, diskIo))).toContain('it is a directory');
-		expect(messageOf(() => resolveSettings({script: join(dir, 'empty.yaml')}, diskIo))).toBe(`--script "${join(dir, 'empty.yaml')}" is empty`);
+		expect(refusalOf(() => resolveSettings({config: missing}, diskIo))).toBe(`--config cannot read "${missing}": no such file`);
+		expect(refusalOf(() => resolveSettings({config: join(dir, 'sub')}, diskIo))).toContain('it is a directory');
+		expect(refusalOf(() => resolveSettings({script: join(dir, 'empty.yaml')}, diskIo))).toBe(`--script "${join(dir, 'empty.yaml')}" is empty`);
 		expect(resolveSettings({config: join(dir, 'ok.json')}, diskIo).messages).toBe(3);
 	});
 });
@@ -542,11 +528,11 @@ describe('--script', () => {
 		['[{at: 1s, more: 1}', 's.yaml:1:19: not valid YAML or JSON: Flow sequence must end with a ]'],
 		['', '--script "s.yaml" is empty'],
 	])('%j is refused: %s', (text, message) => {
-		expect(messageOf(() => withScript(text))).toBe(message);
+		expect(refusalOf(() => withScript(text))).toBe(message);
 	});
 
 	test('a missing script names the flag', () => {
-		expect(messageOf(() => resolve({script: 'gone.yaml'}))).toBe('--script cannot read "gone.yaml": no such file');
+		expect(refusalOf(() => resolve({script: 'gone.yaml'}))).toBe('--script cannot read "gone.yaml": no such file');
 	});
 });
 
@@ -579,7 +565,7 @@ describe('--script in script form (a report\'s `actions`)', () => {
 		['- {at: 1s, add: {mean: 5ms, mean_ms: 5}}', 's.yaml:1:29: [0].add.mean_ms repeats mean; give one of them'],
 		['- {at: 1s, tune: {sender: 1, mean_ms: .inf}}', 's.yaml:1:39: [0].tune.mean_ms must be a number of milliseconds, got Infinity'],
 	])('%j is refused: %s', (text, message) => {
-		expect(messageOf(() => withScript(text))).toBe(message);
+		expect(refusalOf(() => withScript(text))).toBe(message);
 	});
 });
 
@@ -667,7 +653,7 @@ describe('--replay', () => {
 		[{interval: '2'}, '--interval (-i)'],
 		[{script: 's.yaml'}, '--script'],
 	])('%j is refused with --replay, naming %s', (flags, label) => {
-		expect(messageOf(() => replay(flags))).toBe(
+		expect(refusalOf(() => replay(flags))).toBe(
 			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --exit-on-done, --threshold)`,
 		);
 	});
@@ -685,7 +671,7 @@ describe('--replay', () => {
 		['{"type": "summary", "settings": 5, "actions": []}', 'r.json:1:33: settings must be a map of what decided the run, got 5'],
 		['{"type": "summary", "actions": [],\n "settings": {"messages": 5}}', 'r.json:2:14: settings has no senders, retries, seed, intervalMs'],
 	])('%j is refused: %s', (text, message) => {
-		expect(messageOf(() => replay({}, text))).toBe(message);
+		expect(refusalOf(() => replay({}, text))).toBe(message);
 	});
 
 	test.each<[(r: any) => void, string, string, string]>([
@@ -710,15 +696,15 @@ describe('--replay', () => {
 		const offset = text.indexOf(context) + context.indexOf(part);
 		expect(text.indexOf(context)).toBeGreaterThan(0);
 		const before = text.slice(0, offset).split('\n');
-		expect(messageOf(() => replay({}, text))).toBe(`r.json:${before.length}:${before.at(-1)!.length + 1}: ${message}`);
+		expect(refusalOf(() => replay({}, text))).toBe(`r.json:${before.length}:${before.at(-1)!.length + 1}: ${message}`);
 	});
 
 	test('a missing report names the flag', () => {
-		expect(messageOf(() => resolve({replay: 'gone.json'}))).toBe('--replay cannot read "gone.json": no such file');
-		expect(messageOf(() => resolve({replay: ' '}))).toBe('--replay needs a file name');
+		expect(refusalOf(() => resolve({replay: 'gone.json'}))).toBe('--replay cannot read "gone.json": no such file');
+		expect(refusalOf(() => resolve({replay: ' '}))).toBe('--replay needs a file name');
 	});
 
 	test('a bad extra rule is refused with a "did you mean"', () => {
-		expect(messageOf(() => replay({threshold: ['faild<5%']}))).toBe('--threshold has an unknown metric "faild" in "faild<5%" (did you mean failed?)');
+		expect(refusalOf(() => replay({threshold: ['faild<5%']}))).toBe('--threshold has an unknown metric "faild" in "faild<5%" (did you mean failed?)');
 	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {estimateSenders, expectedAttempts, findSize, runToCompletion, type SizeQuery} from '../source/size.js';
+import {estimateSenders, expectedAttempts, findSize, runToCompletion, type SizeQuery} from '../../source/size/search.js';
 
 const base: SizeQuery = {
 	messages: 1000,

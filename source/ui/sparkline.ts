@@ -1,8 +1,5 @@
 // A sender's recent throughput as a row of block characters (▁ for none, ▂..█ scaled to a
 // shared maximum so rows compare). Pure rendering; the figures come from the monitor.
-import {Text} from 'ink';
-import {useTheme} from './theme.js';
-
 const levels = ['▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const zero = '▁';
 
@@ -23,15 +20,4 @@ export function sparklineText(values: readonly number[], width: number, scale?: 
 	}
 
 	return out.padStart(width);
-}
-
-export interface SparklineProps {
-	values: readonly number[];
-	width: number;
-	scale?: number;
-}
-
-export function Sparkline({values, width, scale}: SparklineProps) {
-	const theme = useTheme();
-	return <Text color={theme.spark}>{sparklineText(values, width, scale)}</Text>;
 }

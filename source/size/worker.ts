@@ -1,6 +1,6 @@
 // A worker thread of `sms-dash size`: runs seeded simulations to completion on request.
 import {parentPort} from 'node:worker_threads';
-import {runToCompletion, type SizeQuery} from './size.js';
+import {runToCompletion, type SizeQuery} from './search.js';
 
 export interface SizeRequest {
 	id: number;

@@ -1,8 +1,8 @@
 // `sms-dash size`: the smallest count of identical senders whose seeded runs finish
 // every message within a deadline often enough. An analytic first guess, then widen
 // and bisect, each count judged by unpaced runs of the same engine.
-import {createEngine} from './engine/engine.js';
-import type {SenderSpec} from './engine/types.js';
+import {createEngine} from '../engine/engine.js';
+import type {SenderSpec} from '../engine/types.js';
 
 export interface SizeQuery {
 	messages: number;

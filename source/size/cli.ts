@@ -1,22 +1,21 @@
-// `sms-dash size …`: its flags, their validation (the sender options reuse config.ts),
-// and its output: a line per count tried, a progress bar on a TTY, or one JSON object.
-import type {AnyFlags, TypedFlags} from 'meow';
-import {ConfigError, resolveSettings, type ConfigIo} from './config.js';
-import {parseDuration} from './duration.js';
-import {formatClock, formatCount} from './format.js';
-import {createPool} from './size-pool.js';
-import {findSize, type SizeAnswer, type SizeQuery, type Trial} from './size.js';
+// `sms-dash size …`: its flags, their validation (the sender flags and the shared rules of
+// config/, so messages match the main command), and its output: a line per count tried, a
+// progress bar on a TTY, or one JSON object.
+import type {AnyFlags} from 'meow';
+import {ConfigError} from '../config/error.js';
+import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
+import {defaults, flagValue, limits, positiveDuration, share, whole, wholeFromTo} from '../config/rules.js';
+import {senderFromFlags} from '../config/sender-spec.js';
+import {formatClock, formatCount} from '../format.js';
+import type {Io, Run} from '../lifecycle.js';
+import {createPool} from './pool.js';
+import {findSize, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
 
 export const sizeFlags = {
 	messages: {type: 'string', shortFlag: 'm'},
 	within: {type: 'string'},
-	mean: {type: 'string'},
-	failureRate: {type: 'string', shortFlag: 'f'},
-	distribution: {type: 'string'},
-	spread: {type: 'string'},
-	maxWait: {type: 'string'},
+	...senderFlags,
 	retries: {type: 'string'},
-	failover: {type: 'string'},
 	seed: {type: 'string'},
 	confidence: {type: 'string'},
 	runs: {type: 'string'},
@@ -24,7 +23,7 @@ export const sizeFlags = {
 	json: {type: 'boolean'},
 } as const satisfies AnyFlags;
 
-export type SizeFlags = Partial<TypedFlags<typeof sizeFlags>> & Readonly<Record<string, unknown>>;
+export type SizeFlags = FlagsOf<typeof sizeFlags>;
 
 export const sizeHelp = `
 	Usage
@@ -57,60 +56,23 @@ export const sizeHelp = `
 	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
 `;
 
-const senderFlagNames = ['messages', 'mean', 'failureRate', 'distribution', 'spread', 'maxWait', 'retries', 'failover', 'seed'] as const;
-const ownFlagNames = new Set(['within', 'confidence', 'runs', 'maxSenders', 'json', 'help', 'version']);
+export const sizeCommand: Command<typeof sizeFlags> = {name: 'size', help: sizeHelp, flags: sizeFlags};
 
 /** Flags -> a validated query; throws ConfigError naming the flag. */
-export function resolveSizeQuery(flags: SizeFlags, io: Pick<ConfigIo, 'readFile'>): SizeQuery {
-	const shared: Record<string, unknown> = {};
-	for (const [key, value] of Object.entries(flags)) {
-		if (ownFlagNames.has(key)) continue;
-		if (!(senderFlagNames as readonly string[]).includes(key)) {
-			throw new ConfigError(`--${key.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} is not an option of size (see sms-dash size --help)`);
-		}
-
-		shared[key] = value;
-	}
-
-	const settings = resolveSettings({...shared, senders: '1'}, {readFile: io.readFile, randomSeed: () => 1});
+export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
+	refuseOtherFlags(sizeCommand, flags);
+	const spec = senderFromFlags(flags);
 	if (flags.within === undefined) throw new ConfigError('--within is required: the deadline, e.g. --within 10m');
-	const withinMs = parsed('--within', () => parseDuration(flags.within!));
-	if (withinMs <= 0) throw new ConfigError(`--within must be more than 0, got "${flags.within}"`);
 	return {
-		messages: settings.messages,
-		spec: settings.senders[0]!,
-		retries: settings.retries,
-		withinMs,
-		confidence: fraction('--confidence', flags.confidence, 0.95),
-		runs: whole('--runs', flags.runs, 10, 1, 1000),
-		maxSenders: whole('--max-senders', flags.maxSenders, 100_000, 1, 1_000_000),
-		seed: settings.seed,
+		messages: flagValue(flags, 'messages', whole(0, limits.messages))?.value ?? defaults.messages,
+		spec,
+		retries: flagValue(flags, 'retries', whole(0, limits.retries))?.value ?? defaults.retries,
+		withinMs: flagValue(flags, 'within', positiveDuration)!.value,
+		confidence: flagValue(flags, 'confidence', share)?.value ?? 0.95,
+		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
+		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,
+		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value ?? 1,
 	};
-}
-
-function parsed<T>(flag: string, parse: () => T): T {
-	try {
-		return parse();
-	} catch (error) {
-		throw new ConfigError(`${flag} ${(error as Error).message}`);
-	}
-}
-
-function fraction(flag: string, raw: string | undefined, fallback: number): number {
-	if (raw === undefined) return fallback;
-	const value = Number(raw);
-	if (raw.trim() === '' || !(value > 0 && value <= 1)) throw new ConfigError(`${flag} must be more than 0 and at most 1, got "${raw}"`);
-	return value;
-}
-
-function whole(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-	if (raw === undefined) return fallback;
-	const value = Number(raw);
-	if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-		throw new ConfigError(`${flag} must be a whole number from ${min} to ${formatCount(max)}, got "${raw}"`);
-	}
-
-	return value;
 }
 
 export function trialLine(trial: Trial): string {
@@ -133,9 +95,31 @@ function round1(value: number): number {
 	return Math.round(value * 10) / 10;
 }
 
+/** `size` for the lifecycle: a signal or a closed pipe stops the search (the worker threads end). */
+export function sizeRun(query: SizeQuery, options: {isJson: boolean; isTTY: boolean}, io: Io): Run {
+	const stop = new AbortController();
+	let code = 0;
+	return {
+		async start(end) {
+			code = await runSize(query, {...options, write: text => io.out(text), status: text => io.err(text), abort: stop.signal});
+			end('done');
+		},
+		finish(ending) {
+			if (ending !== 'done') stop.abort();
+			// A status line in progress is cleared, so the shell's prompt starts clean.
+			if (ending !== 'done' && options.isTTY && !options.isJson) io.err('\r\u001B[K');
+			return {code};
+		},
+	};
+}
+
 /** Runs the search on every core and prints as it goes; returns the exit code. */
-export async function runSize(query: SizeQuery, options: {isJson: boolean; isTTY: boolean; write: (text: string) => void; status: (text: string) => void}): Promise<number> {
+export async function runSize(
+	query: SizeQuery,
+	options: {isJson: boolean; isTTY: boolean; write: (text: string) => void; status: (text: string) => void; abort?: AbortSignal},
+): Promise<number> {
 	const pool = createPool(query);
+	options.abort?.addEventListener('abort', () => void pool.close());
 	let runsDone = 0;
 	const bar = (done: number) => {
 		const width = 20;

@@ -1,17 +1,27 @@
-// The command line's vocabulary: meow flag definitions and help text (DESIGN.md "Command line").
-// Every valued flag is a string that config.ts parses: meow's `number` type turns "abc" into null.
-import type {AnyFlags, TypedFlags} from 'meow';
+// The command line's vocabulary: meow flag definitions, help text and argv -> flags for every
+// command (DESIGN.md "Command line"). Every valued flag is a string that the rules parse:
+// meow's `number` type turns "abc" into null.
+import meow, {type AnyFlags, type TypedFlags} from 'meow';
+import {ConfigError} from './error.js';
 
-/** Flag definitions for `meow`; keys are camelCase and match `--kebab-case` on the command line. */
-export const flags = {
-	messages: {type: 'string', shortFlag: 'm'},
-	senders: {type: 'string', shortFlag: 's'},
+/**
+ * A sender's keys as flags: the main command, `size` and `worker` all take them, and
+ * sender-spec.ts reads them (the same keys as `--sender "..."` and a file's senders).
+ */
+export const senderFlags = {
 	mean: {type: 'string'},
 	failureRate: {type: 'string', shortFlag: 'f'},
 	distribution: {type: 'string'},
 	spread: {type: 'string'},
 	maxWait: {type: 'string'},
 	failover: {type: 'string'},
+} as const satisfies AnyFlags;
+
+/** Flag definitions for `meow`; keys are camelCase and match `--kebab-case` on the command line. */
+export const flags = {
+	messages: {type: 'string', shortFlag: 'm'},
+	senders: {type: 'string', shortFlag: 's'},
+	...senderFlags,
 	sender: {type: 'string', isMultiple: true},
 	config: {type: 'string', shortFlag: 'c'},
 	interval: {type: 'string', shortFlag: 'i'},
@@ -35,7 +45,10 @@ export const flags = {
  * not given. Unknown flags (kept when `allowUnknownFlags` is true) show up as extra keys,
  * which resolveSettings refuses with a "did you mean".
  */
-export type RawFlags = Partial<TypedFlags<typeof flags>> & Readonly<Record<string, unknown>>;
+export type RawFlags = FlagsOf<typeof flags>;
+
+/** What meow returns for a command's flag definitions, unknown flags as extra keys. */
+export type FlagsOf<F extends AnyFlags> = Partial<TypedFlags<F>> & Readonly<Record<string, unknown>>;
 
 /** The text `--help` prints under the package description. */
 export const helpText = `
@@ -100,27 +113,14 @@ export const helpText = `
 `;
 
 /**
- * The meow options besides `importMeta`: `meow({...meowOptions, importMeta: import.meta})`.
- * `booleanDefault: undefined` keeps an absent boolean flag undefined, so a config file's
- * `headless: true` is not overridden by a default false. Unknown flags are let through so
- * that resolveSettings can refuse them with a "did you mean".
- */
-export const meowOptions = {
-	help: helpText,
-	flags,
-	allowUnknownFlags: true,
-	booleanDefault: undefined,
-} as const;
-
-/**
  * What meow would get silently wrong, as one line, or undefined: a boolean flag given a
  * value (`--json=3` reads as false) and a negative value after a valued flag (`--mean
  * -5ms` reads as the short flags -5, -m, -s).
  */
-export function argvProblem(argv: readonly string[], definitions: AnyFlags): string | undefined {
+function argvProblem(argv: readonly string[], definitions: AnyFlags): string | undefined {
 	const byName = new Map<string, {type: string; name: string}>();
 	for (const [key, definition] of Object.entries(definitions)) {
-		const name = `--${key.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`;
+		const name = flagLabel(key);
 		byName.set(name, {type: definition.type ?? 'string', name});
 		if (definition.shortFlag !== undefined) byName.set(`-${definition.shortFlag}`, {type: definition.type ?? 'string', name});
 	}
@@ -139,4 +139,63 @@ export function argvProblem(argv: readonly string[], definitions: AnyFlags): str
 	}
 
 	return undefined;
+}
+
+/** `--mean` for `mean`, `--failure-rate` for `failureRate`, `-m` for a short flag's letter. */
+export const flagLabel = (name: string) => (name.length === 1 ? `-${name}` : `--${name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`);
+
+/** meow's own flags, handled by meow itself. */
+export const meowFlags: ReadonlySet<string> = new Set(['help', 'version']);
+
+/** A command: `sms-dash`, or one after it (`size`, `worker`). */
+export interface Command<F extends AnyFlags> {
+	/** undefined for the main command. */
+	name: 'size' | 'worker' | undefined;
+	help: string;
+	flags: F;
+}
+
+export const mainCommand: Command<typeof flags> = {name: undefined, help: helpText, flags};
+
+/**
+ * argv (the words after the command's name) -> meow's flags, refusing what meow would get
+ * wrong or throw (a repeated flag, `--mean -5ms`, `--json=3`, a stray word) as a ConfigError.
+ * `booleanDefault: undefined` keeps an absent boolean flag undefined, so a config file's
+ * `headless: true` is not overridden by a default false. Unknown flags are let through so
+ * that the command can refuse them in its own words (the main command with a "did you mean").
+ */
+export function parseCommandLine<F extends AnyFlags>(
+	command: Command<F>,
+	argv: readonly string[],
+	importMeta: ImportMeta,
+): FlagsOf<F> {
+	const problem = argvProblem(argv, command.flags);
+	if (problem !== undefined) throw new ConfigError(problem);
+	let cli;
+	try {
+		cli = meow({help: command.help, flags: command.flags, allowUnknownFlags: true, booleanDefault: undefined, argv: [...argv], importMeta});
+	} catch (error) {
+		// meow's own refusals ("The flag --seed can only be set once.") are bad input too.
+		if (!(error instanceof Error) || !/^The flag /.test(error.message)) throw error;
+		// meow names the flag by its key (--failureRate): say it as it is typed.
+		throw new ConfigError(error.message.replace(/^The flag /, '').replace(/\.$/, '').replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`));
+	}
+
+	const [word] = cli.input;
+	if (word !== undefined) {
+		throw new ConfigError(
+			command.name === undefined ? `unknown command "${word}" (see sms-dash --help)` : `${command.name} takes no argument "${word}" (see sms-dash ${command.name} --help)`,
+		);
+	}
+
+	return cli.flags as FlagsOf<F>;
+}
+
+/** `size` and `worker` take only their own flags: anything else is named and refused. */
+export function refuseOtherFlags(command: Command<AnyFlags>, given: Readonly<Record<string, unknown>>): void {
+	for (const name of Object.keys(given)) {
+		if (!Object.hasOwn(command.flags, name) && !meowFlags.has(name)) {
+			throw new ConfigError(`${flagLabel(name)} is not an option of ${command.name ?? 'sms-dash'} (see sms-dash ${command.name === undefined ? '' : `${command.name} `}--help)`);
+		}
+	}
 }

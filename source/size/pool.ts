@@ -2,8 +2,11 @@
 // seeded simulation, so results do not depend on which thread ran it.
 import {availableParallelism} from 'node:os';
 import {Worker} from 'node:worker_threads';
-import type {RunCompletion, SizeQuery} from './size.js';
-import type {SizeRequest} from './size-worker.js';
+import type {RunCompletion, SizeQuery} from './search.js';
+import type {SizeRequest} from './worker.js';
+
+/** The thread's own file in dist/ (scripts/build.mjs bundles worker.ts there as size-worker.js). */
+const workerUrl = new URL('size-worker.js', import.meta.url);
 
 export interface Pool {
 	run: RunCompletion;
@@ -11,7 +14,7 @@ export interface Pool {
 }
 
 export function createPool(query: SizeQuery, threads = availableParallelism()): Pool {
-	const workers = Array.from({length: Math.max(1, threads)}, () => new Worker(new URL('size-worker.js', import.meta.url)));
+	const workers = Array.from({length: Math.max(1, threads)}, () => new Worker(workerUrl));
 	const waiting = new Map<number, {resolve: (completionMs: number) => void; reject: (error: Error) => void}>();
 	const idle = [...workers];
 	const queue: SizeRequest[] = [];

@@ -1,0 +1,102 @@
+// Runtime changes at simulated times: a --script file, and a report's `actions` that
+// --replay reruns. Each change adds, removes or tunes a sender or produces more messages.
+import type {SenderSpec, TimedAction} from '../engine/types.js';
+import {fileEntries, isPlainMap, originAt, readSource, type Path, type ReadFile, type SourceFile} from './file.js';
+import {anything, describe, duration, fail, id, limits, milliseconds, readEntries, whole, type Sourced, type Table} from './rules.js';
+import {checkSpreadWidth, draftOf, finishSender, senderKeys, senderSettingKeys, type SenderDraft} from './sender-spec.js';
+
+const scriptEntryKeys = {
+	at: {rule: duration},
+	simMs: {rule: milliseconds, alias: 'at'},
+	add: {rule: anything},
+	remove: {rule: id},
+	tune: {rule: anything},
+	more: {rule: whole(0, limits.messages)},
+} as const satisfies Table;
+
+const tuneKeys = {sender: {rule: id}, ...senderSettingKeys} as const satisfies Table;
+
+/** A --script file -> its changes; an add's keys left out come from `base` (flags over file). */
+export function readScript(path: string, readFile: ReadFile, base: SenderDraft): TimedAction[] {
+	const file = readSource(path, '--script', readFile);
+	return readChanges(file, [], file.value, base);
+}
+
+/** A list of changes at `at` in `file` (a script, or a report's `actions`), sorted by time. */
+export function readChanges(file: SourceFile, at: Path, list: unknown, base: SenderDraft): TimedAction[] {
+	if (!Array.isArray(list)) {
+		fail(originAt(file, at), `must be a list of changes such as [{at: 30s, more: 500}], got ${describe(list)}`);
+	}
+
+	const actions = list.flatMap((entry: unknown, index): TimedAction[] => {
+		const path = [...at, index];
+		const origin = originAt(file, path);
+		if (!isPlainMap(entry)) {
+			fail(origin, `must be a change such as {at: 30s, more: 500}, got ${describe(entry)}`);
+		}
+
+		const read = readEntries(fileEntries(file, path, entry), scriptEntryKeys, 'snake');
+		const given = (['add', 'remove', 'tune', 'more'] as const).filter(name => read[name] !== undefined);
+		if (read.at === undefined) {
+			fail(origin, 'needs at: the simulated time of the change, such as at: 30s');
+		}
+
+		if (given.length !== 1) {
+			fail(origin, given.length === 0 ? 'needs one of add, remove, tune or more' : `has ${given.join(' and ')}; give one change per entry`);
+		}
+
+		const simMs = read.at.value;
+		if (read.remove !== undefined) {
+			return [{simMs, remove: read.remove.value}];
+		}
+
+		if (read.more !== undefined) {
+			return [{simMs, more: read.more.value}];
+		}
+
+		if (read.add !== undefined) {
+			const addOrigin = read.add.origin;
+			if (!isPlainMap(read.add.value)) {
+				fail(addOrigin, `must be a map of sender settings such as {mean: 50ms, failure_rate: 0.1}, got ${describe(read.add.value)}`);
+			}
+
+			const added = readEntries(fileEntries(file, [...path, 'add'], read.add.value), senderKeys, 'snake');
+			const spec = finishSender(draftOf(added), base, addOrigin);
+			return Array.from({length: added.count?.value ?? 1}, () => ({simMs, add: {...spec}}));
+		}
+
+		return [{simMs, tune: readTune(file, [...path, 'tune'], read.tune!)}];
+	});
+	// Array.prototype.sort is stable: changes at the same time keep the file's order.
+	return actions.sort((a, b) => a.simMs - b.simMs);
+}
+
+function readTune(file: SourceFile, path: Path, tune: Sourced<unknown>): {sender: number} & Partial<SenderSpec> {
+	if (!isPlainMap(tune.value)) {
+		fail(tune.origin, `must be a map such as {sender: 2, failure_rate: 1}, got ${describe(tune.value)}`);
+	}
+
+	const read = readEntries(fileEntries(file, path, tune.value), tuneKeys, 'snake');
+	if (read.sender === undefined) {
+		fail(tune.origin, 'needs sender: the id of the sender to change');
+	}
+
+	const draft = draftOf(read);
+	const patch = Object.fromEntries(Object.entries(draft).map(([key, sourced]) => [key, (sourced as Sourced<unknown>).value])) as Partial<SenderSpec>;
+	if (Object.keys(patch).length === 0) {
+		fail(tune.origin, 'changes nothing: give one or more of mean, failure_rate, distribution, spread, max_wait, failover');
+	}
+
+	// Only what the patch itself says can be checked here; the engine knows the sender's other settings.
+	if (draft.spreadMs !== undefined && draft.distribution !== undefined) {
+		if (draft.distribution.value === 'constant' || draft.distribution.value === 'exponential') {
+			fail(draft.spreadMs.origin, `is refused for the ${draft.distribution.value} distribution, which has no spread`);
+		}
+
+		if (draft.meanMs !== undefined) {
+			checkSpreadWidth(draft.spreadMs, draft.distribution.value, draft.meanMs.value);
+		}
+	}
+
+	return {sender: read.sender.value, ...patch};
+}

@@ -1,0 +1,68 @@
+// One sender's attempt model, the only one: in-process senders (engine.ts, on the simulated
+// clock) and broker workers (broker/sender-host.ts, in real time) both decide with it. Pure:
+// no clock, no I/O; it draws only from the sender's own stream, two draws an attempt.
+import {makeSampler, type Sampler} from './distributions.js';
+import {streamSeed} from './message.js';
+import {Rng} from './rng.js';
+import type {SenderSpec} from './types.js';
+
+/**
+ * What follows a finished attempt:
+ * - `sent`: the message is finished; the sender takes the next one.
+ * - `failed`: it failed with no retry left and is finished; the sender takes the next one.
+ * - `retry`: it failed; the same sender tries it again at once.
+ * - `requeue`: it failed, with failover: the sender rests, the message goes back to the
+ *   front of the queue for any sender.
+ * - `failed-rest`: it failed with no retry left, with failover: finished, and the sender rests.
+ */
+export type Verdict = 'sent' | 'failed' | 'retry' | 'requeue' | 'failed-rest';
+
+/** The random stream of sender `id` of a run. */
+export function senderRng(seed: number, id: number): Rng {
+	return Rng.fromSeed(streamSeed(seed, id));
+}
+
+/** How long a sender rests after a failed attempt (its failover), or 0: no rest. */
+export function restMsOf(spec: SenderSpec): number {
+	const failover = spec.failoverMs;
+	return failover !== undefined && failover > 0 ? failover : 0;
+}
+
+/** A sender's settings and random stream, and the decisions they make. */
+export class AttemptModel {
+	/** The attempt under way keeps its drawn wait when this changes; its verdict reads the new one. */
+	spec: SenderSpec;
+	private sample: Sampler;
+
+	constructor(
+		spec: SenderSpec,
+		readonly rng: Rng,
+	) {
+		this.spec = {...spec};
+		this.sample = makeSampler(this.spec);
+	}
+
+	/** Changes the settings (a copy is kept). */
+	tune(patch: Partial<SenderSpec>): void {
+		this.spec = {...this.spec, ...patch};
+		this.sample = makeSampler(this.spec);
+	}
+
+	/** Draws how long the next attempt takes, ms: from the distribution, cut to max-wait. */
+	drawWaitMs(): number {
+		return this.sample(this.rng);
+	}
+
+	/**
+	 * Draws whether the attempt just finished failed and says what follows.
+	 * @param attempts the message's finished attempts, this one included
+	 * @param retries extra attempts a message may have after a failed one
+	 */
+	judge(attempts: number, retries: number): Verdict {
+		const spec = this.spec;
+		if (!(this.rng.next() < spec.failureRate)) return 'sent';
+		const isRetry = attempts <= retries;
+		if (restMsOf(spec) > 0) return isRetry ? 'requeue' : 'failed-rest';
+		return isRetry ? 'retry' : 'failed';
+	}
+}

@@ -1,0 +1,236 @@
+// The one owner of how a run ends, in every mode (in-process, broker producer, worker,
+// size; headless or the dashboard): signals, a closed pipe or terminal, a failed write,
+// and the exit code. The command line builds a run and hands it here; no other module
+// listens for signals or for stdout's errors.
+import {describeWriteError} from './write-error.js';
+
+/**
+ * Why a run ended; the first reason wins.
+ * - `done`: it finished by itself; `quit`: the user quit (`q`)
+ * - `signal`: SIGINT, SIGTERM, SIGHUP, or Ctrl+C typed into the dashboard
+ * - `stall`: messages wait and nothing can ever send them
+ * - `pipe`: stdout's reader went away (EPIPE, `| head`): a normal end
+ * - `terminal`: the terminal closed under the run (EIO)
+ * - `broken`: an output could not be written (stdout, --log); `failed`: the run itself failed
+ */
+export type Ending = 'done' | 'quit' | 'signal' | 'stall' | 'pipe' | 'terminal' | 'broken' | 'failed';
+
+/** What a run says once it has finished writing; the lifecycle turns it into the exit code. */
+export interface Verdict {
+	/** The run's own code when it ended by itself or was quit: 0, or 3 (a threshold crossed, no size answer). */
+	code?: number;
+	/** An output file (--log, --report) could not be written: exit 1. */
+	hasWriteErrors?: boolean;
+}
+
+/** A run as the lifecycle drives it. */
+export interface Run {
+	/** Starts it; the run (or its face) calls `end` when it is over by itself, or the user quits. */
+	start(end: (ending: Ending) => void): void | Promise<void>;
+	/**
+	 * Called once, whatever ended the run (also when it was never started: a signal came
+	 * while it was being built). Stops it and writes what it leaves: the last readings, the
+	 * summary, --log and --report. Signals are still heard meanwhile (see hurry).
+	 */
+	finish(ending: Ending): Verdict | Promise<Verdict>;
+	/** Another signal while finishing (a second Ctrl+C): cut what waits short, e.g. hand messages back. */
+	hurry?(): void;
+}
+
+/** The streams a run writes to, guarded: nothing is written to a stdout that went away. */
+export interface Io {
+	/** Data (readings, summary) to stdout, until it closes or fails. */
+	out(text: string): void;
+	/** Diagnostics to stderr; a stderr that cannot be written is ignored. */
+	err(text: string): void;
+	/** stdout went away (closed pipe, closed terminal, a failed write). */
+	readonly isOutGone: boolean;
+}
+
+interface Stream {
+	write(text: string): unknown;
+	on(event: 'error', listener: (error: Error) => void): unknown;
+	off(event: 'error', listener: (error: Error) => void): unknown;
+}
+
+type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const signals: readonly Signal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The process as the lifecycle sees it (tests pass a fake). */
+export interface Edges {
+	on(event: Signal, listener: () => void): unknown;
+	off(event: Signal, listener: () => void): unknown;
+	stdout: Stream;
+	stderr: Stream;
+	/**
+	 * Runs `callback` after `ms` without keeping the process alive (tests pass a fake).
+	 * @default an unref'd setTimeout
+	 */
+	later?(callback: () => void, ms: number): void;
+}
+
+/**
+ * After a run has finished its writes the process may live on a moment (Ink's last throttled
+ * frame): a second Ctrl+C then must not kill it with another exit code. Signals are answered
+ * this long after the end, then the listeners go.
+ */
+const lingerMs = 1000;
+
+export interface Lifecycle {
+	readonly io: Io;
+	/**
+	 * Ends the run (a run's own hooks: done, stalled, --log broken); the first ending wins.
+	 * Before drive() it is kept, and the run is finished as soon as it is handed over.
+	 */
+	end(ending: Ending): void;
+	/**
+	 * Drives `run` to its end; resolves with the exit code. Its listeners are removed a
+	 * moment later (signals are still answered while the process ends).
+	 */
+	drive(run: Run): Promise<number>;
+	/** No run after all (bad input, a failed start): stop listening. Idempotent. */
+	dispose(): void;
+}
+
+/** Exit codes (DESIGN.md): 0 finished, 3 a threshold crossed, 130 interrupted, 1 anything else. */
+export function exitCodeOf(ending: Ending, verdict: Verdict): number {
+	if (verdict.hasWriteErrors) return 1;
+	switch (ending) {
+		case 'done':
+		case 'quit': {
+			return verdict.code ?? 0;
+		}
+
+		case 'signal':
+		case 'terminal': {
+			return 130;
+		}
+
+		case 'pipe': {
+			return 0;
+		}
+
+		default: {
+			return 1;
+		}
+	}
+}
+
+/**
+ * Starts listening at once (call it before anything slow: a signal that comes while the
+ * run is built still ends it with its summary and exit 130).
+ */
+export function createLifecycle(edges: Edges): Lifecycle {
+	let ending: Ending | undefined;
+	let isOutGone = false;
+	/** stdout failed (a full disk), not merely closed: whatever ended the run, exit 1. */
+	let isOutBroken = false;
+	let isDisposed = false;
+	let finishing: Promise<Verdict> | undefined;
+	let isFinished = false;
+	let run: Run | undefined;
+	let onEnded: (() => void) | undefined;
+
+	const end = (why: Ending) => {
+		if (ending !== undefined) return;
+		ending = why;
+		onEnded?.();
+	};
+
+	const onSignal = () => {
+		if (ending === undefined) end('signal');
+		else if (finishing !== undefined && !isFinished) run?.hurry?.();
+	};
+
+	const onOutError = (error: NodeJS.ErrnoException) => {
+		if (isOutGone) return;
+		isOutGone = true;
+		if (error.code === 'EPIPE') end('pipe');
+		else if (error.code === 'EIO') end('terminal');
+		else {
+			isOutBroken = true;
+			io.err(`sms-dash: stdout: cannot write (${describeWriteError(error)})\n`);
+			end('broken');
+		}
+	};
+
+	const onErrError = () => {
+		// Nowhere left to say anything: the exit code still tells.
+	};
+
+	const io: Io = {
+		out(text) {
+			if (isOutGone) return;
+			try {
+				edges.stdout.write(text);
+			} catch (error) {
+				onOutError(error as NodeJS.ErrnoException);
+			}
+		},
+		err(text) {
+			try {
+				edges.stderr.write(text);
+			} catch {
+				// As onErrError.
+			}
+		},
+		get isOutGone() {
+			return isOutGone;
+		},
+	};
+
+	for (const signal of signals) edges.on(signal, onSignal);
+	edges.stdout.on('error', onOutError);
+	edges.stderr.on('error', onErrError);
+
+	function dispose(): void {
+		if (isDisposed) return;
+		isDisposed = true;
+		for (const signal of signals) edges.off(signal, onSignal);
+		edges.stdout.off('error', onOutError);
+		edges.stderr.off('error', onErrError);
+	}
+
+	const later = (callback: () => void, ms: number) => {
+		if (edges.later === undefined) setTimeout(callback, ms).unref();
+		else edges.later(callback, ms);
+	};
+
+	async function drive(given: Run): Promise<number> {
+		run = given;
+		try {
+			const ended = new Promise<void>(resolve => {
+				onEnded = resolve;
+				if (ending !== undefined) resolve();
+			});
+			if (ending === undefined) {
+				// Not awaited: a signal during a slow start (a worker adding its senders) ends the run at once.
+				Promise.resolve()
+					.then(async () => given.start(end))
+					.catch((error: unknown) => {
+						if (ending !== undefined) return;
+						io.err(`sms-dash: ${error instanceof Error ? error.message : String(error)}\n`);
+						end('failed');
+					});
+			}
+
+			await ended;
+			const why = ending!;
+			finishing = Promise.resolve(given.finish(why));
+			const verdict = await finishing;
+			// A failed write of the summary is reported on the next tick (Node's streams).
+			await new Promise<void>(resolve => {
+				process.nextTick(resolve);
+			});
+			const code = isOutBroken ? 1 : exitCodeOf(why, verdict);
+			isFinished = true;
+			later(dispose, lingerMs);
+			return code;
+		} catch (error) {
+			dispose();
+			throw error;
+		}
+	}
+
+	return {io, end, drive, dispose};
+}

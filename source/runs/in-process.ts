@@ -1,0 +1,178 @@
+// One run's wiring, in-process (and the pieces a broker run shares): engine + driver +
+// store + --log, and finish(), the idempotent stop that builds the summary and writes
+// --log and --report. Never writes to stdout and never hears signals (lifecycle.ts does).
+import {Driver} from '../driver.js';
+import {createEngine, type Engine} from '../engine/engine.js';
+import type {Simulation} from '../engine/simulation.js';
+import type {Outcome, SenderSpec, TimedAction} from '../engine/types.js';
+import {buildSummary, LogWriter, writeReport, type Summary} from '../report.js';
+import type {Settings} from '../settings.js';
+import {createDashStore, skipNote, type DashStore, type RunControls} from '../store.js';
+import {describeWriteError} from '../write-error.js';
+
+/** How a run ended, as its summary says it. */
+export interface FinishHow {
+	/** Stopped because messages wait and nothing can ever send them (not "interrupted"). */
+	isStalled?: boolean;
+}
+
+/** What a face (headless, the dashboard) needs of a run, in-process or on a broker. */
+export interface StoreRun {
+	store: DashStore;
+	/**
+	 * Stops the clock, completes the log and writes --report; returns the summary.
+	 * Safe to call more than once (later calls return the first summary).
+	 */
+	finish(how?: FinishHow): Summary;
+	/**
+	 * One line per output file that could not be written (a full disk, a failing device),
+	 * mid-run or by finish(); the run then ends with exit 1 (DESIGN.md "Exit codes").
+	 */
+	readonly writeErrors: readonly string[];
+	/** After finish(): lets go of outside resources (Redis). */
+	close?(): Promise<void>;
+}
+
+export interface InProcessRun extends StoreRun {
+	engine: Engine;
+	driver: Driver;
+}
+
+export interface RunOptions {
+	trackSenders?: boolean;
+	/** Least wall time between two store publishes (each one is a frame in the dashboard). */
+	publishEveryMs?: number;
+	onDone?: () => void;
+	onStall?: () => void;
+	/** The --log file failed mid-run: every outcome after it would be lost, so end the run. */
+	onWriteError?: () => void;
+}
+/** A run's --log and --report: a write that fails is one line in writeErrors, never a crash. */
+export interface RunFiles {
+	readonly writeErrors: readonly string[];
+	/** Appends one finished message to --log; after a failed write, nothing more. */
+	logOutcome(outcome: Outcome): void;
+	/** Completes --log and writes --report (when asked for). */
+	finish(summary: Summary): void;
+}
+
+/**
+ * Opens --log at once, so an unwritable path fails (throws) before anything runs. Shared by
+ * in-process and broker runs. `onLogBroken` is called once, outside the caller's stack.
+ */
+export function openRunFiles(settings: Settings, onLogBroken?: () => void): RunFiles {
+	const log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
+	const writeErrors: string[] = [];
+	let isLogBroken = false;
+	return {
+		writeErrors,
+		logOutcome(outcome) {
+			if (log === undefined || isLogBroken) return;
+			try {
+				log.write(outcome);
+			} catch (error) {
+				isLogBroken = true;
+				writeErrors.push(writeError('--log', settings.logPath!, error));
+				// Called outside the engine's loop: ending the run stops the clock.
+				queueMicrotask(() => onLogBroken?.());
+			}
+		},
+		finish(summary) {
+			try {
+				log?.close();
+			} catch (error) {
+				if (!isLogBroken) writeErrors.push(writeError('--log', settings.logPath!, error));
+			}
+
+			try {
+				if (settings.reportPath !== undefined) writeReport(settings.reportPath, summary);
+			} catch (error) {
+				writeErrors.push(writeError('--report', settings.reportPath!, error));
+			}
+		},
+	};
+}
+
+export interface DrivenStoreOptions {
+	speed: number;
+	intervalMs: number;
+	script?: readonly TimedAction[];
+	trackSenders?: boolean;
+	publishEveryMs?: number;
+	defaultSpec: SenderSpec;
+	/** Messages `n` adds. @default 1000 */
+	moreCount?: number;
+	onDone?: () => void;
+	onStall?: () => void;
+	/** The store's clock from the driver (a broker run puts the wall clock's rules around it). */
+	controls?: (driver: Driver, simulation: Simulation) => RunControls;
+}
+
+/** A simulation, the driver that runs it and the store that shows it, wired together. */
+export function createDrivenStore(engine: Simulation, options: DrivenStoreOptions): {driver: Driver; store: DashStore} {
+	// eslint-disable-next-line prefer-const -- the driver's callbacks need the store
+	let store: DashStore;
+	const driver = new Driver({
+		engine,
+		speed: options.speed,
+		intervalMs: options.intervalMs,
+		script: options.script,
+		trackSenders: options.trackSenders,
+		publishEveryMs: options.publishEveryMs,
+		onTick: progress => store.tick(progress),
+		onPublish: () => store.getState().publish(),
+		onSkip: action => store.note(skipNote(action), true),
+		onDone: () => options.onDone?.(),
+		onStall: () => options.onStall?.(),
+	});
+	store = createDashStore({simulation: engine, controls: options.controls?.(driver, engine) ?? driver, defaultSpec: options.defaultSpec, moreCount: options.moreCount});
+	return {driver, store};
+}
+
+export const fallbackSpec: SenderSpec = {meanMs: 100, failureRate: 0.1, distribution: 'gamma'};
+
+/** Opens --log first, so an unwritable path fails before anything runs. */
+export function createRun(settings: Settings, options: RunOptions = {}): InProcessRun {
+	const files = openRunFiles(settings, options.onWriteError);
+	const engine = createEngine(settings);
+	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
+	const {driver, store} = createDrivenStore(engine, {
+		speed: settings.speed,
+		intervalMs: settings.intervalMs,
+		script: settings.script,
+		trackSenders: options.trackSenders,
+		publishEveryMs: options.publishEveryMs,
+		defaultSpec: settings.senders[0] ?? fallbackSpec,
+		onDone: options.onDone,
+		onStall: options.onStall,
+	});
+
+	return {engine, driver, store, writeErrors: files.writeErrors, finish: finisher(engine, driver, store, settings, files)};
+}
+
+/**
+ * The one way a run stops, in-process or on a broker: stop the clock, build the summary,
+ * complete --log and write --report. The function it returns is idempotent.
+ */
+export function finisher(engine: Simulation, controls: Pick<RunControls, 'wallElapsedMs' | 'speed'>, store: DashStore, settings: Settings, files: RunFiles): (how?: FinishHow) => Summary {
+	let summary: Summary | undefined;
+	return (how = {}) => {
+		if (summary !== undefined) return summary;
+		store.getState().actions.stop();
+		summary = buildSummary({
+			engine,
+			settings,
+			wallElapsedMs: controls.wallElapsedMs,
+			speed: controls.speed,
+			notes: store.getState().notes,
+			isStalled: how.isStalled,
+		});
+		files.finish(summary);
+		return summary;
+	};
+}
+
+/** `--log out.log: cannot write (no space left on the device)`: one line, no stack. */
+function writeError(flag: string, path: string, error: unknown): string {
+	return `${flag} ${path}: cannot write (${describeWriteError(error)})`;
+}

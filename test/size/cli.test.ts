@@ -1,0 +1,59 @@
+// `sms-dash size`'s flags: the main command's sender vocabulary and rules, its own
+// question (--within, --confidence, --runs, --max-senders), one line naming each bad input.
+import {describe, expect, test} from 'vitest';
+import {parseCommandLine, senderFlags} from '../../source/config/flags.js';
+import {resolveSizeQuery, sizeCommand} from '../../source/size/cli.js';
+import type {SizeQuery} from '../../source/size/search.js';
+import {mainCommandRefusal, refusalOf} from '../helpers/refusal.js';
+
+const query = (argv: string[]) => resolveSizeQuery(parseCommandLine(sizeCommand, argv, import.meta));
+
+describe('size flags', () => {
+	test.each<[string[], Partial<SizeQuery>]>([
+		[
+			['--within', '10m'],
+			{messages: 1000, withinMs: 600_000, retries: 0, confidence: 0.95, runs: 10, maxSenders: 100_000, seed: 1, spec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'}},
+		],
+		[['-m', '5000', '--within', '90s', '--retries', '2', '--seed', '9'], {messages: 5000, withinMs: 90_000, retries: 2, seed: 9}],
+		[['--within', '1m', '--confidence', '1', '--runs', '3', '--max-senders', '50'], {confidence: 1, runs: 3, maxSenders: 50}],
+		[
+			['--within', '1m', '--mean', '80ms', '-f', '0.2', '--distribution', 'normal', '--spread', '20ms', '--max-wait', '1s', '--failover', '2s'],
+			{spec: {meanMs: 80, failureRate: 0.2, distribution: 'normal', spreadMs: 20, maxWaitMs: 1000, failoverMs: 2000}},
+		],
+	])('%j -> %j', (argv, expected) => {
+		expect(query(argv)).toMatchObject(expected);
+	});
+
+	test('every sender flag of the main command is a size flag', () => {
+		for (const name of Object.keys(senderFlags)) expect(sizeCommand.flags).toHaveProperty(name);
+	});
+
+	test.each<[string, string]>([
+		['mean', 'soon'],
+		['failureRate', '2'],
+		['distribution', 'gama'],
+		['failover', 'later'],
+		['messages', '1.5'],
+		['retries', '101'],
+		['seed', '-'],
+	])('--%s %j is refused in the main command\'s words', (name, value) => {
+		expect(refusalOf(() => resolveSizeQuery({within: '1m', [name]: value}))).toBe(mainCommandRefusal(name, value));
+	});
+
+	test.each<[string[], string]>([
+		[['--within', '1m', '--within', '2m'], '--within can only be set once'],
+		[['--within', '-1m'], '--within must not be negative, got "-1m"'],
+		[['--within', '0'], '--within must be longer than 0'],
+		[['--within', 'soon'], '--within must be a duration'],
+		[['-m', '10'], '--within is required'],
+		[['--within', '1m', '--confidence', '0'], '--confidence must be more than 0 and at most 1, got "0"'],
+		[['--within', '1m', '--confidence', '2'], '--confidence must be more than 0 and at most 1, got "2"'],
+		[['--within', '1m', '--runs', '0'], '--runs must be a whole number from 1 to 1,000, got "0"'],
+		[['--within', '1m', '--max-senders', '1000001'], '--max-senders must be a whole number from 1 to 1,000,000, got "1000001"'],
+		[['--within', '1m', '--speed', 'max'], '--speed is not an option of size (see sms-dash size --help)'],
+		[['--within', '1m', 'now'], 'size takes no argument "now"'],
+		[['--within', '1m', '--json=3'], '--json takes no value, got "3"'],
+	])('%j: one line naming it', (argv, words) => {
+		expect(refusalOf(() => query(argv))).toContain(words);
+	});
+});
