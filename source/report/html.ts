@@ -3,10 +3,13 @@
 // uPlot (MIT, inlined with its notice) from the data embedded as JSON. No request leaves it.
 import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import type {Histogram} from '../engine/histogram.js';
 import {formatClock, formatCount, formatMs, formatPercent, formatRate} from '../format.js';
 import type {Summary} from '../report.js';
+import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
-import type {SeriesPoint} from './series.js';
+import {SeriesRecorder, type SeriesPoint} from './series.js';
 
 /** What a run's page shows: the --report summary plus the series behind the charts. */
 export interface RunReportData {
@@ -32,13 +35,24 @@ export interface SizeReportData {
 
 export type ReportData = RunReportData | SizeReportData;
 
+/** A run's --html: takes every monitor reading (O(1) each), renders the page at the end; `histogram` is its time per message (Simulation.timeHistogram). */
+export function createRunHtml(histogram: Histogram): RunHtml {
+	const series = new SeriesRecorder(histogram);
+	return {
+		record: progress => series.record(progress),
+		render: summary => renderHtml({kind: 'run', summary, series: series.points(), histogram: histogram.bins()}),
+	};
+}
+
 let assets: {script: string; style: string; notice: string} | undefined;
 
 /** uPlot's script, style and licence, read once from the installed package. */
 function uplotAssets(): NonNullable<typeof assets> {
 	if (assets !== undefined) return assets;
 	const require = createRequire(import.meta.url);
-	const read = (file: string) => readFileSync(require.resolve(`uplot/${file}`), 'utf8');
+	// Resolved by name, so the package test sees uplot among what dist/ loads at run time.
+	const root = dirname(require.resolve('uplot/package.json'));
+	const read = (file: string) => readFileSync(join(root, file), 'utf8');
 	const version = (JSON.parse(read('package.json')) as {version: string}).version;
 	assets = {
 		script: read('dist/uPlot.iife.min.js'),

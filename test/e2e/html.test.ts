@@ -31,6 +31,7 @@ function runReport(): RunReportData {
 		json: true,
 		logPath: undefined,
 		reportPath: undefined,
+		htmlPath: undefined,
 		exitOnDone: false,
 		thresholds: [
 			{expr: 'p95<250ms', metric: 'p95', op: '<', value: 250, isPercent: false},
