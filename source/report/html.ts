@@ -69,7 +69,10 @@ export function escapeHtml(text: string): string {
 
 /** JSON that no string inside it can turn into the end of its <script> element. */
 export function embeddedJson(value: unknown): string {
-	return JSON.stringify(value).replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
+	const json = JSON.stringify(value);
+	// Most reports hold none of these: then the text is used as it is, not copied.
+	if (!/[<\u2028\u2029]/.test(json)) return json;
+	return json.replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
 }
 
 /** The whole page: one string, nothing to fetch. */
