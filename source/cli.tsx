@@ -12,7 +12,7 @@ import {headlessRun} from './headless.js';
 import {createLifecycle, type Lifecycle} from './lifecycle.js';
 import {chooseMode} from './mode.js';
 import {createRun, type RunOptions} from './runs/in-process.js';
-import {resolveSizeQuery, sizeCommand, sizeRun} from './size/cli.js';
+import {resolveSizeQuery, sizeCommand, sizeHtmlPath, sizeRun} from './size/cli.js';
 
 async function main(lifecycle: Lifecycle): Promise<number> {
 	if (process.argv[2] === 'size') return size(lifecycle);
@@ -28,9 +28,12 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 	});
 	checkWritable('--log', settings.logPath);
 	checkWritable('--report', settings.reportPath);
+	checkWritable('--html', settings.htmlPath);
 	if (settings.logPath !== undefined && settings.reportPath !== undefined && resolve(settings.logPath) === resolve(settings.reportPath)) {
 		throw new ConfigError(`--log and --report name the same file "${settings.logPath}": the report would overwrite the log`);
 	}
+
+	refuseHtmlOver(settings.htmlPath, {'--log': settings.logPath, '--report': settings.reportPath, '--config': flags.config, '--script': flags.script, '--replay': flags.replay});
 	const mode = chooseMode({
 		isHeadlessFlag: settings.headless,
 		isJson: settings.json,
@@ -40,7 +43,10 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 	});
 	const broker = flags.broker === undefined ? undefined : {url: flags.broker, queue: flags.queue};
 	const isDashboard = mode === 'dashboard';
+	// Loaded only when asked for: a run without --html never reads the page or uPlot.
+	const html = settings.htmlPath === undefined ? undefined : (await import('./report/html.js')).createRunHtml;
 	const hooks: RunOptions = {
+		html,
 		onDone() {
 			if (!isDashboard || settings.exitOnDone) lifecycle.end('done');
 		},
@@ -77,7 +83,19 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 async function size(lifecycle: Lifecycle): Promise<number> {
 	const flags = parseCommandLine(sizeCommand, process.argv.slice(3), import.meta);
 	const query = resolveSizeQuery(flags);
-	return lifecycle.drive(sizeRun(query, {isJson: flags.json === true, isTTY: process.stderr.isTTY === true}, lifecycle.io));
+	const htmlPath = sizeHtmlPath(flags);
+	checkWritable('--html', htmlPath);
+	return lifecycle.drive(sizeRun(query, {isJson: flags.json === true, isTTY: process.stderr.isTTY === true, htmlPath}, lifecycle.io));
+}
+
+/** --html must not overwrite another file the run reads or writes. */
+function refuseHtmlOver(htmlPath: string | undefined, others: Record<string, string | undefined>): void {
+	if (htmlPath === undefined) return;
+	for (const [flag, path] of Object.entries(others)) {
+		if (path !== undefined && resolve(path) === resolve(htmlPath)) {
+			throw new ConfigError(`--html and ${flag} name the same file "${htmlPath}": the page would overwrite it`);
+		}
+	}
 }
 
 /** Fails before the run when an output file could not be written at the end. */

@@ -26,7 +26,7 @@ export const outcomeFlags = [
 ] as const satisfies ReadonlyArray<keyof typeof flags>;
 
 /** Flags --replay takes: how the run is shown and written down, and extra rules. */
-export const replayFlags = ['speed', 'headless', 'json', 'log', 'report', 'exitOnDone', 'threshold'] as const satisfies ReadonlyArray<
+export const replayFlags = ['speed', 'headless', 'json', 'log', 'report', 'html', 'exitOnDone', 'threshold'] as const satisfies ReadonlyArray<
 	keyof typeof flags
 >;
 
@@ -37,7 +37,7 @@ export interface Replayable {
 }
 
 /** The settings a replay leaves to the command line. */
-export type Presentation = Pick<Settings, 'speed' | 'headless' | 'json' | 'logPath' | 'reportPath' | 'exitOnDone'>;
+export type Presentation = Pick<Settings, 'speed' | 'headless' | 'json' | 'logPath' | 'reportPath' | 'htmlPath' | 'exitOnDone'>;
 
 /**
  * The Settings that run `report` again: its seed and settings, and its actions as the script.

@@ -23,6 +23,8 @@ export interface Settings extends RunSettings {
 	json: boolean;
 	logPath: string | undefined;
 	reportPath: string | undefined;
+	/** --html: the report page written when the run ends. */
+	htmlPath: string | undefined;
 	exitOnDone: boolean;
 	thresholds: Threshold[];
 	/** Runtime changes to apply at their simulated times (--script, --replay). */

@@ -26,6 +26,7 @@ function settingsOf(run: RunSettings, speed: number): Settings {
 		json: true,
 		logPath: undefined,
 		reportPath: undefined,
+		htmlPath: undefined,
 		exitOnDone: true,
 		thresholds: rules.map(rule => parseThreshold(rule)),
 		script: [],
@@ -253,7 +254,7 @@ describe('replay', () => {
 			{simMs: 400, remove: 9},
 		]);
 		expect(summary.notes).toEqual(['0.400s: skipped remove sender 9: no such sender']);
-		const settings = replaySettings(summary, {speed: 2, headless: false, json: false, logPath: 'x.log', reportPath: undefined, exitOnDone: false}, [
+		const settings = replaySettings(summary, {speed: 2, headless: false, json: false, logPath: 'x.log', reportPath: undefined, htmlPath: undefined, exitOnDone: false}, [
 			parseThreshold('avg<1s'),
 			parseThreshold('p95<250ms'),
 		]);

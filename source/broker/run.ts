@@ -35,7 +35,7 @@ export async function createBrokerRun(
 	});
 	let files: RunFiles;
 	try {
-		files = openRunFiles(settings, options.onWriteError);
+		files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram));
 	} catch (error) {
 		await engine.close();
 		throw error;
@@ -51,6 +51,7 @@ export async function createBrokerRun(
 		defaultSpec: settings.senders[0] ?? fallbackSpec,
 		onDone: options.onDone,
 		onStall: options.onStall,
+		onReading: files.record,
 		controls: (driver, simulation) => wallClockControls(driver, simulation, text => toStore?.(text)),
 	});
 	for (const text of engine.notices) store.note(text);
@@ -91,7 +92,8 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 	const lifecycle = createLifecycle(edges);
 	let run;
 	try {
-		run = await createBrokerRun(settings, broker, {onDone: () => lifecycle.end('done'), onWriteError: () => lifecycle.end('broken')});
+		const html = settings.htmlPath === undefined ? undefined : (await import('../report/html.js')).createRunHtml;
+		run = await createBrokerRun(settings, broker, {onDone: () => lifecycle.end('done'), onWriteError: () => lifecycle.end('broken'), html});
 	} catch (error) {
 		lifecycle.dispose();
 		throw error;

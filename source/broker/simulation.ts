@@ -3,6 +3,7 @@
 // so far (outcomes.ts) and moves to t. Senders: roster.ts; lost messages: recovery.ts.
 import {randomBytes} from 'node:crypto';
 import {Queue} from 'bullmq';
+import type {Histogram} from '../engine/histogram.js';
 import type {Redis} from 'ioredis';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {Outcome, RunSettings, SenderSpec, Snapshot, TimedAction} from '../engine/types.js';
@@ -71,6 +72,11 @@ export class BrokerSimulation implements Simulation {
 	private readonly roster: Roster;
 	private readonly outcomes: Outcomes;
 	private readonly recovery: Recovery;
+
+	get timeHistogram(): Histogram {
+		return this.outcomes.tally.histogram;
+	}
+
 	private epochWall = epochMs();
 	private shiftMs = 0;
 	private active = 0;

@@ -32,6 +32,7 @@ export const flags = {
 	json: {type: 'boolean'},
 	log: {type: 'string'},
 	report: {type: 'string'},
+	html: {type: 'string'},
 	exitOnDone: {type: 'boolean'},
 	threshold: {type: 'string', isMultiple: true},
 	script: {type: 'string'},
@@ -79,6 +80,7 @@ export const helpText = `
 	      --json                  with --headless: one JSON object per line
 	      --log <file>            every message's outcome as one JSON line
 	      --report <file>         the final summary as JSON, written to a file
+	      --html <file>           a report to look at: one offline HTML page with charts
 	      --exit-on-done          close the dashboard once every message is finished
 
 	Answers for CI and planning
@@ -90,7 +92,7 @@ export const helpText = `
 	                              [{at: 30s, tune: {sender: 2, failure_rate: 1}}, {at: 1m, more: 500}]
 	      --replay <report>       rerun a --report exactly, at any speed: its seed, settings and
 	                              every runtime change; with it give only --speed, --headless,
-	                              --json, --log, --report, --exit-on-done and more --threshold rules
+	                              --json, --log, --report, --html, --exit-on-done and more --threshold rules
 
 	Beyond one machine (Redis + BullMQ; real time only)
 	      --broker <url>          redis://[:password@]host:port (or rediss://): produce into a

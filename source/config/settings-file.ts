@@ -34,6 +34,7 @@ const fileKeys = {
 	thresholds: {rule: anything},
 	log: {rule: fileName},
 	report: {rule: fileName},
+	html: {rule: fileName},
 	headless: {rule: boolean},
 	json: {rule: boolean},
 	exitOnDone: {rule: boolean},

@@ -82,6 +82,10 @@ export class Engine implements Simulation {
 	private readonly senders: Sender[] = [];
 	private readonly producerRng: Rng;
 	private readonly tally = new Tally();
+
+	get timeHistogram(): Histogram {
+		return this.tally.histogram;
+	}
 	/**
 	 * Finished messages, kept for the producer to reuse. A run makes no garbage per message,
 	 * so V8 never grows its heap with the run's length: peak RSS stays flat (bench/soak.js).

@@ -23,10 +23,7 @@ export class Histogram {
 	}
 
 	record(ms: number): void {
-		const last = this.counts.length - 1;
-		let i = ms < floorMs ? 0 : 1 + Math.floor(Math.log(ms / floorMs) * this.invLogGrowth);
-		if (i > last) i = last;
-		this.counts[i]!++;
+		this.counts[this.indexOf(ms)]!++;
 		this.count++;
 		if (ms < this.min) this.min = ms;
 		if (ms > this.max) this.max = ms;
@@ -48,7 +45,61 @@ export class Histogram {
 			while (seen < rank) seen += this.counts[++i]!;
 		}
 
-		// Geometric middle of the bucket, kept within what was seen.
+		return this.valueAt(i);
+	}
+
+	/** A copy of the bucket counts, to take a window's percentiles against later. */
+	copyCounts(): Uint32Array {
+		return this.counts.slice();
+	}
+
+	/**
+	 * The `q` quantile of the values recorded since `before` (an earlier copyCounts()), or
+	 * undefined when none was. O(buckets): meant for a chart's points, not per message.
+	 */
+	quantileSince(before: Uint32Array, q: number): number | undefined {
+		const counts = this.counts;
+		let total = 0;
+		for (let i = 0; i < counts.length; i++) total += counts[i]! - before[i]!;
+		if (total === 0) return undefined;
+		const rank = Math.max(1, Math.ceil(q * total));
+		let seen = 0;
+		let i = -1;
+		while (seen < rank) {
+			i++;
+			seen += counts[i]! - before[i]!;
+		}
+
+		return this.valueAt(i);
+	}
+
+	/**
+	 * The values recorded, in at most `most` bins of equal width on a log scale between
+	 * the smallest and the largest: [upper bound in ms, count] each, for a chart.
+	 */
+	bins(most = 40): Array<[number, number]> {
+		if (this.count === 0) return [];
+		const first = this.indexOf(this.min);
+		const last = this.indexOf(this.max);
+		const per = Math.max(1, Math.ceil((last - first + 1) / most));
+		const bins: Array<[number, number]> = [];
+		for (let start = first; start <= last; start += per) {
+			const end = Math.min(last, start + per - 1);
+			let count = 0;
+			for (let i = start; i <= end; i++) count += this.counts[i]!;
+			bins.push([Math.min(this.max, end === 0 ? floorMs : floorMs * this.growth ** end), count]);
+		}
+
+		return bins;
+	}
+
+	private indexOf(ms: number): number {
+		const i = ms < floorMs ? 0 : 1 + Math.floor(Math.log(ms / floorMs) * this.invLogGrowth);
+		return Math.min(i, this.counts.length - 1);
+	}
+
+	/** Geometric middle of bucket i, kept within what was seen. */
+	private valueAt(i: number): number {
 		const value = i === 0 ? 0 : floorMs * this.growth ** (i - 0.5);
 		return Math.min(this.max, Math.max(this.min, value));
 	}

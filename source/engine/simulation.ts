@@ -1,5 +1,6 @@
 // What the driver, store and reports need of a simulation. The in-process Engine is
 // one; broker mode provides another whose outcomes come from real workers.
+import type {Histogram} from './histogram.js';
 import type {Outcome, SenderSpec, Snapshot, TimedAction} from './types.js';
 
 export type Totals = Omit<Snapshot, 'senders' | 'p50Ms' | 'p95Ms' | 'p99Ms'>;
@@ -26,6 +27,8 @@ export interface Simulation {
 	/** Totals, percentiles and every sender; O(senders). */
 	snapshot(): Snapshot;
 	forEachSender(visit: (id: number, finished: number) => void): void;
+	/** Every finished message's time from first pickup to outcome (read it, never record). */
+	readonly timeHistogram: Histogram;
 	/**
 	 * On a wall clock (broker mode), where the driver cannot stop time: stops or restarts
 	 * the taking of messages; those in flight finish. Absent in-process.

@@ -1,8 +1,11 @@
 // One run's wiring, in-process (and the pieces a broker run shares): engine + driver +
 // store + --log, and finish(), the idempotent stop that builds the summary and writes
-// --log and --report. Never writes to stdout and never hears signals (lifecycle.ts does).
+// --log, --report and --html. Never writes to stdout and never hears signals (lifecycle.ts does).
+import {writeFileSync} from 'node:fs';
 import {Driver} from '../driver.js';
 import {createEngine, type Engine} from '../engine/engine.js';
+import type {Histogram} from '../engine/histogram.js';
+import type {Progress} from '../engine/monitor.js';
 import type {Simulation} from '../engine/simulation.js';
 import type {Outcome, SenderSpec, TimedAction} from '../engine/types.js';
 import {buildSummary, LogWriter, writeReport, type Summary} from '../report.js';
@@ -46,13 +49,27 @@ export interface RunOptions {
 	onStall?: () => void;
 	/** The --log file failed mid-run: every outcome after it would be lost, so end the run. */
 	onWriteError?: () => void;
+	/**
+	 * With --html: report/html.ts's createRunHtml, loaded by the caller (a dynamic import,
+	 * so a run without --html never loads it).
+	 */
+	html?: (histogram: Histogram) => RunHtml;
 }
-/** A run's --log and --report: a write that fails is one line in writeErrors, never a crash. */
+
+/** A run's --html page in the making (report/html.ts). */
+export interface RunHtml {
+	/** Takes one monitor reading; O(1). */
+	record(progress: Progress): void;
+	render(summary: Summary): string;
+}
+/** A run's --log, --report and --html: a write that fails is one line in writeErrors, never a crash. */
 export interface RunFiles {
 	readonly writeErrors: readonly string[];
 	/** Appends one finished message to --log; after a failed write, nothing more. */
 	logOutcome(outcome: Outcome): void;
-	/** Completes --log and writes --report (when asked for). */
+	/** Takes one monitor reading for --html; absent without it. */
+	readonly record?: (progress: Progress) => void;
+	/** Completes --log and writes --report and --html (when asked for). */
 	finish(summary: Summary): void;
 }
 
@@ -60,12 +77,14 @@ export interface RunFiles {
  * Opens --log at once, so an unwritable path fails (throws) before anything runs. Shared by
  * in-process and broker runs. `onLogBroken` is called once, outside the caller's stack.
  */
-export function openRunFiles(settings: Settings, onLogBroken?: () => void): RunFiles {
+export function openRunFiles(settings: Settings, onLogBroken?: () => void, html?: RunHtml): RunFiles {
+	if (settings.htmlPath !== undefined && html === undefined) throw new Error('--html needs its page (RunOptions.html)');
 	const log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
 	const writeErrors: string[] = [];
 	let isLogBroken = false;
 	return {
 		writeErrors,
+		record: html === undefined ? undefined : progress => html.record(progress),
 		logOutcome(outcome) {
 			if (log === undefined || isLogBroken) return;
 			try {
@@ -89,6 +108,12 @@ export function openRunFiles(settings: Settings, onLogBroken?: () => void): RunF
 			} catch (error) {
 				writeErrors.push(writeError('--report', settings.reportPath!, error));
 			}
+
+			try {
+				if (html !== undefined) writeFileSync(settings.htmlPath!, html.render(summary));
+			} catch (error) {
+				writeErrors.push(writeError('--html', settings.htmlPath!, error));
+			}
 		},
 	};
 }
@@ -104,6 +129,8 @@ export interface DrivenStoreOptions {
 	moreCount?: number;
 	onDone?: () => void;
 	onStall?: () => void;
+	/** Every monitor reading, after the store's (--html records them). */
+	onReading?: (progress: Progress) => void;
 	/** The store's clock from the driver (a broker run puts the wall clock's rules around it). */
 	controls?: (driver: Driver, simulation: Simulation) => RunControls;
 }
@@ -112,6 +139,7 @@ export interface DrivenStoreOptions {
 export function createDrivenStore(engine: Simulation, options: DrivenStoreOptions): {driver: Driver; store: DashStore} {
 	// eslint-disable-next-line prefer-const -- the driver's callbacks need the store
 	let store: DashStore;
+	const onReading = options.onReading;
 	const driver = new Driver({
 		engine,
 		speed: options.speed,
@@ -119,7 +147,13 @@ export function createDrivenStore(engine: Simulation, options: DrivenStoreOption
 		script: options.script,
 		trackSenders: options.trackSenders,
 		publishEveryMs: options.publishEveryMs,
-		onTick: progress => store.tick(progress),
+		onTick:
+			onReading === undefined
+				? progress => store.tick(progress)
+				: progress => {
+						store.tick(progress);
+						onReading(progress);
+					},
 		onPublish: () => store.getState().publish(),
 		onSkip: action => store.note(skipNote(action), true),
 		onDone: () => options.onDone?.(),
@@ -133,8 +167,8 @@ export const fallbackSpec: SenderSpec = {meanMs: 100, failureRate: 0.1, distribu
 
 /** Opens --log first, so an unwritable path fails before anything runs. */
 export function createRun(settings: Settings, options: RunOptions = {}): InProcessRun {
-	const files = openRunFiles(settings, options.onWriteError);
 	const engine = createEngine(settings);
+	const files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram));
 	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
 	const {driver, store} = createDrivenStore(engine, {
 		speed: settings.speed,
@@ -145,6 +179,7 @@ export function createRun(settings: Settings, options: RunOptions = {}): InProce
 		defaultSpec: settings.senders[0] ?? fallbackSpec,
 		onDone: options.onDone,
 		onStall: options.onStall,
+		onReading: files.record,
 	});
 
 	return {engine, driver, store, writeErrors: files.writeErrors, finish: finisher(engine, driver, store, settings, files)};

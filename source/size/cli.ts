@@ -1,13 +1,15 @@
 // `sms-dash size …`: its flags, their validation (the sender flags and the shared rules of
 // config/, so messages match the main command), and its output: a line per count tried, a
-// progress bar on a TTY, or one JSON object.
+// progress bar on a TTY, or one JSON object; with --html, a page drawn from that object.
+import {writeFileSync} from 'node:fs';
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
 import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
-import {defaults, flagValue, limits, positiveDuration, share, whole, wholeFromTo} from '../config/rules.js';
+import {defaults, fileName, flagValue, limits, positiveDuration, share, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {formatClock, formatCount} from '../format.js';
 import type {Io, Run} from '../lifecycle.js';
+import {describeWriteError} from '../write-error.js';
 import {createPool} from './pool.js';
 import {findSize, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
 
@@ -21,6 +23,7 @@ export const sizeFlags = {
 	runs: {type: 'string'},
 	maxSenders: {type: 'string'},
 	json: {type: 'boolean'},
+	html: {type: 'string'},
 } as const satisfies AnyFlags;
 
 export type SizeFlags = FlagsOf<typeof sizeFlags>;
@@ -48,6 +51,7 @@ export const sizeHelp = `
 	      --runs <n>              runs per count tried (default 10)
 	      --max-senders <n>       the most senders to consider (default 100000)
 	      --json                  one JSON object instead of lines
+	      --html <file>           the answer as a page with a chart (one offline HTML file)
 
 	Exit codes
 	  0 an answer, 2 bad input, 3 even --max-senders cannot
@@ -57,6 +61,11 @@ export const sizeHelp = `
 `;
 
 export const sizeCommand: Command<typeof sizeFlags> = {name: 'size', help: sizeHelp, flags: sizeFlags};
+
+/** `--html <file>`, validated as the main command's; undefined without it. */
+export function sizeHtmlPath(flags: SizeFlags): string | undefined {
+	return flagValue(flags, 'html', fileName)?.value;
+}
 
 /** Flags -> a validated query; throws ConfigError naming the flag. */
 export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
@@ -80,15 +89,20 @@ export function trialLine(trial: Trial): string {
 }
 
 export function sizeJson(query: SizeQuery, answer: SizeAnswer): string {
-	return JSON.stringify({
-		type: 'size',
+	return JSON.stringify(sizeObject(query, answer));
+}
+
+/** What `size --json` prints, and what `size --html` draws. */
+export function sizeObject(query: SizeQuery, answer: SizeAnswer) {
+	return {
+		type: 'size' as const,
 		senders: answer.senders ?? null,
 		confidence: query.confidence,
 		runs: query.runs,
 		messages: query.messages,
 		withinMs: query.withinMs,
 		tried: answer.tried.map(t => ({senders: t.senders, p50Ms: round1(t.p50Ms), p95Ms: round1(t.p95Ms), okRuns: t.okRuns})),
-	});
+	};
 }
 
 function round1(value: number): number {
@@ -96,7 +110,7 @@ function round1(value: number): number {
 }
 
 /** `size` for the lifecycle: a signal or a closed pipe stops the search (the worker threads end). */
-export function sizeRun(query: SizeQuery, options: {isJson: boolean; isTTY: boolean}, io: Io): Run {
+export function sizeRun(query: SizeQuery, options: {isJson: boolean; isTTY: boolean; htmlPath?: string}, io: Io): Run {
 	const stop = new AbortController();
 	let code = 0;
 	return {
@@ -116,7 +130,7 @@ export function sizeRun(query: SizeQuery, options: {isJson: boolean; isTTY: bool
 /** Runs the search on every core and prints as it goes; returns the exit code. */
 export async function runSize(
 	query: SizeQuery,
-	options: {isJson: boolean; isTTY: boolean; write: (text: string) => void; status: (text: string) => void; abort?: AbortSignal},
+	options: {isJson: boolean; isTTY: boolean; htmlPath?: string; write: (text: string) => void; status: (text: string) => void; abort?: AbortSignal},
 ): Promise<number> {
 	const pool = createPool(query);
 	options.abort?.addEventListener('abort', () => void pool.close());
@@ -149,8 +163,21 @@ export async function runSize(
 		if (options.isJson) options.write(sizeJson(query, answer) + '\n');
 		else if (answer.senders === undefined) options.write(`No answer: even ${formatCount(query.maxSenders)} senders are not enough.\n`);
 		else options.write(`Answer: ${formatCount(answer.senders)} senders\n`);
+		if (options.htmlPath !== undefined && !(await writeSizeHtml(options.htmlPath, sizeObject(query, answer), options.status))) return 1;
 		return answer.senders === undefined ? 3 : 0;
 	} finally {
 		await pool.close();
+	}
+}
+
+/** `size --html`: the page, or one line on stderr (`status` writes there) and false. */
+async function writeSizeHtml(path: string, size: ReturnType<typeof sizeObject>, status: (text: string) => void): Promise<boolean> {
+	const {renderHtml} = await import('../report/html.js');
+	try {
+		writeFileSync(path, renderHtml({kind: 'size', size}));
+		return true;
+	} catch (error) {
+		status(`sms-dash: --html ${path}: cannot write (${describeWriteError(error)})\n`);
+		return false;
 	}
 }

@@ -1,7 +1,10 @@
 // Headless output in broker mode is DESIGN.md's: progress objects every interval, the
 // summary last, with senders started in the monitor's own process (settings.senders).
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {afterAll, beforeAll, expect, it, vi} from 'vitest';
 import {runBrokerHeadless} from '../../source/broker/run.js';
+import {tempDir} from '../helpers/run-cli.js';
 import {brokerSettings, queueName} from './helpers.js';
 import {startRedis, type RedisServer} from './redis.js';
 
@@ -15,13 +18,15 @@ afterAll(async () => {
 	await redis?.stop();
 });
 
-it('prints progress lines and the summary last, as in-process', async () => {
+it('prints progress lines and the summary last, as in-process; --html records the same run', async () => {
 	let out = '';
+	const htmlPath = join(tempDir(), 'broker.html');
 	const settings = brokerSettings({
 		messages: 300,
 		retries: 2,
 		seed: 42,
 		intervalMs: 250,
+		htmlPath,
 		senders: [
 			{meanMs: 4, failureRate: 0.3, distribution: 'uniform', spreadMs: 2},
 			{meanMs: 4, failureRate: 0.3, distribution: 'constant'},
@@ -47,6 +52,11 @@ it('prints progress lines and the summary last, as in-process', async () => {
 	expect(senders.reduce((sum, s) => sum + s['sent'] + s['failed'], 0)).toBe(300);
 	expect(senders.every(s => s['removed'] === undefined)).toBe(true);
 	expect(summary['wallElapsedMs']).toBeGreaterThanOrEqual(summary['simElapsedMs'] - 5);
+	const page = readFileSync(htmlPath, 'utf8');
+	const data = JSON.parse(/<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(page)![1]!) as {summary: unknown; series: Array<{sent: number; failed: number}>};
+	expect(data.summary).toEqual(summary);
+	expect(data.series.length).toBe(progress.length);
+	expect(data.series.at(-1)).toMatchObject({sent: progress.at(-1)!['sent'], failed: progress.at(-1)!['failed']});
 });
 
 it('a --log that fails mid-run (a full disk) ends the run: the summary still prints, one line on stderr, exit 1', async () => {

@@ -94,6 +94,7 @@ export function brokerSettings(overrides: Partial<Settings> = {}): Settings {
 		json: true,
 		logPath: undefined,
 		reportPath: undefined,
+		htmlPath: undefined,
 		exitOnDone: false,
 		thresholds: [],
 		script: [],

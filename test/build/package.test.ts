@@ -1,5 +1,5 @@
 // What `npm pack` ships: the program built (prepack), a licence, and as dependencies
-// exactly the packages dist/ loads at run time (the bundle holds the rest).
+// exactly the packages dist/ loads at run time or reads files of (the bundle holds the rest).
 import {execFileSync} from 'node:child_process';
 import {readdirSync, readFileSync} from 'node:fs';
 import {builtinModules} from 'node:module';
@@ -24,19 +24,23 @@ function distFiles(dir = 'dist'): string[] {
 	});
 }
 
-/** The packages a file loads: static and dynamic imports, and require() however it is reached. */
+/**
+ * The packages a file loads (static and dynamic imports, require() however it is reached)
+ * and the packages it reads files of, found with require.resolve (--html reads uPlot's).
+ */
 function packagesLoaded(code: string): string[] {
-	const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bcreateRequire\([^)]*\)\s*\(\s*)(["'])(@?[\w-][\w.-]*(?:\/[\w.-]+)*)\1/g)].map(([, , specifier]) => specifier!);
+	const specifiers = [...code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bcreateRequire\([^)]*\)\s*\(\s*|\brequire\d*\.resolve\s*\(\s*)(["'])(@?[\w-][\w.-]*(?:\/[\w.-]+)*)\1/g)].map(([, , specifier]) => specifier!);
 	return specifiers
 		.filter(specifier => !specifier.startsWith('node:') && !builtinModules.includes(specifier))
 		.map(specifier => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
 }
 
 describe('the package', () => {
-	it('depends on what dist/ loads at run time, and on nothing the bundle holds (npm test builds first)', () => {
+	it('depends on what dist/ loads or reads files of at run time, and on nothing the bundle holds (npm test builds first)', () => {
 		const loaded = new Set(distFiles().flatMap(path => packagesLoaded(readFileSync(path, 'utf8'))));
 		expect([...loaded].sort()).toEqual(Object.keys(pkg.dependencies).sort());
 		expect(loaded).toContain('yaml');
+		expect(loaded).toContain('uplot');
 	});
 
 	it('builds the program as it is packed, and ships it with its licence', () => {

@@ -54,6 +54,7 @@ const defaultSettings: Settings = {
 	json: false,
 	logPath: undefined,
 	reportPath: undefined,
+	htmlPath: undefined,
 	exitOnDone: false,
 	thresholds: [],
 	script: [],
@@ -105,7 +106,7 @@ describe('flags', () => {
 		['speed 60', {speed: '60'}, {speed: 60}],
 		['speed below 1', {speed: '0.5'}, {speed: 0.5}],
 		['booleans', {headless: true, json: true, exitOnDone: true}, {headless: true, json: true, exitOnDone: true}],
-		['paths', {log: 'out.jsonl', report: 'r.json'}, {logPath: 'out.jsonl', reportPath: 'r.json'}],
+		['paths', {log: 'out.jsonl', report: 'r.json', html: 'r.html'}, {logPath: 'out.jsonl', reportPath: 'r.json', htmlPath: 'r.html'}],
 		[
 			'thresholds',
 			{threshold: ['p95<250ms', 'failed<5%']},
@@ -302,7 +303,7 @@ senders:
 		],
 		['a count of senders', 'senders: 5\nmean: 20ms', {senders: times(5, sender(20))}],
 		['no senders', 'senders: []', {senders: []}],
-		['every other key', 'speed: max\nseed: 0\nretries: 3\nheadless: true\njson: true\nexit_on_done: true\nlog: a.jsonl\nreport: r.json\nthresholds: ["p95<1s", "sent>=99%"]\n', {
+		['every other key', 'speed: max\nseed: 0\nretries: 3\nheadless: true\njson: true\nexit_on_done: true\nlog: a.jsonl\nreport: r.json\nhtml: r.html\nthresholds: ["p95<1s", "sent>=99%"]\n', {
 			speed: Number.POSITIVE_INFINITY,
 			seed: 0,
 			isSeedGiven: true,
@@ -312,6 +313,7 @@ senders:
 			exitOnDone: true,
 			logPath: 'a.jsonl',
 			reportPath: 'r.json',
+			htmlPath: 'r.html',
 			thresholds: [
 				{expr: 'p95<1s', metric: 'p95', op: '<', value: 1000, isPercent: false},
 				{expr: 'sent>=99%', metric: 'sent', op: '>=', value: 99, isPercent: true},
@@ -629,11 +631,12 @@ describe('--replay', () => {
 			json: true,
 			log: 'out.log',
 			report: 'again.json',
+			html: 'again.html',
 			exitOnDone: true,
 			threshold: ['failed<5%', 'avg<=120ms'],
 			sender: [],
 		});
-		expect(settings).toMatchObject({speed: Infinity, headless: true, json: true, logPath: 'out.log', reportPath: 'again.json', exitOnDone: true});
+		expect(settings).toMatchObject({speed: Infinity, headless: true, json: true, logPath: 'out.log', reportPath: 'again.json', htmlPath: 'again.html', exitOnDone: true});
 		expect(settings.thresholds.map(t => t.expr)).toStrictEqual(['p95<250ms', 'failed<5%', 'avg<=120ms']);
 	});
 
@@ -654,7 +657,7 @@ describe('--replay', () => {
 		[{script: 's.yaml'}, '--script'],
 	])('%j is refused with --replay, naming %s', (flags, label) => {
 		expect(refusalOf(() => replay(flags))).toBe(
-			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --exit-on-done, --threshold)`,
+			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --html, --exit-on-done, --threshold)`,
 		);
 	});
 

@@ -305,7 +305,7 @@ describe.concurrent('hostile input on the built binary', () => {
 	});
 
 	describe.skipIf(!existsSync('/dev/full'))('an output that fails during the run (a full disk)', () => {
-		it.each(['--log', '--report'])('%s /dev/full: the summary still prints, then one line on stderr, exit 1', async flag => {
+		it.each(['--log', '--report', '--html'])('%s /dev/full: the summary still prints, then one line on stderr, exit 1', async flag => {
 			const result = await run(['--headless', '--json', '--speed', 'max', '--seed', '1', '-m', '20000', '-s', '5', flag, '/dev/full']);
 			expect(result.code).toBe(1);
 			expect(result.stderr).toBe(`sms-dash: ${flag} /dev/full: cannot write (no space left on the device)\n`);

@@ -74,6 +74,7 @@ export function makeSettings(options: DashOptions = {}): Settings {
 		json: false,
 		logPath: undefined,
 		reportPath: undefined,
+		htmlPath: undefined,
 		exitOnDone: options.exitOnDone ?? false,
 		thresholds: (options.thresholds ?? []).map(expr => parseThreshold(expr)),
 		script: [],

@@ -1,0 +1,195 @@
+// --html: one self-contained page per run or `size`, readable offline and fit to attach
+// to a ticket. Figures are written into the page as text; charts are drawn in the page by
+// uPlot (MIT, inlined with its notice) from the data embedded as JSON. No request leaves it.
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import type {Histogram} from '../engine/histogram.js';
+import {formatClock, formatCount, formatMs, formatPercent, formatRate} from '../format.js';
+import type {Summary} from '../report.js';
+import type {RunHtml} from '../runs/in-process.js';
+import {pageScript, pageStyle} from './html-page.js';
+import {SeriesRecorder, type SeriesPoint} from './series.js';
+
+/** What a run's page shows: the --report summary plus the series behind the charts. */
+export interface RunReportData {
+	kind: 'run';
+	summary: Summary;
+	series: SeriesPoint[];
+	/** Time per message over the whole run: [upper bound ms, count] per bin. */
+	histogram: Array<[number, number]>;
+}
+
+/** What a `size` page shows: the `size --json` object. */
+export interface SizeReportData {
+	kind: 'size';
+	size: {
+		senders: number | null;
+		confidence: number;
+		runs: number;
+		messages: number;
+		withinMs: number;
+		tried: Array<{senders: number; p50Ms: number; p95Ms: number; okRuns: number}>;
+	};
+}
+
+export type ReportData = RunReportData | SizeReportData;
+
+/** A run's --html: takes every monitor reading (O(1) each), renders the page at the end; `histogram` is its time per message (Simulation.timeHistogram). */
+export function createRunHtml(histogram: Histogram): RunHtml {
+	const series = new SeriesRecorder(histogram);
+	return {
+		record: progress => series.record(progress),
+		render: summary => renderHtml({kind: 'run', summary, series: series.points(), histogram: histogram.bins()}),
+	};
+}
+
+let assets: {script: string; style: string; notice: string} | undefined;
+
+/** uPlot's script, style and licence, read once from the installed package. */
+function uplotAssets(): NonNullable<typeof assets> {
+	if (assets !== undefined) return assets;
+	const require = createRequire(import.meta.url);
+	// Resolved by name, so the package test sees uplot among what dist/ loads at run time.
+	const root = dirname(require.resolve('uplot/package.json'));
+	const read = (file: string) => readFileSync(join(root, file), 'utf8');
+	const version = (JSON.parse(read('package.json')) as {version: string}).version;
+	assets = {
+		script: read('dist/uPlot.iife.min.js'),
+		style: read('dist/uPlot.min.css'),
+		notice: `uPlot ${version} (https://github.com/leeoniya/uPlot)\n${read('LICENSE')}`,
+	};
+	return assets;
+}
+
+/** Text for HTML: every character that could open markup or an entity escaped. */
+export function escapeHtml(text: string): string {
+	return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+}
+
+/** JSON that no string inside it can turn into the end of its <script> element. */
+export function embeddedJson(value: unknown): string {
+	const json = JSON.stringify(value);
+	// Most reports hold none of these: then the text is used as it is, not copied.
+	if (!/[<\u2028\u2029]/.test(json)) return json;
+	return json.replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
+}
+
+/** The whole page: one string, nothing to fetch. */
+export function renderHtml(data: ReportData): string {
+	const {script, style, notice} = uplotAssets();
+	const body = data.kind === 'run' ? runBody(data) : sizeBody(data);
+	const title = data.kind === 'run' ? `sms-dash run, seed ${data.summary.seed}` : `sms-dash size, ${formatCount(data.size.messages)} messages`;
+	return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+<style>${pageStyle}</style>
+</head>
+<body>
+${body}
+<footer>Made by sms-dash. Charts drawn with uPlot; its licence follows in this file.</footer>
+<script type="application/json" id="report-data">${embeddedJson(data)}</script>
+<!--
+${escapeHtml(notice).replaceAll('--', '- -')}
+-->
+<script>${script}</script>
+<script>${pageScript}</script>
+</body>
+</html>
+`;
+}
+
+function figure(label: string, value: string, field?: string): string {
+	return `<div class="figure"><span class="label">${escapeHtml(label)}</span><span class="value"${field === undefined ? '' : ` data-field="${field}"`}>${escapeHtml(value)}</span></div>`;
+}
+
+const ms = (value: number | null) => (value === null ? '–' : formatMs(value));
+
+function outcomeWords(summary: Summary): string {
+	const finished = summary.sent + summary.failed;
+	const crossed = summary.thresholds.filter(t => !t.ok).length;
+	const how = summary.interrupted
+		? `Interrupted after ${formatClock(summary.simElapsedMs)} simulated: ${formatCount(finished)} of ${formatCount(summary.produced + summary.pending)} messages finished.`
+		: `Finished: ${formatCount(finished)} messages in ${formatClock(summary.simElapsedMs)} simulated.`;
+	const rules =
+		summary.thresholds.length === 0 ? '' : crossed === 0 ? ' Every threshold passed.' : ` ${crossed} of ${summary.thresholds.length} thresholds crossed.`;
+	return how + rules;
+}
+
+function runBody({summary}: RunReportData): string {
+	const finished = summary.sent + summary.failed;
+	const isFailing = summary.interrupted || summary.thresholds.some(t => !t.ok);
+	const thresholds = summary.thresholds
+		.map(
+			t =>
+				`<li class="${t.ok ? 'pass' : 'fail'}"><span class="mark">${t.ok ? '✓ passed' : '✗ crossed'}</span> <code>${escapeHtml(t.expr)}</code> (actual ${t.actual === null ? '–' : escapeHtml(String(t.actual))})</li>`,
+		)
+		.join('\n');
+	const settings = summary.settings;
+	const senderSpecs = settings.senders.length;
+	return `<header>
+<h1>sms-dash run</h1>
+<p class="settings">${formatCount(settings.messages)} messages · ${formatCount(senderSpecs)} sender${senderSpecs === 1 ? '' : 's'} at the start · retries ${settings.retries} · interval ${formatMs(settings.intervalMs)} · seed <span data-field="seed">${summary.seed}</span></p>
+<p class="outcome ${isFailing ? 'fail' : 'pass'}" id="outcome">${escapeHtml(outcomeWords(summary))}</p>
+${thresholds === '' ? '' : `<ul class="thresholds">\n${thresholds}\n</ul>`}
+</header>
+<section class="figures">
+${figure('produced', formatCount(summary.produced), 'produced')}
+${figure('sent', formatCount(summary.sent), 'sent')}
+${figure('failed', `${formatCount(summary.failed)} (${formatPercent(summary.failed, finished)})`, 'failed')}
+${figure('attempts', formatCount(summary.attempts), 'attempts')}
+${figure('avg time/msg', ms(summary.avgTimeMs), 'avgTimeMs')}
+${figure('p50', ms(summary.p50Ms), 'p50Ms')}
+${figure('p95', ms(summary.p95Ms), 'p95Ms')}
+${figure('p99', ms(summary.p99Ms), 'p99Ms')}
+${figure('throughput (whole run)', formatRate(summary.throughput ?? undefined), 'throughput')}
+${figure('simulated time', formatClock(summary.simElapsedMs), 'simElapsedMs')}
+</section>
+<section class="chart"><h2>Finished per second, queue and in flight</h2><div id="chart-flow" class="plot"></div></section>
+<section class="chart"><h2>Time per message per interval (pickup to outcome)</h2><div id="chart-latency" class="plot"></div>
+<p class="hint">Where the run is long, a point covers several intervals and shows the highest of their percentiles.</p></section>
+<section class="chart"><h2>Time per message, whole run</h2><div id="chart-histogram" class="plot"></div></section>
+<section><h2>Senders</h2><p class="hint">Click a column to sort.</p>
+<table id="senders" class="sortable"><thead><tr>${['#', 'distribution', 'mean', 'failure rate', 'sent', 'failed', 'attempts', 'avg', 'observed mean', 'p95', 'state']
+		.map((h, i) => `<th data-col="${i}" tabindex="0">${h}</th>`)
+		.join('')}</tr></thead>
+<tbody>
+${summary.senders
+	.map(
+		s =>
+			`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td><td>${s.removed ? 'removed' : 'running'}</td></tr>`,
+	)
+	.join('\n')}
+</tbody></table></section>`;
+}
+
+function sizeBody({size}: SizeReportData): string {
+	const answer = size.senders === null ? 'No answer: even the most senders tried are not enough.' : `Answer: ${formatCount(size.senders)} senders.`;
+	const tried = [...size.tried].sort((a, b) => a.senders - b.senders);
+	// The rule `size` judges a count by: at least ⌈confidence × runs⌉ runs in time.
+	const need = Math.ceil(size.confidence * size.runs - 1e-9);
+	return `<header>
+<h1>sms-dash size</h1>
+<p class="settings">${formatCount(size.messages)} messages within ${formatClock(size.withinMs)} · ${size.runs} runs a count · ${Math.round(size.confidence * 100)} % must finish in time</p>
+<p class="outcome ${size.senders === null ? 'fail' : 'pass'}" id="outcome">${escapeHtml(answer)}</p>
+</header>
+<section class="chart"><h2>Completion time against senders tried</h2><div id="chart-size" class="plot"></div></section>
+<section><h2>Counts tried</h2><p class="hint">Click a column to sort.</p>
+<table id="tried" class="sortable"><thead><tr>${['senders', 'p50', 'p95', 'runs in time', 'enough']
+		.map((h, i) => `<th data-col="${i}" tabindex="0">${h}</th>`)
+		.join('')}</tr></thead>
+<tbody>
+${tried
+	.map(t => {
+		const ok = t.okRuns >= need;
+		return `<tr><td data-v="${t.senders}">${formatCount(t.senders)}</td><td data-v="${t.p50Ms}">${formatClock(t.p50Ms)}</td><td data-v="${t.p95Ms}">${formatClock(t.p95Ms)}</td><td data-v="${t.okRuns}">${t.okRuns}/${size.runs}</td><td>${ok ? 'enough' : 'too few'}</td></tr>`;
+	})
+	.join('\n')}
+</tbody></table></section>`;
+}
