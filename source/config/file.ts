@@ -84,7 +84,11 @@ export function readJsonSource(path: string, flag: string, readFile: ReadFile): 
 		const message = error instanceof Error ? error.message : String(error);
 		// V8: "Unexpected token '}', "{"a": }" is not valid JSON" or "... in JSON at position 6".
 		const position = /at position (\d+)/.exec(message)?.[1];
-		const reason = message.split(/, "|, \.\.\./)[0]!.replace(/ (?:in JSON )?at position \d+/, '').replaceAll('\n', ' ');
+		// Node 22's V8 adds " (line 2 column 30)" after the position: the file:line:col says it.
+		const reason = message
+			.split(/, "|, \.\.\./)[0]!
+			.replace(/ (?:in JSON )?at position \d+(?: \(line \d+ column \d+\))?/, '')
+			.replaceAll('\n', ' ');
 		// Node 20's V8 gives no position for some errors: the YAML parser (JSON is YAML) finds it.
 		const at = position === undefined ? yamlErrorPosition(text) : lineColumn(text, Number(position));
 		const where = at === undefined ? path : `${path}:${at}`;
