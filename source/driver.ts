@@ -31,6 +31,8 @@ export interface DriverOptions {
 
 /** Events run between two looks at the wall clock. */
 const chunkEvents = 4096;
+/** Idle readings a paced run still shows before its clock skips to the next scripted action. */
+const maxIdleTicks = 1000;
 /** Wall time one unpaced slice may take before the event loop gets a turn. */
 const sliceMs = 12;
 
@@ -198,6 +200,7 @@ export class Driver {
 				if (stopAt === this.nextTickMs) {
 					this.tick(this.nextTickMs);
 					this.nextTickMs += this.options.intervalMs;
+					this.skipIdleTicks(scriptAt, isPaced);
 				}
 
 				if (stopAt === scriptAt) this.applyScript(scriptAt);
@@ -215,6 +218,20 @@ export class Driver {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Nothing is scheduled until a scripted action far off: the readings between would all be
+	 * the same, so the clock moves to the last tick before the action. Unpaced always (a run
+	 * waiting for an action at 8000h would print millions of lines at once); paced only past
+	 * `maxIdleTicks`, so a live run still shows its clock going.
+	 */
+	private skipIdleTicks(scriptAt: number, isPaced: boolean): void {
+		const {engine, intervalMs} = this.options;
+		if (engine.nextEventAt() !== undefined || !Number.isFinite(scriptAt) || scriptAt <= this.nextTickMs) return;
+		const idleTicks = Math.floor((scriptAt - this.nextTickMs) / intervalMs);
+		if (idleTicks < 1 || (isPaced && idleTicks <= maxIdleTicks)) return;
+		this.nextTickMs += idleTicks * intervalMs;
 	}
 
 	/** Paced: one timer, set for the wall time the next event, tick or action is due. */
