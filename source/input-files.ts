@@ -1,7 +1,7 @@
 // What the command line reads and writes as files, checked before a run: inputs read only
 // when they are regular files of a sane size, outputs that can be written and that never
 // land on an input or on each other (compared by real path: symlinks, `./x` and `x`).
-import {accessSync, closeSync, constants, fstatSync, openSync, readFileSync, realpathSync, statSync, type Stats} from 'node:fs';
+import {accessSync, closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats} from 'node:fs';
 import {basename, dirname, join, resolve} from 'node:path';
 import {ConfigError} from './config/error.js';
 
@@ -42,17 +42,32 @@ function kindOf(stats: Stats): string {
 
 const formatBytes = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB` : `${bytes} bytes`);
 
-/** Where a path really leads: the file's real path, or its real folder and its name when it does not exist yet. */
+/**
+ * Where a path really leads: the file's real path, or (when it does not exist yet) its real
+ * folder and its name, following a symlink that points at a file still to be made.
+ */
 function realPathOf(path: string): string {
-	const full = resolve(path);
-	try {
-		return realpathSync(full);
-	} catch {
+	let full = resolve(path);
+	for (let hops = 0; hops < 40; hops++) {
 		try {
-			return join(realpathSync(dirname(full)), basename(full));
+			return realpathSync(full);
 		} catch {
-			return full;
+			let link: string | undefined;
+			try {
+				link = lstatSync(full).isSymbolicLink() ? readlinkSync(full) : undefined;
+			} catch {
+				link = undefined;
+			}
+
+			if (link === undefined) break;
+			full = resolve(dirname(full), link);
 		}
+	}
+
+	try {
+		return join(realpathSync(dirname(full)), basename(full));
+	} catch {
+		return full;
 	}
 }
 
