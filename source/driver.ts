@@ -31,7 +31,7 @@ export interface DriverOptions {
 
 /** Events run between two looks at the wall clock. */
 const chunkEvents = 4096;
-/** Idle readings a paced run still shows before its clock skips to the next scripted action. */
+/** The most idle readings shown in a row before the clock skips to the next scripted action. */
 const maxIdleTicks = 1000;
 /** Wall time one unpaced slice may take before the event loop gets a turn. */
 const sliceMs = 12;
@@ -200,7 +200,7 @@ export class Driver {
 				if (stopAt === this.nextTickMs) {
 					this.tick(this.nextTickMs);
 					this.nextTickMs += this.options.intervalMs;
-					this.skipIdleTicks(scriptAt, isPaced);
+					this.skipIdleTicks(scriptAt);
 				}
 
 				if (stopAt === scriptAt) this.applyScript(scriptAt);
@@ -221,17 +221,16 @@ export class Driver {
 	}
 
 	/**
-	 * Nothing is scheduled until a scripted action far off: the readings between would all be
-	 * the same, so the clock moves to the last tick before the action. Unpaced always (a run
-	 * waiting for an action at 8000h would print millions of lines at once); paced only past
-	 * `maxIdleTicks`, so a live run still shows its clock going.
+	 * Nothing is scheduled until a scripted action more than `maxIdleTicks` intervals off:
+	 * the readings between would all be the same, so the clock moves to the last tick before
+	 * the action (a run waiting for a change at 8000h would print millions of lines). Decided
+	 * on the simulated clock alone, so the readings are the same at every speed.
 	 */
-	private skipIdleTicks(scriptAt: number, isPaced: boolean): void {
+	private skipIdleTicks(scriptAt: number): void {
 		const {engine, intervalMs} = this.options;
-		if (engine.nextEventAt() !== undefined || !Number.isFinite(scriptAt) || scriptAt <= this.nextTickMs) return;
+		if (engine.nextEventAt() !== undefined || !Number.isFinite(scriptAt)) return;
 		const idleTicks = Math.floor((scriptAt - this.nextTickMs) / intervalMs);
-		if (idleTicks < 1 || (isPaced && idleTicks <= maxIdleTicks)) return;
-		this.nextTickMs += idleTicks * intervalMs;
+		if (idleTicks > maxIdleTicks) this.nextTickMs += idleTicks * intervalMs;
 	}
 
 	/** Paced: one timer, set for the wall time the next event, tick or action is due. */

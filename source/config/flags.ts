@@ -74,7 +74,7 @@ export const helpText = `
 	  -i, --interval <seconds>    monitor refresh period in simulated time (default 1)
 	      --retries <n>           extra attempts after a failed attempt, 0..100 (default 0)
 	      --seed <n>              seed for a reproducible run, 0..4294967295
-	      --speed <x|max>         simulated seconds per wall second (default 1)
+	      --speed <x|max>         simulated seconds per wall second, from 0.001 (default 1)
 	      --headless              lines instead of the dashboard; automatic when stdout is
 	                              not a TTY or CI is set
 	      --json                  with --headless: one JSON object per line
