@@ -31,6 +31,8 @@ export interface DriverOptions {
 
 /** Events run between two looks at the wall clock. */
 const chunkEvents = 4096;
+/** The most idle readings shown in a row before the clock skips to the next scripted action. */
+const maxIdleTicks = 1000;
 /** Wall time one unpaced slice may take before the event loop gets a turn. */
 const sliceMs = 12;
 
@@ -198,6 +200,7 @@ export class Driver {
 				if (stopAt === this.nextTickMs) {
 					this.tick(this.nextTickMs);
 					this.nextTickMs += this.options.intervalMs;
+					this.skipIdleTicks(scriptAt);
 				}
 
 				if (stopAt === scriptAt) this.applyScript(scriptAt);
@@ -215,6 +218,19 @@ export class Driver {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Nothing is scheduled until a scripted action more than `maxIdleTicks` intervals off:
+	 * the readings between would all be the same, so the clock moves to the last tick before
+	 * the action (a run waiting for a change at 8000h would print millions of lines). Decided
+	 * on the simulated clock alone, so the readings are the same at every speed.
+	 */
+	private skipIdleTicks(scriptAt: number): void {
+		const {engine, intervalMs} = this.options;
+		if (engine.nextEventAt() !== undefined || !Number.isFinite(scriptAt)) return;
+		const idleTicks = Math.floor((scriptAt - this.nextTickMs) / intervalMs);
+		if (idleTicks > maxIdleTicks) this.nextTickMs += idleTicks * intervalMs;
 	}
 
 	/** Paced: one timer, set for the wall time the next event, tick or action is due. */

@@ -11,10 +11,11 @@ export interface ModeInput {
 
 export type Mode = 'dashboard' | 'headless';
 
-/** Headless when asked, when either end is not a terminal, or under CI. */
+/** Headless when asked, when either end is not a terminal, on a terminal that cannot move its cursor (TERM=dumb), or under CI. */
 export function chooseMode(input: ModeInput): Mode {
 	if (input.isHeadlessFlag || input.isJson) return 'headless';
 	if (!input.stdoutIsTTY || !input.stdinIsTTY) return 'headless';
+	if (input.env['TERM'] === 'dumb') return 'headless';
 	const ci = input.env['CI'];
 	if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') return 'headless';
 	return 'dashboard';

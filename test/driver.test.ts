@@ -290,6 +290,21 @@ describe('Driver', () => {
 			expect(new Set(times).size).toBe(times.length);
 			expect(run.ticks.at(-1)!.isDone).toBe(true);
 		});
+
+		it('a far-off action: one reading for the idle stretch, the same at every speed; a near one keeps every reading', async () => {
+			const far: TimedAction[] = [{simMs: 3_600_000, more: 5}];
+			const max = await runAt(Infinity, settingsOf(), {script: far});
+			const one = await runAt(1, settingsOf(), {script: far});
+			expect(one.ticks).toEqual(max.ticks);
+			expect(one.outcomes).toEqual(max.outcomes);
+			expect(max.outcomes).toHaveLength(125);
+			const idle = max.ticks.filter(p => p.simMs > 60_000 && p.simMs < 3_600_000);
+			expect(idle.length).toBeLessThanOrEqual(2);
+			expect(max.ticks.length).toBeLessThan(200);
+			// Some 400 idle intervals (under the limit of 1,000): every one is read.
+			const near = await runAt(Infinity, settingsOf(), {script: [{simMs: 200_000, more: 5}]});
+			expect(near.ticks.filter(p => p.simMs > 100_000 && p.simMs < 200_000).length).toBe(199);
+		});
 	});
 
 	describe('stall', () => {

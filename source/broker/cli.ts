@@ -3,8 +3,8 @@
 // line now and then, and its end for the lifecycle: messages in flight finish or are handed
 // back (at once on a second Ctrl+C). Returns exit codes; never calls process.exit.
 import type {AnyFlags} from 'meow';
-import {ConfigError} from '../config/error.js';
-import {parseCommandLine, refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
+import {ConfigError, errorLine} from '../config/error.js';
+import {parseCommandLine, refuseOtherFlags, senderFlags, TextRequest, type Command, type FlagsOf} from '../config/flags.js';
 import {flagValue, limits, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import type {SenderSpec} from '../engine/types.js';
@@ -70,9 +70,11 @@ export async function runWorkerCommand(argv: string[], lifecycle: Lifecycle = cr
 	try {
 		return await lifecycle.drive(await work(argv, lifecycle));
 	} catch (error) {
+		// --help, --version: the command line prints them.
+		if (error instanceof TextRequest) throw error;
 		lifecycle.dispose();
 		if (error instanceof ConfigError) {
-			lifecycle.io.err(`sms-dash worker: ${error.message}\n`);
+			lifecycle.io.err(`sms-dash worker: ${errorLine(error.message)}\n`);
 			return 2;
 		}
 

@@ -3,7 +3,7 @@
 // Owns the rule that a password is never printed: every message goes through redact().
 import {isIP} from 'node:net';
 import {Redis, type RedisOptions} from 'ioredis';
-import {ConfigError} from '../config/error.js';
+import {ConfigError, quote} from '../config/error.js';
 
 /**
  * The broker cannot be used: a bad --broker URL or --queue name, or a Redis that does not
@@ -72,9 +72,18 @@ export function parseBrokerUrl(raw: string): BrokerTarget {
 	const path = url.pathname.replace(/^\//, '');
 	if (path !== '' && !/^\d{1,2}$/.test(path)) bad('may end only with a database number, as in redis://HOST:PORT/0');
 	if (url.search !== '' || url.hash !== '') bad('takes no ?query or #fragment');
-	const username = url.username === '' ? undefined : decodeURIComponent(url.username);
-	const password = url.password === '' ? undefined : decodeURIComponent(url.password);
-	const auth = password === undefined ? (username === undefined ? '' : `${url.username}@`) : `${url.username}:***@`;
+	const decode = (part: string): string | undefined => {
+		try {
+			return part === '' ? undefined : decodeURIComponent(part);
+		} catch {
+			return bad('has a malformed %-escape before "@" (write a "%" in a password as %25)');
+		}
+	};
+
+	// `redis://SECRET@host` (no colon) is a password, as Redis clients read it.
+	const [username, password] = url.password === '' ? [undefined, decode(url.username)] : [decode(url.username), decode(url.password)];
+	// Whatever stands before `@` is never shown.
+	const auth = username === undefined && password === undefined ? '' : username === undefined && url.password !== '' ? ':***@' : '***@';
 	const hostPart = host.includes(':') ? `[${host}]` : host;
 	return {
 		host,
@@ -94,7 +103,7 @@ export function parseBrokerUrl(raw: string): BrokerTarget {
  */
 export function checkQueueName(name: string): string {
 	if (!/^[\w.-]{1,64}$/.test(name)) {
-		throw new BrokerError(`--queue must be 1 to 64 letters, digits, "_", "-" or ".", got ${JSON.stringify(name)}`);
+		throw new BrokerError(`--queue must be 1 to 64 letters, digits, "_", "-" or ".", got ${quote(name)}`);
 	}
 
 	return name;

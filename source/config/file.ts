@@ -3,7 +3,7 @@
 // a read failure said in words. What the values must be is the readers' business.
 import {createRequire} from 'node:module';
 import type * as Yaml from 'yaml';
-import {ConfigError} from './error.js';
+import {ConfigError, keyLabel} from './error.js';
 import {fail, type Origin, type RawEntry} from './rules.js';
 
 /** How a file is read: its text, or a throw with a Node `code` such as ENOENT or EISDIR. */
@@ -29,7 +29,8 @@ function readText(path: string, flag: string, readFile: ReadFile): string {
 	}
 
 	try {
-		return readFile(path);
+		// A byte-order mark is not part of the text (editors on Windows write one).
+		return readFile(path).replace(/^\uFEFF/, '');
 	} catch (error) {
 		fail({label: flag}, `cannot read ${JSON.stringify(path)}: ${readFailure(error)}`);
 	}
@@ -39,8 +40,17 @@ export function readSource(path: string, flag: string, readFile: ReadFile): Sour
 	const text = readText(path, flag, readFile);
 	const {LineCounter, parseDocument} = loadYaml();
 	const lines = new LineCounter();
-	const doc = parseDocument(text, {lineCounter: lines, prettyErrors: true});
+	const doc = tooDeep(path, () => parseDocument(text, {lineCounter: lines, prettyErrors: true}));
 	const [syntaxError] = doc.errors;
+	if (syntaxError?.code === 'MULTIPLE_DOCS') {
+		const position = syntaxError.linePos?.[0];
+		throw new ConfigError(`${position === undefined ? path : `${path}:${position.line}:${position.col}`}: holds more than one YAML document (a "---" line): give one`);
+	}
+
+	if (syntaxError?.message.includes('Maximum call stack') === true) {
+		throw new ConfigError(`${path}: nested too deeply to be a settings file`);
+	}
+
 	if (syntaxError !== undefined) {
 		const position = syntaxError.linePos?.[0];
 		const where = position === undefined ? path : `${path}:${position.line}:${position.col}`;
@@ -54,19 +64,30 @@ export function readSource(path: string, flag: string, readFile: ReadFile): Sour
 
 	let value: unknown;
 	try {
-		value = doc.toJS({maxAliasCount: 1000});
+		value = tooDeep(path, () => doc.toJS({maxAliasCount: 1000}));
 	} catch (error) {
+		if (error instanceof ConfigError) throw error;
 		throw new ConfigError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
 	}
 
 	return {name: path, doc, lines, value};
 }
 
+/** `read()`, or one line when the file nests so deep that reading it overflows the stack. */
+function tooDeep<T>(path: string, read: () => T): T {
+	try {
+		return read();
+	} catch (error) {
+		if (error instanceof RangeError) throw new ConfigError(`${path}: nested too deeply to be a settings file`);
+		throw error;
+	}
+}
+
 /** "line:col" of the first syntax error the YAML parser finds, if it finds one. */
 function yamlErrorPosition(text: string): string | undefined {
 	const {LineCounter, parseDocument} = loadYaml();
 	const lines = new LineCounter();
-	const position = parseDocument(text, {lineCounter: lines}).errors[0]?.linePos?.[0];
+	const position = tooDeep('', () => parseDocument(text, {lineCounter: lines})).errors[0]?.linePos?.[0];
 	return position === undefined ? undefined : `${position.line}:${position.col}`;
 }
 
@@ -81,6 +102,7 @@ export function readJsonSource(path: string, flag: string, readFile: ReadFile): 
 	try {
 		value = JSON.parse(text);
 	} catch (error) {
+		if (error instanceof RangeError) throw new ConfigError(`${path}: nested too deeply to be a report`);
 		const message = error instanceof Error ? error.message : String(error);
 		// V8: "Unexpected token '}', "{"a": }" is not valid JSON" or "... in JSON at position 6".
 		const position = /at position (\d+)/.exec(message)?.[1];
@@ -150,7 +172,7 @@ function pathLabel(path: Path): string {
 		return 'the file';
 	}
 
-	return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+	return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? keyLabel(part) : `.${keyLabel(part)}`)).join('');
 }
 
 /** The origin of the node at `path` (its key with part 'key'), located only when a message needs it. */

@@ -2,7 +2,8 @@
 // command (DESIGN.md "Command line"). Every valued flag is a string that the rules parse:
 // meow's `number` type turns "abc" into null.
 import meow, {type AnyFlags, type TypedFlags} from 'meow';
-import {ConfigError} from './error.js';
+import {suggest} from '../thresholds.js';
+import {ConfigError, escapeText, quote} from './error.js';
 
 /**
  * A sender's keys as flags: the main command, `size` and `worker` all take them, and
@@ -74,7 +75,7 @@ export const helpText = `
 	  -i, --interval <seconds>    monitor refresh period in simulated time (default 1)
 	      --retries <n>           extra attempts after a failed attempt, 0..100 (default 0)
 	      --seed <n>              seed for a reproducible run, 0..4294967295
-	      --speed <x|max>         simulated seconds per wall second (default 1)
+	      --speed <x|max>         simulated seconds per wall second, from 0.001 (default 1)
 	      --headless              lines instead of the dashboard; automatic when stdout is
 	                              not a TTY or CI is set
 	      --json                  with --headless: one JSON object per line
@@ -171,11 +172,27 @@ export function parseCommandLine<F extends AnyFlags>(
 	argv: readonly string[],
 	importMeta: ImportMeta,
 ): FlagsOf<F> {
+	const asked = askedFor(argv);
+	if (asked !== undefined) {
+		// Anywhere on the line, before anything else is checked: print and do nothing else.
+		const shown = meow({help: command.help, flags: {}, autoHelp: false, autoVersion: false, argv: [], importMeta});
+		throw new TextRequest(asked === 'help' ? `${shown.help.replace(/\n+$/, '')}\n` : `${shown.pkg.version ?? ''}\n`);
+	}
+
 	const problem = argvProblem(argv, command.flags);
 	if (problem !== undefined) throw new ConfigError(problem);
 	let cli;
 	try {
-		cli = meow({help: command.help, flags: command.flags, allowUnknownFlags: true, booleanDefault: undefined, argv: [...argv], importMeta});
+		cli = meow({
+			help: command.help,
+			flags: command.flags,
+			allowUnknownFlags: true,
+			booleanDefault: undefined,
+			autoHelp: false,
+			autoVersion: false,
+			argv: [...argv],
+			importMeta,
+		});
 	} catch (error) {
 		// meow's own refusals ("The flag --seed can only be set once.") are bad input too.
 		if (!(error instanceof Error) || !/^The flag /.test(error.message)) throw error;
@@ -184,20 +201,56 @@ export function parseCommandLine<F extends AnyFlags>(
 	}
 
 	const [word] = cli.input;
+	if (word === '-') {
+		const before = argv[argv.indexOf('-') - 1];
+		throw new ConfigError(`${before?.startsWith('-') ? `${escapeText(before)} ` : ''}-: stdout is not a file here; give a file name`);
+	}
+
 	if (word !== undefined) {
 		throw new ConfigError(
-			command.name === undefined ? `unknown command "${word}" (see sms-dash --help)` : `${command.name} takes no argument "${word}" (see sms-dash ${command.name} --help)`,
+			command.name === undefined
+				? `unknown command ${quote(word)} (${word === 'size' || word === 'worker' ? `give it first: sms-dash ${word} …` : commandHint(word)})`
+				: `${command.name} takes no argument ${quote(word)} (see sms-dash ${command.name} --help)`,
 		);
 	}
 
 	return cli.flags as FlagsOf<F>;
 }
 
+/**
+ * `--help`, `-h`, `--version` or `-v` anywhere before `--`: they win over everything else
+ * on the line (`-m 3 --help` prints the help and runs nothing).
+ */
+function askedFor(argv: readonly string[]): 'help' | 'version' | undefined {
+	let asked: 'help' | 'version' | undefined;
+	for (const token of argv) {
+		if (token === '--') break;
+		if (token === '--help' || token === '-h') return 'help';
+		if (token === '--version' || token === '-v') asked = 'version';
+	}
+
+	return asked;
+}
+
+/** What `sms-dash` prints instead of running: its help or its version (not an error; exit 0). */
+export class TextRequest extends Error {
+	override name = 'TextRequest';
+	constructor(readonly text: string) {
+		super('help or version asked for');
+	}
+}
+
+/** A stray word where the main command takes none: a "did you mean" for a misspelt command. */
+function commandHint(word: string): string {
+	const guess = suggest(word, ['size', 'worker']);
+	return guess === undefined ? 'see sms-dash --help' : `did you mean ${guess}?`;
+}
+
 /** `size` and `worker` take only their own flags: anything else is named and refused. */
 export function refuseOtherFlags(command: Command<AnyFlags>, given: Readonly<Record<string, unknown>>): void {
 	for (const name of Object.keys(given)) {
 		if (!Object.hasOwn(command.flags, name) && !meowFlags.has(name)) {
-			throw new ConfigError(`${flagLabel(name)} is not an option of ${command.name ?? 'sms-dash'} (see sms-dash ${command.name === undefined ? '' : `${command.name} `}--help)`);
+			throw new ConfigError(`${escapeText(flagLabel(name))} is not an option of ${command.name ?? 'sms-dash'} (see sms-dash ${command.name === undefined ? '' : `${command.name} `}--help)`);
 		}
 	}
 }

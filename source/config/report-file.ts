@@ -84,16 +84,17 @@ export function readReport(path: string, readFile: ReadFile): Replayable {
 		return check(parseThreshold, expr, origin).expr;
 	});
 
+	const standing = expand(groups);
 	return {
 		settings: {
 			messages: messages.value,
-			senders: expand(groups),
+			senders: standing,
 			retries: retries.value,
 			seed: seed.value,
 			intervalMs: intervalMs.value,
 			thresholds,
 		},
 		// Checked like a --script; an add gives every key, so nothing comes from flags.
-		actions: readChanges(file, ['actions'], report['actions'], {}),
+		actions: readChanges(file, ['actions'], report['actions'], {}, standing.length),
 	};
 }

@@ -107,11 +107,12 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 	const seed = flagValue(flags, 'seed', whole(0, limits.seed)) ?? top.seed;
 	const runSpeed = flagValue(flags, 'speed', speed) ?? top.speed;
 	const flagThresholds = (flags.threshold ?? []).map(expr => check(parseThreshold, expr, {label: '--threshold'}));
-	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base);
+	const senders = expand([...standing, ...addedGroups]);
+	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length);
 
 	return {
 		messages: messages?.value ?? defaults.messages,
-		senders: expand([...standing, ...addedGroups]),
+		senders,
 		retries: retries?.value ?? defaults.retries,
 		seed: seed?.value ?? io.randomSeed(),
 		intervalMs: interval?.value ?? defaults.intervalMs,

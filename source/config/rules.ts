@@ -6,7 +6,7 @@ import {parseDuration, ValueError} from '../duration.js';
 import {distributions, type Distribution} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import {suggest} from '../thresholds.js';
-import {ConfigError} from './error.js';
+import {ConfigError, showValue} from './error.js';
 import {flagLabel} from './flags.js';
 
 /** Values used when neither a flag nor the file gives one (DESIGN.md "Command line"). */
@@ -44,8 +44,8 @@ export function fail(origin: Origin, predicate: string): never {
 
 export function describe(raw: unknown): string {
 	if (typeof raw === 'string') {
-		// Long values are cut: the error stays one readable line.
-		return raw.length > 40 ? `${JSON.stringify(raw.slice(0, 40))}… (${raw.length} characters)` : JSON.stringify(raw);
+		// Never a long line of a file, a secret or a control character: the error stays one safe line.
+		return showValue(raw);
 	}
 
 	if (raw === null || raw === undefined) {
@@ -108,8 +108,15 @@ export const rate: Rule<number> = fromSchema(
 	v.pipe(numeric('must be a number between 0 and 1'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
 );
 
+/** The slowest run: a thousandth of real time (slower would print nothing for hours). */
+export const minSpeed = 0.001;
+
 const speedNumber: Rule<number> = fromSchema(
-	v.pipe(numeric('must be a number above 0 or "max"'), v.finite('must be a number above 0 or "max"'), v.gtValue(0, 'must be above 0 or "max"')),
+	v.pipe(
+		numeric('must be a number above 0 or "max"'),
+		v.finite('must be a number above 0 or "max"'),
+		v.minValue(minSpeed, 'must be above 0, at least 0.001 (a thousandth of real time), or "max"'),
+	),
 );
 
 export const speed: Rule<number> = raw => (typeof raw === 'string' && raw.trim().toLowerCase() === 'max' ? Number.POSITIVE_INFINITY : speedNumber(raw));

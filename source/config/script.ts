@@ -2,12 +2,23 @@
 // --replay reruns. Each change adds, removes or tunes a sender or produces more messages.
 import type {SenderSpec, TimedAction} from '../engine/types.js';
 import {fileEntries, isPlainMap, originAt, readSource, type Path, type ReadFile, type SourceFile} from './file.js';
-import {anything, describe, duration, fail, id, limits, milliseconds, readEntries, whole, type Sourced, type Table} from './rules.js';
+import {ValueError} from '../duration.js';
+import {formatCount} from '../format.js';
+import {anything, describe, duration, fail, id, limits, milliseconds, readEntries, whole, type Rule, type Sourced, type Table} from './rules.js';
 import {checkSpreadWidth, draftOf, finishSender, senderKeys, senderSettingKeys, type SenderDraft} from './sender-spec.js';
 
+/** The latest a change may come: a year of simulated time (later would never be reached). */
+export const maxActionMs = 365 * 24 * 3_600_000;
+
+const within = <T extends number>(rule: Rule<T>): Rule<T> => raw => {
+	const ms = rule(raw);
+	if (ms > maxActionMs) throw new ValueError(`must be at most 8760h (a year of simulated time), got ${describe(raw)}`);
+	return ms;
+};
+
 const scriptEntryKeys = {
-	at: {rule: duration},
-	simMs: {rule: milliseconds, alias: 'at'},
+	at: {rule: within(duration)},
+	simMs: {rule: within(milliseconds), alias: 'at'},
 	add: {rule: anything},
 	remove: {rule: id},
 	tune: {rule: anything},
@@ -16,14 +27,21 @@ const scriptEntryKeys = {
 
 const tuneKeys = {sender: {rule: id}, ...senderSettingKeys} as const satisfies Table;
 
-/** A --script file -> its changes; an add's keys left out come from `base` (flags over file). */
-export function readScript(path: string, readFile: ReadFile, base: SenderDraft): TimedAction[] {
+/**
+ * A --script file -> its changes; an add's keys left out come from `base` (flags over file).
+ * `standing` senders are there at the start: with every add they stay within the limit.
+ */
+export function readScript(path: string, readFile: ReadFile, base: SenderDraft, standing: number): TimedAction[] {
 	const file = readSource(path, '--script', readFile);
-	return readChanges(file, [], file.value, base);
+	return readChanges(file, [], file.value, base, standing);
 }
 
-/** A list of changes at `at` in `file` (a script, or a report's `actions`), sorted by time. */
-export function readChanges(file: SourceFile, at: Path, list: unknown, base: SenderDraft): TimedAction[] {
+/**
+ * A list of changes at `at` in `file` (a script, or a report's `actions`), sorted by time.
+ * The senders it adds and the `standing` ones together stay within limits.senders.
+ */
+export function readChanges(file: SourceFile, at: Path, list: unknown, base: SenderDraft, standing: number): TimedAction[] {
+	let senders = standing;
 	if (!Array.isArray(list)) {
 		fail(originAt(file, at), `must be a list of changes such as [{at: 30s, more: 500}], got ${describe(list)}`);
 	}
@@ -62,6 +80,11 @@ export function readChanges(file: SourceFile, at: Path, list: unknown, base: Sen
 
 			const added = readEntries(fileEntries(file, [...path, 'add'], read.add.value), senderKeys, 'snake');
 			const spec = finishSender(draftOf(added), base, addOrigin);
+			senders += added.count?.value ?? 1;
+			if (senders > limits.senders) {
+				fail(added.count?.origin ?? addOrigin, `brings the senders to ${formatCount(senders)}, more than the limit of ${formatCount(limits.senders)}`);
+			}
+
 			return Array.from({length: added.count?.value ?? 1}, () => ({simMs, add: {...spec}}));
 		}
 

@@ -13,9 +13,11 @@ describe('parseBrokerUrl', () => {
 		['redis://127.0.0.1:6379', {host: '127.0.0.1', port: 6379, db: 0, isTls: false, password: undefined, display: 'redis://127.0.0.1:6379'}],
 		['redis://127.0.0.1', {port: 6379, display: 'redis://127.0.0.1:6379'}],
 		[`redis://:${secret}@127.0.0.1:7000/3`, {password: secret, db: 3, display: 'redis://:***@127.0.0.1:7000/3'}],
-		[`rediss://alerts:${secret}@127.0.0.1:6380`, {isTls: true, username: 'alerts', password: secret, display: 'rediss://alerts:***@127.0.0.1:6380'}],
+		[`rediss://alerts:${secret}@127.0.0.1:6380`, {isTls: true, username: 'alerts', password: secret, display: 'rediss://***@127.0.0.1:6380'}],
 		['redis://:p%40ss%3Aw@127.0.0.1:1', {password: 'p@ss:w'}],
 		['redis://[::1]:6379', {host: '::1', display: 'redis://[::1]:6379'}],
+		// A password without the leading colon, as Redis clients read it: never shown.
+		[`redis://${secret}@127.0.0.1:6379`, {username: undefined, password: secret, display: 'redis://***@127.0.0.1:6379'}],
 	])('reads %s', (url, expected) => {
 		expect(parseBrokerUrl(url)).toMatchObject(expected);
 	});
@@ -30,6 +32,8 @@ describe('parseBrokerUrl', () => {
 		[`redis://:${secret}@127.0.0.1:6379/x`, 'database number'],
 		[`redis://:${secret}@127.0.0.1:6379?tls=1`, 'no ?query'],
 		['redis://:@', 'not a valid URL'],
+		[`redis://:${secret}%zz@127.0.0.1:6379`, 'malformed %-escape'],
+		[`redis://${secret}%@127.0.0.1:6379/x`, 'database number'],
 	])('refuses %j', (url, words) => {
 		let error: unknown;
 		try {

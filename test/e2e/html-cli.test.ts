@@ -151,7 +151,7 @@ describe('--html when the run is cut short', () => {
 		const file = join(dir, 'same.html');
 		const result = await runCli(['--headless', '-m', '10', ...other(file), '--html', file]);
 		expect(result.code).toBe(2);
-		expect(result.stderr).toBe(`sms-dash: --html and ${flag} name the same file "${file}": the page would overwrite it\n`);
+		expect(result.stderr).toBe(`sms-dash: --html and ${flag} name the same file "${file}": --html would overwrite what ${flag} writes\n`);
 		expect(existsSync(file)).toBe(false);
 	});
 

@@ -1,0 +1,120 @@
+// argv -> Settings -> mode -> a run handed to the lifecycle, and errors -> exit codes.
+// Loaded by cli.tsx once the lifecycle listens. Stays thin: parsing lives in config/, the
+// runs in runs/ and broker/, the faces in headless.ts and ui/, how a run ends in lifecycle.ts.
+import {randomInt} from 'node:crypto';
+import {ConfigError, errorLine} from './config/error.js';
+import {mainCommand, parseCommandLine, TextRequest} from './config/flags.js';
+import {resolveSettings} from './config/resolve.js';
+import {headlessRun} from './headless.js';
+import {checkDistinct, checkWritable, inputCap, readInput, reportCap} from './input-files.js';
+import type {Lifecycle} from './lifecycle.js';
+import {chooseMode} from './mode.js';
+import {createRun, type RunOptions} from './runs/in-process.js';
+import {resolveSizeQuery, sizeCommand, sizeHtmlPath, sizeRun} from './size/cli.js';
+
+async function main(lifecycle: Lifecycle): Promise<number> {
+	if (process.argv[2] === 'size') return size(lifecycle);
+	if (process.argv[2] === 'worker') {
+		const {runWorkerCommand} = await import('./broker/cli.js');
+		return runWorkerCommand(process.argv.slice(3), lifecycle);
+	}
+
+	const flags = parseCommandLine(mainCommand, process.argv.slice(2), import.meta);
+	const settings = resolveSettings(flags, {
+		readFile: path => readInput(path, path === flags.replay ? reportCap : inputCap),
+		randomSeed: () => randomInt(0, 2 ** 32 - 1),
+	});
+	// Every file the run writes.
+	const outputs = [
+		['--log', settings.logPath],
+		['--report', settings.reportPath],
+		['--html', settings.htmlPath],
+	] as const;
+	for (const [flag, path] of outputs) checkWritable(flag, path);
+	checkDistinct(outputs, [
+		['--config', flags.config],
+		['--script', flags.script],
+		['--replay', flags.replay],
+	]);
+	const mode = chooseMode({
+		isHeadlessFlag: settings.headless,
+		isJson: settings.json,
+		stdoutIsTTY: process.stdout.isTTY === true,
+		stdinIsTTY: process.stdin.isTTY === true,
+		env: process.env,
+	});
+	const broker = flags.broker === undefined ? undefined : {url: flags.broker, queue: flags.queue};
+	const isDashboard = mode === 'dashboard';
+	// Loaded only when asked for: a run without --html never reads the page or uPlot.
+	const html = settings.htmlPath === undefined ? undefined : (await import('./report/html.js')).createRunHtml;
+	const hooks: RunOptions = {
+		html,
+		onDone() {
+			if (!isDashboard || settings.exitOnDone) lifecycle.end('done');
+		},
+		// The dashboard waits: a sender can still be added with `a`.
+		onStall() {
+			if (!isDashboard) lifecycle.end('stall');
+		},
+		onWriteError: () => lifecycle.end('broken'),
+		// Each publish is a React render and an Ink frame: 10 a second keeps it lively and
+		// leaves the CPU to the simulation (measured in bench/dashboard.js).
+		...(isDashboard ? {trackSenders: true, publishEveryMs: 100} : {}),
+	};
+	let dashboard: typeof import('./ui/dashboard.js') | undefined;
+	if (isDashboard) {
+		// React picks its build when it is first imported (the bundle in dist/ has the
+		// production build compiled in; this is for running the sources unbundled).
+		const env = process.env;
+		env['NODE_ENV'] ??= 'production';
+		dashboard = await import('./ui/dashboard.js');
+	}
+
+	let run;
+	if (broker === undefined) run = createRun(settings, hooks);
+	else {
+		const {createBrokerRun} = await import('./broker/run.js');
+		run = await createBrokerRun(settings, broker, hooks);
+	}
+
+	return lifecycle.drive(
+		dashboard === undefined ? headlessRun(run, settings.json, lifecycle.io) : dashboard.dashboardRun(run, settings, lifecycle.io),
+	);
+}
+
+async function size(lifecycle: Lifecycle): Promise<number> {
+	const flags = parseCommandLine(sizeCommand, process.argv.slice(3), import.meta);
+	const query = resolveSizeQuery(flags);
+	const htmlPath = sizeHtmlPath(flags);
+	checkWritable('--html', htmlPath);
+	return lifecycle.drive(sizeRun(query, {isJson: flags.json === true, isTTY: process.stderr.isTTY === true, htmlPath}, lifecycle.io));
+}
+
+/** Runs the command line under `lifecycle`; resolves with the exit code. */
+export async function runCommandLine(lifecycle: Lifecycle): Promise<number> {
+	try {
+		return await main(lifecycle);
+	} catch (error) {
+		if (error instanceof TextRequest) {
+			// --help, --version: printed through the lifecycle, so a closed or full stdout is answered too.
+			return lifecycle.drive({
+				start(end) {
+					lifecycle.io.out(error.text);
+					end('done');
+				},
+				finish: () => ({}),
+			});
+		}
+
+		// No run was driven: stop listening now.
+		lifecycle.dispose();
+		if (error instanceof ConfigError) {
+			// One line, whatever a value echoed into it held.
+			lifecycle.io.err(`sms-dash: ${errorLine(error.message)}\n`);
+			return 2;
+		}
+
+		lifecycle.io.err(`sms-dash: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		return 1;
+	}
+}
