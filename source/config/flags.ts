@@ -76,8 +76,8 @@ export const helpText = `
 	      --retries <n>           extra attempts after a failed attempt, 0..100 (default 0)
 	      --seed <n>              seed for a reproducible run, 0..4294967295
 	      --speed <x|max>         simulated seconds per wall second, from 0.001 (default 1)
-	      --headless              lines instead of the dashboard; automatic when stdout is
-	                              not a TTY or CI is set
+	      --headless              lines instead of the dashboard; automatic when stdout or
+	                              stdin is not a terminal, TERM=dumb, or CI is set
 	      --json                  with --headless: one JSON object per line
 	      --log <file>            every message's outcome as one JSON line
 	      --report <file>         the final summary as JSON, written to a file
