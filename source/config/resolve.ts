@@ -8,7 +8,7 @@ import {ConfigError} from './error.js';
 import type {ReadFile} from './file.js';
 import {flagLabel, flags as flagDefinitions, meowFlags, type RawFlags} from './flags.js';
 import {readReport} from './report-file.js';
-import {check, defaults, fail, fileName, flagValue, intervalDuration, limits, speed, whole} from './rules.js';
+import {check, defaults, fail, fileName, flagValue, intervalDuration, limits, speed, typed, whole} from './rules.js';
 import {readScript} from './script.js';
 import {expand, finishSender, groupOf, readSenderSpec, senderFlagDraft, type SenderDraft, type SenderGroup} from './sender-spec.js';
 import {readConfigFile} from './settings-file.js';
@@ -101,7 +101,7 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 			: [{spec: baseSpec, count: count?.value ?? defaultCount, origin: count?.origin ?? {label: '--senders'}}];
 
 	const messages = flagValue(flags, 'messages', whole(0, limits.messages)) ?? top.messages;
-	const interval = flagValue(flags, 'interval', intervalDuration) ?? top.interval;
+	const interval = flagValue(flags, 'interval', typed(intervalDuration)) ?? top.interval;
 	const retries = flagValue(flags, 'retries', whole(0, limits.retries)) ?? top.retries;
 	const seed = flagValue(flags, 'seed', whole(0, limits.seed)) ?? top.seed;
 	const runSpeed = flagValue(flags, 'speed', speed) ?? top.speed;

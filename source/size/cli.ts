@@ -4,7 +4,7 @@
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
 import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
-import {defaults, flagValue, limits, positiveDuration, share, whole, wholeFromTo} from '../config/rules.js';
+import {defaults, flagValue, limits, positiveDuration, share, typed, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {formatClock, formatCount} from '../format.js';
 import type {Io, Run} from '../lifecycle.js';
@@ -67,7 +67,7 @@ export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 		messages: flagValue(flags, 'messages', whole(0, limits.messages))?.value ?? defaults.messages,
 		spec,
 		retries: flagValue(flags, 'retries', whole(0, limits.retries))?.value ?? defaults.retries,
-		withinMs: flagValue(flags, 'within', positiveDuration)!.value,
+		withinMs: flagValue(flags, 'within', typed(positiveDuration))!.value,
 		confidence: flagValue(flags, 'confidence', share)?.value ?? 0.95,
 		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
 		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,

@@ -162,11 +162,34 @@ describe('flags', () => {
 		[{maxWiat: '1s'}, ['--max-wiat', 'did you mean --max-wait?']],
 		[{sendr: ['mean=5ms']}, ['--sendr', 'did you mean --sender?']],
 		[{x: true}, ['-x is not a known flag', 'see --help']],
+		[{mean: '100'}, ['--mean 100: did you mean 100ms or 100s?']],
+		[{spread: '10'}, ['--spread 10: did you mean 10ms or 10s?']],
+		[{maxWait: ' 250.5 '}, ['--max-wait 250.5: did you mean 250.5ms or 250.5s?']],
+		[{failover: '60'}, ['--failover 60: did you mean 60ms or 60s?']],
+		[{interval: '10'}, ['--interval 10: did you mean 10ms or 10s?']],
+		[{sender: ['mean=100']}, ['--sender "mean=100": mean 100: did you mean 100ms or 100s?']],
+		[{sender: ['failover=20']}, ['failover 20: did you mean 20ms or 20s?']],
 	])('%j is refused, naming %j', (flags, words) => {
 		const message = refusalOf(() => resolve(flags));
 		for (const word of words) {
 			expect(message).toContain(word);
 		}
+	});
+});
+
+describe('a bare number for a duration', () => {
+	test('below 10 on the command line it is seconds', () => {
+		expect(resolve({mean: '9.99', interval: '2'})).toMatchObject({intervalMs: 2000, senders: times(3, sender(9990))});
+		expect(resolve({senders: '0', sender: ['mean=0.2']}).senders).toEqual([sender(200)]);
+	});
+
+	test('in a file it is seconds at any size, as the seeds write it', () => {
+		const settings = withFile('interval: 30\nsenders: [{mean: 100, failure_rate: 0.1}]');
+		expect(settings).toMatchObject({intervalMs: 30_000, senders: [sender(100_000)]});
+	});
+
+	test('with a unit it is taken at any size', () => {
+		expect(resolve({mean: '100ms', interval: '10s'})).toMatchObject({intervalMs: 10_000, senders: times(3, sender(100))});
 	});
 });
 
