@@ -49,6 +49,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 			if (!isDashboard) lifecycle.end('stall');
 		},
 		onWriteError: () => lifecycle.end('broken'),
+		onAbort: () => lifecycle.end('abort'),
 		// Each publish is a React render and an Ink frame: 10 a second keeps it lively and
 		// leaves the CPU to the simulation (measured in bench/dashboard.js).
 		...(isDashboard ? {trackSenders: true, publishEveryMs: 100} : {}),
@@ -70,7 +71,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 	}
 
 	return lifecycle.drive(
-		dashboard === undefined ? headlessRun(run, settings.json, lifecycle.io) : dashboard.dashboardRun(run, settings, lifecycle.io),
+		dashboard === undefined ? headlessRun(run, settings.json, lifecycle.io, settings) : dashboard.dashboardRun(run, settings, lifecycle.io),
 	);
 }
 

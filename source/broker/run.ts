@@ -3,7 +3,7 @@
 // the end: close() is asynchronous (it lets go of Redis), after finish().
 import {headlessRun} from '../headless.js';
 import {createLifecycle, type Edges} from '../lifecycle.js';
-import {createDrivenStore, fallbackSpec, finisher, openRunFiles, type RunFiles, type RunOptions, type StoreRun} from '../runs/in-process.js';
+import {abortOf, createDrivenStore, fallbackSpec, finisher, openRunFiles, type RunFiles, type RunOptions, type StoreRun} from '../runs/in-process.js';
 import {wallClockControls} from '../runs/wall-clock.js';
 import type {Settings} from '../settings.js';
 import {createBrokerSimulation, type BrokerOptions, type BrokerSimulation, type BrokerSimulationOptions} from './simulation.js';
@@ -33,6 +33,7 @@ export async function createBrokerRun(
 			toStore?.(text);
 		},
 	});
+	let abortedBy: string | undefined;
 	let files: RunFiles;
 	try {
 		files = openRunFiles(settings, options.onWriteError);
@@ -51,6 +52,7 @@ export async function createBrokerRun(
 		defaultSpec: settings.senders[0] ?? fallbackSpec,
 		onDone: options.onDone,
 		onStall: options.onStall,
+		abort: abortOf(settings, options, expr => (abortedBy = expr)),
 		controls: (driver, simulation) => wallClockControls(driver, simulation, text => toStore?.(text)),
 	});
 	for (const text of engine.notices) store.note(text);
@@ -61,7 +63,7 @@ export async function createBrokerRun(
 		engine,
 		store,
 		writeErrors: files.writeErrors,
-		finish: finisher(engine, driver, store, settings, files),
+		finish: finisher(engine, driver, store, settings, files, () => abortedBy),
 		close() {
 			closing ??= engine.close();
 			return closing;
@@ -97,5 +99,5 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 		throw error;
 	}
 
-	return lifecycle.drive(headlessRun(run, settings.json, lifecycle.io));
+	return lifecycle.drive(headlessRun(run, settings.json, lifecycle.io, settings));
 }

@@ -4,6 +4,7 @@
 import {randomBytes} from 'node:crypto';
 import {Queue} from 'bullmq';
 import type {Redis} from 'ioredis';
+import type {Spread} from '../engine/figures.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {Outcome, RunSettings, SenderSpec, Snapshot, TimedAction} from '../engine/types.js';
 import {
@@ -218,6 +219,10 @@ export class BrokerSimulation implements Simulation {
 	snapshot(): Snapshot {
 		const totals = this.totals();
 		return this.outcomes.tally.snapshot(totals, this.roster.snapshots(totals.inFlight > 0));
+	}
+
+	spread(): Spread {
+		return this.outcomes.tally.spread();
 	}
 
 	forEachSender(visit: (id: number, finished: number) => void): void {

@@ -4,7 +4,7 @@
 import {AttemptModel, restMsOf, senderRng} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap, type Schedulable} from './event-heap.js';
-import {senderFigures, Tally} from './figures.js';
+import {senderFigures, Tally, type Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
 import {drawMessage, phoneText, producerRng, type MessageBody} from './message.js';
 import type {Rng} from './rng.js';
@@ -234,6 +234,10 @@ export class Engine implements Simulation {
 			this.totals(),
 			this.senders.map(sender => this.senderSnapshot(sender)),
 		);
+	}
+
+	spread(): Spread {
+		return this.tally.spread();
 	}
 
 	/** Visits each running sender with its finished count; O(senders), allocates nothing. */

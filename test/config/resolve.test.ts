@@ -677,7 +677,7 @@ describe('--replay', () => {
 		[{script: 's.yaml'}, '--script'],
 	])('%j is refused with --replay, naming %s', (flags, label) => {
 		expect(refusalOf(() => replay(flags))).toBe(
-			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --exit-on-done, --threshold)`,
+			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --exit-on-done, --threshold, --abort-on-fail)`,
 		);
 	});
 

@@ -111,7 +111,7 @@ describe('scripts (built binary)', () => {
 	it('an outage of sender 2 from 30s to 90s changes exactly its outcomes in that window', async () => {
 		const script = join(dir, 'outage.yaml');
 		writeFileSync(script, '- {at: 30s, tune: {sender: 2, failure_rate: 1}}\n- {at: 90s, tune: {sender: 2, failure_rate: 0.1}}\n');
-		const run = ['--headless', '--json', '--speed', 'max', '--seed', '5', '-m', '20000', '-s', '3', '--mean', '20ms', '-f', '0.1', '--interval', '10'];
+		const run = ['--headless', '--json', '--speed', 'max', '--seed', '5', '-m', '20000', '-s', '3', '--mean', '20ms', '-f', '0.1', '--interval', '10s'];
 		const [base, outage] = await Promise.all([
 			runCli([...run, '--log', join(dir, 'base.log')]),
 			runCli([...run, '--log', join(dir, 'outage.log'), '--script', script]),
