@@ -63,16 +63,26 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		dashboard = await import('./ui/dashboard.js');
 	}
 
+	let noWorkers: string | undefined;
 	let run;
 	if (broker === undefined) run = createRun(settings, hooks);
 	else {
 		const {createBrokerRun} = await import('./broker/run.js');
-		run = await createBrokerRun(settings, broker, hooks);
+		run = await createBrokerRun(settings, broker, {
+			...hooks,
+			onNoWorkers(line) {
+				noWorkers = line;
+				lifecycle.end('failed');
+			},
+		});
 	}
 
-	return lifecycle.drive(
+	const code = await lifecycle.drive(
 		dashboard === undefined ? headlessRun(run, settings.json, lifecycle.io, settings) : dashboard.dashboardRun(run, settings, lifecycle.io),
 	);
+	// After the summary, as a stalled run's line is.
+	if (noWorkers !== undefined) lifecycle.io.err(`sms-dash: ${noWorkers}\n`);
+	return code;
 }
 
 async function size(lifecycle: Lifecycle): Promise<number> {

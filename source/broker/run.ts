@@ -21,13 +21,16 @@ export interface BrokerRun extends StoreRun {
 export async function createBrokerRun(
 	settings: Settings,
 	broker: BrokerOptions,
-	options: RunOptions & Pick<BrokerSimulationOptions, 'onNotice' | 'capacity'> = {},
+	options: RunOptions & Pick<BrokerSimulationOptions, 'onNotice' | 'capacity' | 'onNoWorkers' | 'waitingNoticeMs'> = {},
 ): Promise<BrokerRun> {
 	// Notices become the store's notes (the dashboard's note line, headless `note` lines,
 	// the summary's notes); the ones from before the store exists are carried over.
 	let toStore: ((text: string) => void) | undefined;
 	const engine = await createBrokerSimulation(settings, broker, {
 		capacity: options.capacity,
+		waitForWorkersMs: settings.waitForWorkersMs,
+		onNoWorkers: options.onNoWorkers,
+		waitingNoticeMs: options.waitingNoticeMs,
 		onNotice(text) {
 			options.onNotice?.(text);
 			toStore?.(text);
@@ -82,7 +85,12 @@ export interface HeadlessIo {
  * one lifecycle. Resolves with the exit code (0 done, 3 a threshold crossed, 130 interrupted).
  * @throws {BrokerError} before anything is printed, when the run cannot start
  */
-export async function runBrokerHeadless(settings: Settings, broker: BrokerOptions, io?: HeadlessIo): Promise<number> {
+export async function runBrokerHeadless(
+	settings: Settings,
+	broker: BrokerOptions,
+	io?: HeadlessIo,
+	{waitingNoticeMs}: Pick<BrokerSimulationOptions, 'waitingNoticeMs'> = {},
+): Promise<number> {
 	const quiet = {on: () => undefined, off: () => undefined};
 	const edges: Edges = {
 		on: (signal, listener) => process.on(signal, listener),
@@ -91,13 +99,25 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 		stderr: process.stderr,
 	};
 	const lifecycle = createLifecycle(edges);
+	let noWorkers: string | undefined;
 	let run;
 	try {
-		run = await createBrokerRun(settings, broker, {onDone: () => lifecycle.end('done'), onWriteError: () => lifecycle.end('broken')});
+		run = await createBrokerRun(settings, broker, {
+			onDone: () => lifecycle.end('done'),
+			onWriteError: () => lifecycle.end('broken'),
+			onAbort: () => lifecycle.end('abort'),
+			waitingNoticeMs,
+			onNoWorkers(line) {
+				noWorkers = line;
+				lifecycle.end('failed');
+			},
+		});
 	} catch (error) {
 		lifecycle.dispose();
 		throw error;
 	}
 
-	return lifecycle.drive(headlessRun(run, settings.json, lifecycle.io, settings));
+	const code = await lifecycle.drive(headlessRun(run, settings.json, lifecycle.io, settings));
+	if (noWorkers !== undefined) lifecycle.io.err(`sms-dash: ${noWorkers}\n`);
+	return code;
 }

@@ -177,6 +177,17 @@ describe('flags', () => {
 	});
 });
 
+describe('--abort-on-fail', () => {
+	test('the flag or the file\'s abort_on_fail; absent by default', () => {
+		expect(resolve({}).abortOnFail).toBeUndefined();
+		expect(resolve({abortOnFail: true}).abortOnFail).toBe(true);
+		expect(withFile('abort_on_fail: true').abortOnFail).toBe(true);
+		expect(withFile('abortOnFail: false').abortOnFail).toBeUndefined();
+		expect(withFile('abort_on_fail: true', {abortOnFail: false}).abortOnFail).toBeUndefined();
+		expect(refusalOf(() => withFile('abort_on_fail: yes please'))).toContain('abort_on_fail must be true or false');
+	});
+});
+
 describe('a bare number for a duration', () => {
 	test('below 10 on the command line it is seconds', () => {
 		expect(resolve({mean: '9.99', interval: '2'})).toMatchObject({intervalMs: 2000, senders: times(3, sender(9990))});
@@ -201,6 +212,15 @@ describe('--broker', () => {
 		expect(resolve({broker: url, sender: ['mean=50ms']}).senders).toEqual([sender(50)]);
 		expect(resolve({broker: url, config: 'c.yaml'}, {'c.yaml': 'senders: [{mean: 20ms}]'}).senders).toEqual([sender(20)]);
 		expect(resolve({broker: url, config: 'c.yaml'}, {'c.yaml': 'senders: 4'}).senders).toHaveLength(4);
+	});
+
+	test('--wait-for-workers: a duration with its unit, only with --broker', () => {
+		const url = 'redis://127.0.0.1:6379';
+		expect(resolve({broker: url, waitForWorkers: '30s'}).waitForWorkersMs).toBe(30_000);
+		expect(resolve({broker: url}).waitForWorkersMs).toBeUndefined();
+		expect(refusalOf(() => resolve({broker: url, waitForWorkers: '30'}))).toBe('--wait-for-workers 30: did you mean 30ms or 30s?');
+		expect(refusalOf(() => resolve({broker: url, waitForWorkers: '0'}))).toContain('--wait-for-workers must be longer than 0');
+		expect(refusalOf(() => resolve({waitForWorkers: '30s'}))).toBe('--wait-for-workers waits for broker workers: it needs --broker redis://HOST:PORT');
 	});
 
 	test('--queue without --broker is one line', () => {
