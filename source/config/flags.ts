@@ -157,6 +157,8 @@ export interface Command<F extends AnyFlags> {
 	name: 'size' | 'worker' | undefined;
 	help: string;
 	flags: F;
+	/** Its help opens with its own description, not the package's. */
+	hasOwnDescription?: boolean;
 }
 
 export const mainCommand: Command<typeof flags> = {name: undefined, help: helpText, flags};
@@ -177,7 +179,7 @@ export function parseCommandLine<F extends AnyFlags>(
 	if (problem !== undefined) throw new ConfigError(problem);
 	let cli;
 	try {
-		cli = meow({help: command.help, flags: command.flags, allowUnknownFlags: true, booleanDefault: undefined, argv: [...argv], importMeta});
+		cli = meow({help: command.help, ...(command.hasOwnDescription === true ? {description: false} : {}), flags: command.flags, allowUnknownFlags: true, booleanDefault: undefined, argv: [...argv], importMeta});
 	} catch (error) {
 		// meow's own refusals ("The flag --seed can only be set once.") are bad input too.
 		if (!(error instanceof Error) || !/^The flag /.test(error.message)) throw error;
