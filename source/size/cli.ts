@@ -84,11 +84,12 @@ export function headerText(query: SizeQuery): string {
 	const need = neededRuns(query.confidence, query.runs);
 	const {failureRate} = query.spec;
 	const failing = query.messages * failureRate ** (query.retries + 1);
+	const share = query.messages === 0 ? 0 : (failing * 100) / query.messages;
 	return [
 		`Sizing ${formatCount(query.messages)} messages within ${formatClock(query.withinMs)}, ${query.runs} runs a count`,
 		`  confidence ${query.confidence} of ${query.runs} runs: ${need} of ${query.runs} must finish in time`,
 		'  --within counts finished messages (sent or failed), not delivered ones;',
-		`  about ${formatCount(failing)} of them (${formatPercent(failing, query.messages)}) are expected to fail`,
+		`  about ${formatCount(failing)} of them (${share < 0.1 && failing > 0 ? 'under 0.1%' : formatPercent(failing, query.messages)}) are expected to fail`,
 		'',
 	].join('\n');
 }
