@@ -57,6 +57,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 			if (!isDashboard) lifecycle.end('stall');
 		},
 		onWriteError: () => lifecycle.end('broken'),
+		onAbort: () => lifecycle.end('abort'),
 		// Each publish is a React render and an Ink frame: 10 a second keeps it lively and
 		// leaves the CPU to the simulation (measured in bench/dashboard.js).
 		...(isDashboard ? {trackSenders: true, publishEveryMs: 100} : {}),
@@ -70,16 +71,26 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		dashboard = await import('./ui/dashboard.js');
 	}
 
+	let noWorkers: string | undefined;
 	let run;
 	if (broker === undefined) run = createRun(settings, hooks);
 	else {
 		const {createBrokerRun} = await import('./broker/run.js');
-		run = await createBrokerRun(settings, broker, hooks);
+		run = await createBrokerRun(settings, broker, {
+			...hooks,
+			onNoWorkers(line) {
+				noWorkers = line;
+				lifecycle.end('failed');
+			},
+		});
 	}
 
-	return lifecycle.drive(
-		dashboard === undefined ? headlessRun(run, settings.json, lifecycle.io) : dashboard.dashboardRun(run, settings, lifecycle.io),
+	const code = await lifecycle.drive(
+		dashboard === undefined ? headlessRun(run, settings.json, lifecycle.io, settings) : dashboard.dashboardRun(run, settings, lifecycle.io),
 	);
+	// After the summary, as a stalled run's line is.
+	if (noWorkers !== undefined) lifecycle.io.err(`sms-dash: ${noWorkers}\n`);
+	return code;
 }
 
 async function size(lifecycle: Lifecycle): Promise<number> {

@@ -200,6 +200,12 @@ export class Driver {
 				if (stopAt === this.nextTickMs) {
 					this.tick(this.nextTickMs);
 					this.nextTickMs += this.options.intervalMs;
+					// A reading may end the run (--abort-on-fail).
+					if (!this.isRunning) {
+						this.publishIfDue(true);
+						return;
+					}
+
 					this.skipIdleTicks(scriptAt);
 				}
 

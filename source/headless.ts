@@ -5,6 +5,7 @@ import {formatClock, formatCount, formatMs, formatRate, round1} from './format.j
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
 import type {StoreRun} from './runs/in-process.js';
+import type {Settings} from './settings.js';
 import type {DashStore} from './store.js';
 
 /** A progress reading as DESIGN.md's JSON line (null where there is no figure yet). */
@@ -28,21 +29,72 @@ export function progressJson(p: Progress): string {
 	});
 }
 
-/** A progress reading as one line for people. */
+/**
+ * A reading's simulated time: `1.0s`, `1m40.0s` on a tenth of a second, else to the
+ * millisecond (`1.034s`), so the last reading of a short run never shares the stamp of the tick before it.
+ */
+export function stampOf(ms: number): string {
+	if (ms % 100 === 0) return formatClock(ms);
+	const s = Math.round(ms) / 1000;
+	if (s < 60) return `${s.toFixed(3)}s`;
+	const m = Math.floor(s / 60);
+	return `${m}m${(s - m * 60).toFixed(3).padStart(6, '0')}s`;
+}
+
+/**
+ * A progress reading as one line for people, within 80 columns for runs of up to tens of
+ * thousands of messages: `now` is the recent rate (the summary's throughput is the whole run's).
+ * Produced and in flight are in the JSON lines and on the dashboard.
+ */
 export function progressText(p: Progress): string {
 	const parts = [
-		`[${formatClock(p.simMs).padStart(7)}]`,
-		`produced ${formatCount(p.produced)}`,
-		`queued ${formatCount(p.queued)}`,
-		`in flight ${formatCount(p.inFlight)}`,
+		`[${stampOf(p.simMs).padStart(7)}]`,
 		`sent ${formatCount(p.sent)}`,
 		`failed ${formatCount(p.failed)}`,
+		`queued ${formatCount(p.queued)}`,
 		`avg ${formatMs(p.avgTimeMs)}`,
-		formatRate(p.recentThroughput ?? p.throughput),
-		`eta ${p.isDone ? 'done' : formatMs(p.etaMs)}`,
+		`now ${formatRate(p.recentThroughput ?? p.throughput)}`,
+		`eta ${p.isDone ? 'done' : etaText(p.etaMs)}`,
 	];
 	if (p.resting > 0) parts.splice(4, 0, `resting ${formatCount(p.resting)}`);
-	return parts.join('  ');
+	return parts[0] + ' ' + parts.slice(1).join('  ');
+}
+
+/** An estimate needs no milliseconds: 0.6s, 12.4s, 2m09s. */
+function etaText(ms: number | undefined): string {
+	return ms !== undefined && ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : formatMs(ms);
+}
+
+/** The settings a headless run starts with, as its first line(s): the same at every speed. */
+export function startOutput(settings: Settings, isJson: boolean): string {
+	const thresholds = settings.thresholds.map(t => t.expr);
+	if (isJson) {
+		return JSON.stringify({
+			type: 'start',
+			messages: settings.messages,
+			senders: settings.senders.length,
+			retries: settings.retries,
+			seed: settings.seed,
+			intervalMs: settings.intervalMs,
+			thresholds,
+			abortOnFail: settings.abortOnFail === true,
+		}) + '\n';
+	}
+
+	const groups = new Map<string, number>();
+	for (const spec of settings.senders) {
+		const text = `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`;
+		groups.set(text, (groups.get(text) ?? 0) + 1);
+	}
+
+	const kinds = [...groups].map(([text, count]) => `${count}× ${text}`);
+	const lines = [
+		`Run  ${formatCount(settings.messages)} messages · ${formatCount(settings.senders.length)} senders · retries ${settings.retries} · readings every ${formatClock(settings.intervalMs)} · seed ${settings.seed}`,
+		...kinds.slice(0, 3).map(kind => `  senders     ${kind}`),
+		...(kinds.length > 3 ? [`  senders     … ${kinds.length - 3} more kinds`] : []),
+		...(thresholds.length === 0 ? [] : [`  thresholds  ${thresholds.join(' · ')}${settings.abortOnFail === true ? '  (abort on fail)' : ''}`]),
+	];
+	return lines.join('\n') + '\n';
 }
 
 export function noteJson(text: string): string {
@@ -101,10 +153,11 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
  * end the last readings, then the summary, then a line per failed --log or --report write
  * (and why a stalled run stopped). The exit code is the lifecycle's, from the verdict.
  */
-export function headlessRun(run: StoreRun, isJson: boolean, io: Io): Run {
+export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: Settings): Run {
 	let detach: (() => void) | undefined;
 	return {
 		start() {
+			if (settings !== undefined) io.out(startOutput(settings, isJson));
 			detach = attachHeadless(run.store, isJson, text => io.out(text));
 			run.store.getState().actions.start();
 		},

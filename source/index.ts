@@ -98,6 +98,8 @@ export interface SizeResult {
 	runs: number;
 	messages: number;
 	withinMs: number;
+	/** How long before the deadline the runs the confidence asks for had finished, at the answer. */
+	marginMs: number | null;
 	tried: Array<{senders: number; p50Ms: number; p95Ms: number; okRuns: number}>;
 }
 

@@ -9,11 +9,12 @@ import {describeWriteError} from './write-error.js';
  * - `done`: it finished by itself; `quit`: the user quit (`q`)
  * - `signal`: SIGINT, SIGTERM, SIGHUP, or Ctrl+C typed into the dashboard
  * - `stall`: messages wait and nothing can ever send them
+ * - `abort`: --abort-on-fail, a threshold can no longer pass (exit 3)
  * - `pipe`: stdout's reader went away (EPIPE, `| head`): a normal end
  * - `terminal`: the terminal closed under the run (EIO)
  * - `broken`: an output could not be written (stdout, --log); `failed`: the run itself failed
  */
-export type Ending = 'done' | 'quit' | 'signal' | 'stall' | 'pipe' | 'terminal' | 'broken' | 'failed';
+export type Ending = 'done' | 'quit' | 'abort' | 'signal' | 'stall' | 'pipe' | 'terminal' | 'broken' | 'failed';
 
 /** What a run says once it has finished writing; the lifecycle turns it into the exit code. */
 export interface Verdict {
@@ -108,6 +109,10 @@ export function exitCodeOf(ending: Ending, verdict: Verdict): number {
 
 		case 'pipe': {
 			return 0;
+		}
+
+		case 'abort': {
+			return verdict.code ?? 3;
 		}
 
 		default: {

@@ -26,7 +26,7 @@ export const outcomeFlags = [
 ] as const satisfies ReadonlyArray<keyof typeof flags>;
 
 /** Flags --replay takes: how the run is shown and written down, and extra rules. */
-export const replayFlags = ['speed', 'headless', 'json', 'log', 'report', 'html', 'exitOnDone', 'threshold'] as const satisfies ReadonlyArray<
+export const replayFlags = ['speed', 'headless', 'json', 'log', 'report', 'html', 'exitOnDone', 'threshold', 'abortOnFail'] as const satisfies ReadonlyArray<
 	keyof typeof flags
 >;
 
@@ -44,7 +44,7 @@ export type Presentation = Pick<Settings, 'speed' | 'headless' | 'json' | 'logPa
  * `extraThresholds` are judged besides the report's own rules (a rule it has already is not doubled).
  * @throws {ValueError} for a threshold the report should not hold (config/report-file.ts checks them first)
  */
-export function replaySettings(report: Replayable, presentation: Presentation, extraThresholds: readonly Threshold[] = []): Settings {
+export function replaySettings(report: Replayable, presentation: Presentation, extraThresholds: readonly Threshold[] = [], abortOnFail = false): Settings {
 	const {settings} = report;
 	const thresholds = settings.thresholds.map(expr => parseThreshold(expr));
 	const known = new Set(thresholds.map(t => t.expr));
@@ -59,6 +59,7 @@ export function replaySettings(report: Replayable, presentation: Presentation, e
 		// A copy: the replaying engine records its own actions, and they must not alias these.
 		script: structuredClone([...report.actions]),
 		isSeedGiven: true,
+		...(abortOnFail ? {abortOnFail: true as const} : {}),
 	};
 }
 

@@ -40,7 +40,18 @@ export interface Summary {
 	p50Ms: number | null;
 	p95Ms: number | null;
 	p99Ms: number | null;
-	/** Finished messages per simulated second. */
+	/** Time per message's least, 90th percentile and most. */
+	minMs: number | null;
+	p90Ms: number | null;
+	maxMs: number | null;
+	/** End-to-end time (production to outcome): least, percentiles, most. */
+	e2eMinMs: number | null;
+	e2eP50Ms: number | null;
+	e2eP90Ms: number | null;
+	e2eP95Ms: number | null;
+	e2eP99Ms: number | null;
+	e2eMaxMs: number | null;
+	/** Finished messages per simulated second over the whole run (not the recent rate progress lines show). */
 	throughput: number | null;
 	simElapsedMs: number;
 	wallElapsedMs: number;
@@ -50,6 +61,8 @@ export interface Summary {
 	interrupted: boolean;
 	/** Stopped because messages wait and no sender is left to send them (never with interrupted). */
 	stalled?: true;
+	/** --abort-on-fail ended the run: the rule that could no longer pass (never with interrupted). */
+	abortedBy?: string;
 	senders: SenderSummary[];
 	thresholds: ThresholdResult[];
 	settings: ReportSettings;
@@ -75,6 +88,8 @@ export interface SummaryInput {
 	notes: readonly string[];
 	/** The run stopped because nothing can ever send the messages that wait. */
 	isStalled?: boolean;
+	/** --abort-on-fail stopped the run: this rule could no longer pass. */
+	abortedBy?: string;
 }
 
 /**
@@ -87,9 +102,10 @@ export function verdictOf(summary: Summary, writeErrors: readonly string[]): {co
 	return {code: summary.thresholds.some(t => !t.ok) ? 3 : 0, hasWriteErrors: writeErrors.length > 0};
 }
 
-export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isStalled = false}: SummaryInput): Summary {
+export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isStalled = false, abortedBy}: SummaryInput): Summary {
 	if (engine.isDone) engine.runUntil(Number.POSITIVE_INFINITY);
 	const snap = engine.snapshot();
+	const {time, e2e} = engine.spread();
 	const figures = figuresOf(snap);
 	const simElapsedMs = snap.lastOutcomeMs;
 	const throughput = simElapsedMs > 0 ? figures.throughput : undefined;
@@ -107,17 +123,28 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		p50Ms: round1(snap.p50Ms),
 		p95Ms: round1(snap.p95Ms),
 		p99Ms: round1(snap.p99Ms),
+		minMs: round1(time.minMs),
+		p90Ms: round1(time.p90Ms),
+		maxMs: round1(time.maxMs),
+		e2eMinMs: round1(e2e.minMs),
+		e2eP50Ms: round1(e2e.p50Ms),
+		e2eP90Ms: round1(e2e.p90Ms),
+		e2eP95Ms: round1(e2e.p95Ms),
+		e2eP99Ms: round1(e2e.p99Ms),
+		e2eMaxMs: round1(e2e.maxMs),
 		throughput: round1(throughput),
 		simElapsedMs: round1(simElapsedMs) ?? 0,
 		wallElapsedMs: Math.round(wallElapsedMs),
 		speed: Number.isFinite(speed) ? speed : 'max',
 		seed: settings.seed,
-		interrupted: !snap.isDone && !isStalled,
+		interrupted: !snap.isDone && !isStalled && abortedBy === undefined,
 		...(isStalled ? {stalled: true as const} : {}),
+		...(abortedBy === undefined ? {} : {abortedBy}),
 		senders: snap.senders.map(senderSummary),
 		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
 			expr: r.expr,
-			ok: r.ok,
+			// The rule that ended the run is lost even where the figures so far pass (elapsed).
+			ok: r.ok && r.expr !== abortedBy,
 			actual: r.actual === null ? null : round1(r.actual),
 		})),
 		settings: {
@@ -155,35 +182,62 @@ function senderSummary(s: SenderSnapshot): SenderSummary {
 	};
 }
 
-/** The summary as a block of text for people. */
-export function summaryText(summary: Summary): string {
+/** How the run ended, for the summary's heading: the user's `q` is not an interruption. */
+export interface SummaryTextOptions {
+	/** The user quit (`q`) before every message finished. */
+	isQuit?: boolean;
+}
+
+function heading(summary: Summary, {isQuit = false}: SummaryTextOptions): string {
+	if (summary.abortedBy !== undefined) return `Summary (aborted: ${summary.abortedBy} can no longer pass)`;
+	if (summary.stalled) return 'Summary (stalled: no sender is left for the waiting messages)';
+	if (!summary.interrupted) return 'Summary';
+	return isQuit ? 'Summary (stopped by the user before every message finished)' : 'Summary (interrupted)';
+}
+
+/** A table cell: a time right-aligned in 8 columns. */
+const cell = (ms: number | null) => fmt(ms).padStart(8);
+
+/** The summary as a block of text for people, every line within 80 columns (but a long note). */
+export function summaryText(summary: Summary, options: SummaryTextOptions = {}): string {
 	const finished = summary.sent + summary.failed;
+	const isUnfinished = summary.interrupted || summary.stalled === true || summary.abortedBy !== undefined;
 	const lines = [
-		summary.interrupted ? 'Summary (interrupted)' : summary.stalled ? 'Summary (stalled: no sender is left for the waiting messages)' : 'Summary',
-		`  messages    ${formatCount(summary.produced)} produced · ${formatCount(summary.sent)} sent · ${formatCount(summary.failed)} failed (${formatPercent(summary.failed, finished)}) · ${formatCount(summary.attempts)} attempts`,
+		heading(summary, options),
+		`  messages    ${formatCount(summary.produced)} produced · ${formatCount(summary.sent)} sent · ${formatCount(summary.failed)} failed (${formatPercent(summary.failed, finished)})`,
+		`  attempts    ${formatCount(summary.attempts)}`,
 	];
-	if (summary.interrupted || summary.stalled) {
+	if (isUnfinished) {
 		lines.push(
 			`  unfinished  ${formatCount(summary.queued)} queued · ${formatCount(summary.inFlight)} in flight · ${formatCount(summary.pending)} not produced`,
 		);
 	}
 
 	lines.push(
-		`  time/msg    avg ${fmt(summary.avgTimeMs)} · p50 ${fmt(summary.p50Ms)} · p95 ${fmt(summary.p95Ms)} · p99 ${fmt(summary.p99Ms)}  (pickup to outcome)`,
-		`  end to end  avg ${fmt(summary.avgE2eMs)}  (production to outcome)`,
-		`  elapsed     ${formatClock(summary.simElapsedMs)} simulated · ${formatMs(summary.wallElapsedMs)} wall · ${formatRate(summary.throughput ?? undefined)}`,
+		`  time         ${['min', 'avg', 'p50', 'p90', 'p95', 'p99', 'max'].map(name => name.padStart(8)).join('')}`,
+		`    per message${[summary.minMs, summary.avgTimeMs, summary.p50Ms, summary.p90Ms, summary.p95Ms, summary.p99Ms, summary.maxMs].map(cell).join('')}`,
+		`    end to end ${[summary.e2eMinMs, summary.avgE2eMs, summary.e2eP50Ms, summary.e2eP90Ms, summary.e2eP95Ms, summary.e2eP99Ms, summary.e2eMaxMs].map(cell).join('')}`,
+		`    (per message: pickup to outcome; end to end: production to outcome)`,
+		`  elapsed     ${formatClock(summary.simElapsedMs)} simulated · ${formatMs(summary.wallElapsedMs)} wall`,
+		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per simulated second)`,
 		`  seed        ${summary.seed}`,
 		`  senders     ${summary.senders.length}`,
 	);
 	const shown = summary.senders.slice(0, 20);
+	if (shown.length > 0) {
+		lines.push(`  ${'#'.padStart(4)}  ${'distribution'}${'mean'.padStart(8)}${'fail'.padStart(6)}${'sent'.padStart(9)}${'failed'.padStart(9)}${'avg'.padStart(8)}${'p95'.padStart(8)}`);
+	}
+
 	for (const s of shown) {
+		const rested = s.rests > 0 ? ` · rested ${formatCount(s.rests)}× ${formatMs(s.restedMs)}` : '';
 		lines.push(
-			`    #${String(s.id).padEnd(4)} ${s.distribution.padEnd(11)} mean ${formatMs(s.meanMs).padStart(7)} · fail ${String(s.failureRate).padEnd(5)}  sent ${formatCount(s.sent).padStart(7)} · failed ${formatCount(s.failed).padStart(6)} · avg ${fmt(s.avgTimeMs)}${s.rests > 0 ? ` · rested ${formatCount(s.rests)}× ${formatMs(s.restedMs)}` : ''}${s.removed ? '  (removed)' : ''}`,
+			`  ${String(s.id).padStart(4)}  ${s.distribution.padEnd(12)}${formatMs(s.meanMs).padStart(8)}${String(s.failureRate).padStart(6)}${formatCount(s.sent).padStart(9)}${formatCount(s.failed).padStart(9)}${cell(s.avgTimeMs)}${cell(s.p95Ms)}${s.removed ? ' removed' : ''}`,
 		);
+		if (rested !== '') lines.push(`        ${rested.slice(3)}`);
 	}
 
 	if (summary.senders.length > shown.length) lines.push(`    … ${summary.senders.length - shown.length} more (see --report)`);
-	lines.push(...thresholdLines(summary.thresholds, summary.interrupted || summary.stalled === true));
+	lines.push(...thresholdLines(summary.thresholds, isUnfinished));
 
 	for (const note of summary.notes) lines.push(`  note        ${note}`);
 	return lines.join('\n');
@@ -199,7 +253,7 @@ export function thresholdLines(results: readonly ThresholdResult[], isInterrupte
 	const verdict = crossed === 0 ? `all ${results.length} pass` : `${crossed} of ${results.length} crossed`;
 	const width = Math.max(...results.map(r => r.expr.length));
 	return [
-		`  thresholds  ${verdict}${isInterrupted ? ' (on the figures so far: the run was interrupted)' : ''}`,
+		`  thresholds  ${verdict}${isInterrupted ? ' (on the figures so far: the run did not finish)' : ''}`,
 		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${r.actual === null ? 'no figure yet' : `actual ${actualOf(r.expr, r.actual)}`})`),
 	];
 }

@@ -31,4 +31,8 @@ export interface Settings extends RunSettings {
 	script: TimedAction[];
 	/** Whether the seed was given (else chosen at random and reported). */
 	isSeedGiven: boolean;
+	/** End the run as soon as a threshold can no longer pass (exit 3); absent means no. */
+	abortOnFail?: true;
+	/** Broker mode: end the run (exit 1) when no worker has come for this long. */
+	waitForWorkersMs?: number;
 }

@@ -277,3 +277,56 @@ export function formatActual(threshold: Pick<Threshold, 'metric' | 'isPercent'>,
 		}
 	}
 }
+
+/** What a run knows mid-way, enough to tell a rule that can no longer pass. */
+export interface LiveFigures {
+	simMs: number;
+	sent: number;
+	failed: number;
+	produced: number;
+	/** Asked for, not made yet. */
+	pending: number;
+	avgTimeMs: number | undefined;
+	avgE2eMs: number | undefined;
+	isDone: boolean;
+}
+
+/**
+ * The first rule that can no longer pass whatever happens next (--abort-on-fail), or undefined.
+ * Only a figure that can only grow decides early: a count or % above its ceiling
+ * (`failed<=40` once 41 failed), an average whose sum alone already tops it, `elapsed`
+ * once the clock passes it with messages unfinished. Percentiles, throughput and lower
+ * bounds wait for the end. A % counts the messages asked for so far.
+ */
+export function lostRule(thresholds: readonly Threshold[], live: LiveFigures): Threshold | undefined {
+	if (live.isDone) return undefined;
+	const asked = live.produced + live.pending;
+	const finished = live.sent + live.failed;
+	return thresholds.find(({metric, op, value, isPercent}) => {
+		if (op !== '<' && op !== '<=') return false;
+		const isOver = (floor: number) => (op === '<' ? floor >= value : floor > value);
+		switch (metric) {
+			case 'failed':
+			case 'sent': {
+				const count = live[metric];
+				return isPercent ? asked > 0 && isOver((count * 100) / asked) : isOver(count);
+			}
+
+			case 'avg':
+			case 'e2e': {
+				// Times are never negative: the final mean is at least the sum so far over every message.
+				const average = metric === 'avg' ? live.avgTimeMs : live.avgE2eMs;
+				return average !== undefined && asked > 0 && isOver((average * finished) / asked);
+			}
+
+			case 'elapsed': {
+				// Unfinished messages finish at this moment or later.
+				return finished < asked && isOver(live.simMs);
+			}
+
+			default: {
+				return false;
+			}
+		}
+	});
+}

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {ValueError} from '../source/duration.js';
 import type {Threshold} from '../source/settings.js';
-import {evaluateThresholds, type Figures, metrics, parseThreshold, suggest} from '../source/thresholds.js';
+import {evaluateThresholds, type Figures, type LiveFigures, lostRule, metrics, parseThreshold, suggest} from '../source/thresholds.js';
 
 const rule = (metric: Threshold['metric'], op: Threshold['op'], value: number, isPercent = false) => ({metric, op, value, isPercent});
 
@@ -130,6 +130,67 @@ describe('evaluateThresholds', () => {
 			['p95 < 1s', true],
 			['failed<1', false],
 		]);
+	});
+});
+
+describe('lostRule (--abort-on-fail)', () => {
+	/** 1,000 messages asked for, 500 finished at 100ms each, 60s into the run. */
+	const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
+		simMs: 60_000,
+		sent: 460,
+		failed: 40,
+		produced: 1000,
+		pending: 0,
+		avgTimeMs: 100,
+		avgE2eMs: 2000,
+		isDone: false,
+		...more,
+	});
+	const lost = (expr: string, more: Partial<LiveFigures> = {}) => lostRule([parseThreshold(expr)], live(more))?.expr;
+
+	test.each<[string, Partial<LiveFigures>, boolean]>([
+		// A count can only grow: lost once it is past the ceiling, not before.
+		['failed<=40', {}, false],
+		['failed<=40', {failed: 41}, true],
+		['failed<40', {}, true],
+		['failed<41', {}, false],
+		['sent<=460', {sent: 461}, true],
+		['sent<=460', {}, false],
+		// A % of the messages asked for so far: 40 of 1,000 is 4 % at least, whatever comes.
+		['failed<4%', {}, true],
+		['failed<=4%', {}, false],
+		['failed<=4%', {failed: 41}, true],
+		['failed<5%', {produced: 600, pending: 400, failed: 49}, false],
+		['failed<5%', {produced: 600, pending: 400, failed: 50}, true],
+		// An average: the sum so far over every message is a floor (times are never negative).
+		['avg<50ms', {}, true],
+		['avg<50.1ms', {}, false],
+		['avg<=50ms', {}, false],
+		['e2e<1s', {}, true],
+		['e2e<1.1s', {}, false],
+		['avg<50ms', {avgTimeMs: undefined, sent: 0, failed: 0}, false],
+		// Elapsed: unfinished messages finish now or later.
+		['elapsed<1m', {}, true],
+		['elapsed<=1m', {}, false],
+		['elapsed<=1m', {simMs: 60_001}, true],
+		['elapsed<10m', {}, false],
+		['elapsed<1m', {sent: 960}, false],
+		// Percentiles, throughput and lower bounds are only judged at the end.
+		['p95<1ms', {}, false],
+		['p50<=1ms', {}, false],
+		['throughput>1000/s', {}, false],
+		['sent>=100%', {}, false],
+		['failed>900', {}, false],
+		['elapsed>1h', {}, false],
+		// A finished run is judged by its summary, not here.
+		['failed<=40', {failed: 41, isDone: true}, false],
+	])('%s with %j: lost %s', (expr, more, isLost) => {
+		expect(lost(expr, more)).toBe(isLost ? expr : undefined);
+	});
+
+	test('the first lost rule in the order given', () => {
+		const rules = ['p95<1ms', 'failed<=10', 'avg<1ms'].map(expr => parseThreshold(expr));
+		expect(lostRule(rules, live())?.expr).toBe('failed<=10');
 	});
 });
 

@@ -140,6 +140,13 @@ export class Roster {
 		return true;
 	}
 
+	/** Senders that can take a message: here or on a worker, not gone, not removed. */
+	alive(): number {
+		let count = 0;
+		for (const sender of this.order) if (!sender.isGone && sender.state !== 'removed') count++;
+		return count;
+	}
+
 	/** Senders resting after a failover now. */
 	resting(): number {
 		let count = 0;

@@ -3,7 +3,7 @@
 // the end: close() is asynchronous (it lets go of Redis), after finish().
 import {headlessRun} from '../headless.js';
 import {createLifecycle, type Edges} from '../lifecycle.js';
-import {createDrivenStore, fallbackSpec, finisher, openRunFiles, type RunFiles, type RunOptions, type StoreRun} from '../runs/in-process.js';
+import {abortOf, createDrivenStore, fallbackSpec, finisher, openRunFiles, type RunFiles, type RunOptions, type StoreRun} from '../runs/in-process.js';
 import {wallClockControls} from '../runs/wall-clock.js';
 import type {Settings} from '../settings.js';
 import {createBrokerSimulation, type BrokerOptions, type BrokerSimulation, type BrokerSimulationOptions} from './simulation.js';
@@ -21,18 +21,22 @@ export interface BrokerRun extends StoreRun {
 export async function createBrokerRun(
 	settings: Settings,
 	broker: BrokerOptions,
-	options: RunOptions & Pick<BrokerSimulationOptions, 'onNotice' | 'capacity'> = {},
+	options: RunOptions & Pick<BrokerSimulationOptions, 'onNotice' | 'capacity' | 'onNoWorkers' | 'waitingNoticeMs'> = {},
 ): Promise<BrokerRun> {
 	// Notices become the store's notes (the dashboard's note line, headless `note` lines,
 	// the summary's notes); the ones from before the store exists are carried over.
 	let toStore: ((text: string) => void) | undefined;
 	const engine = await createBrokerSimulation(settings, broker, {
 		capacity: options.capacity,
+		waitForWorkersMs: settings.waitForWorkersMs,
+		onNoWorkers: options.onNoWorkers,
+		waitingNoticeMs: options.waitingNoticeMs,
 		onNotice(text) {
 			options.onNotice?.(text);
 			toStore?.(text);
 		},
 	});
+	let abortedBy: string | undefined;
 	let files: RunFiles;
 	try {
 		files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram));
@@ -52,6 +56,7 @@ export async function createBrokerRun(
 		onDone: options.onDone,
 		onStall: options.onStall,
 		onReading: files.record,
+		abort: abortOf(settings, options, expr => (abortedBy = expr)),
 		controls: (driver, simulation) => wallClockControls(driver, simulation, text => toStore?.(text)),
 	});
 	for (const text of engine.notices) store.note(text);
@@ -62,7 +67,7 @@ export async function createBrokerRun(
 		engine,
 		store,
 		writeErrors: files.writeErrors,
-		finish: finisher(engine, driver, store, settings, files),
+		finish: finisher(engine, driver, store, settings, files, () => abortedBy),
 		close() {
 			closing ??= engine.close();
 			return closing;
@@ -81,7 +86,12 @@ export interface HeadlessIo {
  * one lifecycle. Resolves with the exit code (0 done, 3 a threshold crossed, 130 interrupted).
  * @throws {BrokerError} before anything is printed, when the run cannot start
  */
-export async function runBrokerHeadless(settings: Settings, broker: BrokerOptions, io?: HeadlessIo): Promise<number> {
+export async function runBrokerHeadless(
+	settings: Settings,
+	broker: BrokerOptions,
+	io?: HeadlessIo,
+	{waitingNoticeMs}: Pick<BrokerSimulationOptions, 'waitingNoticeMs'> = {},
+): Promise<number> {
 	const quiet = {on: () => undefined, off: () => undefined};
 	const edges: Edges = {
 		on: (signal, listener) => process.on(signal, listener),
@@ -90,14 +100,27 @@ export async function runBrokerHeadless(settings: Settings, broker: BrokerOption
 		stderr: process.stderr,
 	};
 	const lifecycle = createLifecycle(edges);
+	let noWorkers: string | undefined;
 	let run;
 	try {
 		const html = settings.htmlPath === undefined ? undefined : (await import('../report/html.js')).createRunHtml;
-		run = await createBrokerRun(settings, broker, {onDone: () => lifecycle.end('done'), onWriteError: () => lifecycle.end('broken'), html});
+		run = await createBrokerRun(settings, broker, {
+			onDone: () => lifecycle.end('done'),
+			onWriteError: () => lifecycle.end('broken'),
+			onAbort: () => lifecycle.end('abort'),
+			html,
+			waitingNoticeMs,
+			onNoWorkers(line) {
+				noWorkers = line;
+				lifecycle.end('failed');
+			},
+		});
 	} catch (error) {
 		lifecycle.dispose();
 		throw error;
 	}
 
-	return lifecycle.drive(headlessRun(run, settings.json, lifecycle.io));
+	const code = await lifecycle.drive(headlessRun(run, settings.json, lifecycle.io, settings));
+	if (noWorkers !== undefined) lifecycle.io.err(`sms-dash: ${noWorkers}\n`);
+	return code;
 }

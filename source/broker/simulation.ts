@@ -5,6 +5,7 @@ import {randomBytes} from 'node:crypto';
 import {Queue} from 'bullmq';
 import type {Histogram} from '../engine/histogram.js';
 import type {Redis} from 'ioredis';
+import type {Spread} from '../engine/figures.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {Outcome, RunSettings, SenderSpec, Snapshot, TimedAction} from '../engine/types.js';
 import {
@@ -19,6 +20,7 @@ import {
 	within,
 	type BrokerTarget,
 } from './connection.js';
+import {formatMs} from '../format.js';
 import {EventReader, lastStreamId} from './events.js';
 import {Outcomes} from './outcomes.js';
 import {Producer, defaultCapacity} from './producer.js';
@@ -39,8 +41,14 @@ export interface BrokerOptions {
 export interface BrokerSimulationOptions {
 	/** Most messages waiting in the queue. @default 10000 */
 	capacity?: number;
-	/** Called for each notice (connection lost or back, messages sent again). */
+	/** Called for each notice (connection lost or back, messages sent again, waiting for workers). */
 	onNotice?: (text: string) => void;
+	/** How long the run may go without a sender before onNoWorkers; undefined: for ever. */
+	waitForWorkersMs?: number;
+	/** How often "waiting for workers" is said again. @default waitingNoticeMs */
+	waitingNoticeMs?: number;
+	/** No sender came within waitForWorkersMs: the one line that ends the run (exit 1). */
+	onNoWorkers?: (line: string) => void;
 }
 
 /** How often the driver is asked to look for new outcomes. */
@@ -51,6 +59,8 @@ const stepMs = 100;
 const registryMs = 250;
 /** How often it checks that Redis still holds the run (lost on a restart without persistence). */
 const runCheckMs = 500;
+/** While no sender is on the queue, the producer says so again this often (DESIGN.md "Beyond one machine"). */
+export const waitingNoticeMs = 5000;
 /** A driver this far behind the wall clock was paused: outcomes are placed on its clock. */
 const reanchorMs = 1500;
 
@@ -88,6 +98,10 @@ export class BrokerSimulation implements Simulation {
 	private backAt = -Infinity;
 	private loop: Promise<void> | undefined;
 	private wake: (() => void) | undefined;
+	/** Since when no sender has been on the queue (performance.now()), and when that was last said. */
+	private noSenderSince: number | undefined;
+	private waitingSaidAt = -Infinity;
+	private isNoWorkersTold = false;
 
 	/** Use {@link createBrokerSimulation}. */
 	constructor(
@@ -226,6 +240,10 @@ export class BrokerSimulation implements Simulation {
 		return this.outcomes.tally.snapshot(totals, this.roster.snapshots(totals.inFlight > 0));
 	}
 
+	spread(): Spread {
+		return this.outcomes.tally.spread();
+	}
+
 	forEachSender(visit: (id: number, finished: number) => void): void {
 		this.roster.forEachSender(visit);
 	}
@@ -314,9 +332,37 @@ export class BrokerSimulation implements Simulation {
 		if (now - this.lastRegistryAt >= registryMs) {
 			this.lastRegistryAt = now;
 			await this.readRegistry();
+			this.watchForWorkers(now);
 		}
 
 		await this.recovery.findLost(now, this.waiting === 0 && this.active === 0);
+	}
+
+	/**
+	 * With work left and no sender anywhere: says "waiting for workers" at once and every few
+	 * seconds, and after --wait-for-workers gives up with one line (onNoWorkers).
+	 */
+	private watchForWorkers(now: number): void {
+		if (this.isDone || this.roster.alive() > 0 || !this.isConnected) {
+			this.noSenderSince = undefined;
+			this.waitingSaidAt = -Infinity;
+			return;
+		}
+
+		this.noSenderSince ??= now;
+		const waitedMs = now - this.noSenderSince;
+		const {waitForWorkersMs, onNoWorkers} = this.options;
+		if (waitForWorkersMs !== undefined && waitedMs >= waitForWorkersMs) {
+			if (this.isNoWorkersTold) return;
+			this.isNoWorkersTold = true;
+			onNoWorkers?.(`no worker came to queue "${this.queueName}" within ${formatMs(waitForWorkersMs)} (--wait-for-workers)`);
+			return;
+		}
+
+		if (now - this.waitingSaidAt < (this.options.waitingNoticeMs ?? waitingNoticeMs)) return;
+		this.waitingSaidAt = now;
+		const waited = waitedMs === 0 ? '' : ` (${(waitedMs / 1000).toFixed(1)} s so far)`;
+		this.notice(`waiting for workers on queue "${this.queueName}"${waited}`);
 	}
 
 	private async readRegistry(): Promise<void> {

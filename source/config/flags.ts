@@ -40,6 +40,8 @@ export const flags = {
 	replay: {type: 'string'},
 	broker: {type: 'string'},
 	queue: {type: 'string'},
+	abortOnFail: {type: 'boolean'},
+	waitForWorkers: {type: 'string'},
 } as const satisfies AnyFlags;
 
 /**
@@ -89,6 +91,7 @@ export const helpText = `
 	                              one is crossed: "p95<250ms", "avg<=120ms", "failed<5%",
 	                              "failed<=40", "throughput>400/s", "elapsed<10m"
 	                              (metrics: avg e2e p50 p95 p99 failed sent throughput elapsed)
+	      --abort-on-fail         end the run (summary, exit 3) as soon as a rule can no longer pass
 	      --script <file>         a timeline of runtime changes at simulated times (YAML or JSON):
 	                              [{at: 30s, tune: {sender: 2, failure_rate: 1}}, {at: 1m, more: 500}]
 	      --replay <report>       rerun a --report exactly, at any speed: its seed, settings and
@@ -100,6 +103,7 @@ export const helpText = `
 	                              queue and show the workers that take from it (this process
 	                              runs senders too only when -s, --sender or --config ask)
 	      --queue <name>          the queue's name (default sms-dash)
+	      --wait-for-workers <duration>  end the run (exit 1) when no worker has come for this long
 
 	Commands
 	  $ sms-dash size --help      how many senders a broadcast needs
@@ -156,6 +160,8 @@ export interface Command<F extends AnyFlags> {
 	name: 'size' | 'worker' | undefined;
 	help: string;
 	flags: F;
+	/** Its help opens with its own description, not the package's. */
+	hasOwnDescription?: boolean;
 }
 
 export const mainCommand: Command<typeof flags> = {name: undefined, help: helpText, flags};
@@ -185,6 +191,7 @@ export function parseCommandLine<F extends AnyFlags>(
 	try {
 		cli = meow({
 			help: command.help,
+			...(command.hasOwnDescription === true ? {description: false} : {}),
 			flags: command.flags,
 			allowUnknownFlags: true,
 			booleanDefault: undefined,

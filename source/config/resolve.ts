@@ -8,7 +8,7 @@ import {ConfigError} from './error.js';
 import type {ReadFile} from './file.js';
 import {flagLabel, flags as flagDefinitions, meowFlags, type RawFlags} from './flags.js';
 import {readReport} from './report-file.js';
-import {check, defaults, fail, fileName, flagValue, intervalDuration, limits, speed, whole} from './rules.js';
+import {check, defaults, fail, fileName, flagValue, intervalDuration, limits, positiveDuration, speed, typed, whole} from './rules.js';
 import {readScript} from './script.js';
 import {expand, finishSender, groupOf, readSenderSpec, senderFlagDraft, type SenderDraft, type SenderGroup} from './sender-spec.js';
 import {readConfigFile} from './settings-file.js';
@@ -48,6 +48,7 @@ function resolveReplay(flags: RawFlags, path: string, io: ConfigIo): Settings {
 			exitOnDone: flags.exitOnDone ?? false,
 		},
 		extra,
+		flags.abortOnFail === true,
 	);
 }
 
@@ -78,6 +79,10 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 		throw new ConfigError('--queue names a broker queue: it needs --broker redis://HOST:PORT');
 	}
 
+	if (flags.waitForWorkers !== undefined && flags.broker === undefined) {
+		throw new ConfigError('--wait-for-workers waits for broker workers: it needs --broker redis://HOST:PORT');
+	}
+
 	if (flags.replay !== undefined) {
 		return resolveReplay(flags, flags.replay, io);
 	}
@@ -102,11 +107,12 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 			: [{spec: baseSpec, count: count?.value ?? defaultCount, origin: count?.origin ?? {label: '--senders'}}];
 
 	const messages = flagValue(flags, 'messages', whole(0, limits.messages)) ?? top.messages;
-	const interval = flagValue(flags, 'interval', intervalDuration) ?? top.interval;
+	const interval = flagValue(flags, 'interval', typed(intervalDuration)) ?? top.interval;
 	const retries = flagValue(flags, 'retries', whole(0, limits.retries)) ?? top.retries;
 	const seed = flagValue(flags, 'seed', whole(0, limits.seed)) ?? top.seed;
 	const runSpeed = flagValue(flags, 'speed', speed) ?? top.speed;
 	const flagThresholds = (flags.threshold ?? []).map(expr => check(parseThreshold, expr, {label: '--threshold'}));
+	const waitForWorkers = flagValue(flags, 'waitForWorkers', typed(positiveDuration));
 	const senders = expand([...standing, ...addedGroups]);
 	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length);
 
@@ -126,5 +132,7 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 		thresholds: flagThresholds.length > 0 ? flagThresholds : (file?.thresholds ?? []),
 		script,
 		isSeedGiven: seed !== undefined,
+		...((flags.abortOnFail ?? top.abortOnFail?.value) === true ? {abortOnFail: true as const} : {}),
+		...(waitForWorkers === undefined ? {} : {waitForWorkersMs: waitForWorkers.value}),
 	};
 }

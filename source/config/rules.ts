@@ -129,6 +129,21 @@ export const duration: Rule<number> = raw => {
 	return parseDuration(raw);
 };
 
+/**
+ * A duration typed on the command line: a bare number of 10 or more is refused (`--mean 100`
+ * is 100 ms or 100 s? the user says), below 10 it is seconds as in files (DESIGN.md "Command line").
+ */
+export const typed =
+	<T>(rule: Rule<T>): Rule<T> =>
+	raw => {
+		const text = typeof raw === 'string' ? raw.trim() : undefined;
+		if (text !== undefined && /^(?:\d+\.?\d*|\.\d+)$/.test(text) && Number(text) >= 10) {
+			throw new ValueError(`${text}: did you mean ${text}ms or ${text}s?`);
+		}
+
+		return rule(raw);
+	};
+
 export const positiveDuration: Rule<number> = raw => {
 	const ms = duration(raw);
 	if (ms === 0) {

@@ -21,6 +21,7 @@ import {
 	type Read,
 	type RawEntry,
 	type Sourced,
+	typed,
 	type Table,
 } from './rules.js';
 
@@ -42,6 +43,16 @@ export const senderSettingKeys = {
 } as const satisfies Table;
 
 export const senderKeys = {...senderSettingKeys, count: {rule: whole(0, limits.senders)}} as const satisfies Table;
+
+/** `--sender "..."` is typed on the command line: its durations need a unit from 10 up. */
+const typedSenderKeys = {
+	...senderKeys,
+	mean: {rule: typed(duration)},
+	meanTime: {rule: typed(duration), alias: 'mean'},
+	spread: {rule: typed(duration)},
+	maxWait: {rule: typed(duration)},
+	failover: {rule: typed(duration)},
+} as const satisfies Table;
 
 /** A sender's settings as far as one layer (flags, file top, one entry) gives them. */
 export interface SenderDraft {
@@ -147,7 +158,7 @@ export function readSenderSpec(spec: string): SenderEntry {
 		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`};
 		return {key, value: part.slice(equals + 1).trim(), keyOrigin, valueOrigin: keyOrigin};
 	});
-	const read = readEntries(entries, senderKeys, 'kebab');
+	const read = readEntries(entries, typedSenderKeys, 'kebab');
 	return {draft: draftOf(read), count: read.count, origin};
 }
 
@@ -169,12 +180,12 @@ export type SenderFlagValues = Partial<Record<keyof typeof senderFlags, string>>
 /** The sender flags given (`--mean 50ms -f 0.2`) as a draft; a refusal names the flag. */
 export function senderFlagDraft(flags: SenderFlagValues): SenderDraft {
 	return draftOf({
-		mean: flagValue(flags, 'mean', duration),
+		mean: flagValue(flags, 'mean', typed(duration)),
 		failureRate: flagValue(flags, 'failureRate', rate),
 		distribution: flagValue(flags, 'distribution', distribution),
-		spread: flagValue(flags, 'spread', duration),
-		maxWait: flagValue(flags, 'maxWait', duration),
-		failover: flagValue(flags, 'failover', duration),
+		spread: flagValue(flags, 'spread', typed(duration)),
+		maxWait: flagValue(flags, 'maxWait', typed(duration)),
+		failover: flagValue(flags, 'failover', typed(duration)),
 	});
 }
 

@@ -38,6 +38,7 @@ const fileKeys = {
 	headless: {rule: boolean},
 	json: {rule: boolean},
 	exitOnDone: {rule: boolean},
+	abortOnFail: {rule: boolean},
 } as const satisfies Table;
 
 /** A --config file, read and checked; the flags are laid over it in resolve.ts. */

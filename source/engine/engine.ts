@@ -4,7 +4,7 @@
 import {AttemptModel, restMsOf, senderRng} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap, type Schedulable} from './event-heap.js';
-import {senderSnapshot, Tally} from './figures.js';
+import {senderSnapshot, Tally, type Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
 import {drawMessage, phoneText, producerRng, type MessageBody} from './message.js';
 import type {Rng} from './rng.js';
@@ -239,6 +239,10 @@ export class Engine implements Simulation {
 			// A resting sender's countdown moves with the clock.
 			this.senders.map(sender => senderSnapshot(sender, sender.state, sender.state === 'resting' ? sender.dueAt - this.simMs : 0)),
 		);
+	}
+
+	spread(): Spread {
+		return this.tally.spread();
 	}
 
 	/** Visits each running sender with its finished count; O(senders), allocates nothing. */

@@ -113,6 +113,8 @@ export class Tally implements TallySums {
 	lastOutcomeMs = 0;
 	/** Times per message, pickup to final outcome. */
 	readonly histogram = new Histogram(0.01);
+	/** End-to-end times, production to final outcome: fixed memory, read only for the summary. */
+	readonly e2eHistogram = new Histogram(0.01);
 
 	/** One finished attempt by `sender`, which waited `waitMs`. */
 	attempt(sender: SenderCounts, waitMs: number): void {
@@ -128,6 +130,7 @@ export class Tally implements TallySums {
 		this.timeSumMs += timeMs;
 		this.e2eSumMs += e2eMs;
 		this.histogram.record(timeMs);
+		this.e2eHistogram.record(e2eMs);
 		this.lastOutcomeMs = atMs;
 		if (sender === undefined) return;
 		if (isSent) sender.sent++;
@@ -157,8 +160,41 @@ export class Tally implements TallySums {
 		});
 	}
 
+	/** The end summary's spread of both times; walks the buckets, so not for every tick. */
+	spread(): Spread {
+		return {time: spreadOf(this.histogram), e2e: spreadOf(this.e2eHistogram)};
+	}
+
 	/** Totals, percentiles and the senders. */
 	snapshot(totals: Totals, senders: SenderSnapshot[]): Snapshot {
 		return snapshotOf(totals, this.histogram, senders);
 	}
+}
+
+/** A time's min, p90 and max beside the snapshot's p50/p95/p99 (undefined before the first outcome). */
+export interface TimeSpread {
+	minMs: number | undefined;
+	p50Ms: number | undefined;
+	p90Ms: number | undefined;
+	p95Ms: number | undefined;
+	p99Ms: number | undefined;
+	maxMs: number | undefined;
+}
+
+/** Time per message and end-to-end time, each as a {@link TimeSpread}. */
+export interface Spread {
+	time: TimeSpread;
+	e2e: TimeSpread;
+}
+
+function spreadOf(histogram: Histogram): TimeSpread {
+	const isEmpty = histogram.count === 0;
+	return {
+		minMs: isEmpty ? undefined : histogram.min,
+		p50Ms: histogram.quantile(0.5),
+		p90Ms: histogram.quantile(0.9),
+		p95Ms: histogram.quantile(0.95),
+		p99Ms: histogram.quantile(0.99),
+		maxMs: isEmpty ? undefined : histogram.max,
+	};
 }

@@ -1,5 +1,6 @@
 // What the driver, store and reports need of a simulation. The in-process Engine is
 // one; broker mode provides another whose outcomes come from real workers.
+import type {Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
 import type {Outcome, SenderSpec, Snapshot, TimedAction} from './types.js';
 
@@ -26,6 +27,8 @@ export interface Simulation {
 	totals(): Totals;
 	/** Totals, percentiles and every sender; O(senders). */
 	snapshot(): Snapshot;
+	/** Min, percentiles and max of time per message and of end-to-end time; for the summary. */
+	spread(): Spread;
 	forEachSender(visit: (id: number, finished: number) => void): void;
 	/** Every finished message's time from first pickup to outcome (read it, never record). */
 	readonly timeHistogram: Histogram;

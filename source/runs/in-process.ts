@@ -9,7 +9,8 @@ import type {Progress} from '../engine/monitor.js';
 import type {Simulation} from '../engine/simulation.js';
 import type {Outcome, SenderSpec, TimedAction} from '../engine/types.js';
 import {buildSummary, LogWriter, writeReport, type Summary} from '../report.js';
-import type {Settings} from '../settings.js';
+import type {Settings, Threshold} from '../settings.js';
+import {lostRule} from '../thresholds.js';
 import {createDashStore, skipNote, type DashStore, type RunControls} from '../store.js';
 import {describeWriteError} from '../write-error.js';
 
@@ -54,6 +55,8 @@ export interface RunOptions {
 	 * so a run without --html never loads it).
 	 */
 	html?: (histogram: Histogram) => RunHtml;
+	/** --abort-on-fail: a threshold can no longer pass; the clock has stopped. */
+	onAbort?: () => void;
 }
 
 /** A run's --html page in the making (report/html.ts). */
@@ -133,6 +136,8 @@ export interface DrivenStoreOptions {
 	onReading?: (progress: Progress) => void;
 	/** The store's clock from the driver (a broker run puts the wall clock's rules around it). */
 	controls?: (driver: Driver, simulation: Simulation) => RunControls;
+	/** --abort-on-fail: these rules are watched at every reading; the first lost one stops the clock. */
+	abort?: {thresholds: readonly Threshold[]; onLost(expr: string): void};
 }
 
 /** A simulation, the driver that runs it and the store that shows it, wired together. */
@@ -147,13 +152,14 @@ export function createDrivenStore(engine: Simulation, options: DrivenStoreOption
 		script: options.script,
 		trackSenders: options.trackSenders,
 		publishEveryMs: options.publishEveryMs,
-		onTick:
-			onReading === undefined
-				? progress => store.tick(progress)
-				: progress => {
-						store.tick(progress);
-						onReading(progress);
-					},
+		onTick(progress) {
+			store.tick(progress);
+			onReading?.(progress);
+			const lost = options.abort === undefined ? undefined : lostRule(options.abort.thresholds, progress);
+			if (lost === undefined) return;
+			driver.stop();
+			options.abort!.onLost(lost.expr);
+		},
 		onPublish: () => store.getState().publish(),
 		onSkip: action => store.note(skipNote(action), true),
 		onDone: () => options.onDone?.(),
@@ -167,6 +173,7 @@ export const fallbackSpec: SenderSpec = {meanMs: 100, failureRate: 0.1, distribu
 
 /** Opens --log first, so an unwritable path fails before anything runs. */
 export function createRun(settings: Settings, options: RunOptions = {}): InProcessRun {
+	let abortedBy: string | undefined;
 	const engine = createEngine(settings);
 	const files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram));
 	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
@@ -180,16 +187,29 @@ export function createRun(settings: Settings, options: RunOptions = {}): InProce
 		onDone: options.onDone,
 		onStall: options.onStall,
 		onReading: files.record,
+		abort: abortOf(settings, options, expr => (abortedBy = expr)),
 	});
 
-	return {engine, driver, store, writeErrors: files.writeErrors, finish: finisher(engine, driver, store, settings, files)};
+	return {engine, driver, store, writeErrors: files.writeErrors, finish: finisher(engine, driver, store, settings, files, () => abortedBy)};
+}
+
+/** The watch --abort-on-fail asks for (none without rules): `record` keeps the lost rule for the summary. */
+export function abortOf(settings: Settings, options: RunOptions, record: (expr: string) => void): DrivenStoreOptions['abort'] {
+	if (settings.abortOnFail !== true || settings.thresholds.length === 0) return undefined;
+	return {
+		thresholds: settings.thresholds,
+		onLost(expr) {
+			record(expr);
+			options.onAbort?.();
+		},
+	};
 }
 
 /**
  * The one way a run stops, in-process or on a broker: stop the clock, build the summary,
  * complete --log and write --report. The function it returns is idempotent.
  */
-export function finisher(engine: Simulation, controls: Pick<RunControls, 'wallElapsedMs' | 'speed'>, store: DashStore, settings: Settings, files: RunFiles): (how?: FinishHow) => Summary {
+export function finisher(engine: Simulation, controls: Pick<RunControls, 'wallElapsedMs' | 'speed'>, store: DashStore, settings: Settings, files: RunFiles, abortedBy: () => string | undefined = () => undefined): (how?: FinishHow) => Summary {
 	let summary: Summary | undefined;
 	return (how = {}) => {
 		if (summary !== undefined) return summary;
@@ -201,6 +221,7 @@ export function finisher(engine: Simulation, controls: Pick<RunControls, 'wallEl
 			speed: controls.speed,
 			notes: store.getState().notes,
 			isStalled: how.isStalled,
+			abortedBy: abortedBy(),
 		});
 		files.finish(summary);
 		return summary;

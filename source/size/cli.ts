@@ -5,13 +5,13 @@ import {writeFileSync} from 'node:fs';
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
 import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
-import {defaults, fileName, flagValue, limits, positiveDuration, share, whole, wholeFromTo} from '../config/rules.js';
+import {defaults, fileName, flagValue, limits, positiveDuration, share, typed, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
-import {formatClock, formatCount} from '../format.js';
+import {formatClock, formatCount, formatPercent} from '../format.js';
 import type {Io, Run} from '../lifecycle.js';
 import {describeWriteError} from '../write-error.js';
 import {createPool} from './pool.js';
-import {findSize, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
+import {findSize, neededRuns, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
 
 export const sizeFlags = {
 	messages: {type: 'string', shortFlag: 'm'},
@@ -29,12 +29,12 @@ export const sizeFlags = {
 export type SizeFlags = FlagsOf<typeof sizeFlags>;
 
 export const sizeHelp = `
+	How many senders of one kind deliver <n> messages within <duration> (simulated)?
+	The smallest count whose seeded runs finish every message (sent or failed) in time
+	in at least --confidence of --runs runs: 10 runs at 0.95 means 10 of 10.
+
 	Usage
 	  $ sms-dash size -m <n> --within <duration> [options]
-
-	How many senders of one kind deliver <n> messages within <duration> (simulated)?
-	The smallest count whose seeded runs all finish in time in at least --confidence
-	of --runs runs.
 
 	Options
 	  -m, --messages <n>          messages to deliver (default 1000)
@@ -60,7 +60,7 @@ export const sizeHelp = `
 	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
 `;
 
-export const sizeCommand: Command<typeof sizeFlags> = {name: 'size', help: sizeHelp, flags: sizeFlags};
+export const sizeCommand: Command<typeof sizeFlags> = {name: 'size', help: sizeHelp, flags: sizeFlags, hasOwnDescription: true};
 
 /** `--html <file>`, validated as the main command's; undefined without it. */
 export function sizeHtmlPath(flags: SizeFlags): string | undefined {
@@ -76,7 +76,7 @@ export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 		messages: flagValue(flags, 'messages', whole(0, limits.messages))?.value ?? defaults.messages,
 		spec,
 		retries: flagValue(flags, 'retries', whole(0, limits.retries))?.value ?? defaults.retries,
-		withinMs: flagValue(flags, 'within', positiveDuration)!.value,
+		withinMs: flagValue(flags, 'within', typed(positiveDuration))!.value,
 		confidence: flagValue(flags, 'confidence', share)?.value ?? 0.95,
 		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
 		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,
@@ -86,6 +86,38 @@ export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 
 export function trialLine(trial: Trial): string {
 	return `${formatCount(trial.senders).padStart(8)} senders  ${trial.okRuns}/${trial.runs} runs in time  p50 ${formatClock(trial.p50Ms)}  p95 ${formatClock(trial.p95Ms)}  ${trial.ok ? 'enough' : 'too few'}`;
+}
+
+/** What is asked, in words: the runs the confidence means, and what "in time" counts. */
+export function headerText(query: SizeQuery): string {
+	const need = neededRuns(query.confidence, query.runs);
+	const {failureRate} = query.spec;
+	const failing = query.messages * failureRate ** (query.retries + 1);
+	const share = query.messages === 0 ? 0 : (failing * 100) / query.messages;
+	return [
+		`Sizing ${formatCount(query.messages)} messages within ${formatClock(query.withinMs)}, ${query.runs} runs a count`,
+		`  confidence ${query.confidence} of ${query.runs} runs: ${need} of ${query.runs} must finish in time`,
+		'  --within counts finished messages (sent or failed), not delivered ones;',
+		`  about ${formatCount(failing)} of them (${share < 0.1 && failing > 0 ? 'under 0.1%' : formatPercent(failing, query.messages)}) are expected to fail`,
+		'',
+	].join('\n');
+}
+
+/** The counts tried in order of senders, then the answer with its margin to the deadline. */
+export function answerText(query: SizeQuery, answer: SizeAnswer): string {
+	const lines = answer.tried.map(trial => trialLine(trial));
+	const found = answer.tried.find(trial => trial.senders === answer.senders);
+	if (answer.senders === undefined || found === undefined) {
+		lines.push(`No answer: even ${formatCount(query.maxSenders)} senders are not enough.`);
+	} else {
+		const need = neededRuns(query.confidence, query.runs);
+		lines.push(
+			`Answer: ${formatCount(answer.senders)} senders`,
+			`  ${need} of ${query.runs} runs finish by ${formatClock(found.neededMs)}: ${formatClock(query.withinMs - found.neededMs)} inside the ${formatClock(query.withinMs)} deadline`,
+		);
+	}
+
+	return lines.join('\n') + '\n';
 }
 
 export function sizeJson(query: SizeQuery, answer: SizeAnswer): string {
@@ -101,8 +133,15 @@ export function sizeObject(query: SizeQuery, answer: SizeAnswer) {
 		runs: query.runs,
 		messages: query.messages,
 		withinMs: query.withinMs,
+		marginMs: marginOf(query, answer),
 		tried: answer.tried.map(t => ({senders: t.senders, p50Ms: round1(t.p50Ms), p95Ms: round1(t.p95Ms), okRuns: t.okRuns})),
 	};
+}
+
+/** How long before the deadline the runs the confidence asks for had finished, at the answer. */
+function marginOf(query: SizeQuery, answer: SizeAnswer): number | null {
+	const found = answer.tried.find(trial => trial.senders === answer.senders);
+	return found === undefined ? null : round1(query.withinMs - found.neededMs);
 }
 
 function round1(value: number): number {
@@ -148,21 +187,16 @@ export async function runSize(
 		return completion;
 	};
 
-	if (!options.isJson) {
-		options.write(
-			`Sizing ${formatCount(query.messages)} messages within ${formatClock(query.withinMs)}: ${query.runs} runs a count, ${Math.round(query.confidence * 100)}% must finish in time\n`,
-		);
-	}
+	if (!options.isJson) options.write(headerText(query));
 
 	try {
+		// The counts are printed once, in order of senders; meanwhile a TTY shows each as judged.
 		const answer = await findSize(query, run, trial => {
-			if (options.isJson) return;
-			if (options.isTTY) options.status('\r\u001B[K');
-			options.write(trialLine(trial) + '\n');
+			if (options.isJson || !options.isTTY) return;
+			options.status(`\r\u001B[K  ${trialLine(trial).trim()}\n`);
 		});
 		if (options.isJson) options.write(sizeJson(query, answer) + '\n');
-		else if (answer.senders === undefined) options.write(`No answer: even ${formatCount(query.maxSenders)} senders are not enough.\n`);
-		else options.write(`Answer: ${formatCount(answer.senders)} senders\n`);
+		else options.write(answerText(query, answer));
 		if (options.htmlPath !== undefined && !(await writeSizeHtml(options.htmlPath, sizeObject(query, answer), options.status))) return 1;
 		return answer.senders === undefined ? 3 : 0;
 	} finally {

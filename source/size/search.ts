@@ -25,6 +25,13 @@ export interface Trial {
 	okRuns: number;
 	runs: number;
 	ok: boolean;
+	/** When the runs the confidence asks for had all finished (the slowest of the fastest `need`). */
+	neededMs: number;
+}
+
+/** Runs of `runs` that must finish in time for `confidence`: 0.95 of 10 is 10 (every one). */
+export function neededRuns(confidence: number, runs: number): number {
+	return Math.ceil(confidence * runs - 1e-9);
 }
 
 export interface SizeAnswer {
@@ -78,7 +85,7 @@ export async function findSize(
 	onTrial: (trial: Trial) => void = () => {},
 ): Promise<SizeAnswer> {
 	const tried = new Map<number, Trial>();
-	const need = Math.ceil(query.confidence * query.runs - 1e-9);
+	const need = neededRuns(query.confidence, query.runs);
 	const judge = async (senders: number): Promise<boolean> => {
 		const known = tried.get(senders);
 		if (known !== undefined) return known.ok;
@@ -92,6 +99,7 @@ export async function findSize(
 			okRuns,
 			runs: query.runs,
 			ok: okRuns >= need,
+			neededMs: sorted[need - 1]!,
 		};
 		tried.set(senders, trial);
 		onTrial(trial);
@@ -99,7 +107,8 @@ export async function findSize(
 	};
 
 	const answer = await search(estimateSenders(query), query.maxSenders, judge);
-	return {senders: answer, tried: [...tried.values()]};
+	// In order of senders, not of the search's steps.
+	return {senders: answer, tried: [...tried.values()].sort((a, b) => a.senders - b.senders)};
 }
 
 /**

@@ -44,7 +44,7 @@ export function dashboardRun(run: DashRun, view: DashView, io: Io): Run {
 			);
 			run.store.getState().actions.start();
 		},
-		async finish() {
+		async finish(ending) {
 			run.store.getState().actions.stop();
 			if (instance !== undefined) {
 				// An empty last frame erases the dashboard: the summary takes its place.
@@ -56,7 +56,7 @@ export function dashboardRun(run: DashRun, view: DashView, io: Io): Run {
 			const summary = run.finish();
 			await run.close?.();
 			// A closed terminal has no room for it: --report still has the summary.
-			if (!io.isOutGone) io.out(summaryText(summary) + '\n');
+			if (!io.isOutGone) io.out(summaryText(summary, {isQuit: ending === 'quit'}) + '\n');
 			for (const error of run.writeErrors) io.err(`sms-dash: ${error}\n`);
 			return verdictOf(summary, run.writeErrors);
 		},

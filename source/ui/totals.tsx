@@ -41,6 +41,7 @@ function etaText(snap: Snapshot, progress: Progress, isStalled: boolean, isPause
 /** The cells in display order (the pipeline, then the times). */
 export function totalsCells(snap: Snapshot, progress: Progress, {isStalled = false, isPaused = false, speed = 1}: TotalsRunState = {}): TotalsCell[] {
 	const finished = snap.sent + snap.failed;
+	// The recent rate, named "now": the summary's throughput is the whole run's (issue 20).
 	const throughput = progress.recentThroughput ?? progress.throughput;
 	const eta = etaText(snap, progress, isStalled, isPaused);
 	// At any speed but 1× an ETA is simulated time, not the time to wait (issue 20).
@@ -61,7 +62,7 @@ export function totalsCells(snap: Snapshot, progress: Progress, {isStalled = fal
 		},
 		{id: 'avg', label: 'avg/msg', short: 'avg', value: formatMs(snap.avgTimeMs), rank: 7, tone: 'plain'},
 		{id: 'e2e', label: 'e2e avg', short: 'e2e', value: formatMs(snap.avgE2eMs), rank: 9, tone: 'plain'},
-		{id: 'throughput', label: 'throughput', short: 'rate', value: formatRate(throughput), rank: 4, tone: 'plain'},
+		{id: 'throughput', label: 'rate now', short: 'now', value: formatRate(throughput), rank: 4, tone: 'plain'},
 		{id: 'eta', label: isSimEta ? 'ETA (sim)' : 'ETA', short: isSimEta ? 'ETA sim' : 'ETA', value: eta, rank: 3, tone: 'plain'},
 	];
 }

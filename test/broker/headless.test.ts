@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, expect, it, vi} from 'vitest';
 import {runBrokerHeadless} from '../../source/broker/run.js';
 import {tempDir} from '../helpers/run-cli.js';
-import {brokerSettings, queueName} from './helpers.js';
+import {brokerSettings, queueName, startWorker, until} from './helpers.js';
 import {startRedis, type RedisServer} from './redis.js';
 
 let redis: RedisServer;
@@ -80,5 +80,54 @@ it('a --log that fails mid-run (a full disk) ends the run: the summary still pri
 		expect(stderr).toEqual(['sms-dash: --log /dev/full: cannot write (no space left on the device)\n']);
 	} finally {
 		spy.mockRestore();
+	}
+});
+
+it('no worker on the queue: "waiting for workers" at once and again while none comes; --wait-for-workers ends the run, exit 1, one line', async () => {
+	let out = '';
+	const stderr: string[] = [];
+	const spy = vi.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+		stderr.push(String(chunk));
+		return true;
+	});
+	try {
+		const queue = queueName();
+		const settings = brokerSettings({messages: 50, intervalMs: 250, waitForWorkersMs: 1200});
+		const code = await runBrokerHeadless(settings, {url: redis.url, queue}, {write: text => (out += text)}, {waitingNoticeMs: 400});
+		expect(code).toBe(1);
+		const lines = out.trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, any>);
+		const notes = lines.filter(l => l['type'] === 'note').map(l => l['text'] as string);
+		expect(notes.length).toBeGreaterThanOrEqual(2);
+		expect(notes[0]).toMatch(new RegExp(`^0\\.\\ds: waiting for workers on queue "${queue}"$`));
+		expect(notes.slice(1).every(text => text.includes(`waiting for workers on queue "${queue}" (`))).toBe(true);
+		// The first note comes before the first reading, not after a few of them.
+		expect(lines.findIndex(l => l['type'] === 'note')).toBeLessThan(lines.findIndex(l => l['type'] === 'progress') + 2);
+		expect(lines.at(-1)).toMatchObject({type: 'summary', sent: 0, failed: 0});
+		expect(stderr).toEqual([`sms-dash: no worker came to queue "${queue}" within 1.20s (--wait-for-workers)\n`]);
+	} finally {
+		spy.mockRestore();
+	}
+});
+
+it('a worker that comes in time: the waiting is said no more, the run finishes, exit 0', async () => {
+	let out = '';
+	const settings = brokerSettings({messages: 30, intervalMs: 250, waitForWorkersMs: 20_000});
+	const queue = queueName();
+	const running = runBrokerHeadless(settings, {url: redis.url, queue}, {write: text => (out += text)}, {waitingNoticeMs: 200});
+	await until(() => out.includes('waiting for workers'), 10_000, () => out);
+	const worker = await startWorker(['--broker', redis.url, '--queue', queue, '--mean', '1ms']);
+	try {
+		expect(await running).toBe(0);
+		const lines = out.trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, any>);
+		const lastWaiting = lines.findLastIndex(l => l['type'] === 'note' && String(l['text']).includes('waiting for workers'));
+		const firstFinished = lines.findIndex(l => l['type'] === 'progress' && l['sent'] + l['failed'] > 0);
+		expect(lastWaiting).toBeGreaterThan(-1);
+		expect(firstFinished, out).toBeGreaterThan(lastWaiting);
+		const summary = lines.at(-1)!;
+		expect(summary['type']).toBe('summary');
+		expect(summary['sent'] + summary['failed']).toBe(30);
+	} finally {
+		worker.child.kill('SIGTERM');
+		await worker.exited;
 	}
 });

@@ -57,6 +57,8 @@ describe('worker flags', () => {
 		['spread', '5 parsecs'],
 		['maxWait', '1x'],
 		['failover', 'later'],
+		['mean', '100'],
+		['spread', '12.5'],
 	])('--%s %j is refused in the main command\'s words', (name, value) => {
 		expect(refusalOf(() => resolveWorkerPlan({broker, [name]: value}))).toBe(mainCommandRefusal(name, value));
 	});

@@ -163,11 +163,45 @@ describe('flags', () => {
 		[{maxWiat: '1s'}, ['--max-wiat', 'did you mean --max-wait?']],
 		[{sendr: ['mean=5ms']}, ['--sendr', 'did you mean --sender?']],
 		[{x: true}, ['-x is not a known flag', 'see --help']],
+		[{mean: '100'}, ['--mean 100: did you mean 100ms or 100s?']],
+		[{spread: '10'}, ['--spread 10: did you mean 10ms or 10s?']],
+		[{maxWait: ' 250.5 '}, ['--max-wait 250.5: did you mean 250.5ms or 250.5s?']],
+		[{failover: '60'}, ['--failover 60: did you mean 60ms or 60s?']],
+		[{interval: '10'}, ['--interval 10: did you mean 10ms or 10s?']],
+		[{sender: ['mean=100']}, ['--sender "mean=100": mean 100: did you mean 100ms or 100s?']],
+		[{sender: ['failover=20']}, ['failover 20: did you mean 20ms or 20s?']],
 	])('%j is refused, naming %j', (flags, words) => {
 		const message = refusalOf(() => resolve(flags));
 		for (const word of words) {
 			expect(message).toContain(word);
 		}
+	});
+});
+
+describe('--abort-on-fail', () => {
+	test('the flag or the file\'s abort_on_fail; absent by default', () => {
+		expect(resolve({}).abortOnFail).toBeUndefined();
+		expect(resolve({abortOnFail: true}).abortOnFail).toBe(true);
+		expect(withFile('abort_on_fail: true').abortOnFail).toBe(true);
+		expect(withFile('abortOnFail: false').abortOnFail).toBeUndefined();
+		expect(withFile('abort_on_fail: true', {abortOnFail: false}).abortOnFail).toBeUndefined();
+		expect(refusalOf(() => withFile('abort_on_fail: yes please'))).toContain('abort_on_fail must be true or false');
+	});
+});
+
+describe('a bare number for a duration', () => {
+	test('below 10 on the command line it is seconds', () => {
+		expect(resolve({mean: '9.99', interval: '2'})).toMatchObject({intervalMs: 2000, senders: times(3, sender(9990))});
+		expect(resolve({senders: '0', sender: ['mean=0.2']}).senders).toEqual([sender(200)]);
+	});
+
+	test('in a file it is seconds at any size, as the seeds write it', () => {
+		const settings = withFile('interval: 30\nsenders: [{mean: 100, failure_rate: 0.1}]');
+		expect(settings).toMatchObject({intervalMs: 30_000, senders: [sender(100_000)]});
+	});
+
+	test('with a unit it is taken at any size', () => {
+		expect(resolve({mean: '100ms', interval: '10s'})).toMatchObject({intervalMs: 10_000, senders: times(3, sender(100))});
 	});
 });
 
@@ -179,6 +213,15 @@ describe('--broker', () => {
 		expect(resolve({broker: url, sender: ['mean=50ms']}).senders).toEqual([sender(50)]);
 		expect(resolve({broker: url, config: 'c.yaml'}, {'c.yaml': 'senders: [{mean: 20ms}]'}).senders).toEqual([sender(20)]);
 		expect(resolve({broker: url, config: 'c.yaml'}, {'c.yaml': 'senders: 4'}).senders).toHaveLength(4);
+	});
+
+	test('--wait-for-workers: a duration with its unit, only with --broker', () => {
+		const url = 'redis://127.0.0.1:6379';
+		expect(resolve({broker: url, waitForWorkers: '30s'}).waitForWorkersMs).toBe(30_000);
+		expect(resolve({broker: url}).waitForWorkersMs).toBeUndefined();
+		expect(refusalOf(() => resolve({broker: url, waitForWorkers: '30'}))).toBe('--wait-for-workers 30: did you mean 30ms or 30s?');
+		expect(refusalOf(() => resolve({broker: url, waitForWorkers: '0'}))).toContain('--wait-for-workers must be longer than 0');
+		expect(refusalOf(() => resolve({waitForWorkers: '30s'}))).toBe('--wait-for-workers waits for broker workers: it needs --broker redis://HOST:PORT');
 	});
 
 	test('--queue without --broker is one line', () => {
@@ -657,7 +700,7 @@ describe('--replay', () => {
 		[{script: 's.yaml'}, '--script'],
 	])('%j is refused with --replay, naming %s', (flags, label) => {
 		expect(refusalOf(() => replay(flags))).toBe(
-			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --html, --exit-on-done, --threshold)`,
+			`${label} cannot be used with --replay: the report gives the seed, the settings and every change (with --replay, give only --speed, --headless, --json, --log, --report, --html, --exit-on-done, --threshold, --abort-on-fail)`,
 		);
 	});
 

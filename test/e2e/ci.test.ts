@@ -107,11 +107,66 @@ describe('thresholds (built binary)', () => {
 	});
 });
 
+describe('--abort-on-fail (built binary)', () => {
+	// 4 senders at 10ms: about 40 failures a simulated second; a reading every 0.1s.
+	const abortable = [...quick, '-i', '0.1', '--abort-on-fail'];
+	const progressOf = (lines: Array<Record<string, any>>) => lines.filter(line => line['type'] === 'progress');
+
+	it('failed<=40 ends the run at the first reading with 41 failed: the summary, exit 3', async () => {
+		const result = await runCli([...abortable, '--threshold', 'failed<=40', '--threshold', 'p95<1s']);
+		expect(result.code).toBe(3);
+		const lines = jsonLines(result.stdout);
+		expect(lines[0]).toMatchObject({type: 'start', thresholds: ['failed<=40', 'p95<1s'], abortOnFail: true});
+		const progress = progressOf(lines);
+		expect(progress.at(-1)!['failed']).toBeGreaterThan(40);
+		expect(progress.at(-2)!['failed']).toBeLessThanOrEqual(40);
+		const summary = lines.at(-1)!;
+		expect(summary).toMatchObject({type: 'summary', abortedBy: 'failed<=40', interrupted: false});
+		expect(summary['failed']).toBe(progress.at(-1)!['failed']);
+		expect(summary['sent'] + summary['failed']).toBeLessThan(3000);
+		expect(summary['thresholds']).toEqual([
+			{expr: 'failed<=40', ok: false, actual: summary['failed']},
+			{expr: 'p95<1s', ok: true, actual: expect.any(Number)},
+		]);
+	});
+
+	it('elapsed<1s ends the run once the clock passes 1s with messages unfinished, the rule FAIL in the text', async () => {
+		const result = await runCli([...abortable.filter(a => a !== '--json'), '--threshold', 'elapsed<1s']);
+		expect(result.code).toBe(3);
+		expect(result.stdout).toMatch(/^Summary \(aborted: elapsed<1s can no longer pass\)$/m);
+		expect(result.stdout).toMatch(/^ {2}unfinished {2}/m);
+		expect(result.stdout).toMatch(/^ {4}elapsed<1s +FAIL/m);
+		expect(result.stdout).toMatch(/^\[ +1\.0s\] .*\n(?!\[)/m);
+		expect(result.stdout).not.toMatch(/^\[ +1\.1s\]/m);
+	});
+
+	it('a percentile rule waits for the end: the run finishes, then exit 3', async () => {
+		const result = await runCli([...abortable, '--threshold', 'p95<1ms']);
+		expect(result.code).toBe(3);
+		const summary = jsonLines(result.stdout).at(-1)!;
+		expect(summary['abortedBy']).toBeUndefined();
+		expect(summary['sent'] + summary['failed']).toBe(3000);
+	});
+
+	it('a rule that passes never aborts; abort_on_fail in a config file works as the flag', async () => {
+		const config = join(dir, 'abort.yaml');
+		writeFileSync(config, 'abort_on_fail: true\nthresholds: ["failed<=40"]\n');
+		const [passing, fromFile] = await Promise.all([
+			runCli([...abortable, '--threshold', 'failed<=100%']),
+			runCli([...quick, '-i', '0.1', '-c', config]),
+		]);
+		expect(passing.code).toBe(0);
+		expect(jsonLines(passing.stdout).at(-1)!['sent'] + jsonLines(passing.stdout).at(-1)!['failed']).toBe(3000);
+		expect(fromFile.code).toBe(3);
+		expect(jsonLines(fromFile.stdout).at(-1)!['abortedBy']).toBe('failed<=40');
+	});
+});
+
 describe('scripts (built binary)', () => {
 	it('an outage of sender 2 from 30s to 90s changes exactly its outcomes in that window', async () => {
 		const script = join(dir, 'outage.yaml');
 		writeFileSync(script, '- {at: 30s, tune: {sender: 2, failure_rate: 1}}\n- {at: 90s, tune: {sender: 2, failure_rate: 0.1}}\n');
-		const run = ['--headless', '--json', '--speed', 'max', '--seed', '5', '-m', '20000', '-s', '3', '--mean', '20ms', '-f', '0.1', '--interval', '10'];
+		const run = ['--headless', '--json', '--speed', 'max', '--seed', '5', '-m', '20000', '-s', '3', '--mean', '20ms', '-f', '0.1', '--interval', '10s'];
 		const [base, outage] = await Promise.all([
 			runCli([...run, '--log', join(dir, 'base.log')]),
 			runCli([...run, '--log', join(dir, 'outage.log'), '--script', script]),

@@ -68,7 +68,8 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		p.keys('q');
 		expect(await p.exitCode()).toBe(0);
 		const after = await p.waitFor('the summary', s => s.includes('Summary'));
-		expect(after).toMatch(/^Summary \(interrupted\)$/m);
+		expect(after).toMatch(/^Summary \(stopped by the user before every message finished\)$/m);
+		expect(after).not.toContain('interrupted');
 		expect(after).toMatch(/senders\s+4/);
 		// Ink unmounted first: the cursor it hid is visible again.
 		expect(p.tmux('display-message', '-p', '-t', 'dash', '#{cursor_flag} #{pane_dead}').trim()).toBe('1 0');

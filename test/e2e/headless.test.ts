@@ -19,7 +19,9 @@ describe('sms-dash headless (built binary)', () => {
 		expect(summary['attempts']).toBeGreaterThanOrEqual(2000);
 		expect(summary['seed']).toBe(1);
 		expect(summary['senders']).toHaveLength(4);
-		const progress = lines.slice(0, -1);
+		// The settings first (readers skip a type they do not know), then the readings.
+		expect(lines[0]).toEqual({type: 'start', messages: 2000, senders: 4, retries: 0, seed: 1, intervalMs: 1000, thresholds: [], abortOnFail: false});
+		const progress = lines.slice(1, -1);
 		expect(progress.length).toBeGreaterThan(1);
 		for (const p of progress) {
 			expect(p['type']).toBe('progress');
@@ -64,9 +66,15 @@ describe('sms-dash headless (built binary)', () => {
 	it('prints text lines and a summary block without --json', async () => {
 		const result = await runCli(quick.filter(a => a !== '--json'));
 		expect(result.code).toBe(0);
-		expect(result.stdout).toMatch(/\[\s+1\.0s\]\s+produced/);
+		const lines = result.stdout.trimEnd().split('\n');
+		expect(lines[0]).toMatch(/^Run {2}2,000 messages · 4 senders · retries 0 · .* · seed 1$/);
+		expect(result.stdout).toMatch(/^\[\s+1\.0s\] sent [\d,]+ {2}failed [\d,]+ {2}queued [\d,]+ {2}avg [\d.]+ms {2}now [\d.]+\/s {2}eta /m);
 		expect(result.stdout).toContain('Summary');
 		expect(result.stdout).toMatch(/2,000 produced/);
+		expect(result.stdout).toMatch(/^ {2}throughput {2}[\d.]+\/s over the whole run/m);
+		for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+		const stamps = lines.map(line => /^\[\s*([^\]]+)\]/.exec(line)?.[1]).filter(stamp => stamp !== undefined);
+		expect(new Set(stamps).size).toBe(stamps.length);
 	});
 
 	it.each([

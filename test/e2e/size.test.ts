@@ -9,6 +9,8 @@ describe('sms-dash size (built binary)', () => {
 		const [answer] = jsonLines(result.stdout);
 		expect(answer).toMatchObject({type: 'size', senders: 100, confidence: 0.95});
 		expect(answer!['tried'].find((t: {senders: number}) => t.senders === 99).okRuns).toBe(0);
+		expect(answer!['tried'].map((t: {senders: number}) => t.senders)).toEqual([98, 99, 100]);
+		expect(answer!['marginMs']).toBe(0);
 	});
 
 	it('prints a line per count and the answer', async () => {
@@ -16,6 +18,14 @@ describe('sms-dash size (built binary)', () => {
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(/senders\s+\d+\/3 runs in time/);
 		expect(result.stdout).toMatch(/^Answer: \d+ senders$/m);
+		expect(result.stdout).toMatch(/^ {2}3 of 3 runs finish by [\d.]+s: [\d.]+s inside the 20\.0s deadline$/m);
+	});
+
+	it('size --help opens with what size does, not the package\'s description', async () => {
+		const result = await runCli(['size', '--help']);
+		expect(result.code).toBe(0);
+		expect(result.stdout.trimStart()).toMatch(/^How many senders of one kind deliver/);
+		expect(result.stdout).toContain('10 runs at 0.95 means 10 of 10');
 	});
 
 	it('exits 3 when even --max-senders cannot', async () => {

@@ -36,6 +36,8 @@ describe('size flags', () => {
 		['messages', '1.5'],
 		['retries', '101'],
 		['seed', '-'],
+		['mean', '100'],
+		['failover', '30'],
 	])('--%s %j is refused in the main command\'s words', (name, value) => {
 		expect(refusalOf(() => resolveSizeQuery({within: '1m', [name]: value}))).toBe(mainCommandRefusal(name, value));
 	});
@@ -44,6 +46,7 @@ describe('size flags', () => {
 		[['--within', '1m', '--within', '2m'], '--within can only be set once'],
 		[['--within', '-1m'], '--within must not be negative, got "-1m"'],
 		[['--within', '0'], '--within must be longer than 0'],
+		[['--within', '600'], '--within 600: did you mean 600ms or 600s?'],
 		[['--within', 'soon'], '--within must be a duration'],
 		[['-m', '10'], '--within is required'],
 		[['--within', '1m', '--confidence', '0'], '--confidence must be more than 0 and at most 1, got "0"'],

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {estimateSenders, expectedAttempts, findSize, runToCompletion, type SizeQuery} from '../../source/size/search.js';
+import {answerText, headerText} from '../../source/size/cli.js';
+import {estimateSenders, expectedAttempts, findSize, neededRuns, runToCompletion, type SizeQuery} from '../../source/size/search.js';
 
 const base: SizeQuery = {
 	messages: 1000,
@@ -66,5 +67,32 @@ describe('size', () => {
 		const answer = await findSize(query, inProcess(query), t => trials.push(t.senders));
 		expect(answer.senders).toBeUndefined();
 		expect(trials.at(-1)).toBe(10);
+	});
+
+	it('lists the counts tried in order of senders, whatever order the search took', async () => {
+		const answer = await findSize(base, inProcess(base));
+		const counts = answer.tried.map(t => t.senders);
+		expect(counts).toEqual([...counts].sort((a, b) => a - b));
+		expect(counts.length).toBeGreaterThan(1);
+	});
+
+	it('the confidence in runs: 10 at 0.95 is 10 of 10, 20 at 0.95 is 19, 3 at 0.5 is 2', () => {
+		expect(neededRuns(0.95, 10)).toBe(10);
+		expect(neededRuns(0.95, 20)).toBe(19);
+		expect(neededRuns(0.5, 3)).toBe(2);
+		expect(neededRuns(0.9, 10)).toBe(9);
+	});
+
+	it('says what is asked and the margin at the answer: 17 constant senders finish 1000 × 100 ms by 5.9s, 0.1s inside 6s', async () => {
+		const query = {...base, spec: {...base.spec, failureRate: 0.1}, retries: 1, withinMs: 7000, runs: 10};
+		const header = headerText(query);
+		expect(header).toContain('Sizing 1,000 messages within 7.0s, 10 runs a count\n');
+		expect(header).toContain('  confidence 0.95 of 10 runs: 10 of 10 must finish in time\n');
+		expect(header).toContain('not delivered ones;\n  about 10 of them (1.0%) are expected to fail\n');
+		const answer = await findSize(base, inProcess(base));
+		const text = answerText(base, answer);
+		expect(text).toMatch(/^ +16 senders {2}0\/4 runs in time .* too few\n +17 senders {2}4\/4 runs in time .* enough\nAnswer: 17 senders\n/m);
+		expect(text).toContain('  4 of 4 runs finish by 5.9s: 0.1s inside the 6.0s deadline\n');
+		for (const line of (header + text).split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
 	});
 });

@@ -23,7 +23,7 @@ describe('known frames', () => {
 			"sms-dash  ▶ running  sim 0.0s  wall 0.0s  speed 1×  seed 1  3 senders
 			produced   1,000          queued     997            in flight  3
 			resting    0              sent       0              failed     0
-			avg/msg    –              e2e avg    –              throughput –
+			avg/msg    –              e2e avg    –              rate now   –
 			ETA        –
 			░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░   0.0%  0/1,000 finished
 
@@ -42,7 +42,7 @@ describe('known frames', () => {
 			"sms-dash  ▶ running  sim 3.0s  wall 3.0s  speed 1×  seed 1  3 senders
 			produced   1,000          queued     914            in flight  3
 			resting    0              sent       74             failed     ✗ 9 (10.8%)
-			avg/msg    107.0ms        e2e avg    1.52s          throughput 27.7/s
+			avg/msg    107.0ms        e2e avg    1.52s          rate now   27.7/s
 			ETA        33.14s
 			████▍░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░   8.3%  83/1,000 finished
 
@@ -60,7 +60,7 @@ describe('known frames', () => {
 		expect(frame()).toMatchInlineSnapshot(`
 			"▶ running  sim 3.0s  speed 1×  3 senders
 			sent   74          failed ✗ 9 (10.8%)
-			rate   27.7/s      ETA    33.14s
+			now    27.7/s      ETA    33.14s
 			█▉░░░░░░░░░░░░░░░░░░░░░░   8.3% 83/1,000
 			  #    fail state            sent failed
 			› #1    10% sending            23    ✗ 4
@@ -120,14 +120,14 @@ describe('totals', () => {
 		const {frame, advance, store} = await open({start: true});
 		await advance(3000);
 		const text = frame();
-		for (const label of ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'throughput', 'ETA']) {
+		for (const label of ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'rate now', 'ETA']) {
 			expect(text).toContain(label);
 		}
 
 		const {snap} = store.getState();
 		expect(text).toMatch(new RegExp(`sent\\s+${snap.sent}\\b`));
 		expect(text).toContain(`✗ ${snap.failed} (`);
-		expect(text).toMatch(/throughput \d+\.\d\/s/);
+		expect(text).toMatch(/rate now +\d+\.\d\/s/);
 	});
 });
 

@@ -53,13 +53,13 @@ describe('a wider screen never shows less', () => {
 		const d = await open({messages: 50_000, senders: 5, spec: {meanMs: 1, failureRate: 0.5}, columns: 120, rows: 40});
 		await d.advance(3000);
 		const text = d.frame();
-		for (const label of ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'throughput', 'ETA']) {
+		for (const label of ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'rate now', 'ETA']) {
 			expect(text).toContain(label);
 		}
 
 		expect(text).toContain(failedFigure(d));
 		const totalsLines = lines(text).slice(1, 5);
-		expect(totalsLines.filter(line => /produced|sent|throughput/.test(line))).toHaveLength(3);
+		expect(totalsLines.filter(line => /produced|sent|rate now/.test(line))).toHaveLength(3);
 	});
 });
 

@@ -1,0 +1,129 @@
+// The summary's figures and words: min, p90, max and end-to-end percentiles beside the
+// existing fields, a heading that says how the run ended, every line within 80 columns.
+import {describe, expect, test} from 'vitest';
+import {createEngine} from '../source/engine/engine.js';
+import type {SenderSpec} from '../source/engine/types.js';
+import {startOutput} from '../source/headless.js';
+import {buildSummary, summaryText, type Summary} from '../source/report.js';
+import type {Settings} from '../source/settings.js';
+import {parseThreshold} from '../source/thresholds.js';
+
+const spec = (more: Partial<SenderSpec> = {}): SenderSpec => ({meanMs: 100, failureRate: 0.1, distribution: 'gamma', ...more});
+
+function settingsOf(more: Partial<Settings> = {}): Settings {
+	return {
+		messages: 2000,
+		senders: [spec(), spec(), spec({distribution: 'exponential', meanMs: 50, failoverMs: 1000})],
+		retries: 0,
+		seed: 7,
+		intervalMs: 1000,
+		speed: Infinity,
+		headless: true,
+		json: false,
+		logPath: undefined,
+		reportPath: undefined,
+		htmlPath: undefined,
+		exitOnDone: true,
+		thresholds: ['p95<250ms', 'failed<=5%', 'throughput>10/s'].map(expr => parseThreshold(expr)),
+		script: [],
+		isSeedGiven: true,
+		...more,
+	};
+}
+
+/** A run to `untilMs` (to its end by default), summed up, with every message's two times. */
+function summaryAfter(untilMs = Infinity, settings = settingsOf()): {summary: Summary; times: number[]; e2es: number[]} {
+	const engine = createEngine(settings);
+	const times: number[] = [];
+	const e2es: number[] = [];
+	engine.onFinish = outcome => {
+		times.push(outcome.timeMs);
+		e2es.push(outcome.e2eMs);
+	};
+
+	engine.runUntil(untilMs);
+	return {summary: buildSummary({engine, settings, wallElapsedMs: 12, speed: Infinity, notes: []}), times, e2es};
+}
+
+const exactQuantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.ceil(q * values.length) - 1]!;
+
+describe('the summary\'s spread of times', () => {
+	test('min and max are exact; p90 and the end-to-end percentiles are within the histogram\'s 1 %', () => {
+		const {summary, times, e2es} = summaryAfter();
+		expect(summary.minMs).toBe(Math.round(Math.min(...times) * 10) / 10);
+		expect(summary.maxMs).toBe(Math.round(Math.max(...times) * 10) / 10);
+		expect(summary.e2eMinMs).toBe(Math.round(Math.min(...e2es) * 10) / 10);
+		expect(summary.e2eMaxMs).toBe(Math.round(Math.max(...e2es) * 10) / 10);
+		expect(summary.p90Ms! / exactQuantile(times, 0.9)).toBeCloseTo(1, 1);
+		for (const [field, q] of [['e2eP50Ms', 0.5], ['e2eP90Ms', 0.9], ['e2eP95Ms', 0.95], ['e2eP99Ms', 0.99]] as const) {
+			expect(Math.abs(summary[field]! / exactQuantile(e2es, q) - 1), field).toBeLessThan(0.011);
+		}
+
+		expect(summary.minMs!).toBeLessThanOrEqual(summary.p50Ms!);
+		expect(summary.p50Ms!).toBeLessThanOrEqual(summary.p90Ms!);
+		expect(summary.p90Ms!).toBeLessThanOrEqual(summary.p95Ms!);
+		expect(summary.p99Ms!).toBeLessThanOrEqual(summary.maxMs!);
+	});
+
+	test('before the first outcome every one of them is null, and the text shows –', () => {
+		const {summary} = summaryAfter(0);
+		for (const field of ['minMs', 'p90Ms', 'maxMs', 'e2eMinMs', 'e2eP50Ms', 'e2eP90Ms', 'e2eP95Ms', 'e2eP99Ms', 'e2eMaxMs'] as const) {
+			expect(summary[field], field).toBeNull();
+		}
+
+		expect(summaryText(summary)).toMatch(/^ {4}end to end(?: +–){7}$/m);
+	});
+});
+
+describe('summaryText', () => {
+	test('every line fits 80 columns; per-sender p95 and the whole-run throughput are named', () => {
+		const {summary} = summaryAfter();
+		const text = summaryText(summary);
+		for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+		expect(text).toMatch(/^ {2}time +min +avg +p50 +p90 +p95 +p99 +max$/m);
+		expect(text).toMatch(/^ {5}#  distribution +mean +fail +sent +failed +avg +p95$/m);
+		expect(text).toMatch(/^ {5}3  exponential +50\.0ms +0\.1 .* [\d.]+m?s$/m);
+		expect(text).toMatch(/^ {8}rested \d+× /m);
+		expect(text).toMatch(/^ {2}throughput {2}[\d.]+\/s over the whole run/m);
+	});
+
+	test.each<[string, Partial<Summary>, {isQuit?: boolean}, string]>([
+		['a finished run', {}, {}, 'Summary'],
+		['a quit before the end', {interrupted: true}, {isQuit: true}, 'Summary (stopped by the user before every message finished)'],
+		['a quit after the end is just finished', {}, {isQuit: true}, 'Summary'],
+		['a signal', {interrupted: true}, {}, 'Summary (interrupted)'],
+		['an abort', {abortedBy: 'failed<=5%'}, {}, 'Summary (aborted: failed<=5% can no longer pass)'],
+	])('%s is headed %j', (_, change, options, heading) => {
+		const {summary} = summaryAfter();
+		expect(summaryText({...summary, ...change}, options).split('\n')[0]).toBe(heading);
+	});
+});
+
+describe('the start line of a headless run', () => {
+	test('text: the settings in a few lines within 80 columns, the same at every speed', () => {
+		const text = startOutput(settingsOf(), false);
+		expect(text).toBe(
+			[
+				'Run  2,000 messages · 3 senders · retries 0 · readings every 1.0s · seed 7',
+				'  senders     2× gamma mean 100.0ms fail 0.1',
+				'  senders     1× exponential mean 50.0ms fail 0.1 failover 1.00s',
+				'  thresholds  p95<250ms · failed<=5% · throughput>10/s',
+				'',
+			].join('\n'),
+		);
+		expect(startOutput(settingsOf({speed: 1}), false)).toBe(text);
+	});
+
+	test('JSON: one line of type "start"', () => {
+		expect(JSON.parse(startOutput(settingsOf({abortOnFail: true}), true))).toEqual({
+			type: 'start',
+			messages: 2000,
+			senders: 3,
+			retries: 0,
+			seed: 7,
+			intervalMs: 1000,
+			thresholds: ['p95<250ms', 'failed<=5%', 'throughput>10/s'],
+			abortOnFail: true,
+		});
+	});
+});
