@@ -181,7 +181,15 @@ export function parseCommandLine<F extends AnyFlags>(
 	const asked = askedFor(argv);
 	if (asked !== undefined) {
 		// Anywhere on the line, before anything else is checked: print and do nothing else.
-		const shown = meow({help: command.help, flags: {}, autoHelp: false, autoVersion: false, argv: [], importMeta});
+		const shown = meow({
+			help: command.help,
+			...(command.hasOwnDescription === true ? {description: false} : {}),
+			flags: {},
+			autoHelp: false,
+			autoVersion: false,
+			argv: [],
+			importMeta,
+		});
 		throw new TextRequest(asked === 'help' ? `${shown.help.replace(/\n+$/, '')}\n` : `${shown.pkg.version ?? ''}\n`);
 	}
 
