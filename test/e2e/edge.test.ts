@@ -261,9 +261,11 @@ describe('edge cases, dashboard (in-process)', () => {
 		expect(d.frame()).toContain('more above');
 		expect(runningSenders(d.store.getState().snap)).toHaveLength(10_001);
 		expectFits(d.frame(), 100, 30);
-		// Generous bounds for a loaded 2-core CI machine; measured ~10× lower.
-		expect(firstMs).toBeLessThan(3000);
-		expect(secondMs).toBeLessThan(3000);
-		expect(keysMs).toBeLessThan(500);
+		// Bounds that catch work per frame growing with senders squared, not a speed target
+		// (bench/ holds those): a loaded CI run of three Node versions took 3.6 s once, when
+		// a quiet one takes ~0.3 s.
+		expect(firstMs).toBeLessThan(15_000);
+		expect(secondMs).toBeLessThan(15_000);
+		expect(keysMs).toBeLessThan(3000);
 	});
 });
