@@ -3,7 +3,7 @@
 // the end: close() is asynchronous (it lets go of Redis), after finish().
 import {headlessRun} from '../headless.js';
 import {createLifecycle, type Edges} from '../lifecycle.js';
-import {abortOf, createDrivenStore, fallbackSpec, finisher, openRunFiles, type RunFiles, type RunOptions, type StoreRun} from '../runs/in-process.js';
+import {createDrivenStore, finisher, openRunFiles, storeOptionsOf, type RunFiles, type RunOptions, type StoreRun} from '../runs/in-process.js';
 import {wallClockControls} from '../runs/wall-clock.js';
 import type {Settings} from '../settings.js';
 import {createBrokerSimulation, type BrokerOptions, type BrokerSimulation, type BrokerSimulationOptions} from './simulation.js';
@@ -47,16 +47,9 @@ export async function createBrokerRun(
 
 	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
 	const {driver, store} = createDrivenStore(engine, {
+		...storeOptionsOf(settings, options, files, expr => (abortedBy = expr)),
+		// Real time only (--speed other than 1 was refused).
 		speed: 1,
-		intervalMs: settings.intervalMs,
-		script: settings.script,
-		trackSenders: options.trackSenders,
-		publishEveryMs: options.publishEveryMs,
-		defaultSpec: settings.senders[0] ?? fallbackSpec,
-		onDone: options.onDone,
-		onStall: options.onStall,
-		onReading: files.record,
-		abort: abortOf(settings, options, expr => (abortedBy = expr)),
 		controls: (driver, simulation) => wallClockControls(driver, simulation, text => toStore?.(text)),
 	});
 	for (const text of engine.notices) store.note(text);

@@ -177,7 +177,16 @@ export function createRun(settings: Settings, options: RunOptions = {}): InProce
 	const engine = createEngine(settings);
 	const files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram));
 	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
-	const {driver, store} = createDrivenStore(engine, {
+	const {driver, store} = createDrivenStore(engine, storeOptionsOf(settings, options, files, expr => (abortedBy = expr)));
+	return {engine, driver, store, writeErrors: files.writeErrors, finish: finisher(engine, driver, store, settings, files, () => abortedBy)};
+}
+
+/**
+ * What a run's settings and hooks ask of its driver and store, in-process and on a broker
+ * (which puts its wall clock around the driver). `recordAbort` keeps the rule --abort-on-fail lost.
+ */
+export function storeOptionsOf(settings: Settings, options: RunOptions, files: RunFiles, recordAbort: (expr: string) => void): DrivenStoreOptions {
+	return {
 		speed: settings.speed,
 		intervalMs: settings.intervalMs,
 		script: settings.script,
@@ -187,10 +196,8 @@ export function createRun(settings: Settings, options: RunOptions = {}): InProce
 		onDone: options.onDone,
 		onStall: options.onStall,
 		onReading: files.record,
-		abort: abortOf(settings, options, expr => (abortedBy = expr)),
-	});
-
-	return {engine, driver, store, writeErrors: files.writeErrors, finish: finisher(engine, driver, store, settings, files, () => abortedBy)};
+		abort: abortOf(settings, options, recordAbort),
+	};
 }
 
 /** The watch --abort-on-fail asks for (none without rules): `record` keeps the lost rule for the summary. */
