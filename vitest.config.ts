@@ -33,6 +33,10 @@ export default defineConfig({
 		include: ['test/**/*.test.{ts,tsx}'],
 		setupFiles: ['test/setup.ts'],
 		testTimeout: 30_000,
+		// CI machines are shared and noisy, and the e2e tests drive real processes, terminals,
+		// Redis and Chromium: in CI a test gets one more try. One that fails twice fails the run;
+		// run locally (no CI), a test has one try, so an intermittent failure still shows.
+		retry: process.env['CI'] ? 1 : 0,
 		server: {deps: {inline: [inlined]}},
 	},
 });
