@@ -115,6 +115,7 @@ export class Outcomes {
 			e2eMs,
 			sender: report.s,
 			simMs: atMs,
+			segments: 1,
 		});
 	}
 }

@@ -30,6 +30,9 @@ interface Watched extends SenderPlace, SenderCounts {
 	/** A heartbeat was read (an outcome may show a sender first). */
 	hasRecord: boolean;
 	histogram: Histogram | undefined;
+	/** One message at a time, one submit: what its state says (set as its snapshot is read). */
+	holding: number;
+	windowUsed: number;
 	/** Rests as its process last told, the one under way: what was left when read (performance.now()). */
 	rests: number;
 	restedMs: number;
@@ -227,6 +230,10 @@ export class Roster {
 			timeSumMs: 0,
 			histogram: undefined,
 			attempts: 0,
+			segments: 0,
+			throttled: 0,
+			holding: 0,
+			windowUsed: 0,
 			waitSumMs: 0,
 			rests: record?.rests ?? 0,
 			restedMs: record?.restedMs ?? 0,
@@ -294,6 +301,8 @@ export class Roster {
 		// Heartbeats lag by up to ¼ s: with nothing in flight in Redis, nobody is sending.
 		const state = sender.state === 'sending' && !isAnyInFlight ? 'idle' : sender.state;
 		const restLeftMs = state === 'resting' ? Math.max(0, sender.restLeftMs - (now - sender.readAt)) : 0;
+		sender.holding = state === 'sending' ? 1 : 0;
+		sender.windowUsed = sender.holding;
 		return senderSnapshot(sender, state, restLeftMs);
 	}
 }

@@ -45,6 +45,8 @@ class Sender extends AttemptModel implements Schedulable {
 	sent = 0;
 	failed = 0;
 	attempts = 0;
+	segments = 0;
+	throttled = 0;
 	timeSumMs = 0;
 	waitSumMs = 0;
 	rests = 0;
@@ -53,6 +55,14 @@ class Sender extends AttemptModel implements Schedulable {
 	histogram: Histogram | undefined;
 	cached: SenderSnapshot | undefined;
 	cachedVersion = -1;
+
+	get holding(): number {
+		return this.state === 'sending' ? 1 : 0;
+	}
+
+	get windowUsed(): number {
+		return this.holding;
+	}
 
 	constructor(
 		readonly id: number,
@@ -378,6 +388,7 @@ export class Engine implements Simulation {
 				e2eMs,
 				sender: sender.id,
 				simMs: now,
+				segments: 1,
 			});
 		}
 

@@ -37,6 +37,10 @@ export interface SenderCounts {
 	sent: number;
 	failed: number;
 	attempts: number;
+	/** Segments accepted. */
+	segments: number;
+	/** Submits answered "throttled". */
+	throttled: number;
 	/** Sum of the times of the messages it finished. */
 	timeSumMs: number;
 	/** Sum of its attempts' waits. */
@@ -48,12 +52,14 @@ export interface SenderCounts {
 /** A sender's figures for its snapshot. */
 export function senderFigures(
 	sender: SenderCounts,
-): Pick<SenderSnapshot, 'sent' | 'failed' | 'attempts' | 'avgTimeMs' | 'observedMeanMs' | 'p95Ms'> {
+): Pick<SenderSnapshot, 'sent' | 'failed' | 'attempts' | 'segments' | 'throttled' | 'avgTimeMs' | 'observedMeanMs' | 'p95Ms'> {
 	const finished = sender.sent + sender.failed;
 	return {
 		sent: sender.sent,
 		failed: sender.failed,
 		attempts: sender.attempts,
+		segments: sender.segments,
+		throttled: sender.throttled,
 		avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
 		observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
 		p95Ms: sender.histogram?.quantile(0.95),
@@ -66,6 +72,10 @@ export interface SnapshotSource extends SenderCounts {
 	spec: SenderSpec;
 	rests: number;
 	restedMs: number;
+	/** Messages it holds now. */
+	holding: number;
+	/** Submits unanswered now. */
+	windowUsed: number;
 	/** Bumped on every change of what a snapshot shows but the rest countdown. */
 	version: number;
 	cached: SenderSnapshot | undefined;
@@ -84,7 +94,8 @@ export function senderSnapshot(sender: SnapshotSource, state: SenderState, restL
 		spec: sender.spec,
 		state,
 		restLeftMs,
-		inFlight: state === 'sending' ? 1 : 0,
+		inFlight: sender.holding,
+		windowUsed: sender.windowUsed,
 		rests: sender.rests,
 		restedMs: sender.restedMs,
 		...senderFigures(sender),
@@ -97,7 +108,22 @@ export function senderSnapshot(sender: SnapshotSource, state: SenderState, restL
 /** What a run counts beside its sums: the queue's figures, told by whoever keeps them. */
 export type RunState = Omit<RunCounts, keyof TallySums>;
 
-type TallySums = Pick<RunCounts, 'sent' | 'failed' | 'attempts' | 'timeSumMs' | 'e2eSumMs' | 'lastOutcomeMs'>;
+type TallySums = Pick<
+	RunCounts,
+	| 'sent'
+	| 'failed'
+	| 'failedInvalid'
+	| 'attempts'
+	| 'segments'
+	| 'throttled'
+	| 'delivered'
+	| 'undelivered'
+	| 'cost'
+	| 'reached'
+	| 'timeSumMs'
+	| 'e2eSumMs'
+	| 'lastOutcomeMs'
+>;
 
 /**
  * A run's outcome sums and percentiles, folded the same way whoever reports the outcomes: the
@@ -106,7 +132,14 @@ type TallySums = Pick<RunCounts, 'sent' | 'failed' | 'attempts' | 'timeSumMs' | 
 export class Tally implements TallySums {
 	sent = 0;
 	failed = 0;
+	failedInvalid = 0;
 	attempts = 0;
+	segments = 0;
+	throttled = 0;
+	delivered = 0;
+	undelivered = 0;
+	cost = 0;
+	reached = 0;
 	timeSumMs = 0;
 	e2eSumMs = 0;
 	/** When the last outcome came, on the run's clock. */
@@ -153,6 +186,13 @@ export class Tally implements TallySums {
 			sent: this.sent,
 			failed: this.failed,
 			attempts: this.attempts,
+			failedInvalid: this.failedInvalid,
+			segments: this.segments,
+			throttled: this.throttled,
+			delivered: this.delivered,
+			undelivered: this.undelivered,
+			cost: this.cost,
+			reached: this.reached,
 			timeSumMs: this.timeSumMs,
 			e2eSumMs: this.e2eSumMs,
 			lastOutcomeMs: this.lastOutcomeMs,

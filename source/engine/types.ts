@@ -18,10 +18,42 @@ export interface SenderSpec {
 	maxWaitMs?: number | undefined;
 	/** After a failed attempt the sender rests this long and the message goes back to the queue. */
 	failoverMs?: number | undefined;
+	/** Submits (segments) it may have unanswered at once: an SMPP bind's window. @default 1 */
+	window?: number | undefined;
+	/** Submits per simulated second at most, evenly spaced; undefined = no cap. */
+	rate?: number | undefined;
+	/** Price of one accepted segment. @default 0 */
+	price?: number | undefined;
+}
+
+/** Handset delivery receipts (DESIGN.md "Real SMS delivery"): the delay after acceptance. */
+export interface DeliverySpec {
+	meanMs: number;
+	/** @default 'gamma', as for senders */
+	distribution: Distribution;
+	spreadMs?: number | undefined;
+	/** Share of accepted messages whose receipt never comes: they expire at the validity. 0..1 */
+	undelivered: number;
+}
+
+/** The real-delivery knobs of a run; every one optional, and a run without them is as before. */
+export interface DeliverySettings {
+	/** The alert every recipient gets; undefined: random text per message, counted as 1 segment. */
+	text?: string | undefined;
+	/** The gateway all senders share: segments per simulated second; undefined = no cap. */
+	gatewayRate?: number | undefined;
+	/** Wait after a throttled submit before it is submitted again. @default 1000 */
+	backoffMs?: number | undefined;
+	/** Share of recipients whose number cannot receive (fail at once, never retried). @default 0 */
+	invalid?: number | undefined;
+	/** Delivery receipts; undefined: acceptance is reach. */
+	delivery?: DeliverySpec | undefined;
+	/** How long an accepted, undelivered message lives before it expires. @default 48h */
+	validityMs?: number | undefined;
 }
 
 /** What decides a run's outcomes (speed, mode and paths do not). */
-export interface RunSettings {
+export interface RunSettings extends DeliverySettings {
 	messages: number;
 	senders: SenderSpec[];
 	/** Extra attempts after a failed one. */
@@ -53,6 +85,14 @@ export interface Outcome {
 	e2eMs: number;
 	sender: number;
 	simMs: number;
+	/** Segments of the message (each its own submit). */
+	segments: number;
+	/** A failed message: a temporary error that ran out of retries, or an invalid number. */
+	reason?: 'error' | 'invalid';
+	/** A sent message with receipts on: its receipt came, or it expired at the validity. */
+	delivery?: 'delivered' | 'expired';
+	/** From the moment it was asked for to its delivery (receipts on and delivered only). */
+	reachMs?: number;
 }
 
 export type SenderState = 'idle' | 'sending' | 'resting' | 'removed';
@@ -63,10 +103,17 @@ export interface SenderSnapshot {
 	state: SenderState;
 	/** Simulated ms left of a failover rest, when resting. */
 	restLeftMs: number;
+	/** Messages it holds (being submitted or awaiting answers). */
 	inFlight: number;
+	/** Submits unanswered now (out of spec.window). */
+	windowUsed: number;
 	sent: number;
 	failed: number;
 	attempts: number;
+	/** Segments accepted (attempts of a failed message not counted). */
+	segments: number;
+	/** Submits answered "throttled" by the gateway. */
+	throttled: number;
 	rests: number;
 	restedMs: number;
 	/** Mean time per message this sender finished; undefined before the first. */
@@ -87,7 +134,20 @@ export interface Snapshot {
 	resting: number;
 	sent: number;
 	failed: number;
+	/** Of `failed`: numbers that cannot receive (the rest are errors that ran out of retries). */
+	failedInvalid: number;
 	attempts: number;
+	/** Segments accepted by the gateway. */
+	segments: number;
+	/** Submits the gateway answered "throttled" (not attempts, never failures). */
+	throttled: number;
+	/** Of `sent`, with receipts on: receipts come / expired at the validity. */
+	delivered: number;
+	undelivered: number;
+	/** Accepted price of the segments so far. */
+	cost: number;
+	/** Recipients reached so far (delivered, or accepted without receipts). */
+	reached: number;
 	avgTimeMs: number | undefined;
 	avgE2eMs: number | undefined;
 	p50Ms: number | undefined;

@@ -13,6 +13,13 @@ const counts: RunCounts = {
 	sent: 3,
 	failed: 1,
 	attempts: 6,
+	failedInvalid: 0,
+	segments: 3,
+	throttled: 0,
+	delivered: 0,
+	undelivered: 0,
+	cost: 0,
+	reached: 3,
 	timeSumMs: 400,
 	e2eSumMs: 1000,
 	lastOutcomeMs: 1900,
@@ -39,12 +46,12 @@ describe('figures', () => {
 	it("a sender's figures: average per finished message, observed mean per attempt", () => {
 		const histogram = new Histogram(0.05);
 		histogram.record(80);
-		expect(senderFigures({sent: 2, failed: 2, attempts: 5, timeSumMs: 400, waitSumMs: 450, histogram})).toMatchObject({
+		expect(senderFigures({sent: 2, failed: 2, attempts: 5, segments: 2, throttled: 0, timeSumMs: 400, waitSumMs: 450, histogram})).toMatchObject({
 			avgTimeMs: 100,
 			observedMeanMs: 90,
 			attempts: 5,
 		});
-		expect(senderFigures({sent: 0, failed: 0, attempts: 0, timeSumMs: 0, waitSumMs: 0, histogram: undefined})).toMatchObject({
+		expect(senderFigures({sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, histogram: undefined})).toMatchObject({
 			avgTimeMs: undefined,
 			observedMeanMs: undefined,
 			p95Ms: undefined,
@@ -52,8 +59,10 @@ describe('figures', () => {
 	});
 });
 
+const noDelivery = {failedInvalid: 0, segments: 0, throttled: 0, delivered: 0, undelivered: 0, cost: 0, reached: 0};
+
 describe('Tally (outcome folding shared by the engine and the broker monitor)', () => {
-	const sender = (): SenderCounts => ({sent: 0, failed: 0, attempts: 0, timeSumMs: 0, waitSumMs: 0, histogram: undefined});
+	const sender = (): SenderCounts => ({sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, histogram: undefined});
 	const state = {simMs: 2000, total: 10, produced: 10, pending: 0, queued: 4, inFlight: 2, resting: 1, isDone: false};
 
 	it('folds attempts and outcomes into the run and the sender, as totalsOf and senderFigures read them', () => {
@@ -71,7 +80,7 @@ describe('Tally (outcome folding shared by the engine and the broker monitor)', 
 		expect(senderFigures(a)).toMatchObject({observedMeanMs: 40, avgTimeMs: 300, p95Ms: expect.closeTo(300, -1)});
 		const totals = tally.totals(state);
 		expect(totals).toEqual(
-			totalsOf({...state, sent: 1, failed: 1, attempts: 4, timeSumMs: 400, e2eSumMs: 500, lastOutcomeMs: 1900}),
+			totalsOf({...state, ...noDelivery, sent: 1, failed: 1, attempts: 4, timeSumMs: 400, e2eSumMs: 500, lastOutcomeMs: 1900}),
 		);
 		// The snapshot's keys keep their order (JSON lines are compared as text elsewhere).
 		expect(Object.keys(totals)).toEqual(Object.keys(totalsOf({...counts})));
