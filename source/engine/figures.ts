@@ -28,6 +28,9 @@ export function snapshotOf(totals: Totals, histogram: Histogram, senders: Sender
 		p50Ms: histogram.quantile(0.5),
 		p95Ms: histogram.quantile(0.95),
 		p99Ms: histogram.quantile(0.99),
+		reachP50Ms: undefined,
+		reachP95Ms: undefined,
+		reachP99Ms: undefined,
 		senders,
 	};
 }

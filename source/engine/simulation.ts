@@ -4,7 +4,7 @@ import type {Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
 import type {Outcome, SenderSpec, Snapshot, TimedAction} from './types.js';
 
-export type Totals = Omit<Snapshot, 'senders' | 'p50Ms' | 'p95Ms' | 'p99Ms'>;
+export type Totals = Omit<Snapshot, 'senders' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'reachP50Ms' | 'reachP95Ms' | 'reachP99Ms'>;
 
 export interface Simulation {
 	/** Simulated time, ms. Moves only forward. */

@@ -153,6 +153,13 @@ export interface Snapshot {
 	p50Ms: number | undefined;
 	p95Ms: number | undefined;
 	p99Ms: number | undefined;
+	/**
+	 * Reach percentiles over every message asked for (`total`): the time by which p % of them
+	 * were reached; undefined while (or if ever) fewer than p % are.
+	 */
+	reachP50Ms: number | undefined;
+	reachP95Ms: number | undefined;
+	reachP99Ms: number | undefined;
 	/** Simulated time of the last outcome. */
 	lastOutcomeMs: number;
 	isDone: boolean;
