@@ -1,82 +1,41 @@
 // The simulation: one producer, many senders, a discrete-event loop on a simulated
 // clock. Pure and synchronous: no I/O, no timers, no wall clock, no Math.random.
-// At every moment produced = queued + inFlight + sent + failed.
-import {AttemptModel, restMsOf, senderRng} from './attempt.js';
+// At every moment produced = queued + inFlight + sent + failed. Each sender is an SMPP
+// bind (sender.ts): a window of unanswered submits, a rate cap; a message of s segments
+// is s submits; the gateway's cap throttles; receipts follow acceptance (DESIGN.md
+// "Real SMS delivery"). Without those keys it is one submit at a time, as it always was.
+import {restMsOf, senderRng} from './attempt.js';
 import {Deque} from './deque.js';
-import {EventHeap, type Schedulable} from './event-heap.js';
+import {makeSampler, type Sampler} from './distributions.js';
+import {EventHeap} from './event-heap.js';
 import {senderSnapshot, Tally, type Spread} from './figures.js';
+import {Gateway} from './gateway.js';
 import type {Histogram} from './histogram.js';
-import {drawMessage, phoneText, producerRng, type MessageBody} from './message.js';
-import type {Rng} from './rng.js';
+import {drawMessage, isInvalidNumber, phoneText, producerRng, streamSeed} from './message.js';
+import {Rng} from './rng.js';
+import {segmentCount} from './segments.js';
+import {Sender, type Message, type Submit} from './sender.js';
 import type {Simulation, Totals} from './simulation.js';
-import type {
-	Outcome,
-	RunSettings,
-	SenderSnapshot,
-	SenderSpec,
-	SenderState,
-	Snapshot,
-	TimedAction,
-} from './types.js';
+import type {Outcome, RunSettings, Snapshot, SenderSpec, TimedAction} from './types.js';
 
 /** Messages kept ready in the queue; the producer makes the rest when room frees up. */
 export const defaultQueueCapacity = 1000;
 
-interface Message extends MessageBody {
-	id: number;
-	producedAt: number;
-	/** First pickup by a sender; -1 until then. */
-	pickedAt: number;
-	/** Attempts finished so far. */
-	attempts: number;
-}
+/** Defaults of the delivery keys (DESIGN.md "Real SMS delivery"). */
+export const defaultBackoffMs = 1000;
+export const defaultValidityMs = 48 * 3_600_000;
 
-/** A sender: the shared attempt model, and where it stands on the simulated clock. */
-class Sender extends AttemptModel implements Schedulable {
-	dueAt = 0;
-	seq = 0;
-	heapIndex = -1;
-	state: SenderState = 'idle';
-	message: Message | undefined;
-	attemptStart = 0;
-	restStart = 0;
-	/** Bumped on every change, so snapshots can reuse an unchanged sender's object. */
-	version = 0;
-	sent = 0;
-	failed = 0;
-	attempts = 0;
-	segments = 0;
-	throttled = 0;
-	timeSumMs = 0;
-	waitSumMs = 0;
-	rests = 0;
-	restedMs = 0;
-	/** Made at the first outcome: 2 KB each, so a million idle senders cost no gigabytes. */
-	histogram: Histogram | undefined;
-	cached: SenderSnapshot | undefined;
-	cachedVersion = -1;
-
-	get holding(): number {
-		return this.state === 'sending' ? 1 : 0;
-	}
-
-	get windowUsed(): number {
-		return this.holding;
-	}
-
-	constructor(
-		readonly id: number,
-		spec: SenderSpec,
-		rng: Rng,
-	) {
-		super(spec, rng);
-	}
-}
+/** The stream receipts draw from (senders draw from streams 1, 2, …; the producer from 0). */
+const receiptStream = 0x7f_ff_ff_ff;
 
 /** Options that shape the simulation but not its contract. */
 export interface EngineOptions {
 	queueCapacity?: number;
+	/** Keep the exact moment the n-th recipient is reached (`reachRankAtMs`): size's goal. */
+	reachRank?: number;
 }
+
+type Due = Sender | Submit | Message;
 
 export class Engine implements Simulation {
 	/** Simulated time, ms. Moves only forward. */
@@ -86,16 +45,13 @@ export class Engine implements Simulation {
 	/** Every runtime change so far, in script form. */
 	readonly actions: TimedAction[] = [];
 
-	private readonly heap = new EventHeap<Sender>();
+	private readonly heap = new EventHeap<Due>();
 	private readonly queue: Deque<Message>;
-	private readonly idle = new Deque<Sender>();
+	/** Senders with room for a message and none to take, in the order they asked. */
+	private readonly waiting = new Deque<Sender>();
 	private readonly senders: Sender[] = [];
 	private readonly producerRng: Rng;
 	private readonly tally = new Tally();
-
-	get timeHistogram(): Histogram {
-		return this.tally.histogram;
-	}
 	/**
 	 * Finished messages, kept for the producer to reuse. A run makes no garbage per message,
 	 * so V8 never grows its heap with the run's length: peak RSS stays flat (bench/soak.js).
@@ -103,11 +59,23 @@ export class Engine implements Simulation {
 	private readonly spare: Message[] = [];
 	private readonly capacity: number;
 	private readonly retries: number;
+	/** Submits per message. */
+	private readonly segments: number;
+	private readonly gateway: Gateway | undefined;
+	private readonly backoffMs: number;
+	private readonly invalid: number;
+	private readonly validityMs: number;
+	/** With receipts: whether a receipt never comes, and when it does. */
+	private readonly receipts: {rng: Rng; delay: Sampler; undelivered: number} | undefined;
+	/** When each batch of messages was asked for: ids from `firstId` on, at `atMs`. */
+	private readonly asked: Array<{firstId: number; atMs: number}> = [{firstId: 1, atMs: 0}];
 	private nextSenderId = 1;
 	private total: number;
 	private produced = 0;
 	private inFlight = 0;
 	private resting = 0;
+	/** Accepted messages whose receipt (or expiry) has not come. */
+	private awaiting = 0;
 
 	constructor(
 		readonly settings: RunSettings,
@@ -118,8 +86,32 @@ export class Engine implements Simulation {
 		this.retries = settings.retries;
 		this.total = settings.messages;
 		this.producerRng = producerRng(settings.seed);
+		this.segments = segmentCount(settings.text);
+		this.gateway = settings.gatewayRate === undefined ? undefined : new Gateway(settings.gatewayRate);
+		this.backoffMs = settings.backoffMs ?? defaultBackoffMs;
+		this.invalid = settings.invalid ?? 0;
+		this.validityMs = settings.validityMs ?? defaultValidityMs;
+		const delivery = settings.delivery;
+		if (delivery !== undefined) {
+			this.receipts = {
+				rng: Rng.fromSeed(streamSeed(settings.seed, receiptStream)),
+				delay: makeSampler({meanMs: delivery.meanMs, distribution: delivery.distribution, spreadMs: delivery.spreadMs, failureRate: 0}),
+				undelivered: delivery.undelivered,
+			};
+		}
+
+		this.tally.reachRank = options.reachRank ?? 0;
 		this.refill();
 		for (const spec of settings.senders) this.startSender(spec);
+	}
+
+	get timeHistogram(): Histogram {
+		return this.tally.histogram;
+	}
+
+	/** When the `reachRank`-th recipient was reached (EngineOptions); undefined until then. */
+	get reachRankAtMs(): number | undefined {
+		return this.tally.reachRankAtMs;
 	}
 
 	// ---- running ----
@@ -147,8 +139,27 @@ export class Engine implements Simulation {
 			if (done >= maxEvents && (next.dueAt !== this.simMs || done >= 16 * maxEvents)) return done;
 			heap.pop();
 			this.simMs = next.dueAt;
-			if (next.state === 'sending') this.endAttempt(next);
-			else this.endRest(next);
+			switch (next.kind) {
+				case 'answer': {
+					this.answer(next as Submit);
+					break;
+				}
+
+				case 'backoff': {
+					this.backedOff(next as Submit);
+					break;
+				}
+
+				case 'sender': {
+					this.wake(next as Sender);
+					break;
+				}
+
+				default: {
+					this.receipt(next as Message);
+				}
+			}
+
 			done++;
 		}
 
@@ -156,9 +167,9 @@ export class Engine implements Simulation {
 		return done;
 	}
 
-	/** Every message asked for has finished. */
+	/** Every message asked for has finished (and, with receipts, been delivered or expired). */
 	get isDone(): boolean {
-		return this.produced === this.total && this.queue.length === 0 && this.inFlight === 0;
+		return this.produced === this.total && this.queue.length === 0 && this.inFlight === 0 && this.awaiting === 0;
 	}
 
 	// ---- runtime changes (each is recorded in `actions`, one that finds no sender too, so
@@ -175,7 +186,8 @@ export class Engine implements Simulation {
 	}
 
 	/**
-	 * Removes a sender; its in-flight message goes back to the front of the queue.
+	 * Removes a sender; the messages it holds go back to the front of the queue, in the
+	 * order it took them; their unfinished attempts are forgotten.
 	 * @returns false when no such sender is running (nothing changes but the record)
 	 */
 	removeSender(id: number): boolean {
@@ -184,11 +196,20 @@ export class Engine implements Simulation {
 		this.actions.push({simMs: this.simMs, remove: id});
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
-		if (sender.state === 'sending') {
-			this.inFlight--;
-			this.queue.unshift(sender.message!);
-			sender.message = undefined;
-		} else if (sender.state === 'resting') {
+		for (const submit of sender.submits) this.heap.remove(submit);
+		for (let i = sender.held.length - 1; i >= 0; i--) {
+			const message = sender.held[i]!;
+			message.attemptStart = -1;
+			this.queue.unshift(message);
+		}
+
+		this.inFlight -= sender.held.length;
+		sender.held.length = 0;
+		sender.submits.length = 0;
+		sender.windowUsed = 0;
+		while (sender.ready.shift() !== undefined);
+		if (sender.isResting) {
+			sender.isResting = false;
 			this.resting--;
 			sender.restedMs += this.simMs - sender.restStart;
 		}
@@ -200,7 +221,7 @@ export class Engine implements Simulation {
 	}
 
 	/**
-	 * Changes a sender's settings; the attempt under way keeps its drawn time.
+	 * Changes a sender's settings; what it has submitted keeps its drawn time.
 	 * @returns false when no such sender is running (nothing changes but the record)
 	 */
 	tuneSender(id: number, patch: Partial<SenderSpec>): boolean {
@@ -210,6 +231,9 @@ export class Engine implements Simulation {
 		if (sender === undefined) return false;
 		sender.tune(patch);
 		sender.version++;
+		// A new rate cap spaces the next submit from the last one; a wider window takes more.
+		if (!sender.isResting && sender.heapIndex >= 0) this.heap.remove(sender);
+		this.pump(sender);
 		return true;
 	}
 
@@ -218,6 +242,7 @@ export class Engine implements Simulation {
 		if (count <= 0) return;
 		this.settle();
 		this.actions.push({simMs: this.simMs, more: count});
+		this.asked.push({firstId: this.total + 1, atMs: this.simMs});
 		this.total += count;
 		this.refill();
 		this.dispatch();
@@ -247,7 +272,7 @@ export class Engine implements Simulation {
 		return this.tally.snapshot(
 			this.totals(),
 			// A resting sender's countdown moves with the clock.
-			this.senders.map(sender => senderSnapshot(sender, sender.state, sender.state === 'resting' ? sender.dueAt - this.simMs : 0)),
+			this.senders.map(sender => senderSnapshot(sender, sender.state, sender.isResting ? sender.dueAt - this.simMs : 0)),
 		);
 	}
 
@@ -281,7 +306,7 @@ export class Engine implements Simulation {
 		const id = this.nextSenderId++;
 		const sender = new Sender(id, spec, senderRng(this.settings.seed, id));
 		this.senders.push(sender);
-		this.takeNext(sender);
+		this.pump(sender);
 		return sender;
 	}
 
@@ -290,111 +315,274 @@ export class Engine implements Simulation {
 		const rng = this.producerRng;
 		while (this.queue.length < this.capacity && this.produced < this.total) {
 			this.produced++;
-			const message = this.spare.pop() ?? {id: 0, phone: 0, textLength: 0, textSeed: 0, producedAt: 0, pickedAt: -1, attempts: 0};
+			const message = this.spare.pop() ?? newMessage();
 			message.id = this.produced;
 			drawMessage(rng, message);
 			message.producedAt = this.simMs;
 			message.pickedAt = -1;
 			message.attempts = 0;
+			message.attemptStart = -1;
 			this.queue.push(message);
 		}
 	}
 
-	/** Idle senders take what waits in the queue. */
+	/** Senders waiting for work take what waits in the queue. */
 	private dispatch(): void {
-		while (this.queue.length > 0 && this.idle.length > 0) {
-			const sender = this.idle.shift()!;
-			if (sender.state === 'idle') this.takeNext(sender);
+		while (this.queue.length > 0 && this.waiting.length > 0) {
+			const sender = this.waiting.shift()!;
+			sender.isWaiting = false;
+			if (sender.state !== 'removed') this.pump(sender);
 		}
 	}
 
-	private takeNext(sender: Sender): void {
-		const message = this.queue.shift();
-		if (message === undefined) {
-			if (sender.state !== 'idle') {
-				sender.state = 'idle';
-				sender.version++;
+	/**
+	 * The sender submits what it may: while its window has room and its rate cap allows,
+	 * the segments it has ready, else those of the next message in the queue.
+	 */
+	private pump(sender: Sender): void {
+		if (sender.isResting || sender.state === 'removed') return;
+		const window = sender.window;
+		while (sender.windowUsed < window) {
+			const spacing = sender.spacingMs;
+			if (spacing > 0 && this.simMs < sender.lastSubmitAt + spacing) {
+				if (sender.heapIndex < 0) this.heap.schedule(sender, sender.lastSubmitAt + spacing);
+				break;
 			}
 
-			this.idle.push(sender);
-			return;
+			if (sender.ready.length === 0 && !this.take(sender)) break;
+			this.submit(sender, sender.ready.shift()!);
+		}
+
+		sender.updateState();
+	}
+
+	/** The sender takes the next queued message; false (and it waits) when there is none. */
+	private take(sender: Sender): boolean {
+		const message = this.queue.shift();
+		if (message === undefined) {
+			if (!sender.isWaiting) {
+				sender.isWaiting = true;
+				this.waiting.push(sender);
+			}
+
+			return false;
 		}
 
 		if (this.produced < this.total) this.refill();
 		if (message.pickedAt < 0) message.pickedAt = this.simMs;
-		sender.message = message;
-		sender.state = 'sending';
+		sender.held.push(message);
 		this.inFlight++;
-		this.startAttempt(sender);
+		this.startAttempt(sender, message);
+		return true;
 	}
 
-	private startAttempt(sender: Sender): void {
-		sender.attemptStart = this.simMs;
+	/** Readies every segment of a message's next attempt, ahead of anything else. */
+	private startAttempt(sender: Sender, message: Message): void {
+		message.unanswered = this.segments;
+		for (let i = 0; i < this.segments; i++) sender.ready.unshift(message);
+	}
+
+	private submit(sender: Sender, message: Message): void {
+		const now = this.simMs;
+		if (message.attemptStart < 0) message.attemptStart = now;
+		const submit = sender.takeSubmit(message);
+		submit.isThrottled = this.gateway !== undefined && !this.gateway.take(now);
+		sender.windowUsed++;
+		sender.lastSubmitAt = now;
 		sender.version++;
-		this.heap.schedule(sender, this.simMs + sender.drawWaitMs());
+		this.heap.schedule(submit, now + sender.drawWaitMs());
 	}
 
-	private endAttempt(sender: Sender): void {
-		const message = sender.message!;
+	/** The gateway answers a submit: throttled (back off, submit again) or done. */
+	private answer(submit: Submit): void {
+		const sender = submit.sender;
+		const message = submit.message!;
+		sender.windowUsed--;
+		sender.version++;
+		if (submit.isThrottled) {
+			this.tally.throttle(sender);
+			submit.kind = 'backoff';
+			this.heap.schedule(submit, this.simMs + this.backoffMs);
+		} else {
+			sender.releaseSubmit(submit);
+			if (--message.unanswered === 0) this.endAttempt(sender, message);
+		}
+
+		this.pump(sender);
+	}
+
+	/** A throttled segment has waited out its backoff: it is submitted again first. */
+	private backedOff(submit: Submit): void {
+		const sender = submit.sender;
+		sender.ready.unshift(submit.message!);
+		sender.releaseSubmit(submit);
+		this.pump(sender);
+	}
+
+	/** Every segment of the attempt is answered: it succeeded or failed as a whole. */
+	private endAttempt(sender: Sender, message: Message): void {
 		const now = this.simMs;
 		message.attempts++;
-		this.tally.attempt(sender, now - sender.attemptStart);
+		this.tally.attempt(sender, now - message.attemptStart);
+		message.attemptStart = -1;
+		if (isInvalidNumber(message.phone, this.invalid)) {
+			this.fail(sender, message, 'invalid');
+			return;
+		}
+
 		const verdict = sender.judge(message.attempts, this.retries);
-		if (verdict === 'retry') {
-			this.startAttempt(sender);
+		if (verdict === 'retry') this.startAttempt(sender, message);
+		else if (verdict === 'sent') this.accept(sender, message);
+		else if (verdict === 'failed') this.fail(sender, message, 'error');
+		else {
+			// Vendor failover: the message goes back for any sender (or is finished), this one rests.
+			if (verdict === 'requeue') {
+				sender.drop(message);
+				this.inFlight--;
+				this.queue.unshift(message);
+			} else {
+				this.fail(sender, message, 'error');
+			}
+
+			this.rest(sender);
+			this.dispatch();
+		}
+	}
+
+	private rest(sender: Sender): void {
+		const until = this.simMs + restMsOf(sender.spec);
+		if (sender.isResting) {
+			if (until > sender.dueAt) {
+				this.heap.remove(sender);
+				this.heap.schedule(sender, until);
+			}
+
 			return;
 		}
 
-		this.inFlight--;
-		sender.message = undefined;
-		if (verdict === 'sent' || verdict === 'failed') {
-			this.finish(sender, message, verdict);
-			this.takeNext(sender);
-			return;
-		}
-
-		// Vendor failover: the message goes back for any sender, this one rests.
-		if (verdict === 'requeue') this.queue.unshift(message);
-		else this.finish(sender, message, 'failed');
-		sender.state = 'resting';
-		sender.restStart = now;
+		if (sender.heapIndex >= 0) this.heap.remove(sender);
+		sender.isResting = true;
+		sender.restStart = this.simMs;
 		sender.rests++;
 		sender.version++;
 		this.resting++;
-		this.heap.schedule(sender, now + restMsOf(sender.spec));
-		this.dispatch();
+		this.heap.schedule(sender, until);
+		sender.updateState();
 	}
 
-	private endRest(sender: Sender): void {
-		this.resting--;
-		sender.restedMs += this.simMs - sender.restStart;
-		sender.state = 'idle';
-		sender.version++;
-		this.takeNext(sender);
-	}
-
-	private finish(sender: Sender, message: Message, outcome: 'sent' | 'failed'): void {
-		const now = this.simMs;
-		const timeMs = now - message.pickedAt;
-		const e2eMs = now - message.producedAt;
-		this.tally.finish(sender, outcome === 'sent', timeMs, e2eMs, now);
-		if (this.onFinish !== undefined) {
-			this.onFinish({
-				id: message.id,
-				phone: phoneText(message.phone),
-				outcome,
-				attempts: message.attempts,
-				timeMs,
-				e2eMs,
-				sender: sender.id,
-				simMs: now,
-				segments: 1,
-			});
+	/** The sender's own event: its rest is over, or its rate cap lets it submit again. */
+	private wake(sender: Sender): void {
+		if (sender.isResting) {
+			sender.isResting = false;
+			this.resting--;
+			sender.restedMs += this.simMs - sender.restStart;
+			sender.version++;
 		}
 
-		// Nothing holds a finished message any more (its sender let go of it first).
+		this.pump(sender);
+	}
+
+	/** The gateway accepted the message: reached now, or once its receipt comes. */
+	private accept(sender: Sender, message: Message): void {
+		const now = this.simMs;
+		sender.drop(message);
+		this.inFlight--;
+		this.tally.finish(sender, true, now - message.pickedAt, now - message.producedAt, now);
+		this.tally.accept(sender, this.segments, sender.spec.price ?? 0);
+		const receipts = this.receipts;
+		if (receipts === undefined) {
+			this.tally.reach(now - this.askedAt(message.id), now);
+			this.tell(message, 'sent', sender.id, now, undefined);
+			this.recycle(message);
+			return;
+		}
+
+		message.acceptedAt = now;
+		message.acceptedBy = sender.id;
+		message.isDelivering = !(receipts.rng.next() < receipts.undelivered);
+		this.awaiting++;
+		this.heap.schedule(message, now + (message.isDelivering ? receipts.delay(receipts.rng) : this.validityMs));
+	}
+
+	/** A receipt came, or the message expired at its validity. */
+	private receipt(message: Message): void {
+		const now = this.simMs;
+		this.awaiting--;
+		this.tally.receipt(message.isDelivering, now);
+		if (message.isDelivering) this.tally.reach(now - this.askedAt(message.id), now);
+		this.tell(message, 'sent', message.acceptedBy, message.acceptedAt, message.isDelivering ? 'delivered' : 'expired');
+		this.recycle(message);
+	}
+
+	private fail(sender: Sender, message: Message, reason: 'error' | 'invalid'): void {
+		const now = this.simMs;
+		sender.drop(message);
+		this.inFlight--;
+		this.tally.finish(sender, false, now - message.pickedAt, now - message.producedAt, now, reason === 'invalid');
+		this.tell(message, 'failed', sender.id, now, undefined, reason);
+		this.recycle(message);
+	}
+
+	/** When message `id` was asked for: simulated 0 for the first ones, or its `more`. */
+	private askedAt(id: number): number {
+		const asked = this.asked;
+		let i = asked.length - 1;
+		while (asked[i]!.firstId > id) i--;
+		return asked[i]!.atMs;
+	}
+
+	/** Its --log line: `doneAt` is acceptance or failure (times run to it), the line is now. */
+	private tell(
+		message: Message,
+		outcome: 'sent' | 'failed',
+		sender: number,
+		doneAt: number,
+		delivery: 'delivered' | 'expired' | undefined,
+		reason?: 'error' | 'invalid',
+	): void {
+		if (this.onFinish === undefined) return;
+		const line: Outcome = {
+			id: message.id,
+			phone: phoneText(message.phone),
+			outcome,
+			attempts: message.attempts,
+			timeMs: doneAt - message.pickedAt,
+			e2eMs: doneAt - message.producedAt,
+			sender,
+			simMs: this.simMs,
+			segments: this.segments,
+		};
+		if (reason !== undefined) line.reason = reason;
+		if (delivery !== undefined) line.delivery = delivery;
+		if (delivery === 'delivered') line.reachMs = this.simMs - this.askedAt(message.id);
+		this.onFinish(line);
+	}
+
+	/** Nothing holds a finished message any more: the producer may reuse it. */
+	private recycle(message: Message): void {
 		if (this.spare.length < this.capacity) this.spare.push(message);
 	}
+}
+
+function newMessage(): Message {
+	return {
+		id: 0,
+		phone: 0,
+		textLength: 0,
+		textSeed: 0,
+		producedAt: 0,
+		pickedAt: -1,
+		attempts: 0,
+		attemptStart: -1,
+		unanswered: 0,
+		acceptedAt: 0,
+		isDelivering: false,
+		acceptedBy: 0,
+		kind: 'receipt',
+		dueAt: 0,
+		seq: 0,
+		heapIndex: -1,
+	};
 }
 
 /** Creates an engine for the given settings; it has produced its first queue-full. */

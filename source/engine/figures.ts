@@ -21,18 +21,28 @@ export function totalsOf({timeSumMs, e2eSumMs, ...counts}: RunCounts): Totals {
 	};
 }
 
-/** Totals, the run's percentiles of time per message, and the senders. */
-export function snapshotOf(totals: Totals, histogram: Histogram, senders: SenderSnapshot[]): Snapshot {
+/** Totals, the run's percentiles of time per message and of reach, and the senders. */
+export function snapshotOf(totals: Totals, histogram: Histogram, senders: SenderSnapshot[], reach?: Histogram): Snapshot {
 	return {
 		...totals,
 		p50Ms: histogram.quantile(0.5),
 		p95Ms: histogram.quantile(0.95),
 		p99Ms: histogram.quantile(0.99),
-		reachP50Ms: undefined,
-		reachP95Ms: undefined,
-		reachP99Ms: undefined,
+		reachP50Ms: reachQuantile(reach, totals.total, 0.5),
+		reachP95Ms: reachQuantile(reach, totals.total, 0.95),
+		reachP99Ms: reachQuantile(reach, totals.total, 0.99),
 		senders,
 	};
+}
+
+/**
+ * The time by which a share `q` of all `total` messages asked for was reached, from the
+ * reach times of those reached so far; undefined while fewer than that were reached.
+ */
+export function reachQuantile(reach: Histogram | undefined, total: number, q: number): number | undefined {
+	const rank = Math.max(1, Math.ceil(q * total - 1e-9));
+	if (reach === undefined || reach.count < rank) return undefined;
+	return reach.quantile(rank / reach.count);
 }
 
 /** What a sender counts; its snapshot's figures come from these. */
@@ -151,6 +161,38 @@ export class Tally implements TallySums {
 	readonly histogram = new Histogram(0.01);
 	/** End-to-end times, production to final outcome: fixed memory, read only for the summary. */
 	readonly e2eHistogram = new Histogram(0.01);
+	/** Reach times, from being asked for to delivery (or acceptance without receipts). */
+	readonly reachHistogram = new Histogram(0.01);
+	/** The reached count whose moment is kept exactly (size's goal), and that moment. */
+	reachRank = 0;
+	reachRankAtMs: number | undefined;
+
+	/** `sender`'s submit was answered "throttled" by the gateway. */
+	throttle(sender: SenderCounts | undefined): void {
+		this.throttled++;
+		if (sender !== undefined) sender.throttled++;
+	}
+
+	/** The gateway accepted a message of `segments` segments, each at `price`. */
+	accept(sender: SenderCounts | undefined, segments: number, price: number): void {
+		this.segments += segments;
+		this.cost += segments * price;
+		if (sender !== undefined) sender.segments += segments;
+	}
+
+	/** A recipient got the message `reachMs` after it was asked for, at `atMs`. */
+	reach(reachMs: number, atMs: number): void {
+		this.reached++;
+		this.reachHistogram.record(reachMs);
+		if (this.reached === this.reachRank) this.reachRankAtMs = atMs;
+	}
+
+	/** An accepted message's receipt came (it is reached: call reach too), or it expired. */
+	receipt(isDelivered: boolean, atMs: number): void {
+		if (isDelivered) this.delivered++;
+		else this.undelivered++;
+		this.lastOutcomeMs = atMs;
+	}
 
 	/** One finished attempt by `sender`, which waited `waitMs`. */
 	attempt(sender: SenderCounts, waitMs: number): void {
@@ -160,9 +202,10 @@ export class Tally implements TallySums {
 	}
 
 	/** A message's final outcome, by `sender` (undefined when no sender reported it). */
-	finish(sender: SenderCounts | undefined, isSent: boolean, timeMs: number, e2eMs: number, atMs: number): void {
+	finish(sender: SenderCounts | undefined, isSent: boolean, timeMs: number, e2eMs: number, atMs: number, isInvalid = false): void {
 		if (isSent) this.sent++;
 		else this.failed++;
+		if (isInvalid) this.failedInvalid++;
 		this.timeSumMs += timeMs;
 		this.e2eSumMs += e2eMs;
 		this.histogram.record(timeMs);
@@ -210,7 +253,7 @@ export class Tally implements TallySums {
 
 	/** Totals, percentiles and the senders. */
 	snapshot(totals: Totals, senders: SenderSnapshot[]): Snapshot {
-		return snapshotOf(totals, this.histogram, senders);
+		return snapshotOf(totals, this.histogram, senders, this.reachHistogram);
 	}
 }
 

@@ -40,3 +40,17 @@ export function messageText(textSeed: number, length: number): string {
 	for (let i = 0; i < length; i++) text += String.fromCharCode(32 + rng.int(95));
 	return text;
 }
+
+/**
+ * Whether a phone number cannot receive, for a share `invalid` of numbers: decided by the
+ * number alone, so the same numbers fail on every sender, every run and every gateway.
+ */
+export function isInvalidNumber(phone: number, invalid: number): boolean {
+	if (invalid <= 0) return false;
+	let h = Math.imul((phone % 0x1_00_00_00_00) ^ 0x9e_37_79_b9, 0x85_eb_ca_6b);
+	h ^= Math.floor(phone / 0x1_00_00_00_00) + 0x6b_43_a9_b5;
+	h = Math.imul(h ^ (h >>> 16), 0x7f_eb_35_2d);
+	h = Math.imul(h ^ (h >>> 15), 0x84_6c_a6_8b);
+	h ^= h >>> 16;
+	return (h >>> 0) / 0x1_00_00_00_00 < invalid;
+}
