@@ -8,8 +8,11 @@ import type {StoreRun} from './runs/in-process.js';
 import type {Settings} from './settings.js';
 import type {DashStore} from './store.js';
 
-/** A progress reading as DESIGN.md's JSON line (null where there is no figure yet). */
-export function progressJson(p: Progress): string {
+/**
+ * A progress reading as DESIGN.md's JSON line (null where there is no figure yet);
+ * `delivered` only when the run awaits receipts.
+ */
+export function progressJson(p: Progress, hasReceipts = false): string {
 	return JSON.stringify({
 		type: 'progress',
 		simMs: round1(p.simMs),
@@ -26,6 +29,9 @@ export function progressJson(p: Progress): string {
 		throughput: round1(p.throughput),
 		recentThroughput: round1(p.recentThroughput),
 		etaMs: round1(p.etaMs),
+		segments: p.segments,
+		throttled: p.throttled,
+		...(hasReceipts ? {delivered: p.delivered} : {}),
 	});
 }
 
@@ -46,7 +52,7 @@ export function stampOf(ms: number): string {
  * thousands of messages: `now` is the recent rate (the summary's throughput is the whole run's).
  * Produced and in flight are in the JSON lines and on the dashboard.
  */
-export function progressText(p: Progress): string {
+export function progressText(p: Progress, hasReceipts = false): string {
 	const parts = [
 		`[${stampOf(p.simMs).padStart(7)}]`,
 		`sent ${formatCount(p.sent)}`,
@@ -57,6 +63,8 @@ export function progressText(p: Progress): string {
 		`eta ${p.isDone ? 'done' : etaText(p.etaMs)}`,
 	];
 	if (p.resting > 0) parts.splice(4, 0, `resting ${formatCount(p.resting)}`);
+	if (hasReceipts) parts.splice(2, 0, `delivered ${formatCount(p.delivered)}`);
+	if (p.throttled > 0) parts.splice(-2, 0, `throttled ${formatCount(p.throttled)}`);
 	return parts[0] + ' ' + parts.slice(1).join('  ');
 }
 
@@ -113,7 +121,7 @@ function noteAtMs(text: string): number | undefined {
  * the lines are the same at every speed, however the readings were batched. Returns a
  * function that prints what is left and stops listening.
  */
-export function attachHeadless(store: DashStore, isJson: boolean, write: (text: string) => void): () => void {
+export function attachHeadless(store: DashStore, isJson: boolean, write: (text: string) => void, hasReceipts = false): () => void {
 	let notesShown = 0;
 	let printed: Progress[] | undefined;
 	const print = () => {
@@ -131,7 +139,7 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 		if (ticks !== printed) {
 			for (const tick of ticks) {
 				printNotes(tick.simMs);
-				out += (isJson ? progressJson(tick) : progressText(tick)) + '\n';
+				out += (isJson ? progressJson(tick, hasReceipts) : progressText(tick, hasReceipts)) + '\n';
 			}
 		}
 
@@ -158,7 +166,7 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 	return {
 		start() {
 			if (settings !== undefined) io.out(startOutput(settings, isJson));
-			detach = attachHeadless(run.store, isJson, text => io.out(text));
+			detach = attachHeadless(run.store, isJson, text => io.out(text), settings?.delivery !== undefined);
 			run.store.getState().actions.start();
 		},
 		async finish(ending) {

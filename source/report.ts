@@ -2,7 +2,7 @@
 // text form, the --report file and the --log writer. Shared by headless and dashboard.
 import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
-import type {Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
+import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
 import {formatClock, formatCount, formatMs, formatPercent, formatRate, round1} from './format.js';
 import type {Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
@@ -23,6 +23,12 @@ export interface SenderSummary {
 	p95Ms: number | null;
 	rests: number;
 	restedMs: number;
+	/** Its window of unanswered submits, rate cap (null: none) and price per segment. */
+	window: number;
+	rate: number | null;
+	price: number;
+	segments: number;
+	throttled: number;
 	removed?: true;
 }
 
@@ -63,6 +69,20 @@ export interface Summary {
 	stalled?: true;
 	/** --abort-on-fail ended the run: the rule that could no longer pass (never with interrupted). */
 	abortedBy?: string;
+	/** Segments accepted; submits the gateway throttled (not attempts, never failures). */
+	segments: number;
+	throttled: number;
+	failedBy: {error: number; invalid: number};
+	/** With receipts: delivered, and accepted but expired at the validity; else null. */
+	delivered: number | null;
+	undelivered: number | null;
+	/** When p % of every message asked for had reached its recipient; null: never. */
+	reachP50Ms: number | null;
+	reachP95Ms: number | null;
+	reachP99Ms: number | null;
+	cost: number;
+	/** The gateway's cap, segments per simulated second; null: none. */
+	gatewayRate: number | null;
 	senders: SenderSummary[];
 	thresholds: ThresholdResult[];
 	settings: ReportSettings;
@@ -70,14 +90,20 @@ export interface Summary {
 	notes: string[];
 }
 
-/** What decides the outcomes; enough for --replay to rebuild the run. */
-export interface ReportSettings {
+/** What decides the outcomes; enough for --replay to rebuild the run (delivery keys when set). */
+export interface ReportSettings extends DeliverySettings {
 	messages: number;
 	senders: SenderSpec[];
 	retries: number;
 	seed: number;
 	intervalMs: number;
 	thresholds: string[];
+}
+
+/** The delivery keys a run was given, and only those. */
+function deliverySettingsOf(settings: DeliverySettings): DeliverySettings {
+	const keys = ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery', 'validityMs'] as const;
+	return Object.fromEntries(keys.filter(key => settings[key] !== undefined).map(key => [key, settings[key]])) as DeliverySettings;
 }
 
 export interface SummaryInput {
@@ -109,6 +135,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 	const figures = figuresOf(snap);
 	const simElapsedMs = snap.lastOutcomeMs;
 	const throughput = simElapsedMs > 0 ? figures.throughput : undefined;
+	const hasReceipts = settings.delivery !== undefined;
 	return {
 		type: 'summary',
 		produced: snap.produced,
@@ -140,6 +167,16 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		interrupted: !snap.isDone && !isStalled && abortedBy === undefined,
 		...(isStalled ? {stalled: true as const} : {}),
 		...(abortedBy === undefined ? {} : {abortedBy}),
+		segments: snap.segments,
+		throttled: snap.throttled,
+		failedBy: {error: snap.failed - snap.failedInvalid, invalid: snap.failedInvalid},
+		delivered: hasReceipts ? snap.delivered : null,
+		undelivered: hasReceipts ? snap.undelivered : null,
+		reachP50Ms: round1(snap.reachP50Ms) ?? null,
+		reachP95Ms: round1(snap.reachP95Ms) ?? null,
+		reachP99Ms: round1(snap.reachP99Ms) ?? null,
+		cost: Math.round(snap.cost * 10_000) / 10_000,
+		gatewayRate: settings.gatewayRate ?? null,
 		senders: snap.senders.map(senderSummary),
 		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
 			expr: r.expr,
@@ -154,6 +191,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 			seed: settings.seed,
 			intervalMs: settings.intervalMs,
 			thresholds: settings.thresholds.map(t => t.expr),
+			...deliverySettingsOf(settings),
 		},
 		actions: [...engine.actions],
 		notes: [...notes],
@@ -178,8 +216,44 @@ function senderSummary(s: SenderSnapshot): SenderSummary {
 		p95Ms: round1(s.p95Ms),
 		rests: s.rests,
 		restedMs: round1(s.restedMs) ?? 0,
+		window: spec.window ?? 1,
+		rate: spec.rate ?? null,
+		price: spec.price ?? 0,
+		segments: s.segments,
+		throttled: s.throttled,
 		...(s.state === 'removed' ? {removed: true as const} : {}),
 	};
+}
+
+/** Whether the run used any key of the delivery model (else its text summary is as it always was). */
+function usesDeliveryModel(summary: Summary): boolean {
+	return Object.keys(deliverySettingsOf(summary.settings)).length > 0 || summary.senders.some(s => s.window > 1 || s.rate !== null || s.price > 0);
+}
+
+/** The delivery model's lines of the text summary: segments, throttling, cost, failures by kind, receipts, reach. */
+function deliveryLines(summary: Summary): string[] {
+	if (!usesDeliveryModel(summary)) return [];
+	const gateway = summary.gatewayRate === null ? '' : ` · gateway cap ${formatCount(summary.gatewayRate)}/s`;
+	const lines = [`  segments    ${formatCount(summary.segments)} accepted · ${formatCount(summary.throttled)} throttled${gateway}`];
+	if (summary.cost > 0) lines.push(`  cost        ${formatCost(summary.cost)}`);
+	if (summary.failedBy.invalid > 0) {
+		lines.push(`  failed by   ${formatCount(summary.failedBy.error)} errors · ${formatCount(summary.failedBy.invalid)} invalid numbers`);
+	}
+
+	if (summary.delivered !== null) {
+		lines.push(`  receipts    ${formatCount(summary.delivered)} delivered · ${formatCount(summary.undelivered ?? 0)} expired undelivered`);
+	}
+
+	const reach = (ms: number | null) => (ms === null ? 'never' : formatMs(ms));
+	lines.push(`  reach       50% ${reach(summary.reachP50Ms)} · 95% ${reach(summary.reachP95Ms)} · 99% ${reach(summary.reachP99Ms)}`);
+	return lines;
+}
+
+/** A cost as people write money: two decimals, four when smaller than a cent. */
+export function formatCost(cost: number): string {
+	if (cost > 0 && cost < 0.01) return cost.toFixed(4);
+	const [whole, cents] = cost.toFixed(2).split('.');
+	return `${formatCount(Number(whole))}.${cents}`;
 }
 
 /** How the run ended, for the summary's heading: the user's `q` is not an interruption. */
@@ -213,6 +287,7 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		);
 	}
 
+	lines.push(...deliveryLines(summary));
 	lines.push(
 		`  time         ${['min', 'avg', 'p50', 'p90', 'p95', 'p99', 'max'].map(name => name.padStart(8)).join('')}`,
 		`    per message${[summary.minMs, summary.avgTimeMs, summary.p50Ms, summary.p90Ms, summary.p95Ms, summary.p99Ms, summary.maxMs].map(cell).join('')}`,
@@ -293,7 +368,11 @@ export class LogWriter {
 	}
 
 	write(o: Outcome): void {
-		this.buffer += `{"id":${o.id},"phone":"${o.phone}","outcome":"${o.outcome}","attempts":${o.attempts},"timeMs":${round1(o.timeMs)},"e2eMs":${round1(o.e2eMs)},"sender":${o.sender},"simMs":${round1(o.simMs)}}\n`;
+		let extra = `,"segments":${o.segments}`;
+		if (o.reason !== undefined) extra += `,"reason":"${o.reason}"`;
+		if (o.delivery !== undefined) extra += `,"delivery":"${o.delivery}"`;
+		if (o.reachMs !== undefined) extra += `,"reachMs":${round1(o.reachMs)}`;
+		this.buffer += `{"id":${o.id},"phone":"${o.phone}","outcome":"${o.outcome}","attempts":${o.attempts},"timeMs":${round1(o.timeMs)},"e2eMs":${round1(o.e2eMs)},"sender":${o.sender},"simMs":${round1(o.simMs)}${extra}}\n`;
 		this.count++;
 		if (this.buffer.length >= 65_536) this.flush();
 	}

@@ -145,11 +145,6 @@ export class Engine implements Simulation {
 					break;
 				}
 
-				case 'backoff': {
-					this.backedOff(next as Submit);
-					break;
-				}
-
 				case 'sender': {
 					this.wake(next as Sender);
 					break;
@@ -343,9 +338,9 @@ export class Engine implements Simulation {
 		if (sender.isResting || sender.state === 'removed') return;
 		const window = sender.window;
 		while (sender.windowUsed < window) {
-			const spacing = sender.spacingMs;
-			if (spacing > 0 && this.simMs < sender.lastSubmitAt + spacing) {
-				if (sender.heapIndex < 0) this.heap.schedule(sender, sender.lastSubmitAt + spacing);
+			const nextAt = sender.nextSubmitAt();
+			if (this.simMs < nextAt) {
+				if (sender.heapIndex < 0) this.heap.schedule(sender, nextAt);
 				break;
 			}
 
@@ -393,29 +388,25 @@ export class Engine implements Simulation {
 		this.heap.schedule(submit, now + sender.drawWaitMs());
 	}
 
-	/** The gateway answers a submit: throttled (back off, submit again) or done. */
+	/**
+	 * The gateway answers a submit. Throttled: the sender keeps the segment, first in line,
+	 * and waits out the backoff before it submits anything. Else the segment is done.
+	 */
 	private answer(submit: Submit): void {
 		const sender = submit.sender;
 		const message = submit.message!;
+		const isThrottled = submit.isThrottled;
 		sender.windowUsed--;
 		sender.version++;
-		if (submit.isThrottled) {
+		sender.releaseSubmit(submit);
+		if (isThrottled) {
 			this.tally.throttle(sender);
-			submit.kind = 'backoff';
-			this.heap.schedule(submit, this.simMs + this.backoffMs);
-		} else {
-			sender.releaseSubmit(submit);
-			if (--message.unanswered === 0) this.endAttempt(sender, message);
+			sender.ready.unshift(message);
+			sender.holdUntil = Math.max(sender.holdUntil, this.simMs + this.backoffMs);
+		} else if (--message.unanswered === 0) {
+			this.endAttempt(sender, message);
 		}
 
-		this.pump(sender);
-	}
-
-	/** A throttled segment has waited out its backoff: it is submitted again first. */
-	private backedOff(submit: Submit): void {
-		const sender = submit.sender;
-		sender.ready.unshift(submit.message!);
-		sender.releaseSubmit(submit);
 		this.pump(sender);
 	}
 
@@ -470,7 +461,7 @@ export class Engine implements Simulation {
 		sender.updateState();
 	}
 
-	/** The sender's own event: its rest is over, or its rate cap lets it submit again. */
+	/** The sender's own event: its rest is over, or its rate cap or a backoff lets it submit again. */
 	private wake(sender: Sender): void {
 		if (sender.isResting) {
 			sender.isResting = false;

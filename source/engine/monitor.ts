@@ -14,6 +14,10 @@ export interface Progress {
 	sent: number;
 	failed: number;
 	attempts: number;
+	/** Segments accepted, submits throttled, and (with receipts) messages delivered so far. */
+	segments: number;
+	throttled: number;
+	delivered: number;
 	avgTimeMs: number | undefined;
 	avgE2eMs: number | undefined;
 	/** Finished messages per simulated second since the start. */
@@ -62,6 +66,9 @@ export class Monitor {
 			sent: t.sent,
 			failed: t.failed,
 			attempts: t.attempts,
+			segments: t.segments,
+			throttled: t.throttled,
+			delivered: t.delivered,
 			avgTimeMs: t.avgTimeMs,
 			avgE2eMs: t.avgE2eMs,
 			throughput: atMs > 0 ? (finished * 1000) / atMs : undefined,

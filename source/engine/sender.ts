@@ -28,12 +28,12 @@ export interface Message extends MessageBody, Schedulable {
 	kind: 'receipt';
 }
 
-/** One submit the gateway has not answered yet, or a throttled one waiting out its backoff. */
+/** One submit the gateway has not answered yet. */
 export class Submit implements Schedulable {
 	dueAt = 0;
 	seq = 0;
 	heapIndex = -1;
-	kind: 'answer' | 'backoff' = 'answer';
+	readonly kind = 'answer';
 	isThrottled = false;
 	message: Message | undefined;
 
@@ -52,13 +52,15 @@ export class Sender extends AttemptModel implements Schedulable {
 	readonly held: Message[] = [];
 	/** Segments ready to submit, one entry per segment. */
 	readonly ready = new Deque<Message>(4);
-	/** Submits in flight and throttled ones backing off; `free` are spare ones. */
+	/** Submits in flight; `free` are spare ones. */
 	readonly submits: Submit[] = [];
 	readonly free: Submit[] = [];
 	/** Submits answered not yet: out of the window. */
 	windowUsed = 0;
 	/** When it last submitted (its rate cap spaces the next one from here). */
 	lastSubmitAt = -Infinity;
+	/** After a throttled answer it submits nothing before this. */
+	holdUntil = 0;
 	isResting = false;
 	restStart = 0;
 	/** In the engine's list of senders waiting for a message. */
@@ -95,17 +97,16 @@ export class Sender extends AttemptModel implements Schedulable {
 		return this.spec.window ?? 1;
 	}
 
-	/** Milliseconds between two submits under its rate cap (0: no cap). */
-	get spacingMs(): number {
+	/** The earliest it may submit again: its rate cap spaces submits, a backoff holds them. */
+	nextSubmitAt(): number {
 		const rate = this.spec.rate;
-		return rate === undefined ? 0 : 1000 / rate;
+		return rate === undefined ? this.holdUntil : Math.max(this.holdUntil, this.lastSubmitAt + 1000 / rate);
 	}
 
 	/** A submit object to schedule (reused: a run makes no garbage per message). */
 	takeSubmit(message: Message): Submit {
 		const submit = this.free.pop() ?? new Submit(this);
 		submit.message = message;
-		submit.kind = 'answer';
 		submit.isThrottled = false;
 		this.submits.push(submit);
 		return submit;
