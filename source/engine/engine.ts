@@ -192,15 +192,16 @@ export class Engine implements Simulation {
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
 		for (const submit of sender.submits) this.heap.remove(submit);
-		for (let i = sender.held.length - 1; i >= 0; i--) {
-			const message = sender.held[i]!;
+		// Back in the order it took them.
+		const held = sender.held.sort((a, b) => b.pickedAt - a.pickedAt || b.id - a.id);
+		for (const message of held) {
 			message.attemptStart = -1;
+			message.heldAt = -1;
 			this.queue.unshift(message);
 		}
 
-		this.inFlight -= sender.held.length;
-		sender.held.length = 0;
-		sender.submits.length = 0;
+		this.inFlight -= held.length;
+		held.length = 0;
 		sender.windowUsed = 0;
 		while (sender.ready.shift() !== undefined);
 		if (sender.isResting) {
@@ -365,7 +366,7 @@ export class Engine implements Simulation {
 
 		if (this.produced < this.total) this.refill();
 		if (message.pickedAt < 0) message.pickedAt = this.simMs;
-		sender.held.push(message);
+		sender.hold(message);
 		this.inFlight++;
 		this.startAttempt(sender, message);
 		return true;
@@ -569,6 +570,7 @@ function newMessage(): Message {
 		acceptedAt: 0,
 		isDelivering: false,
 		acceptedBy: 0,
+		heldAt: -1,
 		kind: 'receipt',
 		dueAt: 0,
 		seq: 0,

@@ -25,6 +25,8 @@ export interface Message extends MessageBody, Schedulable {
 	isDelivering: boolean;
 	/** The sender that had it accepted (for its log line once the receipt comes). */
 	acceptedBy: number;
+	/** Its place in its sender's `held`, -1 when no sender holds it. */
+	heldAt: number;
 	kind: 'receipt';
 }
 
@@ -52,9 +54,12 @@ export class Sender extends AttemptModel implements Schedulable {
 	readonly held: Message[] = [];
 	/** Segments ready to submit, one entry per segment. */
 	readonly ready = new Deque<Message>(4);
-	/** Submits in flight; `free` are spare ones. */
+	/** Every submit object it has made (in flight or spare); `free` are the spare ones. */
 	readonly submits: Submit[] = [];
 	readonly free: Submit[] = [];
+	/** Its window (spec.window ?? 1) and the ms between submits its rate cap asks (0: none). */
+	window = 1;
+	spacingMs = 0;
 	/** Submits answered not yet: out of the window. */
 	windowUsed = 0;
 	/** When it last submitted (its rate cap spaces the next one from here). */
@@ -87,46 +92,62 @@ export class Sender extends AttemptModel implements Schedulable {
 		rng: Rng,
 	) {
 		super(spec, rng);
+		this.readLimits();
+	}
+
+	override tune(patch: Partial<SenderSpec>): void {
+		super.tune(patch);
+		this.readLimits();
 	}
 
 	get holding(): number {
 		return this.held.length;
 	}
 
-	get window(): number {
-		return this.spec.window ?? 1;
-	}
-
 	/** The earliest it may submit again: its rate cap spaces submits, a backoff holds them. */
 	nextSubmitAt(): number {
-		const rate = this.spec.rate;
-		return rate === undefined ? this.holdUntil : Math.max(this.holdUntil, this.lastSubmitAt + 1000 / rate);
+		return this.spacingMs === 0 ? this.holdUntil : Math.max(this.holdUntil, this.lastSubmitAt + this.spacingMs);
 	}
 
 	/** A submit object to schedule (reused: a run makes no garbage per message). */
 	takeSubmit(message: Message): Submit {
-		const submit = this.free.pop() ?? new Submit(this);
+		let submit = this.free.pop();
+		if (submit === undefined) {
+			submit = new Submit(this);
+			this.submits.push(submit);
+		}
+
 		submit.message = message;
 		submit.isThrottled = false;
-		this.submits.push(submit);
 		return submit;
 	}
 
 	releaseSubmit(submit: Submit): void {
-		const at = this.submits.indexOf(submit);
-		if (at >= 0) {
-			this.submits[at] = this.submits.at(-1)!;
-			this.submits.pop();
-		}
-
 		submit.message = undefined;
 		this.free.push(submit);
 	}
 
+	/** Holds a message it took. */
+	hold(message: Message): void {
+		message.heldAt = this.held.length;
+		this.held.push(message);
+	}
+
 	/** Lets go of a message it held (finished, or back to the queue). */
 	drop(message: Message): void {
-		const at = this.held.indexOf(message);
-		if (at >= 0) this.held.splice(at, 1);
+		const held = this.held;
+		const last = held.pop()!;
+		if (last !== message) {
+			held[message.heldAt] = last;
+			last.heldAt = message.heldAt;
+		}
+
+		message.heldAt = -1;
+	}
+
+	private readLimits(): void {
+		this.window = this.spec.window ?? 1;
+		this.spacingMs = this.spec.rate === undefined ? 0 : 1000 / this.spec.rate;
 	}
 
 	/** Its state as shown: resting, sending while it holds a message, else idle. */

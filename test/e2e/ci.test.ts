@@ -16,6 +16,7 @@ interface LogLine {
 	e2eMs: number;
 	sender: number;
 	simMs: number;
+	reason?: 'error' | 'invalid';
 }
 
 const readLog = (path: string): LogLine[] =>
@@ -184,7 +185,7 @@ describe('scripts (built binary)', () => {
 		const isInWindow = (l: LogLine) => l.sender === 2 && l.simMs > 30_000 && l.simMs <= 90_000;
 		// The same messages go to the same senders at the same times (a failure changes no draw);
 		// only sender 2's outcomes inside the window differ, and all of them failed.
-		expect(after.map(({outcome, ...rest}) => rest)).toEqual(before.map(({outcome, ...rest}) => rest));
+		expect(after.map(({outcome, reason, ...rest}) => rest)).toEqual(before.map(({outcome, reason, ...rest}) => rest));
 		after.forEach((line, index) => {
 			expect(line.outcome).toBe(isInWindow(line) ? 'failed' : before[index]!.outcome);
 		});
