@@ -8,7 +8,7 @@ import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../conf
 import {defaults, fileName, flagValue, limits, positiveDuration, share, typed, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {formatDuration} from '../duration.js';
-import {formatClock, formatCount, formatPercent, formatRate} from '../format.js';
+import {formatClock, formatCount, formatPercent} from '../format.js';
 import type {Io, Run} from '../lifecycle.js';
 import {describeWriteError} from '../write-error.js';
 import {estimate, type Estimate} from './estimate.js';
@@ -112,7 +112,7 @@ export function headerText(query: SizeQuery, guess: Estimate = estimate(query)):
 					`  about ${formatCount(failing)} of them (${failShare}) are expected to fail`,
 				]
 			: [
-					`  in time: ${formatCount(guess.goalMessages)} of ${formatCount(query.messages)} recipients (--reach ${percent(query.reachGoal)}) reached by then;`,
+					`  in time: ${formatCount(guess.goalMessages)} of ${formatCount(query.messages)} recipients reached (--reach ${percent(query.reachGoal)});`,
 					`  about ${formatCount(failing)} of the messages (${failShare}) are expected to fail`,
 				];
 	return [
@@ -160,9 +160,11 @@ export function impossibleText(query: SizeQuery, guess: Estimate): string {
 	].join('\n');
 }
 
-/** 12.5, 1,234.5, 12.3k: a rate without its unit; no cap at all is "unlimited". */
+/** 1,667, 166.7, 0.25: a rate without its unit; no cap at all is "unlimited". */
 function perSecond(value: number): string {
-	return Number.isFinite(value) ? formatRate(value).slice(0, -2) : 'unlimited';
+	if (!Number.isFinite(value)) return 'unlimited';
+	if (value >= 1000) return formatCount(value);
+	return value >= 1 || value === 0 ? value.toFixed(1) : String(Number(value.toPrecision(2)));
 }
 
 /** 0.95 -> 95%, 0.075 -> 7.5% (a share read from a percentage, its float hair dropped). */

@@ -70,6 +70,22 @@ describe('size', () => {
 		expect(trials.at(-1)).toBe(10);
 	});
 
+	it('runs nothing when no count can: a gateway below the goal\'s rate', async () => {
+		const query = {...base, delivery: {gatewayRate: 100}};
+		let runs = 0;
+		const answer = await findSize(query, async () => ++runs);
+		expect(answer).toEqual({senders: undefined, tried: []});
+		expect(runs).toBe(0);
+	});
+
+	it('starts from the estimate the gateway allows: 600 in 6 s at a 100/s cap, 10 senders', async () => {
+		const query = {...base, messages: 600, delivery: {gatewayRate: 100}};
+		expect(estimateSenders(query)).toBe(10);
+		const trials: number[] = [];
+		await findSize(query, inProcess(query), t => trials.push(t.senders));
+		expect(trials[0]).toBe(10);
+	});
+
 	it('lists the counts tried in order of senders, whatever order the search took', async () => {
 		const answer = await findSize(base, inProcess(base));
 		const counts = answer.tried.map(t => t.senders);
