@@ -34,6 +34,7 @@ export const sizeHelp = `
 	How many senders of one kind deliver <n> messages within <duration> (simulated)?
 	The smallest count whose seeded runs finish every message (sent or failed) in time
 	in at least --confidence of --runs runs: 10 runs at 0.95 means 10 of 10.
+	It prints the closed-form estimate and its bottleneck first.
 
 	Usage
 	  $ sms-dash size -m <n> --within <duration> [options]
@@ -56,7 +57,7 @@ export const sizeHelp = `
 	      --html <file>           the answer as a page with a chart (one offline HTML file)
 
 	Exit codes
-	  0 an answer, 2 bad input, 3 even --max-senders cannot
+	  0 an answer, 2 bad input, 3 even --max-senders cannot (or no count can)
 
 	Example
 	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
