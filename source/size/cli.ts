@@ -84,7 +84,8 @@ export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
 		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,
 		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value ?? 1,
-		delivery: {},
+		// The delivery model's keys (and --reach, a share) as config/ validates them for size.
+		delivery: {text: undefined, gatewayRate: undefined, backoffMs: undefined, invalid: undefined, delivery: undefined, validityMs: undefined},
 		reachGoal: undefined,
 	};
 }
