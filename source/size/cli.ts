@@ -7,9 +7,11 @@ import {ConfigError} from '../config/error.js';
 import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
 import {defaults, fileName, flagValue, limits, positiveDuration, share, typed, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
+import {formatDuration} from '../duration.js';
 import {formatClock, formatCount, formatPercent} from '../format.js';
 import type {Io, Run} from '../lifecycle.js';
 import {describeWriteError} from '../write-error.js';
+import {estimate, type Estimate} from './estimate.js';
 import {createPool} from './pool.js';
 import {findSize, neededRuns, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
 
@@ -32,6 +34,7 @@ export const sizeHelp = `
 	How many senders of one kind deliver <n> messages within <duration> (simulated)?
 	The smallest count whose seeded runs finish every message (sent or failed) in time
 	in at least --confidence of --runs runs: 10 runs at 0.95 means 10 of 10.
+	It prints the closed-form estimate and its bottleneck first.
 
 	Usage
 	  $ sms-dash size -m <n> --within <duration> [options]
@@ -54,7 +57,7 @@ export const sizeHelp = `
 	      --html <file>           the answer as a page with a chart (one offline HTML file)
 
 	Exit codes
-	  0 an answer, 2 bad input, 3 even --max-senders cannot
+	  0 an answer, 2 bad input, 3 even --max-senders cannot (or no count can)
 
 	Example
 	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
@@ -81,30 +84,98 @@ export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
 		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,
 		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value ?? 1,
+		// The delivery model's keys (and --reach, a share) as config/ validates them for size.
+		delivery: {text: undefined, gatewayRate: undefined, backoffMs: undefined, invalid: undefined, delivery: undefined, validityMs: undefined},
+		reachGoal: undefined,
 	};
 }
 
 export function trialLine(trial: Trial): string {
-	return `${formatCount(trial.senders).padStart(8)} senders  ${trial.okRuns}/${trial.runs} runs in time  p50 ${formatClock(trial.p50Ms)}  p95 ${formatClock(trial.p95Ms)}  ${trial.ok ? 'enough' : 'too few'}`;
+	return `${formatCount(trial.senders).padStart(8)} senders  ${trial.okRuns}/${trial.runs} runs in time  p50 ${clock(trial.p50Ms)}  p95 ${clock(trial.p95Ms)}  ${trial.ok ? 'enough' : 'too few'}`;
 }
 
-/** What is asked, in words: the runs the confidence means, and what "in time" counts. */
-export function headerText(query: SizeQuery): string {
+/** A run's time; a reach run stopped past the deadline (or never reaching its goal) is late. */
+function clock(ms: number): string {
+	return Number.isFinite(ms) ? formatClock(ms) : 'late';
+}
+
+/** What is asked, in words: the runs the confidence means, what "in time" counts, the estimate. */
+export function headerText(query: SizeQuery, guess: Estimate = estimate(query)): string {
 	const need = neededRuns(query.confidence, query.runs);
 	const {failureRate} = query.spec;
-	const failing = query.messages * failureRate ** (query.retries + 1);
+	const invalid = query.delivery.invalid ?? 0;
+	const failing = query.messages * (invalid + (1 - invalid) * failureRate ** (query.retries + 1));
 	const share = query.messages === 0 ? 0 : (failing * 100) / query.messages;
+	const failShare = share < 0.1 && failing > 0 ? 'under 0.1%' : formatPercent(failing, query.messages);
+	const inTime =
+		query.reachGoal === undefined
+			? [
+					'  --within counts finished messages (sent or failed), not delivered ones;',
+					`  about ${formatCount(failing)} of them (${failShare}) are expected to fail`,
+				]
+			: [
+					`  in time: ${formatCount(guess.goalMessages)} of ${formatCount(query.messages)} recipients reached (--reach ${percent(query.reachGoal)});`,
+					`  about ${formatCount(failing)} of the messages (${failShare}) are expected to fail`,
+				];
 	return [
 		`Sizing ${formatCount(query.messages)} messages within ${formatClock(query.withinMs)}, ${query.runs} runs a count`,
 		`  confidence ${query.confidence} of ${query.runs} runs: ${need} of ${query.runs} must finish in time`,
-		'  --within counts finished messages (sent or failed), not delivered ones;',
-		`  about ${formatCount(failing)} of them (${share < 0.1 && failing > 0 ? 'under 0.1%' : formatPercent(failing, query.messages)}) are expected to fail`,
+		...inTime,
+		...(guess.impossible === undefined ? estimateLines(query, guess) : []),
 		'',
 	].join('\n');
 }
 
-/** The counts tried in order of senders, then the answer with its margin to the deadline. */
-export function answerText(query: SizeQuery, answer: SizeAnswer): string {
+/** The closed-form estimate and its bottleneck, two lines. */
+function estimateLines(query: SizeQuery, guess: Estimate): string[] {
+	const {spec} = query;
+	const because = {
+		window: `the window (${spec.window ?? 1} ÷ ${formatDuration(spec.meanMs)} send time)`,
+		rate: 'the rate cap of each sender',
+		gateway: `the gateway (${perSecond(query.delivery.gatewayRate ?? Infinity)} segments/s for all)`,
+	}[guess.bottleneck];
+	return [
+		`  estimate ${formatCount(guess.senders ?? 0)} senders: the goal needs ${perSecond(guess.neededRate)} segments/s, ${perSecond(guess.perSenderRate)} a sender`,
+		`  bottleneck: ${because}`,
+	];
+}
+
+/** Why no count can: the cap and the rate the goal needs, or the recipients that can be reached. */
+export function impossibleText(query: SizeQuery, guess: Estimate): string {
+	const {impossible} = guess;
+	if (impossible === undefined) return '';
+	if (impossible.by === 'gateway') {
+		const segments = guess.segments === 1 ? 'segment' : 'segments';
+		return [
+			`No answer: no count of senders can. The goal needs ${perSecond(guess.neededRate)} segments/s`,
+			`  (${formatCount(guess.goalMessages)} messages × ${guess.segments} ${segments} × ${guess.attempts.toFixed(2)} attempts in ${formatClock(query.withinMs)}),`,
+			`  and the gateway takes at most ${perSecond(impossible.gatewayRate)} (--gateway-rate).`,
+			'',
+		].join('\n');
+	}
+
+	return [
+		`No answer: no count of senders can. --reach ${percent(query.reachGoal ?? 1)} asks for ${formatCount(guess.goalMessages)} of`,
+		`  ${formatCount(query.messages)} recipients, but only ${percent(impossible.reachableShare)} can ever be reached`,
+		'  (invalid numbers never are, nor undelivered ones with receipts).',
+		'',
+	].join('\n');
+}
+
+/** 1,667, 166.7, 0.25: a rate without its unit; no cap at all is "unlimited". */
+function perSecond(value: number): string {
+	if (!Number.isFinite(value)) return 'unlimited';
+	if (value >= 1000) return formatCount(value);
+	return value >= 1 || value === 0 ? value.toFixed(1) : String(Number(value.toPrecision(2)));
+}
+
+/** 0.95 -> 95%, 0.075 -> 7.5% (a share read from a percentage, its float hair dropped). */
+function percent(share: number): string {
+	return `${Number((share * 100).toFixed(6))}%`;
+}
+
+/** The counts tried in order of senders, then the answer beside the estimate, with its margin to the deadline. */
+export function answerText(query: SizeQuery, answer: SizeAnswer, guess: Estimate = estimate(query)): string {
 	const lines = answer.tried.map(trial => trialLine(trial));
 	const found = answer.tried.find(trial => trial.senders === answer.senders);
 	if (answer.senders === undefined || found === undefined) {
@@ -112,7 +183,7 @@ export function answerText(query: SizeQuery, answer: SizeAnswer): string {
 	} else {
 		const need = neededRuns(query.confidence, query.runs);
 		lines.push(
-			`Answer: ${formatCount(answer.senders)} senders`,
+			`Answer: ${formatCount(answer.senders)} senders (estimate ${formatCount(guess.senders ?? 0)})`,
 			`  ${need} of ${query.runs} runs finish by ${formatClock(found.neededMs)}: ${formatClock(query.withinMs - found.neededMs)} inside the ${formatClock(query.withinMs)} deadline`,
 		);
 	}
@@ -120,12 +191,12 @@ export function answerText(query: SizeQuery, answer: SizeAnswer): string {
 	return lines.join('\n') + '\n';
 }
 
-export function sizeJson(query: SizeQuery, answer: SizeAnswer): string {
-	return JSON.stringify(sizeObject(query, answer));
+export function sizeJson(query: SizeQuery, answer: SizeAnswer, guess: Estimate = estimate(query)): string {
+	return JSON.stringify(sizeObject(query, answer, guess));
 }
 
 /** What `size --json` prints, and what `size --html` draws. */
-export function sizeObject(query: SizeQuery, answer: SizeAnswer) {
+export function sizeObject(query: SizeQuery, answer: SizeAnswer, guess: Estimate = estimate(query)) {
 	return {
 		type: 'size' as const,
 		senders: answer.senders ?? null,
@@ -134,6 +205,9 @@ export function sizeObject(query: SizeQuery, answer: SizeAnswer) {
 		messages: query.messages,
 		withinMs: query.withinMs,
 		marginMs: marginOf(query, answer),
+		estimate: guess.senders ?? null,
+		perSenderRate: Number.isFinite(guess.perSenderRate) ? Math.round(guess.perSenderRate * 1000) / 1000 : null,
+		bottleneck: guess.bottleneck,
 		tried: answer.tried.map(t => ({senders: t.senders, p50Ms: round1(t.p50Ms), p95Ms: round1(t.p95Ms), okRuns: t.okRuns})),
 	};
 }
@@ -171,6 +245,8 @@ export async function runSize(
 	query: SizeQuery,
 	options: {isJson: boolean; isTTY: boolean; htmlPath?: string; write: (text: string) => void; status: (text: string) => void; abort?: AbortSignal},
 ): Promise<number> {
+	const guess = estimate(query);
+	if (guess.impossible !== undefined) return refuse(query, guess, options);
 	const pool = createPool(query);
 	options.abort?.addEventListener('abort', () => void pool.close());
 	let runsDone = 0;
@@ -187,7 +263,7 @@ export async function runSize(
 		return completion;
 	};
 
-	if (!options.isJson) options.write(headerText(query));
+	if (!options.isJson) options.write(headerText(query, guess));
 
 	try {
 		// The counts are printed once, in order of senders; meanwhile a TTY shows each as judged.
@@ -195,13 +271,22 @@ export async function runSize(
 			if (options.isJson || !options.isTTY) return;
 			options.status(`\r\u001B[K  ${trialLine(trial).trim()}\n`);
 		});
-		if (options.isJson) options.write(sizeJson(query, answer) + '\n');
-		else options.write(answerText(query, answer));
-		if (options.htmlPath !== undefined && !(await writeSizeHtml(options.htmlPath, sizeObject(query, answer), options.status))) return 1;
+		if (options.isJson) options.write(sizeJson(query, answer, guess) + '\n');
+		else options.write(answerText(query, answer, guess));
+		if (options.htmlPath !== undefined && !(await writeSizeHtml(options.htmlPath, sizeObject(query, answer, guess), options.status))) return 1;
 		return answer.senders === undefined ? 3 : 0;
 	} finally {
 		await pool.close();
 	}
+}
+
+/** No count can: said at once, with no run (exit 3, or 1 when the page cannot be written). */
+async function refuse(query: SizeQuery, guess: Estimate, options: {isJson: boolean; htmlPath?: string; write: (text: string) => void; status: (text: string) => void}): Promise<number> {
+	const none: SizeAnswer = {senders: undefined, tried: []};
+	if (options.isJson) options.write(sizeJson(query, none, guess) + '\n');
+	else options.write(headerText(query, guess) + impossibleText(query, guess));
+	if (options.htmlPath !== undefined && !(await writeSizeHtml(options.htmlPath, sizeObject(query, none, guess), options.status))) return 1;
+	return 3;
 }
 
 /** `size --html`: the page, or one line on stderr (`status` writes there) and false. */

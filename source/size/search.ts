@@ -1,14 +1,21 @@
 // `sms-dash size`: the smallest count of identical senders whose seeded runs finish
-// every message within a deadline often enough. An analytic first guess, then widen
-// and bisect, each count judged by unpaced runs of the same engine.
-import {createEngine} from '../engine/engine.js';
-import type {SenderSpec} from '../engine/types.js';
+// every message (or reach a share of recipients) within a deadline often enough. The
+// closed-form estimate first, then widen and bisect, each count judged by unpaced runs.
+import {createEngine, type Engine, type EngineOptions} from '../engine/engine.js';
+import type {DeliverySettings, RunSettings, SenderSpec} from '../engine/types.js';
+import {estimate, reachRank} from './estimate.js';
+
+export {expectedAttempts} from './estimate.js';
 
 export interface SizeQuery {
 	messages: number;
 	spec: SenderSpec;
 	retries: number;
 	withinMs: number;
+	/** The run's delivery model (text, gateway, invalid share, receipts), as a run takes it. */
+	delivery: DeliverySettings;
+	/** Share of recipients to reach within the deadline (0..1); undefined: every message must finish. */
+	reachGoal?: number | undefined;
 	/** Share of runs that must finish in time, 0..1. */
 	confidence: number;
 	runs: number;
@@ -48,30 +55,49 @@ export function runSeed(seed: number, runIndex: number): number {
 	return (Math.imul(seed ^ 0x6a_09_e6_67, 0x9e_37_79_b1) + Math.imul(runIndex + 1, 0x85_eb_ca_77)) >>> 0;
 }
 
-/** One run to the end, in this thread; returns the simulated time of the last outcome. */
+/** The engine's reach hooks: the rank to watch for, and the moment that recipient was reached. */
+type ReachOptions = EngineOptions & {reachRank?: number};
+type ReachEngine = Engine & {readonly reachRankAtMs?: number | undefined};
+
+/** Events a reach run processes between two looks at its goal. */
+const reachStep = 4096;
+
+/**
+ * One seeded run, in this thread. Without a reach goal: run to the end, and the simulated
+ * time of the last outcome. With one: the moment its ⌈p·M⌉-th recipient was reached,
+ * stopping once that is known or the deadline has passed (Infinity: not in time, or never).
+ */
 export function runToCompletion(query: SizeQuery, senders: number, runIndex: number): number {
-	const engine = createEngine({
+	const settings: RunSettings = {
+		...query.delivery,
 		messages: query.messages,
 		senders: Array.from({length: senders}, () => query.spec),
 		retries: query.retries,
 		seed: runSeed(query.seed, runIndex),
 		intervalMs: 1000,
-	});
-	engine.runUntil(Infinity);
-	return engine.totals().lastOutcomeMs;
+	};
+	if (query.reachGoal === undefined) {
+		const engine = createEngine(settings);
+		engine.runUntil(Infinity);
+		return engine.totals().lastOutcomeMs;
+	}
+
+	const rank = reachRank(query.reachGoal, query.messages);
+	if (rank === 0) return 0;
+	const options: ReachOptions = {reachRank: rank};
+	const engine = createEngine(settings, options) as ReachEngine;
+	// In steps of events, to stop at the goal; a short step means the deadline is reached.
+	while (engine.reachRankAtMs === undefined) {
+		if (engine.runUntil(query.withinMs, reachStep) < reachStep) break;
+	}
+
+	const reachedMs = engine.reachRankAtMs;
+	return reachedMs !== undefined && reachedMs <= query.withinMs ? reachedMs : Infinity;
 }
 
-/** Attempts one message takes on average: 1 + p + … + p^retries. */
-export function expectedAttempts(failureRate: number, retries: number): number {
-	let sum = 0;
-	for (let i = 0; i <= retries; i++) sum += failureRate ** i;
-	return sum;
-}
-
-/** The first guess: total work over the deadline. */
+/** The first guess: the closed-form estimate, within 1..maxSenders. */
 export function estimateSenders(query: SizeQuery): number {
-	const work = query.messages * query.spec.meanMs * expectedAttempts(query.spec.failureRate, query.retries);
-	const guess = query.withinMs > 0 ? Math.ceil(work / query.withinMs) : query.maxSenders;
+	const guess = query.withinMs > 0 ? estimate(query).senders ?? query.maxSenders : query.maxSenders;
 	return Math.min(query.maxSenders, Math.max(1, guess));
 }
 
@@ -106,6 +132,8 @@ export async function findSize(
 		return trial.ok;
 	};
 
+	// No count can (the gateway's cap, unreachable recipients): nothing to run.
+	if (estimate(query).impossible !== undefined) return {senders: undefined, tried: []};
 	const answer = await search(estimateSenders(query), query.maxSenders, judge);
 	// In order of senders, not of the search's steps.
 	return {senders: answer, tried: [...tried.values()].sort((a, b) => a.senders - b.senders)};

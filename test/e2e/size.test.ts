@@ -11,13 +11,15 @@ describe('sms-dash size (built binary)', () => {
 		expect(answer!['tried'].find((t: {senders: number}) => t.senders === 99).okRuns).toBe(0);
 		expect(answer!['tried'].map((t: {senders: number}) => t.senders)).toEqual([98, 99, 100]);
 		expect(answer!['marginMs']).toBe(0);
+		expect(answer).toMatchObject({estimate: 100, perSenderRate: 10, bottleneck: 'window'});
 	});
 
 	it('prints a line per count and the answer', async () => {
 		const result = await runCli(['size', '-m', '2000', '--within', '20s', '--runs', '3']);
 		expect(result.code).toBe(0);
 		expect(result.stdout).toMatch(/senders\s+\d+\/3 runs in time/);
-		expect(result.stdout).toMatch(/^Answer: \d+ senders$/m);
+		expect(result.stdout).toMatch(/^ {2}estimate \d+ senders: the goal needs [\d.]+ segments\/s, 10\.0 a sender\n {2}bottleneck: the window \(1 ÷ 100ms send time\)$/m);
+		expect(result.stdout).toMatch(/^Answer: \d+ senders \(estimate \d+\)$/m);
 		expect(result.stdout).toMatch(/^ {2}3 of 3 runs finish by [\d.]+s: [\d.]+s inside the 20\.0s deadline$/m);
 	});
 

@@ -24,6 +24,12 @@ describe('size flags', () => {
 		expect(query(argv)).toMatchObject(expected);
 	});
 
+	test('without the delivery model\'s keys: no text, gateway, invalid share or receipts, no reach goal', () => {
+		const plain = query(['--within', '1m']);
+		expect(plain.delivery).toEqual({});
+		expect(plain.reachGoal).toBeUndefined();
+	});
+
 	test('every sender flag of the main command is a size flag', () => {
 		for (const name of Object.keys(senderFlags)) expect(sizeCommand.flags).toHaveProperty(name);
 	});

@@ -11,6 +11,7 @@ const base: SizeQuery = {
 	runs: 4,
 	maxSenders: 100_000,
 	seed: 1,
+	delivery: {},
 };
 
 const inProcess = (query: SizeQuery) => async (senders: number, runIndex: number) => runToCompletion(query, senders, runIndex);
@@ -69,6 +70,22 @@ describe('size', () => {
 		expect(trials.at(-1)).toBe(10);
 	});
 
+	it('runs nothing when no count can: a gateway below the goal\'s rate', async () => {
+		const query = {...base, delivery: {gatewayRate: 100}};
+		let runs = 0;
+		const answer = await findSize(query, async () => ++runs);
+		expect(answer).toEqual({senders: undefined, tried: []});
+		expect(runs).toBe(0);
+	});
+
+	it('starts from the estimate the gateway allows: 600 in 6 s at a 100/s cap, 10 senders', async () => {
+		const query = {...base, messages: 600, delivery: {gatewayRate: 100}};
+		expect(estimateSenders(query)).toBe(10);
+		const trials: number[] = [];
+		await findSize(query, inProcess(query), t => trials.push(t.senders));
+		expect(trials[0]).toBe(10);
+	});
+
 	it('lists the counts tried in order of senders, whatever order the search took', async () => {
 		const answer = await findSize(base, inProcess(base));
 		const counts = answer.tried.map(t => t.senders);
@@ -89,9 +106,11 @@ describe('size', () => {
 		expect(header).toContain('Sizing 1,000 messages within 7.0s, 10 runs a count\n');
 		expect(header).toContain('  confidence 0.95 of 10 runs: 10 of 10 must finish in time\n');
 		expect(header).toContain('not delivered ones;\n  about 10 of them (1.0%) are expected to fail\n');
+		// 1000 × 1.1 attempts in 7 s: 157.1 segments/s, 10 a sender: ⌈15.71⌉.
+		expect(header).toContain('  estimate 16 senders: the goal needs 157.1 segments/s, 10.0 a sender\n  bottleneck: the window (1 ÷ 100ms send time)\n');
 		const answer = await findSize(base, inProcess(base));
 		const text = answerText(base, answer);
-		expect(text).toMatch(/^ +16 senders {2}0\/4 runs in time .* too few\n +17 senders {2}4\/4 runs in time .* enough\nAnswer: 17 senders\n/m);
+		expect(text).toMatch(/^ +16 senders {2}0\/4 runs in time .* too few\n +17 senders {2}4\/4 runs in time .* enough\nAnswer: 17 senders \(estimate 17\)\n/m);
 		expect(text).toContain('  4 of 4 runs finish by 5.9s: 0.1s inside the 6.0s deadline\n');
 		for (const line of (header + text).split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
 	});

@@ -1,0 +1,97 @@
+// `size`'s closed-form estimate and its bottleneck, before any run: a sender's ceiling in
+// segments/s, the segments/s the goal needs, and whether the gateway or unreachable
+// recipients rule out every count. Pure arithmetic; the runs decide the answer.
+import {segmentCount} from '../engine/segments.js';
+import type {DeliverySettings, SenderSpec} from '../engine/types.js';
+
+export type Bottleneck = 'rate' | 'window' | 'gateway';
+
+/** What the estimate reads of a `size` query. */
+export interface EstimateInput {
+	messages: number;
+	spec: SenderSpec;
+	retries: number;
+	withinMs: number;
+	delivery: DeliverySettings;
+	/** The share of recipients to reach (0..1); undefined: every message must finish. */
+	reachGoal?: number | undefined;
+}
+
+/** Why no count of senders can meet the goal. */
+export type Impossible =
+	| {by: 'gateway'; gatewayRate: number}
+	| {by: 'unreachable'; reachableShare: number};
+
+export interface Estimate {
+	/** ⌈M · s̄ · E ÷ (T · r)⌉, at least 1; undefined when no count can. */
+	senders: number | undefined;
+	/** Segments/s one sender can submit: min(rate, window ÷ mean send time in s). */
+	perSenderRate: number;
+	bottleneck: Bottleneck;
+	/** M: the messages that must finish, or the ⌈p·M⌉ recipients to reach with a reach goal. */
+	goalMessages: number;
+	/** s̄: segments of one message. */
+	segments: number;
+	/** E: attempts one message takes on average. */
+	attempts: number;
+	/** Segments/s the goal needs: M · s̄ · E ÷ T. */
+	neededRate: number;
+	impossible?: Impossible;
+}
+
+/** Attempts one message takes on average: 1 + p + … + p^k = (1 − p^(k+1)) ÷ (1 − p), k + 1 at p = 1. */
+export function expectedAttempts(failureRate: number, retries: number): number {
+	let sum = 0;
+	for (let i = 0; i <= retries; i++) sum += failureRate ** i;
+	return sum;
+}
+
+/**
+ * The rank of the recipient whose reach meets a goal of `share`: ⌈share · messages⌉. A share
+ * read from a percentage (0.07 = 7/100) can land a hair above a whole product; that hair
+ * must not ask for one recipient more.
+ */
+export function reachRank(share: number, messages: number): number {
+	return Math.max(0, Math.ceil(share * messages * (1 - 1e-12)));
+}
+
+/** Share of recipients that can ever be reached: not invalid, and (with receipts) not undelivered. */
+export function reachableShare(delivery: DeliverySettings): number {
+	return (1 - (delivery.invalid ?? 0)) * (1 - (delivery.delivery?.undelivered ?? 0));
+}
+
+/** The estimate for `input`, its segments counted from its text (GSM 03.38). */
+export function estimate(input: EstimateInput): Estimate {
+	return estimateWith(input, segmentCount(input.delivery.text));
+}
+
+/** The estimate for messages of `segments` segments each. */
+export function estimateWith(input: EstimateInput, segments: number): Estimate {
+	const {spec, withinMs} = input;
+	const window = spec.window ?? 1;
+	const rate = spec.rate ?? Infinity;
+	const windowRate = (window * 1000) / spec.meanMs;
+	const perSenderRate = Math.min(rate, windowRate);
+	const bySender: Bottleneck = rate < windowRate ? 'rate' : 'window';
+	const goalMessages = input.reachGoal === undefined ? input.messages : reachRank(input.reachGoal, input.messages);
+	const attempts = expectedAttempts(spec.failureRate, input.retries);
+	const neededRate = (goalMessages * segments * attempts * 1000) / withinMs;
+	const base = {perSenderRate, goalMessages, segments, attempts, neededRate};
+	const {gatewayRate} = input.delivery;
+	if (gatewayRate !== undefined && gatewayRate < neededRate) {
+		return {...base, senders: undefined, bottleneck: 'gateway', impossible: {by: 'gateway', gatewayRate}};
+	}
+
+	const reachable = reachableShare(input.delivery);
+	if (input.reachGoal !== undefined && input.reachGoal > reachable) {
+		return {...base, senders: undefined, bottleneck: bySender, impossible: {by: 'unreachable', reachableShare: reachable}};
+	}
+
+	// Spelled as segment-milliseconds of work over the deadline's, so that without the new
+	// keys (one segment, window 1, no rate) it is the very number `size` started from before.
+	const work = goalMessages * segments * spec.meanMs * attempts;
+	const ratio = bySender === 'window' ? work / (withinMs * window) : (goalMessages * segments * attempts * 1000) / (withinMs * rate);
+	const senders = Math.max(1, Math.ceil(ratio));
+	const bottleneck: Bottleneck = gatewayRate !== undefined && senders * perSenderRate > gatewayRate ? 'gateway' : bySender;
+	return {...base, senders, bottleneck};
+}

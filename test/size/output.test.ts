@@ -1,0 +1,114 @@
+// What `size` prints of its estimate: the estimate and bottleneck lines, the answer beside
+// it, the JSON fields, and the refusal at once (exit 3) when no count can.
+import {describe, expect, it} from 'vitest';
+import {answerText, headerText, impossibleText, runSize, sizeObject, trialLine} from '../../source/size/cli.js';
+import {estimate} from '../../source/size/estimate.js';
+import type {SizeQuery} from '../../source/size/search.js';
+
+const base: SizeQuery = {
+	messages: 1000,
+	spec: {meanMs: 100, failureRate: 0, distribution: 'constant'},
+	retries: 0,
+	withinMs: 6000,
+	confidence: 0.95,
+	runs: 4,
+	maxSenders: 100_000,
+	seed: 1,
+	delivery: {},
+};
+
+/** runSize, its output gathered; a query no count can meet never starts a thread. */
+async function refused(query: SizeQuery, isJson: boolean) {
+	let out = '';
+	let err = '';
+	const code = await runSize(query, {isJson, isTTY: false, write: text => (out += text), status: text => (err += text)});
+	return {code, out, err};
+}
+
+const within80 = (text: string) => {
+	for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+};
+
+describe('size output with the estimate', () => {
+	it('names the bottleneck: the window, the rate cap, or the gateway the senders would pass', () => {
+		expect(headerText(base)).toContain('  estimate 17 senders: the goal needs 166.7 segments/s, 10.0 a sender\n  bottleneck: the window (1 ÷ 100ms send time)\n');
+		expect(headerText({...base, spec: {...base.spec, rate: 2.5}})).toContain(
+			'  estimate 67 senders: the goal needs 166.7 segments/s, 2.5 a sender\n  bottleneck: the rate cap of each sender\n',
+		);
+		const gateway = {...base, withinMs: 10_000, spec: {...base.spec, window: 3}, delivery: {gatewayRate: 110}};
+		expect(headerText(gateway)).toContain('  estimate 4 senders: the goal needs 100.0 segments/s, 30.0 a sender\n  bottleneck: the gateway (110.0 segments/s for all)\n');
+	});
+
+	it('says what a reach goal counts', () => {
+		const header = headerText({...base, reachGoal: 0.95, delivery: {invalid: 0.02}});
+		expect(header).toContain('  in time: 950 of 1,000 recipients reached (--reach 95%);\n  about 20 of the messages (2.0%) are expected to fail\n');
+		expect(header).not.toContain('--within counts finished');
+	});
+
+	it('keeps 80 columns with large figures', () => {
+		const big: SizeQuery = {...base, messages: 1e9, withinMs: 600_000, spec: {...base.spec, meanMs: 12.345, window: 1000}, maxSenders: 1_000_000};
+		const longCodes = {...big, spec: {...big.spec, rate: 0.25}};
+		expect(headerText(longCodes)).toContain('  estimate 6,666,667 senders: the goal needs 1,666,667 segments/s, 0.25 a sender\n');
+		within80(headerText(big));
+		within80(headerText(longCodes));
+		within80(headerText({...big, reachGoal: 0.955, delivery: {gatewayRate: 1e12}}));
+		within80(impossibleText(big, estimate({...big, delivery: {gatewayRate: 12_345.6, text: 'x'}})));
+		within80(impossibleText({...big, reachGoal: 0.999_999}, estimate({...big, reachGoal: 0.999_999, delivery: {invalid: 0.5}})));
+	});
+
+	it('prints the answer beside the estimate', () => {
+		const answer = {senders: 17, tried: [{senders: 17, p50Ms: 5900, p95Ms: 5900, okRuns: 4, runs: 4, ok: true, neededMs: 5900}]};
+		expect(answerText(base, answer)).toContain('Answer: 17 senders (estimate 17)\n');
+	});
+
+	it('a reach run that is late (or never reaches its goal) reads "late"', () => {
+		expect(trialLine({senders: 8, p50Ms: 5600, p95Ms: Infinity, okRuns: 3, runs: 4, ok: false, neededMs: Infinity})).toBe(
+			'       8 senders  3/4 runs in time  p50 5.6s  p95 late  too few',
+		);
+	});
+
+	it('--json adds estimate, perSenderRate and bottleneck', () => {
+		const object = sizeObject({...base, spec: {...base.spec, meanMs: 30}}, {senders: undefined, tried: []});
+		expect(object).toMatchObject({estimate: 5, perSenderRate: 33.333, bottleneck: 'window', senders: null});
+	});
+
+	it('refuses at once when the gateway cannot carry the goal: the cap, the rate needed, exit 3', async () => {
+		const query = {...base, delivery: {gatewayRate: 150}};
+		const {code, out, err} = await refused(query, false);
+		expect(code).toBe(3);
+		expect(err).toBe('');
+		expect(out).toContain('Sizing 1,000 messages within 6.0s');
+		expect(out).toContain(
+			'No answer: no count of senders can. The goal needs 166.7 segments/s\n  (1,000 messages × 1 segment × 1.00 attempts in 6.0s),\n  and the gateway takes at most 150.0 (--gateway-rate).\n',
+		);
+		expect(out).not.toContain('estimate');
+		within80(out);
+	});
+
+	it('and says so in JSON with "senders": null', async () => {
+		const {code, out} = await refused({...base, delivery: {gatewayRate: 150}}, true);
+		expect(code).toBe(3);
+		expect(JSON.parse(out)).toEqual({
+			type: 'size',
+			senders: null,
+			confidence: 0.95,
+			runs: 4,
+			messages: 1000,
+			withinMs: 6000,
+			marginMs: null,
+			estimate: null,
+			perSenderRate: 10,
+			bottleneck: 'gateway',
+			tried: [],
+		});
+	});
+
+	it('refuses a reach goal beyond the recipients that can be reached', async () => {
+		const {code, out} = await refused({...base, reachGoal: 0.99, delivery: {invalid: 0.02}}, false);
+		expect(code).toBe(3);
+		expect(out).toContain(
+			'No answer: no count of senders can. --reach 99% asks for 990 of\n  1,000 recipients, but only 98% can ever be reached\n  (invalid numbers never are, nor undelivered ones with receipts).\n',
+		);
+		within80(out);
+	});
+});
