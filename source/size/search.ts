@@ -1,7 +1,7 @@
 // `sms-dash size`: the smallest count of identical senders whose seeded runs finish
 // every message (or reach a share of recipients) within a deadline often enough. The
 // closed-form estimate first, then widen and bisect, each count judged by unpaced runs.
-import {createEngine, type Engine, type EngineOptions} from '../engine/engine.js';
+import {createEngine} from '../engine/engine.js';
 import type {DeliverySettings, RunSettings, SenderSpec} from '../engine/types.js';
 import {estimate, reachRank} from './estimate.js';
 
@@ -55,10 +55,6 @@ export function runSeed(seed: number, runIndex: number): number {
 	return (Math.imul(seed ^ 0x6a_09_e6_67, 0x9e_37_79_b1) + Math.imul(runIndex + 1, 0x85_eb_ca_77)) >>> 0;
 }
 
-/** The engine's reach hooks: the rank to watch for, and the moment that recipient was reached. */
-type ReachOptions = EngineOptions & {reachRank?: number};
-type ReachEngine = Engine & {readonly reachRankAtMs?: number | undefined};
-
 /** Events a reach run processes between two looks at its goal. */
 const reachStep = 4096;
 
@@ -84,8 +80,7 @@ export function runToCompletion(query: SizeQuery, senders: number, runIndex: num
 
 	const rank = reachRank(query.reachGoal, query.messages);
 	if (rank === 0) return 0;
-	const options: ReachOptions = {reachRank: rank};
-	const engine = createEngine(settings, options) as ReachEngine;
+	const engine = createEngine(settings, {reachRank: rank});
 	// In steps of events, to stop at the goal; a short step means the deadline is reached.
 	while (engine.reachRankAtMs === undefined) {
 		if (engine.runUntil(query.withinMs, reachStep) < reachStep) break;

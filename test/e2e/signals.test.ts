@@ -165,7 +165,7 @@ const modes: Mode[] = [
 		needsBroker: true,
 	},
 	{name: 'worker', args: (_, broker) => ['worker', '--broker', broker, '--queue', queue()], ready: /senders? \(/, hasSummary: false, canPipe: false, needsBroker: true},
-	{name: 'size', args: () => ['size', '-m', '2000000', '--within', '1s', '--runs', '200', '--max-senders', '1000000'], ready: /^Sizing/, hasSummary: false, canPipe: true, pipeArgs: ['size', '-m', '20000', '--within', '1s', '--runs', '20']},
+	{name: 'size', args: () => ['size', '-m', '2000000', '--within', '1s', '--runs', '200', '--max-senders', '1000000'], ready: /^Sizing/, hasSummary: false, canPipe: true, pipeArgs: ['size', '-m', '2000', '--within', '1s', '--runs', '5']},
 ];
 
 const endings = [
