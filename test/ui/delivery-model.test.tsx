@@ -150,3 +150,59 @@ describe('a run with the model keys', () => {
 		}
 	});
 });
+
+describe('sender rows', () => {
+	const header = (frame: string) => lines(frame).find(line => /^ {2}# /.test(line))!;
+	const row = (frame: string, id: number) => lines(frame).find(line => line.slice(2).startsWith(`#${id} `))!;
+	/** A right-aligned column's text in a row: what ends under its header. */
+	const under = (frame: string, id: number, title: string) => {
+		const end = header(frame).indexOf(` ${title}`) + title.length + 1;
+		return row(frame, id).slice(0, end).split(/ {2,}/).at(-1)!.trim();
+	};
+
+	test('without windows or rates the row is as before', async () => {
+		const d = await open(snapOf());
+		expect(header(d.frame())).toBe('  #   dist       mean     obs     p95  fail state            sent failed recent');
+	});
+
+	test('window in use where the window is above 1', async () => {
+		const d = await open(
+			snapOf({senders: [senderSnap(1, {windowUsed: 7}, {window: 10}), senderSnap(2, {windowUsed: 1}), senderSnap(3, {windowUsed: 0}, {window: 2})]}),
+		);
+		expect(header(d.frame())).toMatch(/ win /);
+		expect(under(d.frame(), 1, 'win')).toBe('7/10');
+		expect(under(d.frame(), 2, 'win')).toBe('–');
+		expect(under(d.frame(), 3, 'win')).toBe('0/2');
+	});
+
+	test("rate cap use: recent segments/s against the sender's rate", async () => {
+		const senders = (segments: number) => [senderSnap(1, {segments}, {rate: 100}), senderSnap(2, {segments}, {})];
+		const d = await open(snapOf({senders: senders(0)}));
+		expect(header(d.frame())).toContain('rate cap');
+		expect(under(d.frame(), 1, 'rate cap')).toBe('– of 100/s');
+		await d.show(snapOf({simMs: 10_000, senders: senders(980)}));
+		expect(under(d.frame(), 1, 'rate cap')).toBe('98% of 100/s');
+		expect(under(d.frame(), 2, 'rate cap')).toBe('–');
+	});
+
+	test('rows keep to 80 columns with wide figures, and 120 columns show at least as much', async () => {
+		const wide = (segments: number) =>
+			snapOf({
+				simMs: segments,
+				senders: [1, 2, 1000].map(id => senderSnap(id, {windowUsed: 999, sent: 1_234_567, failed: 98_765, segments}, {window: 1000, rate: 10_000})),
+			});
+		const d = await open(wide(0));
+		await d.show(wide(50_000));
+		for (const line of lines(d.frame())) expect(line.length, line).toBeLessThanOrEqual(80);
+		const narrowHeader = header(d.frame()).trim().split(/\s+/);
+		expect(narrowHeader).toEqual(expect.arrayContaining(['#', 'state', 'sent', 'failed', 'win', 'rate', 'cap']));
+		expect(row(d.frame(), 1)).toContain('999/1,000');
+		expect(row(d.frame(), 1)).toContain('10% of 10,000/s');
+		d.unmount();
+		const big = await open(wide(0), {columns: 120, rows: 40});
+		await big.show(wide(50_000));
+		const wideHeader = header(big.frame()).trim().split(/\s+/);
+		expect(wideHeader).toEqual(expect.arrayContaining(narrowHeader));
+		expect(wideHeader.length).toBeGreaterThan(narrowHeader.length);
+	});
+});
