@@ -5,6 +5,8 @@ import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {lines, renderDash} from '../helpers/render-dash.js';
 import {renderFixed, senderSnap, snapOf, type FixedDash, type FixedDashOptions} from '../helpers/fixed-dash.js';
 import type {Snapshot} from '../../source/engine/types.js';
+import {nextRate, nextWindow, rateSteps, windowSteps, type DashActions} from '../../source/store.js';
+import {dispatch, keymap} from '../../source/ui/keymap.js';
 
 let dash: FixedDash | undefined;
 beforeEach(() => {
@@ -204,5 +206,132 @@ describe('sender rows', () => {
 		const wideHeader = header(big.frame()).trim().split(/\s+/);
 		expect(wideHeader).toEqual(expect.arrayContaining(narrowHeader));
 		expect(wideHeader.length).toBeGreaterThan(narrowHeader.length);
+	});
+});
+
+describe('window and rate steps', () => {
+	test('windows step through 1, 2, 5, 10 … 1,000, from any window', () => {
+		expect(nextWindow(1, 1)).toBe(2);
+		expect(nextWindow(10, 1)).toBe(20);
+		expect(nextWindow(7, 1)).toBe(10);
+		expect(nextWindow(7, -1)).toBe(5);
+		expect(nextWindow(1, -1)).toBe(1);
+		expect(nextWindow(1000, 1)).toBe(1000);
+		expect(nextWindow(5000, -1)).toBe(1000);
+	});
+
+	test('rates: lower from no cap bites (below window ÷ mean), higher past the last step is no cap', () => {
+		// One submit at a time of 100 ms: 10/s at most, so the first cap is 3/s.
+		expect(nextRate({rate: undefined, window: undefined, meanMs: 100}, -1)).toBe(3);
+		// A window of 10 at 100 ms: 100/s, first cap 30/s.
+		expect(nextRate({rate: undefined, window: 10, meanMs: 100}, -1)).toBe(30);
+		expect(nextRate({rate: undefined, window: 1, meanMs: 5000}, -1)).toBe(1);
+		expect(nextRate({rate: undefined, meanMs: 100}, 1)).toBeUndefined();
+		expect(nextRate({rate: 100, meanMs: 100}, 1)).toBe(300);
+		expect(nextRate({rate: 100, meanMs: 100}, -1)).toBe(30);
+		expect(nextRate({rate: 25, meanMs: 100}, -1)).toBe(10);
+		expect(nextRate({rate: 10_000, meanMs: 100}, 1)).toBeUndefined();
+		expect(nextRate({rate: 1, meanMs: 100}, -1)).toBe(1);
+		expect(nextRate({rate: 0.5, meanMs: 100}, -1)).toBe(0.5);
+		expect(rateSteps).toEqual(expect.arrayContaining([1, 3, 100]));
+		expect(windowSteps[0]).toBe(1);
+	});
+});
+
+describe('window and rate keys', () => {
+	const plain = () => snapOf();
+
+	test('w and W tune the selected sender\'s window; nothing is recorded when it cannot move', async () => {
+		const d = await open(plain());
+		await d.press('j', 'W', 'W', 'W');
+		expect(d.simulation.tunes).toEqual([
+			{id: 2, patch: {window: 2}},
+			{id: 2, patch: {window: 5}},
+			{id: 2, patch: {window: 10}},
+		]);
+		await d.press('w', 'w', 'w', 'w');
+		expect(d.simulation.tunes.slice(3)).toEqual([
+			{id: 2, patch: {window: 5}},
+			{id: 2, patch: {window: 2}},
+			{id: 2, patch: {window: 1}},
+		]);
+		// The row shows what the store published.
+		await d.press('W', 'W');
+		expect(d.frame()).toMatch(/› #2 .* \d+\/5/);
+	});
+
+	test('r and R tune the selected sender\'s rate cap, and R past the last step takes it away', async () => {
+		const d = await open(plain());
+		await d.press('G', 'R');
+		expect(d.simulation.tunes).toEqual([]);
+		await d.press('r', 'r', 'R');
+		expect(d.simulation.tunes).toEqual([
+			{id: 3, patch: {rate: 3}},
+			{id: 3, patch: {rate: 1}},
+			{id: 3, patch: {rate: 3}},
+		]);
+		expect(d.frame()).toMatch(/› #3 .* of 3\/s/);
+		await d.press(...Array.from({length: rateSteps.length}, () => 'R'));
+		expect(d.simulation.tunes.at(-2)).toEqual({id: 3, patch: {rate: 10_000}});
+		expect(d.simulation.tunes.at(-1)).toEqual({id: 3, patch: {rate: undefined}});
+		expect(d.frame()).not.toContain('rate cap');
+	});
+
+	test('help lists them in full at 80×24, and the frame fits', async () => {
+		const d = await open(plain());
+		await d.press('?');
+		const text = d.frame();
+		expect(text).toMatch(/w\/W\s+selected sender: smaller \/ larger window/);
+		expect(text).toMatch(/r\/R\s+selected sender: lower \/ higher rate cap/);
+		expect(text).toContain('add a sender');
+		expectFits(text, 80, 24);
+	});
+
+	test('the footer offers them once the run uses windows, rates or a gateway cap', async () => {
+		const d = await open(plain());
+		const footer = () => lines(d.frame()).at(-1)!;
+		expect(footer()).not.toContain('w/W');
+		await d.press('W');
+		expect(footer()).toBe('↑↓ select  a add  x remove  w/W win  r/R rate  space pause  ? more keys  q quit');
+		d.unmount();
+		const gated = await open(plain(), {gatewayRate: 100});
+		expect(lines(gated.frame()).at(-1)).toContain('r/R rate');
+	});
+});
+
+describe('the key table', () => {
+	test('w W r R are bound once each, and call the store with their direction', () => {
+		const keys = keymap.flatMap(binding => binding.keys);
+		expect(new Set(keys).size).toBe(keys.length);
+		const calls: string[] = [];
+		const actions = new Proxy({} as DashActions, {
+			get: (_, name) => (...args: unknown[]) => calls.push(`${String(name)}(${args.join(',')})`),
+		});
+		for (const key of ['w', 'W', 'r', 'R', 'g', 'home', 'G', 'end']) dispatch(key, false, {actions, exit: () => undefined, pageSize: 5});
+		expect(calls).toEqual([
+			'changeWindow(-1)',
+			'changeWindow(1)',
+			'changeRate(-1)',
+			'changeRate(1)',
+			'select(0)',
+			'select(0)',
+			`select(${Number.MAX_SAFE_INTEGER})`,
+			`select(${Number.MAX_SAFE_INTEGER})`,
+		]);
+		expect(dispatch('w', true, {actions, exit: () => undefined, pageSize: 5})).toBe(false);
+	});
+
+	test('a real run takes the tune: the engine\'s sender gets the window and the rate', async () => {
+		const d = await renderDash({});
+		try {
+			await d.press('W', 'W', 'r');
+			const spec = d.run.engine.snapshot().senders[0]!.spec;
+			expect(spec.window).toBe(5);
+			// Window 5 at 100 ms: 50/s at most, so the first cap below it is 30/s.
+			expect(spec.rate).toBe(30);
+			expect(d.frame()).toMatch(/› #1 .*\d\/5 .* of 30\/s/);
+		} finally {
+			d.unmount();
+		}
 	});
 });
