@@ -57,7 +57,7 @@ export class SegmentRates {
 		this.total.add(snap.simMs, snap.segments);
 		for (const sender of snap.senders) {
 			if (sender.spec.rate === undefined || sender.state === 'removed') {
-				this.senders.delete(sender.id);
+				if (this.senders.size > 0) this.senders.delete(sender.id);
 				continue;
 			}
 
