@@ -66,6 +66,10 @@ export interface DashActions {
 	/** factor < 1 shortens the selected sender's mean send time. */
 	scaleMean(factor: number): void;
 	changeFailureRate(delta: number): void;
+	/** The selected sender's window, one step smaller (-1) or larger (1) of windowSteps. */
+	changeWindow(direction: 1 | -1): void;
+	/** The selected sender's rate cap, one step lower (-1) or higher (1) of rateSteps; see nextRate. */
+	changeRate(direction: 1 | -1): void;
 	produceMore(count?: number): void;
 	faster(): void;
 	slower(): void;
@@ -112,6 +116,35 @@ export const speedSteps = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100, 1000, Infin
 export function nextSpeed(speed: number, direction: 1 | -1): number {
 	if (direction > 0) return speedSteps.find(s => s > speed) ?? Infinity;
 	return speedSteps.findLast(s => s < speed) ?? speedSteps[0]!;
+}
+
+/** Windows `w` and `W` step through (submits a sender may have unanswered). */
+export const windowSteps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+/** Rate caps `r` and `R` step through (segments/s): the presets' 1, 3 and 100 among them. */
+export const rateSteps = [1, 3, 10, 30, 100, 300, 1000, 3000, 10_000];
+
+/** The next window of the steps from any window; never below 1, and kept above the last step. */
+export function nextWindow(window: number, direction: 1 | -1): number {
+	if (direction > 0) return windowSteps.find(w => w > window) ?? window;
+	return windowSteps.findLast(w => w < window) ?? window;
+}
+
+/**
+ * The next rate cap; undefined is no cap, above every step. Lower from no cap gives the
+ * first step below what the sender can do now (window ÷ mean send time), so the cap bites;
+ * higher from the last step gives no cap again. Never below the first step.
+ */
+export function nextRate(spec: Pick<SenderSpec, 'rate' | 'window' | 'meanMs'>, direction: 1 | -1): number | undefined {
+	const {rate} = spec;
+	if (rate === undefined) {
+		if (direction > 0) return undefined;
+		const ceiling = ((spec.window ?? 1) * 1000) / spec.meanMs;
+		return rateSteps.findLast(r => r < ceiling) ?? rateSteps[0]!;
+	}
+
+	if (direction > 0) return rateSteps.find(r => r > rate);
+	return rateSteps.findLast(r => r < rate) ?? rate;
 }
 
 /** The note a scripted action that found no sender leaves in the summary. */
@@ -188,6 +221,15 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 			changed();
 		};
 
+		/** Tunes the selected sender's window or rate, unless it stays as it is (then no action is recorded). */
+		const tuneStep = (key: 'window' | 'rate', current: (spec: SenderSpec) => number | undefined, next: (spec: SenderSpec) => number | undefined) => {
+			const sender = selectedSender();
+			if (sender === undefined) return;
+			const value = next(sender.spec);
+			if (value === current(sender.spec)) return;
+			tuneSelected(() => ({[key]: value}));
+		};
+
 		return {
 			snap: engine.snapshot(),
 			progress: controls.progress,
@@ -231,6 +273,13 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 				},
 				changeFailureRate(delta) {
 					tuneSelected(spec => ({failureRate: Math.round(Math.min(1, Math.max(0, spec.failureRate + delta)) * 100) / 100}));
+				},
+				changeWindow(direction) {
+					tuneStep('window', spec => spec.window ?? 1, spec => nextWindow(spec.window ?? 1, direction));
+				},
+				changeRate(direction) {
+					// Past the last step the cap goes: {rate: undefined} means no cap.
+					tuneStep('rate', spec => spec.rate, spec => nextRate(spec, direction));
 				},
 				produceMore(count = moreCount) {
 					engine.produceMore(count);

@@ -7,11 +7,12 @@ import {runningSenders, type DashStore} from '../store.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
+import {RunViewContext, useRunView, type RunView} from './run-view.js';
 import {planLayout} from './layout.js';
 import {listWindow, SenderList} from './sender-list.js';
 import {createTheme, ThemeContext, useTheme, type Theme} from './theme.js';
 import {ThresholdList, thresholdNaturalLines} from './threshold-list.js';
-import {Totals, totalsNaturalLines} from './totals.js';
+import {Totals, totalsCellCountOf, totalsNaturalLines} from './totals.js';
 import {StoreContext, useDash} from './use-dash.js';
 import {useKeymap} from './use-keymap.js';
 import {useTerminalSize} from './use-terminal-size.js';
@@ -26,6 +27,12 @@ export interface AppProps {
 	onExit?: (code: number) => void;
 	/** Colours; by default from the environment (NO_COLOR). */
 	theme?: Theme;
+	/** The gateway's cap, segments per simulated second (--gateway-rate). */
+	gatewayRate?: number | undefined;
+	/** Delivery receipts are on (--delivery). */
+	hasReceipts?: boolean;
+	/** The monitor period, simulated ms. @default 1000 */
+	intervalMs?: number;
 }
 
 const noThresholds: readonly Threshold[] = [];
@@ -33,12 +40,15 @@ const ignoreExit = () => {
 	// Rendered without a caller that can end the run (a test of layout only).
 };
 
-export function App({store, seed, thresholds = noThresholds, onExit = ignoreExit, theme}: AppProps) {
+export function App({store, seed, thresholds = noThresholds, onExit = ignoreExit, theme, gatewayRate, hasReceipts = false, intervalMs = 1000}: AppProps) {
 	const resolvedTheme = useMemo(() => theme ?? createTheme(), [theme]);
+	const view = useMemo<RunView>(() => ({gatewayRate, hasReceipts, intervalMs}), [gatewayRate, hasReceipts, intervalMs]);
 	return (
 		<StoreContext.Provider value={store}>
 			<ThemeContext.Provider value={resolvedTheme}>
-				<Screen seed={seed} thresholds={thresholds} onExit={onExit} />
+				<RunViewContext.Provider value={view}>
+					<Screen seed={seed} thresholds={thresholds} onExit={onExit} />
+				</RunViewContext.Provider>
 			</ThemeContext.Provider>
 		</StoreContext.Provider>
 	);
@@ -57,9 +67,11 @@ function Screen({seed, thresholds, onExit}: ScreenProps) {
 	const senderCount = useDash(s => runningSenders(s.snap).length);
 	const selected = useDash(s => s.ui.selected);
 	const note = useDash(s => s.notes.at(-1));
+	const {gatewayRate, hasReceipts} = useRunView();
+	const totalsCells = useDash(s => totalsCellCountOf(s.snap, {gatewayRate, hasReceipts}));
 	const layout = planLayout({
 		rows,
-		totalsLines: totalsNaturalLines(columns),
+		totalsLines: totalsNaturalLines(columns, totalsCells),
 		thresholdLines: thresholdNaturalLines(thresholds, columns),
 		senderCount,
 		hasNote: note !== undefined,
@@ -69,7 +81,7 @@ function Screen({seed, thresholds, onExit}: ScreenProps) {
 	if (isHelpOpen) {
 		return (
 			<Box flexDirection="column" width={columns}>
-				<HelpOverlay columns={columns} lines={layout.maxLines} />
+				<HelpOverlay columns={columns} lines={layout.maxLines} totalsCells={totalsCells} />
 			</Box>
 		);
 	}

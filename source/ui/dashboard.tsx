@@ -4,6 +4,7 @@
 import {render, type Instance} from 'ink';
 import type {Io, Run} from '../lifecycle.js';
 import {summaryText, verdictOf, type Summary} from '../report.js';
+import type {DeliverySpec} from '../engine/types.js';
 import type {Threshold} from '../settings.js';
 import type {DashStore} from '../store.js';
 import {App} from './app.js';
@@ -21,6 +22,11 @@ export interface DashView {
 	/** The run's seed, for the header. */
 	seed: number;
 	thresholds: readonly Threshold[];
+	/** The gateway's cap (segments/s) and receipts: the totals show their figures. */
+	gatewayRate?: number | undefined;
+	delivery?: DeliverySpec | undefined;
+	/** The monitor period, simulated ms (recent rates span a few). */
+	intervalMs?: number;
 }
 
 /** The dashboard as a run for the lifecycle: `q` quits, Ctrl+C interrupts, a render failure fails. */
@@ -30,7 +36,15 @@ export function dashboardRun(run: DashRun, view: DashView, io: Io): Run {
 	return {
 		start(end) {
 			instance = render(
-				<App store={run.store} seed={view.seed} thresholds={view.thresholds} onExit={code => end(code === 130 ? 'signal' : 'quit')} />,
+				<App
+					store={run.store}
+					seed={view.seed}
+					thresholds={view.thresholds}
+					gatewayRate={view.gatewayRate}
+					hasReceipts={view.delivery !== undefined}
+					intervalMs={view.intervalMs}
+					onExit={code => end(code === 130 ? 'signal' : 'quit')}
+				/>,
 				{exitOnCtrlC: false, patchConsole: false, maxFps: 10},
 			);
 			// Asked for at once: an unmount (ours, or Ink's on a render error) settles it.

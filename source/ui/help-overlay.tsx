@@ -6,7 +6,7 @@ import {Box, Text} from 'ink';
 import {helpRows} from './keymap.js';
 import {fit} from './text.js';
 import {useTheme} from './theme.js';
-import {Totals, totalsNaturalLines} from './totals.js';
+import {Totals, totalsCellCount, totalsNaturalLines} from './totals.js';
 import {useDash} from './use-dash.js';
 import {useHeartbeat} from './use-heartbeat.js';
 
@@ -14,6 +14,8 @@ export interface HelpOverlayProps {
 	columns: number;
 	/** Lines the overlay may take. */
 	lines: number;
+	/** Cells the totals have (the delivery model adds some). @default 10 */
+	totalsCells?: number;
 }
 
 const title = 'sms-dash keys';
@@ -65,16 +67,16 @@ function briefHelpLines(columns: number, room: number, canChangeSpeed: boolean):
  * Lines the totals (their cells, the bar and a blank line) may keep above help: all of
  * them when help still shows every binding in full below, else none.
  */
-export function helpTotalsLines(columns: number, lines: number, canChangeSpeed = true): number {
-	const totals = totalsNaturalLines(columns) + 2;
+export function helpTotalsLines(columns: number, lines: number, canChangeSpeed = true, totalsCells = totalsCellCount): number {
+	const totals = totalsNaturalLines(columns, totalsCells) + 2;
 	return fullHelpLines(columns, lines - 2 - totals, canChangeSpeed) === undefined ? 0 : totals;
 }
 
-export function HelpOverlay({columns, lines}: HelpOverlayProps) {
+export function HelpOverlay({columns, lines, totalsCells = totalsCellCount}: HelpOverlayProps) {
 	const theme = useTheme();
 	useHeartbeat();
 	const canChangeSpeed = useDash(s => s.run.canChangeSpeed);
-	const totalsLines = helpTotalsLines(columns, lines, canChangeSpeed);
+	const totalsLines = helpTotalsLines(columns, lines, canChangeSpeed, totalsCells);
 	const helpRoom = lines - totalsLines;
 	// Two lines or fewer (a terminal of three rows): the title if it fits, and how to close.
 	const body = helpRoom >= 3 ? helpLines(columns, helpRoom - 2, canChangeSpeed) : [];

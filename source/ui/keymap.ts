@@ -36,6 +36,8 @@ export interface KeyBinding {
 		doneRank?: number;
 		/** The text when some keys did not fit (`? more keys`). */
 		cutText?: string;
+		/** Shown only in a run that uses the delivery model (a window, a rate or a gateway cap). */
+		isModelKey?: boolean;
 	};
 	/** Kept at the end of the footer whatever the width (`? help  q quit`). */
 	isFooterTail?: boolean;
@@ -61,12 +63,11 @@ export const keymap: readonly KeyBinding[] = [
 		run: ({actions}) => actions.selectBy(-1),
 	},
 	{keys: ['down', 'j'], label: '↓/j', help: 'select the sender below', brief: 'down', run: ({actions}) => actions.selectBy(1)},
-	{keys: ['home', 'g'], label: 'g/Home', help: 'select the first sender', brief: 'first', run: ({actions}) => actions.select(0)},
 	{
-		keys: ['end', 'G'],
-		label: 'G/End',
-		help: 'select the last sender', brief: 'last',
-		run: ({actions}) => actions.select(Number.MAX_SAFE_INTEGER),
+		keys: ['home', 'g', 'end', 'G'],
+		label: 'g/G',
+		help: 'select the first / last sender (Home / End)', brief: 'first/last',
+		run: ({actions}, key) => actions.select(key === 'g' || key === 'home' ? 0 : Number.MAX_SAFE_INTEGER),
 	},
 	{
 		keys: ['pageup', 'pagedown'],
@@ -117,6 +118,20 @@ export const keymap: readonly KeyBinding[] = [
 		label: '[',
 		help: `selected sender: failure rate −${failureRateStep}`, brief: 'fail−',
 		run: ({actions}) => actions.changeFailureRate(-failureRateStep),
+	},
+	{
+		keys: ['w', 'W'],
+		label: 'w/W',
+		help: 'selected sender: smaller / larger window', brief: 'window',
+		footer: {text: 'win', rank: 4.5, isModelKey: true},
+		run: ({actions}, key) => actions.changeWindow(key === 'W' ? 1 : -1),
+	},
+	{
+		keys: ['r', 'R'],
+		label: 'r/R',
+		help: 'selected sender: lower / higher rate cap', brief: 'rate',
+		footer: {text: 'rate', rank: 4.6, isModelKey: true},
+		run: ({actions}, key) => actions.changeRate(key === 'R' ? 1 : -1),
 	},
 	{
 		keys: ['n'],
@@ -231,6 +246,8 @@ export interface FooterState {
 	canChangeSpeed?: boolean;
 	isPaused?: boolean;
 	isDone?: boolean;
+	/** The run uses the delivery model (a window, a rate or a gateway cap): its keys are offered. */
+	hasModelKeys?: boolean;
 }
 
 interface FooterItem {
@@ -241,12 +258,12 @@ interface FooterItem {
 }
 
 /** The footer's items, in table order, with the tail (`? help  q quit`) last. */
-export function footerItems({canChangeSpeed = true, isPaused = false, isDone = false}: FooterState = {}): {body: FooterItem[]; tail: FooterItem[]} {
+export function footerItems({canChangeSpeed = true, isPaused = false, isDone = false, hasModelKeys = false}: FooterState = {}): {body: FooterItem[]; tail: FooterItem[]} {
 	const body: FooterItem[] = [];
 	const tail: FooterItem[] = [];
 	for (const binding of activeBindings(canChangeSpeed)) {
 		const {footer} = binding;
-		if (footer === undefined || (isDone && footer.isHiddenWhenDone)) continue;
+		if (footer === undefined || (isDone && footer.isHiddenWhenDone) || (footer.isModelKey && !hasModelKeys)) continue;
 		const label = footer.label ?? binding.label;
 		const text = `${label} ${isPaused && !isDone ? (footer.pausedText ?? footer.text) : footer.text}`;
 		const rank = isDone ? (footer.doneRank ?? footer.rank) : footer.rank;

@@ -6,6 +6,7 @@ import {useMemo} from 'react';
 import {formatCount} from '../format.js';
 import {runningSenders} from '../store.js';
 import {columnFigures, headerText, planColumns, removedFigures, removedRowText, removedTotals, SenderRow} from './sender-row.js';
+import {useSegmentRates} from './segment-rates.js';
 import {glyph, useTheme} from './theme.js';
 import {useDash, useDashStore} from './use-dash.js';
 
@@ -55,11 +56,12 @@ export function SenderList({columns, lines}: SenderListProps) {
 	const removed = removedTotals(snap.senders);
 	// Widths change only when a figure gains a digit, so the plan is rebuilt rarely. The
 	// removed line's sums are figures of the same columns.
-	const {idWidth, sentWidth, failedWidth} = columnFigures([...senders, ...removedFigures(removed)]);
+	const {idWidth, sentWidth, failedWidth, windowWidth, capWidth} = columnFigures([...senders, ...removedFigures(removed)]);
 	const plan = useMemo(
-		() => planColumns(columns, {idWidth, sentWidth, failedWidth}),
-		[columns, idWidth, sentWidth, failedWidth],
+		() => planColumns(columns, {idWidth, sentWidth, failedWidth, windowWidth, capWidth}),
+		[columns, idWidth, sentWidth, failedWidth, windowWidth, capWidth],
 	);
+	const segmentRates = useSegmentRates();
 	if (senders.length === 0) {
 		return (
 			<Box flexDirection="column">
@@ -94,6 +96,7 @@ export function SenderList({columns, lines}: SenderListProps) {
 					isSelected={view.start + index === selected}
 					rates={rates[index]!}
 					sparkScale={sparkScale}
+					segmentRate={segmentRates.senderPerSecond(sender.id)}
 				/>
 			))}
 			{more === '' ? null : (

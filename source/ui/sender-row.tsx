@@ -1,15 +1,16 @@
 // One sender as one line: its settings, its state (a resting sender counts down in
-// words), its figures and a sparkline. The selected row is inverse and marked "›", so
-// the selection shows without colour.
+// words), its figures and a sparkline; with the delivery model its window in use (7/10)
+// and its rate cap's use. The selected row is inverse and marked "›", so the selection
+// shows without colour.
 import {Text} from 'ink';
-import type {Distribution, SenderSnapshot} from '../engine/types.js';
+import type {Distribution, SenderSnapshot, SenderSpec} from '../engine/types.js';
 import {formatCount, formatMs, none} from '../format.js';
 import {sparklineText} from './sparkline.js';
 import {fit, fitByRank, formatCountdown, formatRatePercent} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 
-export type ColumnId = 'id' | 'dist' | 'mean' | 'obs' | 'p95' | 'fail' | 'state' | 'sent' | 'failed' | 'flight' | 'spark';
+export type ColumnId = 'id' | 'dist' | 'mean' | 'obs' | 'p95' | 'fail' | 'state' | 'sent' | 'failed' | 'win' | 'cap' | 'flight' | 'spark';
 
 export interface Column {
 	id: ColumnId;
@@ -45,27 +46,63 @@ export interface ColumnFigures {
 	sentWidth: number;
 	/** Length of the largest failed count, formatted. */
 	failedWidth: number;
+	/** Length of the widest window in use ("10/10"); 0 when no sender has a window above 1 (no column). */
+	windowWidth?: number;
+	/** Length of the widest rate cap's use ("100% of 100/s"); 0 when no sender has a rate (no column). */
+	capWidth?: number;
 }
 
+/** A sender as columnFigures() reads it: the removed line's sums have no spec. */
+export type FigureSource = Pick<SenderSnapshot, 'id' | 'sent' | 'failed'> & {spec?: Pick<SenderSpec, 'window' | 'rate'>};
+
 /** The widths the senders' figures need. */
-export function columnFigures(senders: ReadonlyArray<Pick<SenderSnapshot, 'id' | 'sent' | 'failed'>>): ColumnFigures {
+export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
 	let maxId = 0;
 	let maxSent = 0;
 	let maxFailed = 0;
+	let maxWindow = 0;
+	let maxRate = 0;
 	for (const s of senders) {
 		maxId = Math.max(maxId, s.id);
 		maxSent = Math.max(maxSent, s.sent);
 		maxFailed = Math.max(maxFailed, s.failed);
+		const window = s.spec?.window ?? 1;
+		if (window > 1) maxWindow = Math.max(maxWindow, window);
+		const rate = s.spec?.rate;
+		if (rate !== undefined) maxRate = Math.max(maxRate, rate);
 	}
 
 	return {
 		idWidth: String(maxId).length,
 		sentWidth: formatCount(maxSent).length,
 		failedWidth: formatCount(maxFailed).length,
+		windowWidth: maxWindow === 0 ? 0 : windowText(maxWindow, maxWindow).length,
+		capWidth: maxRate === 0 ? 0 : capText(maxRate, maxRate).length,
 	};
 }
 
-function specs({idWidth, sentWidth, failedWidth}: ColumnFigures): ColumnSpec[] {
+/** Submits unanswered out of the window: "7/10". */
+export function windowText(used: number, window: number): string {
+	return `${formatCount(used)}/${formatCount(window)}`;
+}
+
+/** Recent segments/s against the sender's rate cap: "98% of 100/s" ("– of 100/s" before a rate is known). */
+export function capText(segmentRate: number | undefined, rate: number): string {
+	const cap = `${formatRateCap(rate)}/s`;
+	if (segmentRate === undefined || !Number.isFinite(segmentRate) || rate <= 0) return `${none} of ${cap}`;
+	return `${Math.round((segmentRate * 100) / rate)}% of ${cap}`;
+}
+
+/** A rate cap: whole numbers grouped, a fraction kept (0.5/s). */
+function formatRateCap(rate: number): string {
+	return Number.isInteger(rate) ? formatCount(rate) : String(Math.round(rate * 100) / 100);
+}
+
+function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0}: ColumnFigures): ColumnSpec[] {
+	const model: ColumnSpec[] = [
+		...(windowWidth > 0 ? [{id: 'win', header: 'win', width: Math.max(5, windowWidth), align: 'right', rank: 3.4} as const] : []),
+		...(capWidth > 0 ? [{id: 'cap', header: 'rate cap', width: Math.max(8, capWidth), align: 'right', rank: 3.5} as const] : []),
+	];
 	return [
 		{id: 'id', header: '#', width: Math.max(3, idWidth + 1), align: 'left', rank: 0},
 		{id: 'dist', header: 'dist', width: 7, align: 'left', rank: 9},
@@ -76,6 +113,7 @@ function specs({idWidth, sentWidth, failedWidth}: ColumnFigures): ColumnSpec[] {
 		{id: 'state', header: 'state', width: 13, align: 'left', rank: 1},
 		{id: 'sent', header: 'sent', width: Math.max(7, sentWidth), align: 'right', rank: 2},
 		{id: 'failed', header: 'failed', width: Math.max(6, failedWidth + 2), align: 'right', rank: 3},
+		...model,
 		{id: 'flight', header: 'flight', width: 6, align: 'right', rank: 10},
 		{id: 'spark', header: 'recent', width: sparkMin, align: 'left', rank: 6},
 	];
@@ -101,8 +139,8 @@ export function stateText(sender: SenderSnapshot, isPaused = false): string {
 	return sender.state;
 }
 
-/** The plain text of each cell, before padding. */
-export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false): string {
+/** The plain text of each cell, before padding; `segmentRate`: the sender's recent segments/s. */
+export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false, segmentRate?: number): string {
 	switch (id) {
 		case 'id': {
 			return `#${sender.id}`;
@@ -140,6 +178,15 @@ export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false)
 			return sender.failed === 0 ? '0' : `${glyph.failed} ${formatCount(sender.failed)}`;
 		}
 
+		case 'win': {
+			const window = sender.spec.window ?? 1;
+			return window > 1 ? windowText(sender.windowUsed, window) : none;
+		}
+
+		case 'cap': {
+			return sender.spec.rate === undefined ? none : capText(segmentRate, sender.spec.rate);
+		}
+
 		case 'flight': {
 			return formatCount(sender.inFlight);
 		}
@@ -170,9 +217,11 @@ export interface SenderRowProps {
 	rates: readonly number[];
 	/** Throughput drawn as a full block (shared by the rows on screen). */
 	sparkScale: number;
+	/** The sender's recent segments per simulated second (its rate cap's use). */
+	segmentRate?: number | undefined;
 }
 
-export function SenderRow({sender, columns, isSelected, rates, sparkScale}: SenderRowProps) {
+export function SenderRow({sender, columns, isSelected, rates, sparkScale, segmentRate}: SenderRowProps) {
 	const theme = useTheme();
 	// The simulated clock is stopped (not so on a broker's wall clock, where senders finish what they hold).
 	const isPaused = useDash(s => s.run.isPaused && !s.run.isDone && s.run.canChangeSpeed);
@@ -180,7 +229,7 @@ export function SenderRow({sender, columns, isSelected, rates, sparkScale}: Send
 	// Ink to lay out, not one per column (measured in bench/dashboard.js).
 	return (
 		<Text wrap="truncate-end" inverse={isSelected} bold={isSelected}>
-			{rowText(sender, columns, isSelected, rates, sparkScale, theme, isPaused)}
+			{rowText(sender, columns, isSelected, rates, sparkScale, theme, isPaused, segmentRate)}
 		</Text>
 	);
 }
@@ -194,13 +243,14 @@ export function rowText(
 	sparkScale: number,
 	theme: Theme,
 	isPaused = false,
+	segmentRate?: number,
 ): string {
 	let line = isSelected ? `${glyph.selected} ` : '  ';
 	for (const [index, column] of columns.entries()) {
 		const text =
 			column.id === 'spark'
 				? sparklineText(rates, column.width, sparkScale)
-				: fit(cellText(column.id, sender, isPaused), column.width, column.align);
+				: fit(cellText(column.id, sender, isPaused, segmentRate), column.width, column.align);
 		line += (index === 0 ? '' : ' ') + paint(text, cellColor(column.id, sender, theme, isPaused));
 	}
 

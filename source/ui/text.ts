@@ -1,5 +1,7 @@
 // Small pure text helpers for fixed-width cells, and which cells fit a width. Every glyph
 // the dashboard prints is one column wide, so string length is display width here.
+import {formatCount, none} from '../format.js';
+
 /** Pads (or cuts, ending in "…") to exactly `width` columns. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
@@ -16,6 +18,14 @@ export function cut(text: string, width: number): string {
 export function formatRatePercent(rate: number): string {
 	const percent = Math.round(rate * 1000) / 10;
 	return `${percent}%`;
+}
+
+/** Money in the price's unit: 0.0237, 3.75, 3,950.47 (no currency: prices have none). */
+export function formatCost(cost: number): string {
+	if (!Number.isFinite(cost)) return none;
+	if (cost < 1) return cost.toFixed(4);
+	const cents = Math.round(cost * 100);
+	return `${formatCount(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
 }
 
 /** Greedy packing of equal-width cells: how many fit on a line of `columns`. */

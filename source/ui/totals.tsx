@@ -1,10 +1,13 @@
 // The run's totals as a grid of fixed-width cells (so figures do not jump as they grow),
-// and the progress bar below them. When lines are short, the most useful cells stay.
+// and the progress bar below them. When lines are short, the most useful cells stay. The
+// delivery model's figures show only where they mean something (a cap, receipts, a price).
 import {Box, Text} from 'ink';
 import type {Progress} from '../engine/monitor.js';
 import type {Snapshot} from '../engine/types.js';
 import {formatCount, formatMs, formatPercent, formatRate, none} from '../format.js';
-import {cellsPerLine, fit, fitByRank} from './text.js';
+import {useRunView, type RunView} from './run-view.js';
+import {useSegmentRates} from './segment-rates.js';
+import {cellsPerLine, fit, fitByRank, formatCost} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 
@@ -38,15 +41,73 @@ function etaText(snap: Snapshot, progress: Progress, isStalled: boolean, isPause
 	return isStalled || progress.etaMs === 0 ? none : formatMs(progress.etaMs);
 }
 
+/** What the delivery model's cells need besides the snapshot. */
+export interface TotalsModel extends Pick<RunView, 'gatewayRate' | 'hasReceipts'> {
+	/** Segments accepted per simulated second, recently. */
+	segmentRate?: number | undefined;
+}
+
+/** Which of the delivery model's cells mean something in this run. */
+export interface ModelCells {
+	invalid: boolean;
+	delivered: boolean;
+	throttled: boolean;
+	gateway: boolean;
+	reach: boolean;
+	cost: boolean;
+}
+
+const pricedBySnap = new WeakMap<Snapshot, boolean>();
+
+/** Some sender, running or removed, has a price (kept per snapshot: it reads every sender). */
+function hasPrice(snap: Snapshot): boolean {
+	let priced = pricedBySnap.get(snap);
+	if (priced === undefined) {
+		priced = snap.cost > 0 || snap.senders.some(sender => (sender.spec.price ?? 0) > 0);
+		pricedBySnap.set(snap, priced);
+	}
+
+	return priced;
+}
+
+export function modelCells(snap: Snapshot, {gatewayRate, hasReceipts}: Omit<TotalsModel, 'segmentRate'>): ModelCells {
+	const hasGateway = gatewayRate !== undefined;
+	return {
+		invalid: snap.failedInvalid > 0,
+		delivered: hasReceipts,
+		throttled: hasGateway || snap.throttled > 0,
+		gateway: hasGateway,
+		reach: hasReceipts,
+		cost: hasPrice(snap),
+	};
+}
+
+/** How many cells the totals have: the ten of every run and the model's that apply. */
+export function totalsCellCountOf(snap: Snapshot, model: Omit<TotalsModel, 'segmentRate'>): number {
+	return totalsCellCount + Object.values(modelCells(snap, model)).filter(Boolean).length;
+}
+
+/** The gateway's use: recent segments/s against its cap ("412/1,000 seg/s"). */
+export function gatewayText(segmentRate: number | undefined, gatewayRate: number): string {
+	const now = segmentRate === undefined || !Number.isFinite(segmentRate) ? none : formatCount(segmentRate);
+	return `${now}/${formatCount(gatewayRate)} seg/s`;
+}
+
 /** The cells in display order (the pipeline, then the times). */
-export function totalsCells(snap: Snapshot, progress: Progress, {isStalled = false, isPaused = false, speed = 1}: TotalsRunState = {}): TotalsCell[] {
+export function totalsCells(
+	snap: Snapshot,
+	progress: Progress,
+	{isStalled = false, isPaused = false, speed = 1}: TotalsRunState = {},
+	model: TotalsModel = {hasReceipts: false},
+): TotalsCell[] {
 	const finished = snap.sent + snap.failed;
 	// The recent rate, named "now": the summary's throughput is the whole run's (issue 20).
 	const throughput = progress.recentThroughput ?? progress.throughput;
 	const eta = etaText(snap, progress, isStalled, isPaused);
 	// At any speed but 1× an ETA is simulated time, not the time to wait (issue 20).
 	const isSimEta = speed !== 1 && /\d/.test(eta);
-	return [
+	const shown = modelCells(snap, model);
+	const cells: Array<TotalsCell | false> = [
 		{id: 'produced', label: 'produced', short: 'made', value: formatCount(snap.produced), rank: 8, tone: 'plain'},
 		{id: 'queued', label: 'queued', short: 'queue', value: formatCount(snap.queued), rank: 5, tone: 'plain'},
 		{id: 'inFlight', label: 'in flight', short: 'flight', value: formatCount(snap.inFlight), rank: 6, tone: 'plain'},
@@ -60,11 +121,19 @@ export function totalsCells(snap: Snapshot, progress: Progress, {isStalled = fal
 			rank: 2,
 			tone: snap.failed === 0 ? 'plain' : 'bad',
 		},
+		// Of the failed: numbers that cannot receive (the rest ran out of retries).
+		shown.invalid && {id: 'invalid', label: 'invalid', short: 'inval', value: formatCount(snap.failedInvalid), rank: 5.2, tone: 'bad'},
+		shown.delivered && {id: 'delivered', label: 'delivered', short: 'deliv', value: formatCount(snap.delivered), rank: 4.5, tone: 'ok'},
+		shown.throttled && {id: 'throttled', label: 'throttled', short: 'thrott', value: formatCount(snap.throttled), rank: 5.5, tone: 'plain'},
 		{id: 'avg', label: 'avg/msg', short: 'avg', value: formatMs(snap.avgTimeMs), rank: 7, tone: 'plain'},
 		{id: 'e2e', label: 'e2e avg', short: 'e2e', value: formatMs(snap.avgE2eMs), rank: 9, tone: 'plain'},
 		{id: 'throughput', label: 'rate now', short: 'now', value: formatRate(throughput), rank: 4, tone: 'plain'},
+		shown.gateway && {id: 'gateway', label: 'gateway', short: 'gw', value: gatewayText(model.segmentRate, model.gatewayRate!), rank: 3.5, tone: 'plain'},
+		shown.reach && {id: 'reach', label: 'reach p95', short: 'reach', value: formatMs(snap.reachP95Ms), rank: 3.2, tone: 'plain'},
 		{id: 'eta', label: isSimEta ? 'ETA (sim)' : 'ETA', short: isSimEta ? 'ETA sim' : 'ETA', value: eta, rank: 3, tone: 'plain'},
+		shown.cost && {id: 'cost', label: 'cost', short: 'cost', value: formatCost(snap.cost), rank: 6.5, tone: 'plain'},
 	];
+	return cells.filter(cell => cell !== false);
 }
 
 export interface TotalsGrid {
@@ -115,8 +184,8 @@ export function arrangeTotals(cells: TotalsCell[], columns: number, maxLines: nu
 export const totalsCellCount = 10;
 
 /** Lines the totals take with every cell shown. */
-export function totalsNaturalLines(columns: number): number {
-	return Math.ceil(totalsCellCount / totalsGrid(columns).perLine);
+export function totalsNaturalLines(columns: number, cellCount = totalsCellCount): number {
+	return Math.ceil(cellCount / totalsGrid(columns).perLine);
 }
 
 /** The cells that fit in `maxLines`, highest rank first, shown in display order. */
@@ -145,8 +214,11 @@ export function Totals({columns, maxLines, showBar = true}: TotalsProps) {
 	const isStalled = useDash(s => s.run.isStalled);
 	const isPaused = useDash(s => s.run.isPaused);
 	const speed = useDash(s => s.run.speed);
+	const {gatewayRate, hasReceipts} = useRunView();
+	const segmentRate = useSegmentRates().totalPerSecond();
 	const grid = totalsGrid(columns);
-	const {lines, valueWidths} = arrangeTotals(totalsCells(snap, progress, {isStalled, isPaused, speed}), columns, maxLines);
+	const cells = totalsCells(snap, progress, {isStalled, isPaused, speed}, {gatewayRate, hasReceipts, segmentRate});
+	const {lines, valueWidths} = arrangeTotals(cells, columns, maxLines);
 	// A line is one Text with its colours in the string (see sender-row.tsx).
 	return (
 		<Box flexDirection="column">

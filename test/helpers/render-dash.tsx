@@ -3,7 +3,7 @@
 // a flush after the render and after every key (ink-testing-library#11).
 import {render} from 'ink-testing-library';
 import {afterEach, beforeEach, vi} from 'vitest';
-import type {SenderSpec} from '../../source/engine/types.js';
+import type {DeliverySpec, SenderSpec} from '../../source/engine/types.js';
 import {createRun, type InProcessRun} from '../../source/runs/in-process.js';
 import type {Settings} from '../../source/settings.js';
 import type {DashStore} from '../../source/store.js';
@@ -57,6 +57,9 @@ export interface DashOptions {
 	start?: boolean;
 	/** Colours from this environment (default: none set, so colours on). */
 	env?: Record<string, string | undefined>;
+	/** The delivery model's run keys (--gateway-rate, --delivery). */
+	gatewayRate?: number;
+	delivery?: DeliverySpec;
 }
 
 export function makeSettings(options: DashOptions = {}): Settings {
@@ -79,6 +82,8 @@ export function makeSettings(options: DashOptions = {}): Settings {
 		thresholds: (options.thresholds ?? []).map(expr => parseThreshold(expr)),
 		script: [],
 		isSeedGiven: true,
+		...(options.gatewayRate === undefined ? {} : {gatewayRate: options.gatewayRate}),
+		...(options.delivery === undefined ? {} : {delivery: options.delivery}),
 	};
 }
 
@@ -111,6 +116,9 @@ export async function renderDash(options: DashOptions = {}): Promise<Dash> {
 			store={run.store}
 			seed={settings.seed}
 			thresholds={settings.thresholds}
+			gatewayRate={settings.gatewayRate}
+			hasReceipts={settings.delivery !== undefined}
+			intervalMs={settings.intervalMs}
 			theme={theme}
 			onExit={code => exits.push(code)}
 		/>,

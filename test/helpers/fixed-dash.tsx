@@ -1,0 +1,225 @@
+// The dashboard over snapshots a test writes: a Simulation that returns whatever snapshot it
+// is given and records every tune, under the real store and <App>. For figures the engine
+// does not fill yet, and for exact frames of chosen numbers.
+import {render} from 'ink-testing-library';
+import type {Progress} from '../../source/engine/monitor.js';
+import type {Simulation} from '../../source/engine/simulation.js';
+import {Histogram} from '../../source/engine/histogram.js';
+import type {SenderSnapshot, SenderSpec, Snapshot} from '../../source/engine/types.js';
+import {createDashStore, type DashStore, type RunControls} from '../../source/store.js';
+import {App} from '../../source/ui/app.js';
+import {createTheme} from '../../source/ui/theme.js';
+import {flush} from './render-dash.js';
+
+export function senderSnap(id: number, over: Partial<SenderSnapshot> = {}, spec: Partial<SenderSpec> = {}): SenderSnapshot {
+	return {
+		id,
+		spec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma', ...spec},
+		state: 'sending',
+		restLeftMs: 0,
+		inFlight: 1,
+		windowUsed: 1,
+		sent: 0,
+		failed: 0,
+		attempts: 0,
+		segments: 0,
+		throttled: 0,
+		rests: 0,
+		restedMs: 0,
+		avgTimeMs: undefined,
+		observedMeanMs: undefined,
+		p95Ms: undefined,
+		...over,
+	};
+}
+
+export function snapOf(over: Partial<Snapshot> = {}): Snapshot {
+	return {
+		simMs: 0,
+		total: 1000,
+		produced: 1000,
+		pending: 0,
+		queued: 997,
+		inFlight: 3,
+		resting: 0,
+		sent: 0,
+		failed: 0,
+		failedInvalid: 0,
+		attempts: 0,
+		segments: 0,
+		throttled: 0,
+		delivered: 0,
+		undelivered: 0,
+		cost: 0,
+		reached: 0,
+		avgTimeMs: undefined,
+		avgE2eMs: undefined,
+		p50Ms: undefined,
+		p95Ms: undefined,
+		p99Ms: undefined,
+		reachP50Ms: undefined,
+		reachP95Ms: undefined,
+		reachP99Ms: undefined,
+		lastOutcomeMs: 0,
+		isDone: false,
+		senders: [1, 2, 3].map(id => senderSnap(id)),
+		...over,
+	};
+}
+
+/** A Simulation whose snapshot is set by the test; tunes are recorded and applied to it. */
+export class FixedSimulation implements Simulation {
+	readonly actions = [];
+	onFinish = undefined;
+	readonly timeHistogram = new Histogram();
+	readonly tunes: Array<{id: number; patch: Partial<SenderSpec>}> = [];
+
+	constructor(public snap: Snapshot) {}
+
+	get simMs(): number {
+		return this.snap.simMs;
+	}
+
+	get isDone(): boolean {
+		return this.snap.isDone;
+	}
+
+	runUntil(): number {
+		return 0;
+	}
+
+	nextEventAt(): number | undefined {
+		return undefined;
+	}
+
+	addSender(): number {
+		return 0;
+	}
+
+	removeSender(): boolean {
+		return false;
+	}
+
+	tuneSender(id: number, patch: Partial<SenderSpec>): boolean {
+		this.tunes.push({id, patch});
+		this.snap = {...this.snap, senders: this.snap.senders.map(s => (s.id === id ? {...s, spec: {...s.spec, ...patch}} : s))};
+		return true;
+	}
+
+	produceMore(): void {
+		// Nothing to produce: the snapshot is the test's.
+	}
+
+	totals() {
+		return this.snap;
+	}
+
+	snapshot(): Snapshot {
+		return this.snap;
+	}
+
+	spread() {
+		const none = {minMs: undefined, p50Ms: undefined, p90Ms: undefined, p95Ms: undefined, p99Ms: undefined, maxMs: undefined};
+		return {time: none, e2e: none} as unknown as ReturnType<Simulation['spread']>;
+	}
+
+	forEachSender(): void {
+		// No sparklines.
+	}
+}
+
+const progress: Progress = {
+	simMs: 0,
+	produced: 0,
+	pending: 0,
+	queued: 0,
+	inFlight: 0,
+	resting: 0,
+	sent: 0,
+	failed: 0,
+	attempts: 0,
+	avgTimeMs: undefined,
+	avgE2eMs: undefined,
+	throughput: undefined,
+	recentThroughput: undefined,
+	etaMs: undefined,
+	isDone: false,
+};
+
+function stillControls(): RunControls {
+	return {
+		speed: 1,
+		wallElapsedMs: 0,
+		isPaused: false,
+		isStalled: false,
+		isFinished: false,
+		progress,
+		canChangeSpeed: true,
+		start() {},
+		stop() {},
+		pause() {},
+		resume() {},
+		setSpeed() {},
+		wake() {},
+		sparkline: () => [],
+	};
+}
+
+export interface FixedDashOptions {
+	columns?: number;
+	rows?: number;
+	gatewayRate?: number;
+	hasReceipts?: boolean;
+	intervalMs?: number;
+}
+
+export interface FixedDash {
+	frame(): string;
+	press(...keys: string[]): Promise<void>;
+	/** Shows this snapshot next, as a publish does. */
+	show(snap: Snapshot): Promise<void>;
+	simulation: FixedSimulation;
+	store: DashStore;
+	unmount(): void;
+}
+
+/** Needs vi.useFakeTimers() first (flushes advance the fake clock). */
+export async function renderFixed(snap: Snapshot, options: FixedDashOptions = {}): Promise<FixedDash> {
+	const simulation = new FixedSimulation(snap);
+	const store = createDashStore({simulation, controls: stillControls(), defaultSpec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'}});
+	const ink = render(
+		<App
+			store={store}
+			seed={1}
+			theme={createTheme({})}
+			gatewayRate={options.gatewayRate}
+			hasReceipts={options.hasReceipts}
+			intervalMs={options.intervalMs}
+		/>,
+	);
+	const size = {columns: options.columns ?? 80, rows: options.rows ?? 24};
+	Object.defineProperty(ink.stdout, 'columns', {get: () => size.columns, configurable: true});
+	Object.defineProperty(ink.stdout, 'rows', {get: () => size.rows, configurable: true});
+	ink.stdout.emit('resize');
+	await flush();
+	return {
+		frame: () => ink.lastFrame() ?? '',
+		async press(...keys) {
+			for (const key of keys) {
+				ink.stdin.write(key);
+				await flush();
+			}
+		},
+		async show(next) {
+			simulation.snap = next;
+			store.getState().publish();
+			await flush();
+		},
+		simulation,
+		store,
+		unmount() {
+			ink.unmount();
+			ink.cleanup();
+		},
+	};
+}
