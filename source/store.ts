@@ -132,8 +132,9 @@ export function nextWindow(window: number, direction: 1 | -1): number {
 
 /**
  * The next rate cap; undefined is no cap, above every step. Lower from no cap gives the
- * first step below what the sender can do now (window ÷ mean send time), so the cap bites;
- * higher from the last step gives no cap again. Never below the first step.
+ * first step below what the sender can do now (window ÷ mean send time), so the cap bites.
+ * Never below the first step nor above the last: a cap once set stays (a tune to "no cap"
+ * would not survive the report's JSON, and --replay must rebuild every change).
  */
 export function nextRate(spec: Pick<SenderSpec, 'rate' | 'window' | 'meanMs'>, direction: 1 | -1): number | undefined {
 	const {rate} = spec;
@@ -143,7 +144,7 @@ export function nextRate(spec: Pick<SenderSpec, 'rate' | 'window' | 'meanMs'>, d
 		return rateSteps.findLast(r => r < ceiling) ?? rateSteps[0]!;
 	}
 
-	if (direction > 0) return rateSteps.find(r => r > rate);
+	if (direction > 0) return rateSteps.find(r => r > rate) ?? rate;
 	return rateSteps.findLast(r => r < rate) ?? rate;
 }
 
@@ -278,7 +279,6 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					tuneStep('window', spec => spec.window ?? 1, spec => nextWindow(spec.window ?? 1, direction));
 				},
 				changeRate(direction) {
-					// Past the last step the cap goes: {rate: undefined} means no cap.
 					tuneStep('rate', spec => spec.rate, spec => nextRate(spec, direction));
 				},
 				produceMore(count = moreCount) {

@@ -220,7 +220,7 @@ describe('window and rate steps', () => {
 		expect(nextWindow(5000, -1)).toBe(1000);
 	});
 
-	test('rates: lower from no cap bites (below window ÷ mean), higher past the last step is no cap', () => {
+	test('rates: lower from no cap bites (below window ÷ mean), higher stops at the last step (a cap once set stays)', () => {
 		// One submit at a time of 100 ms: 10/s at most, so the first cap is 3/s.
 		expect(nextRate({rate: undefined, window: undefined, meanMs: 100}, -1)).toBe(3);
 		// A window of 10 at 100 ms: 100/s, first cap 30/s.
@@ -230,7 +230,7 @@ describe('window and rate steps', () => {
 		expect(nextRate({rate: 100, meanMs: 100}, 1)).toBe(300);
 		expect(nextRate({rate: 100, meanMs: 100}, -1)).toBe(30);
 		expect(nextRate({rate: 25, meanMs: 100}, -1)).toBe(10);
-		expect(nextRate({rate: 10_000, meanMs: 100}, 1)).toBeUndefined();
+		expect(nextRate({rate: 10_000, meanMs: 100}, 1)).toBe(10_000);
 		expect(nextRate({rate: 1, meanMs: 100}, -1)).toBe(1);
 		expect(nextRate({rate: 0.5, meanMs: 100}, -1)).toBe(0.5);
 		expect(rateSteps).toEqual(expect.arrayContaining([1, 3, 100]));
@@ -260,7 +260,7 @@ describe('window and rate keys', () => {
 		expect(d.frame()).toMatch(/› #2 .* \d+\/5/);
 	});
 
-	test('r and R tune the selected sender\'s rate cap, and R past the last step takes it away', async () => {
+	test('r and R tune the selected sender\'s rate cap, and R stops at the last step', async () => {
 		const d = await open(plain());
 		await d.press('G', 'R');
 		expect(d.simulation.tunes).toEqual([]);
@@ -272,9 +272,9 @@ describe('window and rate keys', () => {
 		]);
 		expect(d.frame()).toMatch(/› #3 .* of 3\/s/);
 		await d.press(...Array.from({length: rateSteps.length}, () => 'R'));
-		expect(d.simulation.tunes.at(-2)).toEqual({id: 3, patch: {rate: 10_000}});
-		expect(d.simulation.tunes.at(-1)).toEqual({id: 3, patch: {rate: undefined}});
-		expect(d.frame()).not.toContain('rate cap');
+		expect(d.simulation.tunes.at(-1)).toEqual({id: 3, patch: {rate: 10_000}});
+		// Nothing is recorded when the value cannot move.
+		expect(d.simulation.tunes.filter(t => t.patch.rate === 10_000)).toHaveLength(1);
 	});
 
 	test('help lists them in full at 80×24, and the frame fits', async () => {
