@@ -6,27 +6,23 @@
 // "Real SMS delivery"). Without those keys it is one submit at a time, as it always was.
 import {restMsOf, senderRng} from './attempt.js';
 import {Deque} from './deque.js';
-import {makeSampler, type Sampler} from './distributions.js';
 import {EventHeap} from './event-heap.js';
 import {senderSnapshot, Tally, type Spread} from './figures.js';
 import {Gateway} from './gateway.js';
 import type {Histogram} from './histogram.js';
-import {drawMessage, isInvalidNumber, phoneText, producerRng, streamSeed} from './message.js';
-import {Rng} from './rng.js';
+import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js';
+import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
+import type {Rng} from './rng.js';
 import {segmentCount} from './segments.js';
-import {Sender, type Message, type Submit} from './sender.js';
+import {newMessage, Sender, type Message, type Submit} from './sender.js';
 import type {Simulation, Totals} from './simulation.js';
 import type {Outcome, RunSettings, Snapshot, SenderSpec, TimedAction} from './types.js';
 
 /** Messages kept ready in the queue; the producer makes the rest when room frees up. */
 export const defaultQueueCapacity = 1000;
 
-/** Defaults of the delivery keys (DESIGN.md "Real SMS delivery"). */
+/** Wait after a throttled answer before the sender submits again (DESIGN.md "Real SMS delivery"). */
 export const defaultBackoffMs = 1000;
-export const defaultValidityMs = 48 * 3_600_000;
-
-/** The stream receipts draw from (senders draw from streams 1, 2, …; the producer from 0). */
-const receiptStream = 0x7f_ff_ff_ff;
 
 /** Options that shape the simulation but not its contract. */
 export interface EngineOptions {
@@ -64,11 +60,9 @@ export class Engine implements Simulation {
 	private readonly gateway: Gateway | undefined;
 	private readonly backoffMs: number;
 	private readonly invalid: number;
-	private readonly validityMs: number;
 	/** With receipts: whether a receipt never comes, and when it does. */
-	private readonly receipts: {rng: Rng; delay: Sampler; undelivered: number} | undefined;
-	/** When each batch of messages was asked for: ids from `firstId` on, at `atMs`. */
-	private readonly asked: Array<{firstId: number; atMs: number}> = [{firstId: 1, atMs: 0}];
+	private readonly receipts: Receipts | undefined;
+	private readonly asked = new AskedTimes();
 	private nextSenderId = 1;
 	private total: number;
 	private produced = 0;
@@ -90,15 +84,7 @@ export class Engine implements Simulation {
 		this.gateway = settings.gatewayRate === undefined ? undefined : new Gateway(settings.gatewayRate);
 		this.backoffMs = settings.backoffMs ?? defaultBackoffMs;
 		this.invalid = settings.invalid ?? 0;
-		this.validityMs = settings.validityMs ?? defaultValidityMs;
-		const delivery = settings.delivery;
-		if (delivery !== undefined) {
-			this.receipts = {
-				rng: Rng.fromSeed(streamSeed(settings.seed, receiptStream)),
-				delay: makeSampler({meanMs: delivery.meanMs, distribution: delivery.distribution, spreadMs: delivery.spreadMs, failureRate: 0}),
-				undelivered: delivery.undelivered,
-			};
-		}
+		if (settings.delivery !== undefined) this.receipts = new Receipts(settings.delivery, settings.seed, settings.validityMs ?? defaultValidityMs);
 
 		this.tally.reachRank = options.reachRank ?? 0;
 		this.refill();
@@ -192,18 +178,9 @@ export class Engine implements Simulation {
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
 		for (const submit of sender.submits) this.heap.remove(submit);
-		// Back in the order it took them.
-		const held = sender.held.sort((a, b) => b.pickedAt - a.pickedAt || b.id - a.id);
-		for (const message of held) {
-			message.attemptStart = -1;
-			message.heldAt = -1;
-			this.queue.unshift(message);
-		}
-
+		const held = sender.letGo();
+		for (let i = held.length - 1; i >= 0; i--) this.queue.unshift(held[i]!);
 		this.inFlight -= held.length;
-		held.length = 0;
-		sender.windowUsed = 0;
-		while (sender.ready.shift() !== undefined);
 		if (sender.isResting) {
 			sender.isResting = false;
 			this.resting--;
@@ -238,7 +215,7 @@ export class Engine implements Simulation {
 		if (count <= 0) return;
 		this.settle();
 		this.actions.push({simMs: this.simMs, more: count});
-		this.asked.push({firstId: this.total + 1, atMs: this.simMs});
+		this.asked.add(this.total + 1, this.simMs);
 		this.total += count;
 		this.refill();
 		this.dispatch();
@@ -483,17 +460,18 @@ export class Engine implements Simulation {
 		this.tally.accept(sender, this.segments, sender.spec.price ?? 0);
 		const receipts = this.receipts;
 		if (receipts === undefined) {
-			this.tally.reach(now - this.askedAt(message.id), now);
+			this.tally.reach(now - this.asked.of(message.id), now);
 			this.tell(message, 'sent', sender.id, now, undefined);
 			this.recycle(message);
 			return;
 		}
 
+		const {isDelivered, afterMs} = receipts.draw();
 		message.acceptedAt = now;
 		message.acceptedBy = sender.id;
-		message.isDelivering = !(receipts.rng.next() < receipts.undelivered);
+		message.isDelivering = isDelivered;
 		this.awaiting++;
-		this.heap.schedule(message, now + (message.isDelivering ? receipts.delay(receipts.rng) : this.validityMs));
+		this.heap.schedule(message, now + afterMs);
 	}
 
 	/** A receipt came, or the message expired at its validity. */
@@ -501,7 +479,7 @@ export class Engine implements Simulation {
 		const now = this.simMs;
 		this.awaiting--;
 		this.tally.receipt(message.isDelivering, now);
-		if (message.isDelivering) this.tally.reach(now - this.askedAt(message.id), now);
+		if (message.isDelivering) this.tally.reach(now - this.asked.of(message.id), now);
 		this.tell(message, 'sent', message.acceptedBy, message.acceptedAt, message.isDelivering ? 'delivered' : 'expired');
 		this.recycle(message);
 	}
@@ -513,14 +491,6 @@ export class Engine implements Simulation {
 		this.tally.finish(sender, false, now - message.pickedAt, now - message.producedAt, now, reason === 'invalid');
 		this.tell(message, 'failed', sender.id, now, undefined, reason);
 		this.recycle(message);
-	}
-
-	/** When message `id` was asked for: simulated 0 for the first ones, or its `more`. */
-	private askedAt(id: number): number {
-		const asked = this.asked;
-		let i = asked.length - 1;
-		while (asked[i]!.firstId > id) i--;
-		return asked[i]!.atMs;
 	}
 
 	/** Its --log line: `doneAt` is acceptance or failure (times run to it), the line is now. */
@@ -546,7 +516,7 @@ export class Engine implements Simulation {
 		};
 		if (reason !== undefined) line.reason = reason;
 		if (delivery !== undefined) line.delivery = delivery;
-		if (delivery === 'delivered') line.reachMs = this.simMs - this.askedAt(message.id);
+		if (delivery === 'delivered') line.reachMs = this.simMs - this.asked.of(message.id);
 		this.onFinish(line);
 	}
 
@@ -554,28 +524,6 @@ export class Engine implements Simulation {
 	private recycle(message: Message): void {
 		if (this.spare.length < this.capacity) this.spare.push(message);
 	}
-}
-
-function newMessage(): Message {
-	return {
-		id: 0,
-		phone: 0,
-		textLength: 0,
-		textSeed: 0,
-		producedAt: 0,
-		pickedAt: -1,
-		attempts: 0,
-		attemptStart: -1,
-		unanswered: 0,
-		acceptedAt: 0,
-		isDelivering: false,
-		acceptedBy: 0,
-		heldAt: -1,
-		kind: 'receipt',
-		dueAt: 0,
-		seq: 0,
-		heapIndex: -1,
-	};
 }
 
 /** Creates an engine for the given settings; it has produced its first queue-full. */

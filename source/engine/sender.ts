@@ -145,6 +145,23 @@ export class Sender extends AttemptModel implements Schedulable {
 		message.heldAt = -1;
 	}
 
+	/**
+	 * Lets go of everything (it is being removed): its messages, in the order it took them,
+	 * their unfinished attempts forgotten. Its submits must be taken off the clock first.
+	 */
+	letGo(): Message[] {
+		const held = [...this.held].sort((a, b) => a.pickedAt - b.pickedAt || a.id - b.id);
+		for (const message of held) {
+			message.attemptStart = -1;
+			message.heldAt = -1;
+		}
+
+		this.held.length = 0;
+		this.windowUsed = 0;
+		while (this.ready.shift() !== undefined);
+		return held;
+	}
+
 	private readLimits(): void {
 		this.window = this.spec.window ?? 1;
 		this.spacingMs = this.spec.rate === undefined ? 0 : 1000 / this.spec.rate;
@@ -158,4 +175,27 @@ export class Sender extends AttemptModel implements Schedulable {
 			this.version++;
 		}
 	}
+}
+
+/** A message object for the producer to fill (it reuses finished ones first). */
+export function newMessage(): Message {
+	return {
+		id: 0,
+		phone: 0,
+		textLength: 0,
+		textSeed: 0,
+		producedAt: 0,
+		pickedAt: -1,
+		attempts: 0,
+		attemptStart: -1,
+		unanswered: 0,
+		acceptedAt: 0,
+		isDelivering: false,
+		acceptedBy: 0,
+		heldAt: -1,
+		kind: 'receipt',
+		dueAt: 0,
+		seq: 0,
+		heapIndex: -1,
+	};
 }
