@@ -316,21 +316,27 @@ export class Engine implements Simulation {
 		if (sender.isResting || sender.state === 'removed') return;
 		const window = sender.window;
 		while (sender.windowUsed < window) {
-			const nextAt = sender.nextSubmitAt();
-			if (this.simMs < nextAt) {
-				if (sender.heapIndex < 0) this.heap.schedule(sender, nextAt);
-				break;
+			if (sender.spacingMs !== 0 || sender.holdUntil > this.simMs) {
+				const nextAt = sender.nextSubmitAt();
+				if (this.simMs < nextAt) {
+					if (sender.heapIndex < 0) this.heap.schedule(sender, nextAt);
+					break;
+				}
 			}
 
-			if (sender.ready.length === 0 && !this.take(sender)) break;
-			this.submit(sender, sender.ready.shift()!);
+			const message = sender.ready.shift() ?? this.take(sender);
+			if (message === undefined) break;
+			this.submit(sender, message);
 		}
 
 		sender.updateState();
 	}
 
-	/** The sender takes the next queued message; false (and it waits) when there is none. */
-	private take(sender: Sender): boolean {
+	/**
+	 * The sender takes the next queued message and readies its segments; the first is
+	 * returned to submit now. Undefined (and it waits) when the queue is empty.
+	 */
+	private take(sender: Sender): Message | undefined {
 		const message = this.queue.shift();
 		if (message === undefined) {
 			if (!sender.isWaiting) {
@@ -338,18 +344,19 @@ export class Engine implements Simulation {
 				this.waiting.push(sender);
 			}
 
-			return false;
+			return undefined;
 		}
 
 		if (this.produced < this.total) this.refill();
 		if (message.pickedAt < 0) message.pickedAt = this.simMs;
 		sender.hold(message);
 		this.inFlight++;
-		this.startAttempt(sender, message);
-		return true;
+		message.unanswered = this.segments;
+		for (let i = 1; i < this.segments; i++) sender.ready.unshift(message);
+		return message;
 	}
 
-	/** Readies every segment of a message's next attempt, ahead of anything else. */
+	/** Readies every segment of a message's next attempt (a retry), ahead of anything else. */
 	private startAttempt(sender: Sender, message: Message): void {
 		message.unanswered = this.segments;
 		for (let i = 0; i < this.segments; i++) sender.ready.unshift(message);
@@ -394,7 +401,7 @@ export class Engine implements Simulation {
 		message.attempts++;
 		this.tally.attempt(sender, now - message.attemptStart);
 		message.attemptStart = -1;
-		if (isInvalidNumber(message.phone, this.invalid)) {
+		if (this.invalid > 0 && isInvalidNumber(message.phone, this.invalid)) {
 			this.fail(sender, message, 'invalid');
 			return;
 		}

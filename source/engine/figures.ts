@@ -183,7 +183,7 @@ export class Tally implements TallySums {
 	/** A recipient got the message `reachMs` after it was asked for, at `atMs`. */
 	reach(reachMs: number, atMs: number): void {
 		this.reached++;
-		this.reachHistogram.record(reachMs);
+		this.reachHistogram.recordInOrder(reachMs);
 		if (this.reached === this.reachRank) this.reachRankAtMs = atMs;
 	}
 

@@ -11,6 +11,10 @@ export class Histogram {
 	count = 0;
 	min = Infinity;
 	max = -Infinity;
+	/** The bucket of the last value counted through indexOf, and its bounds pulled in a little. */
+	private lastIndex = 0;
+	private lastLow = Infinity;
+	private lastHigh = -Infinity;
 
 	/**
 	 * @param relativePrecision bucket growth, e.g. 0.01 for 1 % wide buckets
@@ -24,6 +28,29 @@ export class Histogram {
 
 	record(ms: number): void {
 		this.counts[this.indexOf(ms)]!++;
+		this.count++;
+		if (ms < this.min) this.min = ms;
+		if (ms > this.max) this.max = ms;
+	}
+
+	/**
+	 * As record, for values that mostly come in order (reach times, as the clock moves): one
+	 * in the bucket of the value before is counted without the logarithm. Only well inside
+	 * that bucket's bounds, so every value lands where record would put it.
+	 */
+	recordInOrder(ms: number): void {
+		if (ms > this.lastLow && ms < this.lastHigh) {
+			this.counts[this.lastIndex]!++;
+		} else {
+			const i = this.indexOf(ms);
+			this.counts[i]!++;
+			if (i > 0 && i < this.counts.length - 1) {
+				this.lastIndex = i;
+				this.lastLow = floorMs * this.growth ** (i - 1) * (1 + 1e-9);
+				this.lastHigh = floorMs * this.growth ** i * (1 - 1e-9);
+			}
+		}
+
 		this.count++;
 		if (ms < this.min) this.min = ms;
 		if (ms > this.max) this.max = ms;

@@ -111,3 +111,24 @@ describe('Histogram', () => {
 		);
 	});
 });
+
+describe('recordInOrder', () => {
+	it('puts every value where record does, in order or not, boundaries included', () => {
+		const a = new Histogram(0.01);
+		const b = new Histogram(0.01);
+		const values: number[] = [];
+		for (let t = 0; t < 20_000; t += 0.37) values.push(t);
+		let x = 7;
+		for (let i = 0; i < 5000; i++) values.push((x = (x * 48_271) % 2_147_483_647) / 1e4);
+		// Exact bucket edges: floor × growth^k.
+		for (let k = 0; k < 2000; k += 7) values.push(0.001 * 1.01 ** k);
+		for (const v of values) {
+			a.record(v);
+			b.recordInOrder(v);
+		}
+
+		expect([...b.copyCounts()]).toEqual([...a.copyCounts()]);
+		expect(b.quantile(0.95)).toBe(a.quantile(0.95));
+		expect([b.min, b.max, b.count]).toEqual([a.min, a.max, a.count]);
+	});
+});
