@@ -1,44 +1,28 @@
 // Reach in broker mode, on the monitor's clock: an accepted message is reached at once, or,
 // with receipts on, when its receipt comes (or it expires at the validity), drawn as the
-// engine draws them (the same stream, one draw or two per accepted message, in fold order).
-import {makeSampler, type Sampler} from '../engine/distributions.js';
-import {defaultValidityMs} from '../engine/engine.js';
+// engine draws them (engine/receipts.ts: the same stream, in the order outcomes are folded).
 import {EventHeap, type Schedulable} from '../engine/event-heap.js';
 import type {Tally} from '../engine/figures.js';
-import {streamSeed} from '../engine/message.js';
-import {Rng} from '../engine/rng.js';
+import {AskedTimes, Receipts} from '../engine/receipts.js';
 import type {Outcome, RunSettings} from '../engine/types.js';
-
-/** The engine's receipt stream (engine.ts): senders draw from 1, 2, …, the producer from 0. */
-const receiptStream = 0x7f_ff_ff_ff;
 
 interface Awaited extends Schedulable {
 	isDelivering: boolean;
 	outcome: Outcome;
 }
 
-export class Receipts {
+export class ReceiptQueue {
 	/** Accepted messages whose receipt (or expiry) has not come. */
 	readonly heap = new EventHeap<Awaited>();
-	/** When each batch of messages was asked for: ids from `firstId` on, at `atMs`. */
-	private readonly asked: Array<{firstId: number; atMs: number}> = [{firstId: 1, atMs: 0}];
-	private readonly draws: {rng: Rng; delay: Sampler; undelivered: number} | undefined;
-	private readonly validityMs: number;
+	private readonly asked = new AskedTimes();
+	private readonly draws: Receipts | undefined;
 
 	constructor(
 		private readonly tally: Tally,
 		settings: Pick<RunSettings, 'seed' | 'delivery' | 'validityMs'>,
 		private readonly tell: (outcome: Outcome) => void,
 	) {
-		this.validityMs = settings.validityMs ?? defaultValidityMs;
-		const delivery = settings.delivery;
-		if (delivery !== undefined) {
-			this.draws = {
-				rng: Rng.fromSeed(streamSeed(settings.seed, receiptStream)),
-				delay: makeSampler({meanMs: delivery.meanMs, distribution: delivery.distribution, spreadMs: delivery.spreadMs, failureRate: 0}),
-				undelivered: delivery.undelivered,
-			};
-		}
+		if (settings.delivery !== undefined) this.draws = new Receipts(settings.delivery, settings.seed, settings.validityMs);
 	}
 
 	get awaiting(): number {
@@ -47,20 +31,19 @@ export class Receipts {
 
 	/** Messages from `firstId` on were asked for at `atMs` (a `more`). */
 	askMore(firstId: number, atMs: number): void {
-		this.asked.push({firstId, atMs});
+		this.asked.add(firstId, atMs);
 	}
 
 	/** An accepted message: reached now (false: its line is told now), or later (true). */
 	accepted(outcome: Outcome, atMs: number): boolean {
 		const draws = this.draws;
 		if (draws === undefined) {
-			this.tally.reach(atMs - this.askedAt(outcome.id), atMs);
+			this.tally.reach(atMs - this.asked.of(outcome.id), atMs);
 			return false;
 		}
 
-		const isDelivering = !(draws.rng.next() < draws.undelivered);
-		const dueAt = atMs + (isDelivering ? draws.delay(draws.rng) : this.validityMs);
-		this.heap.schedule({isDelivering, outcome, dueAt: 0, seq: 0, heapIndex: -1}, dueAt);
+		const {isDelivered, afterMs} = draws.draw();
+		this.heap.schedule({isDelivering: isDelivered, outcome, dueAt: 0, seq: 0, heapIndex: -1}, atMs + afterMs);
 		return true;
 	}
 
@@ -78,19 +61,12 @@ export class Receipts {
 		outcome.simMs = now;
 		outcome.delivery = isDelivering ? 'delivered' : 'expired';
 		if (isDelivering) {
-			const reachMs = now - this.askedAt(outcome.id);
+			const reachMs = now - this.asked.of(outcome.id);
 			this.tally.reach(reachMs, now);
 			outcome.reachMs = reachMs;
 		}
 
 		this.tell(outcome);
-	}
-
-	private askedAt(id: number): number {
-		const asked = this.asked;
-		let i = asked.length - 1;
-		while (asked[i]!.firstId > id) i--;
-		return asked[i]!.atMs;
 	}
 }
 

@@ -26,7 +26,7 @@ import {EventReader, lastStreamId} from './events.js';
 import {Outcomes} from './outcomes.js';
 import {Producer, defaultCapacity} from './producer.js';
 import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, type AttemptReport, type JobData, jobModelOf} from './protocol.js';
-import {earliest, Receipts} from './receipts.js';
+import {earliest, ReceiptQueue} from './receipts.js';
 import {Recovery} from './recovery.js';
 import {Roster, type SenderPlace} from './roster.js';
 
@@ -84,7 +84,7 @@ export class BrokerSimulation implements Simulation {
 	private readonly roster: Roster;
 	private readonly outcomes: Outcomes;
 	private readonly recovery: Recovery;
-	private readonly receipts: Receipts;
+	private readonly receipts: ReceiptQueue;
 
 	get timeHistogram(): Histogram {
 		return this.outcomes.tally.histogram;
@@ -136,7 +136,7 @@ export class BrokerSimulation implements Simulation {
 		this.outcomes = new Outcomes(this.producer, this.roster, runPrefix, at => at - this.epochWall - this.shiftMs, segments, (outcome, atMs) =>
 			this.receipts.accepted(outcome, atMs),
 		);
-		this.receipts = new Receipts(this.outcomes.tally, settings, outcome => this.outcomes.onFinish?.(outcome));
+		this.receipts = new ReceiptQueue(this.outcomes.tally, settings, outcome => this.outcomes.onFinish?.(outcome));
 		this.reader = new EventReader(eventsClient, this.queue.toKey('events'), runPrefix, '0-0', events => this.outcomes.receive(events));
 		this.recovery = new Recovery(client, this.queue, this.producer, this.reader, this.runId, notice);
 		client.on('close', () => this.connectionLost());
