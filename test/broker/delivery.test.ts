@@ -1,7 +1,10 @@
 // The delivery model in a broker run, against a real Redis, in real time: invalid numbers,
 // segments and price, windows and rate caps, the gateway's cap shared by every worker, and
 // receipts. Each figure shows as in-process for the same settings (exact where the model is).
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {expect, it, vi} from 'vitest';
+import {createBrokerRun} from '../../source/broker/run.js';
 import {parseBrokerUrl} from '../../source/broker/connection.js';
 import {SenderHost} from '../../source/broker/sender-host.js';
 import {createBrokerSimulation, type BrokerSimulation} from '../../source/broker/simulation.js';
@@ -9,6 +12,7 @@ import {createEngine} from '../../source/engine/engine.js';
 import {drawMessage, isInvalidNumber, producerRng} from '../../source/engine/message.js';
 import {segmentCount} from '../../source/engine/segments.js';
 import type {Outcome, RunSettings, SenderSpec, Snapshot} from '../../source/engine/types.js';
+import {tempDir} from '../helpers/run-cli.js';
 import {brokerSettings, queueName, until, useBroker} from './helpers.js';
 
 // How a text is counted is the engine's (tested there); here a long text is several segments.
@@ -156,4 +160,50 @@ it('receipts follow acceptance on the monitor clock: delivered and undelivered a
 	expect(outcomes.filter(o => o.delivery === 'expired').every(o => o.reachMs === undefined)).toBe(true);
 	// The last expiry is 600 ms after its acceptance.
 	expect(snap.lastOutcomeMs).toBeGreaterThanOrEqual(600);
+});
+
+it('a broker run with every key on: its summary and --log as in-process for the same settings', async () => {
+	const text = 'Evacuate zone B now. '.repeat(10);
+	const settings = {
+		messages: 120,
+		seed: 11,
+		retries: 1,
+		text,
+		invalid: 0.2,
+		gatewayRate: 150,
+		backoffMs: 40,
+		delivery: {meanMs: 100, distribution: 'constant' as const, undelivered: 0.1},
+		validityMs: 300,
+		senders: [constant(3, {window: 4, price: 0.5, failureRate: 0.1}), constant(3, {window: 4, rate: 400, price: 0.5, failureRate: 0.1})],
+	};
+	const logPath = join(tempDir(), 'log.jsonl');
+	let isDone = false;
+	const run = await createBrokerRun(brokerSettings({...settings, logPath}), {url: fixture.redis.url, queue: queueName()}, {onDone: () => (isDone = true)});
+	run.store.getState().actions.start();
+	const summary = await (async () => {
+		try {
+			await until(() => isDone, 15_000, () => `not done: ${JSON.stringify(run.engine.totals())}`);
+			return run.finish();
+		} finally {
+			await run.close();
+		}
+	})();
+	const local = inProcess(settings);
+	const s = segmentCount(text);
+	expect(summary.failedBy).toEqual({error: summary.failed - local.failedInvalid, invalid: local.failedInvalid});
+	expect(summary.sent + summary.failed).toBe(120);
+	expect(summary.segments).toBe(summary.sent * s);
+	expect(summary.cost).toBeCloseTo(summary.sent * s * 0.5, 4);
+	expect(summary.throttled).toBeGreaterThan(0);
+	expect(summary.gatewayRate).toBe(150);
+	expect(summary.delivered! + summary.undelivered!).toBe(summary.sent);
+	expect(summary.reachP50Ms).toBeGreaterThanOrEqual(100);
+	expect(summary.senders.reduce((sum, x) => sum + x.segments, 0)).toBe(summary.segments);
+
+	const lines = readFileSync(logPath, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as Outcome);
+	expect(lines).toHaveLength(120);
+	expect(lines.every(o => o.segments === s)).toBe(true);
+	expect(lines.filter(o => o.reason === 'invalid')).toHaveLength(local.failedInvalid);
+	expect(lines.filter(o => o.outcome === 'sent').every(o => o.delivery !== undefined)).toBe(true);
+	expect(lines.map(l => l.simMs)).toEqual([...lines.map(l => l.simMs)].sort((x, y) => x - y));
 });
