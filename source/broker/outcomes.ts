@@ -33,6 +33,10 @@ export class Outcomes {
 		private readonly runPrefix: string,
 		/** An epoch time on the run's clock (simulated ms). */
 		private readonly simMsOf: (epochMs: number) => number,
+		/** Submits (segments) per message. */
+		private readonly segments = 1,
+		/** An accepted message: with receipts on, it is reached later (receipts.ts); else now. */
+		private readonly onAccepted?: (outcome: Outcome, atMs: number) => boolean,
 	) {}
 
 	/** Takes in what the event reader found; folded later, by fold(). */
@@ -103,10 +107,19 @@ export class Outcomes {
 
 		// A report without its trail (BullMQ's own failure) still counts its attempts.
 		if (report.a > attempts) tally.attempts += report.a - attempts;
+		const throttles = report.h ?? [];
+		for (let i = 0; i + 1 < throttles.length; i += 2) {
+			const sender = this.roster.senderOf(throttles[i]!);
+			for (let k = 0; k < throttles[i + 1]!; k++) tally.throttle(sender);
+			sender.version++;
+		}
+
 		const sender = report.s > 0 ? this.roster.senderOf(report.s) : undefined;
-		tally.finish(sender, item.isSent, timeMs, e2eMs, atMs);
+		const isInvalid = !item.isSent && report.r === 'invalid';
+		tally.finish(sender, item.isSent, timeMs, e2eMs, atMs, isInvalid);
+		if (item.isSent) tally.accept(sender, this.segments, sender?.spec.price ?? 0);
 		if (sender !== undefined) sender.version++;
-		this.onFinish?.({
+		const outcome: Outcome = {
 			id: item.n,
 			phone: phoneText(message.phone),
 			outcome: item.isSent ? 'sent' : 'failed',
@@ -115,7 +128,11 @@ export class Outcomes {
 			e2eMs,
 			sender: report.s,
 			simMs: atMs,
-			segments: 1,
-		});
+			segments: this.segments,
+		};
+		if (!item.isSent) outcome.reason = isInvalid ? 'invalid' : 'error';
+		// Reached now, or its line waits for its receipt.
+		if (item.isSent && this.onAccepted?.(outcome, atMs) === true) return;
+		this.onFinish?.(outcome);
 	}
 }

@@ -5,7 +5,7 @@
 import type {Queue} from 'bullmq';
 import {drawMessage, messageText, phoneText, producerRng, type MessageBody} from '../engine/message.js';
 import type {Rng} from '../engine/rng.js';
-import {epochMs, jobIdOf, type AttemptReport, type JobData} from './protocol.js';
+import {epochMs, jobIdOf, type AttemptReport, type JobData, type JobModel} from './protocol.js';
 
 /** A message produced and not finished yet. */
 export interface OpenMessage extends MessageBody {
@@ -35,6 +35,9 @@ export class Producer {
 		seed: number,
 		total: number,
 		private readonly capacity = defaultCapacity,
+		/** What every message carries of the run's delivery model; its text, when the run sets one. */
+		private readonly model: JobModel = {},
+		private readonly text?: string,
 	) {
 		this.total = total;
 		this.rng = producerRng(seed);
@@ -100,7 +103,7 @@ export class Producer {
 		await this.queue.addBulk(
 			batch.map(m => ({
 				name: 'sms',
-				data: {n: m.n, ph: phoneText(m.phone), tx: messageText(m.textSeed, m.textLength), at: m.at},
+				data: {n: m.n, ph: phoneText(m.phone), tx: this.text ?? messageText(m.textSeed, m.textLength), at: m.at, ...this.model},
 				opts: {jobId: jobIdOf(this.runId, m.n)},
 			})),
 		);

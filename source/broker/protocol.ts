@@ -1,7 +1,7 @@
 // What the producer, the workers and the monitor agree on in Redis: key names, a job's data
 // and result, the heartbeat and control records, and the BullMQ timings that make a killed
 // worker's messages come back within seconds. Plain data and pure helpers; no I/O.
-import type {SenderSpec} from '../engine/types.js';
+import type {RunSettings, SenderSpec} from '../engine/types.js';
 
 /** How long a job's lock lasts without renewal: a SIGKILLed worker's jobs come back after it. */
 export const lockDurationMs = 2000;
@@ -34,6 +34,8 @@ export function keysFor(queue: string) {
 		control: (id: number) => `${base}:control:${id}`,
 		/** The run that owns the queue now; its loss means Redis lost its data. */
 		run: `${base}:run`,
+		/** The gateway's token bucket every worker takes from (gateway-bucket.ts). */
+		gateway: `${base}:gateway`,
 	};
 }
 
@@ -56,10 +58,22 @@ export interface JobData {
 	p?: number;
 	/** Its attempts before it came back (failover, removal), as in AttemptReport.t. */
 	t?: number[];
+	/** Its throttled submits before it came back, as in AttemptReport.h. */
+	h?: number[];
+	/** The run's delivery model, each only when the run sets it: segments per message (1). */
+	sg?: number;
+	/** Share of invalid numbers: a worker fails such a number at its first attempt, for good. */
+	iv?: number;
+	/** The gateway's cap, segments per second, shared by every worker; and the backoff, ms. */
+	gr?: number;
+	bo?: number;
 }
 
 /** What a message brings back to the queue from its earlier pickups. */
-export type EarlierAttempts = Required<Pick<JobData, 'p' | 't'>>;
+export type EarlierAttempts = Required<Pick<JobData, 'p' | 't'>> & Pick<JobData, 'h'>;
+
+/** What a run's messages carry of its delivery model (JobData's sg, iv, gr, bo). */
+export type JobModel = Pick<JobData, 'sg' | 'iv' | 'gr' | 'bo'>;
 
 /** What a finished attempt reports; a completed job's return value, a failed job's reason (JSON). */
 export interface AttemptReport {
@@ -73,6 +87,10 @@ export interface AttemptReport {
 	a: number;
 	/** Each attempt's sender and wait (ms), flat: [sender, waitMs, sender, waitMs, …]. */
 	t: number[];
+	/** Throttled submits per sender, flat: [sender, count, …]; absent when none. */
+	h?: number[];
+	/** A failure's reason, when the number cannot receive. */
+	r?: 'invalid';
 }
 
 /** What a worker announces for each of its senders, every heartbeatMs. */
@@ -91,6 +109,9 @@ export interface AliveRecord {
 	pid: number;
 	/** Whether it runs inside the dashboard's process. */
 	isLocal: boolean;
+	/** Messages it holds and submits unanswered now (absent: one message, one submit). */
+	held?: number;
+	windowUsed?: number;
 	/** The last control version applied. */
 	cv: number;
 }
@@ -124,9 +145,12 @@ export function parseReport(value: unknown): AttemptReport | undefined {
 	}
 
 	if (typeof data !== 'object' || data === null) return undefined;
-	const {s, p, f, a, t} = data as Record<string, unknown>;
+	const {s, p, f, a, t, h, r} = data as Record<string, unknown>;
 	if (typeof s !== 'number' || typeof p !== 'number' || typeof f !== 'number' || typeof a !== 'number') return undefined;
-	return {s, p, f, a, t: isNumbers(t) ? t : []};
+	const report: AttemptReport = {s, p, f, a, t: isNumbers(t) ? t : []};
+	if (isNumbers(h) && h.length > 0) report.h = h;
+	if (r === 'invalid') report.r = r;
+	return report;
 }
 
 function isNumbers(value: unknown): value is number[] {
@@ -145,4 +169,17 @@ export function idList(ids: readonly number[]): string {
 	const labels = ids.map(id => `#${id}`);
 	const isRun = ids.every((id, i) => i === 0 || id === ids[i - 1]! + 1);
 	return ids.length > 3 && isRun ? `${labels[0]}–${labels.at(-1)}` : labels.join(', ');
+}
+
+/** What every message of the run carries of its delivery model; nothing without its keys. */
+export function jobModelOf(settings: RunSettings, segments: number): JobModel {
+	const model: JobModel = {};
+	if (segments !== 1) model.sg = segments;
+	if (settings.invalid !== undefined && settings.invalid > 0) model.iv = settings.invalid;
+	if (settings.gatewayRate !== undefined) {
+		model.gr = settings.gatewayRate;
+		if (settings.backoffMs !== undefined) model.bo = settings.backoffMs;
+	}
+
+	return model;
 }

@@ -30,9 +30,12 @@ interface Watched extends SenderPlace, SenderCounts {
 	/** A heartbeat was read (an outcome may show a sender first). */
 	hasRecord: boolean;
 	histogram: Histogram | undefined;
-	/** One message at a time, one submit: what its state says (set as its snapshot is read). */
+	/** Messages held and submits unanswered, as its state and last heartbeat say (set as its snapshot is read). */
 	holding: number;
 	windowUsed: number;
+	/** What its last heartbeat told of them. */
+	heldTold: number;
+	windowTold: number;
 	/** Rests as its process last told, the one under way: what was left when read (performance.now()). */
 	rests: number;
 	restedMs: number;
@@ -234,6 +237,8 @@ export class Roster {
 			throttled: 0,
 			holding: 0,
 			windowUsed: 0,
+			heldTold: record?.held ?? 1,
+			windowTold: record?.windowUsed ?? 1,
 			waitSumMs: 0,
 			rests: record?.rests ?? 0,
 			restedMs: record?.restedMs ?? 0,
@@ -280,6 +285,8 @@ export class Roster {
 		}
 
 		sender.restLeftMs = record.restLeftMs ?? 0;
+		sender.heldTold = Math.max(1, record.held ?? 1);
+		sender.windowTold = record.windowUsed ?? 1;
 		sender.readAt = performance.now();
 		sender.host = record.host;
 		sender.pid = record.pid;
@@ -301,8 +308,11 @@ export class Roster {
 		// Heartbeats lag by up to ¼ s: with nothing in flight in Redis, nobody is sending.
 		const state = sender.state === 'sending' && !isAnyInFlight ? 'idle' : sender.state;
 		const restLeftMs = state === 'resting' ? Math.max(0, sender.restLeftMs - (now - sender.readAt)) : 0;
-		sender.holding = state === 'sending' ? 1 : 0;
-		sender.windowUsed = sender.holding;
+		const holding = state === 'sending' ? sender.heldTold : 0;
+		const windowUsed = state === 'sending' ? sender.windowTold : 0;
+		if (holding !== sender.holding || windowUsed !== sender.windowUsed) sender.version++;
+		sender.holding = holding;
+		sender.windowUsed = windowUsed;
 		return senderSnapshot(sender, state, restLeftMs);
 	}
 }

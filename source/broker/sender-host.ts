@@ -5,9 +5,13 @@ import {hostname} from 'node:os';
 import {randomInt} from 'node:crypto';
 import {UnrecoverableError, WaitingError, type Job} from 'bullmq';
 import type {Redis} from 'ioredis';
-import {AttemptModel, restMsOf, senderRng} from '../engine/attempt.js';
+import {restMsOf} from '../engine/attempt.js';
+import {defaultBackoffMs} from '../engine/engine.js';
+import {isInvalidNumber} from '../engine/message.js';
 import type {SenderSpec} from '../engine/types.js';
 import {BullWorker} from './bull-worker.js';
+import {GatewayBucket} from './gateway-bucket.js';
+import {Hold, Slot} from './slot.js';
 import {checkReachable, closeClient, describeError, openClient, within, type BrokerTarget} from './connection.js';
 import {
 	aliveTtlMs,
@@ -48,40 +52,9 @@ export interface LocalSender {
 	readonly failed: number;
 	readonly attempts: number;
 	readonly waitSumMs: number;
+	readonly throttled: number;
 	readonly rests: number;
 	readonly restedMs: number;
-}
-
-/** A sender here: the shared attempt model, and where it stands in real time. */
-class Slot extends AttemptModel implements LocalSender {
-	isBusy = false;
-	isResting = false;
-	isStopping = false;
-	sent = 0;
-	failed = 0;
-	attempts = 0;
-	waitSumMs = 0;
-	rests = 0;
-	/** Time rested in finished rests. */
-	restedMs = 0;
-	/** The rest under way: when it started and ends (performance.now()), and its timer. */
-	restStart = 0;
-	restEnd = 0;
-	restTimer: ReturnType<typeof setTimeout> | undefined;
-	/** The last control version applied. */
-	cv = 0;
-	/** Set while it waits: abandons the wait and hands the message back. */
-	handBack: (() => void) | undefined;
-
-	constructor(
-		readonly id: number,
-		spec: SenderSpec,
-		seed: number,
-		/** When it last became free; the sender free longest takes the next message. */
-		public freedAt: number,
-	) {
-		super(spec, senderRng(seed, id));
-	}
 }
 
 /** Keeps the sender-id counter above every id in use (Redis may have lost it in a restart). */
@@ -101,6 +74,7 @@ export class SenderHost {
 	private readonly seed: number;
 	private readonly label = `${hostname()}:${process.pid}`;
 	private readonly worker: BullWorker;
+	private readonly gateway: GatewayBucket;
 	private heartbeat: ReturnType<typeof setInterval> | undefined;
 	private isBeating = false;
 	private isClosing = false;
@@ -114,6 +88,7 @@ export class SenderHost {
 		this.client = openClient(options.target, `sms-dash:worker:${this.label}`);
 		this.client.on('close', () => this.connectionLost());
 		this.client.on('ready', () => this.connectionBack());
+		this.gateway = new GatewayBucket(this.client, this.keys.gateway);
 		this.worker = new BullWorker(options.queue, this.client, this.process, error =>
 			this.options.onNotice?.(`worker: ${describeError(error, this.options.target)}`),
 		);
@@ -154,6 +129,9 @@ export class SenderHost {
 		const slot = this.slots.get(id);
 		if (slot === undefined || slot.isStopping) return false;
 		slot.tune(patch);
+		// A wider window takes more at once.
+		slot.admit();
+		void this.syncWorker();
 		return true;
 	}
 
@@ -163,14 +141,14 @@ export class SenderHost {
 	}
 
 	get inFlight(): number {
-		let busy = 0;
-		for (const slot of this.slots.values()) if (slot.isBusy) busy++;
-		return busy;
+		let held = 0;
+		for (const slot of this.slots.values()) held += slot.holds.size;
+		return held;
 	}
 
 	/** Every message in flight goes back to the front of the queue now. */
 	handBackAll(): void {
-		for (const slot of this.slots.values()) slot.handBack?.();
+		for (const slot of this.slots.values()) for (const hold of slot.holds) hold.abandon();
 	}
 
 	/**
@@ -224,7 +202,7 @@ export class SenderHost {
 		for (const slot of this.slots.values()) {
 			if (slot.isStopping || this.isClosing) continue;
 			live++;
-			if (!slot.isResting) ready++;
+			if (!slot.isResting) ready += slot.window;
 		}
 
 		return this.worker.follow(ready, live);
@@ -235,26 +213,48 @@ export class SenderHost {
 		const slot = this.freeSlot();
 		// Only right after a sender left or began to rest: the worker had already fetched for it.
 		if (slot === undefined) return this.handBack(job, token, undefined);
-		slot.isBusy = true;
+		const hold = new Hold();
+		slot.holds.add(hold);
 		// A message back from another sender's failover (or a removal) carries what it went through.
-		const pickedAt = job.data.p ?? epochMs();
-		const trail = [...(job.data.t ?? [])];
+		const data = job.data;
+		const pickedAt = data.p ?? epochMs();
+		const trail = [...(data.t ?? [])];
+		const throttles = [...(data.h ?? [])];
+		const earlier = (): EarlierAttempts => (throttles.length > 0 ? {p: pickedAt, t: trail, h: throttles} : {p: pickedAt, t: trail});
 		const retries = Math.max(0, (job.opts.attempts ?? 1) - 1);
+		const segments = Math.max(1, data.sg ?? 1);
+		const rate = data.gr;
+		const gateway = rate === undefined ? undefined : () => this.gateway.take(rate);
+		const backoffMs = data.bo ?? defaultBackoffMs;
+		const onThrottled = () => countThrottle(throttles, slot.id);
+		const isInvalid = data.iv !== undefined && isInvalidNumber(Number(data.ph), data.iv);
 		try {
 			for (;;) {
 				const start = epochMs();
-				const waitMs = slot.drawWaitMs();
-				if (waitMs > 0 && !(await this.wait(slot, waitMs))) return await this.handBack(job, token, {p: pickedAt, t: trail});
+				// Each segment is its own submit, through the window; the attempt ends with the last answer.
+				const submits = [];
+				for (let i = 0; i < segments; i++) submits.push(slot.submit(hold, gateway, backoffMs, onThrottled));
+				const answered = segments === 1 ? [await submits[0]!] : await Promise.all(submits);
+				if (answered.includes(false)) return await this.handBack(job, token, earlier());
 				const end = epochMs();
 				slot.attempts++;
 				slot.waitSumMs += end - start;
 				trail.push(slot.id, round3(end - start));
 				const attempts = trail.length / 2;
+				const report: AttemptReport = {s: slot.id, p: pickedAt, f: end, a: attempts, t: trail};
+				if (throttles.length > 0) report.h = throttles;
+				if (isInvalid) {
+					// The number cannot receive: failed at once, never retried nor failed over.
+					report.r = 'invalid';
+					slot.failed++;
+					this.failed++;
+					throw finalFailure(report);
+				}
+
 				const verdict = slot.judge(attempts, retries);
 				if (verdict === 'retry') continue;
 				if (verdict === 'requeue' || verdict === 'failed-rest') await this.rest(slot);
-				if (verdict === 'requeue') return await this.handBack(job, token, {p: pickedAt, t: trail}, false);
-				const report: AttemptReport = {s: slot.id, p: pickedAt, f: end, a: attempts, t: trail};
+				if (verdict === 'requeue') return await this.handBack(job, token, earlier(), false);
 				if (verdict === 'sent') {
 					slot.sent++;
 					this.sent++;
@@ -266,10 +266,9 @@ export class SenderHost {
 				throw finalFailure(report);
 			}
 		} finally {
-			slot.isBusy = false;
-			slot.handBack = undefined;
+			slot.holds.delete(hold);
 			slot.freedAt = this.freeTick++;
-			if (slot.isStopping) this.retire(slot);
+			if (slot.isStopping && !slot.isBusy) this.retire(slot);
 		}
 	};
 
@@ -295,25 +294,15 @@ export class SenderHost {
 		void this.syncWorker();
 	}
 
+	/** The sender with room holding fewest messages, free longest among those. */
 	private freeSlot(): Slot | undefined {
 		let best: Slot | undefined;
 		for (const slot of this.slots.values()) {
-			if (slot.isBusy || slot.isResting || slot.isStopping) continue;
-			if (best === undefined || slot.freedAt < best.freedAt) best = slot;
+			if (!slot.hasRoom) continue;
+			if (best === undefined || slot.holds.size < best.holds.size || (slot.holds.size === best.holds.size && slot.freedAt < best.freedAt)) best = slot;
 		}
 
 		return best;
-	}
-
-	/** Waits in real time; false when the message was handed back instead. */
-	private wait(slot: Slot, ms: number): Promise<boolean> {
-		return new Promise(resolve => {
-			const timer = setTimeout(() => resolve(true), ms);
-			slot.handBack = () => {
-				clearTimeout(timer);
-				resolve(false);
-			};
-		});
 	}
 
 	/**
@@ -367,6 +356,8 @@ export class SenderHost {
 			pid: process.pid,
 			isLocal: this.options.isLocal === true,
 			cv: slot.cv,
+			held: slot.holds.size,
+			windowUsed: slot.windowUsed,
 		};
 	}
 
@@ -438,6 +429,18 @@ function finalFailure(report: AttemptReport): Error {
 	const error = new UnrecoverableError(JSON.stringify(report));
 	error.stack = error.message;
 	return error;
+}
+
+/** One more throttled submit by `sender` in a flat [sender, count, …] list. */
+function countThrottle(throttles: number[], sender: number): void {
+	for (let i = 0; i + 1 < throttles.length; i += 2) {
+		if (throttles[i] === sender) {
+			throttles[i + 1] = throttles[i + 1]! + 1;
+			return;
+		}
+	}
+
+	throttles.push(sender, 1);
 }
 
 function round3(ms: number): number {

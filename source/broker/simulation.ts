@@ -6,6 +6,7 @@ import {Queue} from 'bullmq';
 import type {Histogram} from '../engine/histogram.js';
 import type {Redis} from 'ioredis';
 import type {Spread} from '../engine/figures.js';
+import {segmentCount} from '../engine/segments.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {Outcome, RunSettings, SenderSpec, Snapshot, TimedAction} from '../engine/types.js';
 import {
@@ -24,7 +25,8 @@ import {formatMs} from '../format.js';
 import {EventReader, lastStreamId} from './events.js';
 import {Outcomes} from './outcomes.js';
 import {Producer, defaultCapacity} from './producer.js';
-import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, type AttemptReport, type JobData} from './protocol.js';
+import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, type AttemptReport, type JobData, jobModelOf} from './protocol.js';
+import {earliest, ReceiptQueue} from './receipts.js';
 import {Recovery} from './recovery.js';
 import {Roster, type SenderPlace} from './roster.js';
 
@@ -82,6 +84,7 @@ export class BrokerSimulation implements Simulation {
 	private readonly roster: Roster;
 	private readonly outcomes: Outcomes;
 	private readonly recovery: Recovery;
+	private readonly receipts: ReceiptQueue;
 
 	get timeHistogram(): Histogram {
 		return this.outcomes.tally.histogram;
@@ -126,10 +129,14 @@ export class BrokerSimulation implements Simulation {
 			},
 		});
 		this.queue.on('error', () => undefined);
-		this.producer = new Producer(this.queue, this.runId, settings.seed, settings.messages, options.capacity ?? defaultCapacity);
+		const segments = segmentCount(settings.text);
+		this.producer = new Producer(this.queue, this.runId, settings.seed, settings.messages, options.capacity ?? defaultCapacity, jobModelOf(settings, segments), settings.text);
 		const notice = (text: string) => this.notice(text);
 		this.roster = new Roster(target, queueName, client, settings.seed, notice);
-		this.outcomes = new Outcomes(this.producer, this.roster, runPrefix, at => at - this.epochWall - this.shiftMs);
+		this.outcomes = new Outcomes(this.producer, this.roster, runPrefix, at => at - this.epochWall - this.shiftMs, segments, (outcome, atMs) =>
+			this.receipts.accepted(outcome, atMs),
+		);
+		this.receipts = new ReceiptQueue(this.outcomes.tally, settings, outcome => this.outcomes.onFinish?.(outcome));
 		this.reader = new EventReader(eventsClient, this.queue.toKey('events'), runPrefix, '0-0', events => this.outcomes.receive(events));
 		this.recovery = new Recovery(client, this.queue, this.producer, this.reader, this.runId, notice);
 		client.on('close', () => this.connectionLost());
@@ -170,7 +177,7 @@ export class BrokerSimulation implements Simulation {
 	get isDone(): boolean {
 		const p = this.producer;
 		const {sent, failed} = this.outcomes.tally;
-		return p.produced === p.total && !p.hasWork && sent + failed === p.total;
+		return p.produced === p.total && !p.hasWork && sent + failed === p.total && this.receipts.awaiting === 0;
 	}
 
 	runUntil(untilMs: number, maxEvents = Infinity): number {
@@ -178,16 +185,35 @@ export class BrokerSimulation implements Simulation {
 		const target = Number.isFinite(untilMs) ? untilMs : wallSim;
 		// The driver was paused (or the process stalled): go on from its clock.
 		if (wallSim - target > reanchorMs) this.shiftMs += wallSim - target;
-		const done = this.outcomes.fold(target, maxEvents);
-		const next = this.outcomes.nextAt();
+		const done = this.settings.delivery === undefined ? this.outcomes.fold(target, maxEvents) : this.foldWithReceipts(target, maxEvents);
+		const next = earliest(this.outcomes.nextAt(), this.receipts.nextAt());
 		const isCut = done === maxEvents && next !== undefined && next <= target;
 		if (!isCut && target > this.simMs) this.simMs = target;
 		return done;
 	}
 
+	/** Outcomes and receipts in time order, up to `target`. */
+	private foldWithReceipts(target: number, maxEvents: number): number {
+		let done = 0;
+		while (done < maxEvents) {
+			const outcomeAt = this.outcomes.nextAt();
+			const receiptAt = this.receipts.nextAt();
+			if (receiptAt !== undefined && receiptAt <= target && (outcomeAt === undefined || receiptAt < outcomeAt)) {
+				this.receipts.foldNext();
+				done++;
+			} else if (outcomeAt !== undefined && outcomeAt <= target) {
+				done += this.outcomes.fold(outcomeAt, 1);
+			} else {
+				break;
+			}
+		}
+
+		return done;
+	}
+
 	nextEventAt(): number | undefined {
 		if (this.isDone) return undefined;
-		const head = this.outcomes.nextAt();
+		const head = earliest(this.outcomes.nextAt(), this.receipts.nextAt());
 		const next = this.simMs + pollMs;
 		return head === undefined ? next : Math.min(next, Math.max(this.simMs, head));
 	}
@@ -214,6 +240,7 @@ export class BrokerSimulation implements Simulation {
 	produceMore(count: number): void {
 		if (count <= 0) return;
 		this.actions.push({simMs: this.simMs, more: count});
+		this.receipts.askMore(this.producer.total + 1, this.simMs);
 		this.producer.total += count;
 		this.wake?.();
 	}
