@@ -16,6 +16,10 @@ export const senderFlags = {
 	spread: {type: 'string'},
 	maxWait: {type: 'string'},
 	failover: {type: 'string'},
+	window: {type: 'string'},
+	rate: {type: 'string'},
+	price: {type: 'string'},
+	preset: {type: 'string'},
 } as const satisfies AnyFlags;
 
 /** Flag definitions for `meow`; keys are camelCase and match `--kebab-case` on the command line. */

@@ -107,7 +107,7 @@ function readTune(file: SourceFile, path: Path, tune: Sourced<unknown>): {sender
 	const draft = draftOf(read);
 	const patch = Object.fromEntries(Object.entries(draft).map(([key, sourced]) => [key, (sourced as Sourced<unknown>).value])) as Partial<SenderSpec>;
 	if (Object.keys(patch).length === 0) {
-		fail(tune.origin, 'changes nothing: give one or more of mean, failure_rate, distribution, spread, max_wait, failover');
+		fail(tune.origin, 'changes nothing: give one or more of mean, failure_rate, distribution, spread, max_wait, failover, window, rate, price, preset');
 	}
 
 	// Only what the patch itself says can be checked here; the engine knows the sender's other settings.
