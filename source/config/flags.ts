@@ -22,6 +22,16 @@ export const senderFlags = {
 	preset: {type: 'string'},
 } as const satisfies AnyFlags;
 
+/** The run's delivery keys as flags: the main command and `size` take them (config/delivery.ts reads them). */
+export const deliveryFlags = {
+	text: {type: 'string'},
+	gatewayRate: {type: 'string'},
+	backoff: {type: 'string'},
+	invalid: {type: 'string'},
+	delivery: {type: 'string'},
+	validity: {type: 'string'},
+} as const satisfies AnyFlags;
+
 /** Flag definitions for `meow`; keys are camelCase and match `--kebab-case` on the command line. */
 export const flags = {
 	messages: {type: 'string', shortFlag: 'm'},
@@ -31,6 +41,7 @@ export const flags = {
 	config: {type: 'string', shortFlag: 'c'},
 	interval: {type: 'string', shortFlag: 'i'},
 	retries: {type: 'string'},
+	...deliveryFlags,
 	seed: {type: 'string'},
 	speed: {type: 'string'},
 	headless: {type: 'boolean'},

@@ -6,7 +6,7 @@ import {parseDuration, ValueError} from '../duration.js';
 import {distributions, type Distribution} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import {suggest} from '../thresholds.js';
-import {ConfigError, showValue} from './error.js';
+import {ConfigError, keyLabel, quote, showValue} from './error.js';
 import {flagLabel} from './flags.js';
 
 /** Values used when neither a flag nor the file gives one (DESIGN.md "Command line"). */
@@ -303,6 +303,28 @@ export function readEntries<T extends Table>(entries: readonly RawEntry[], table
 	}
 
 	return read as Read<T>;
+}
+
+/**
+ * `"k=v,k=v"` as written on the command line (`--sender`, `--delivery`) -> entries whose
+ * origin is the flag's text and the key; `example` shows what belongs there.
+ */
+export function keyValueEntries(text: string, origin: Origin, example: string): RawEntry[] {
+	const parts = text.split(',').map(part => part.trim()).filter(part => part !== '');
+	if (parts.length === 0) {
+		fail(origin, `needs settings such as "${example}"`);
+	}
+
+	return parts.map((part): RawEntry => {
+		const equals = part.indexOf('=');
+		if (equals <= 0) {
+			fail(origin, `has ${quote(part)} where key=value belongs, such as ${example.split(',')[0]!}`);
+		}
+
+		const key = part.slice(0, equals).trim();
+		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`};
+		return {key, value: part.slice(equals + 1).trim(), keyOrigin, valueOrigin: keyOrigin};
+	});
 }
 
 export function check<I, T>(rule: (raw: I) => T, raw: I, origin: Origin): T {

@@ -5,7 +5,7 @@ import {formatDuration} from '../duration.js';
 import type {Distribution, SenderSpec} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import type {senderFlags} from './flags.js';
-import {keyLabel, quote} from './error.js';
+import {quote} from './error.js';
 import {ValueError} from '../duration.js';
 import {suggest} from '../thresholds.js';
 import {
@@ -16,6 +16,7 @@ import {
 	duration,
 	fail,
 	flagValue,
+	keyValueEntries,
 	limits,
 	milliseconds,
 	nonNegative,
@@ -24,7 +25,6 @@ import {
 	whole,
 	type Origin,
 	type Read,
-	type RawEntry,
 	type Rule,
 	type Sourced,
 	typed,
@@ -197,22 +197,7 @@ export function checkSpreadWidth(spread: Sourced<number>, name: Distribution, me
 /** `--sender "mean=50ms,failure-rate=0.2,count=3"` -> the draft and its count. */
 export function readSenderSpec(spec: string): SenderEntry {
 	const origin: Origin = {label: `--sender ${quote(spec)}`};
-	const parts = spec.split(',').map(part => part.trim()).filter(part => part !== '');
-	if (parts.length === 0) {
-		fail(origin, 'needs settings such as "mean=50ms,failure-rate=0.2"');
-	}
-
-	const entries = parts.map((part): RawEntry => {
-		const equals = part.indexOf('=');
-		if (equals <= 0) {
-			fail(origin, `has ${quote(part)} where key=value belongs, such as mean=50ms`);
-		}
-
-		const key = part.slice(0, equals).trim();
-		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`};
-		return {key, value: part.slice(equals + 1).trim(), keyOrigin, valueOrigin: keyOrigin};
-	});
-	const read = readEntries(entries, typedSenderKeys, 'kebab');
+	const read = readEntries(keyValueEntries(spec, origin, 'mean=50ms,failure-rate=0.2'), typedSenderKeys, 'kebab');
 	return {draft: draftOf(read), count: read.count, origin};
 }
 

@@ -4,10 +4,13 @@
 import {writeFileSync} from 'node:fs';
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
-import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
+import {deliveryFlagDraft, finishDelivery, reachPercent} from '../config/delivery.js';
+import type {ReadFile} from '../config/file.js';
+import {deliveryFlags, refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
 import {defaults, fileName, flagValue, limits, positiveDuration, share, typed, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {formatClock, formatCount, formatPercent} from '../format.js';
+import {inputCap, readInput} from '../input-files.js';
 import type {Io, Run} from '../lifecycle.js';
 import {describeWriteError} from '../write-error.js';
 import {createPool} from './pool.js';
@@ -18,6 +21,8 @@ export const sizeFlags = {
 	within: {type: 'string'},
 	...senderFlags,
 	retries: {type: 'string'},
+	...deliveryFlags,
+	reach: {type: 'string'},
 	seed: {type: 'string'},
 	confidence: {type: 'string'},
 	runs: {type: 'string'},
@@ -67,12 +72,15 @@ export function sizeHtmlPath(flags: SizeFlags): string | undefined {
 	return flagValue(flags, 'html', fileName)?.value;
 }
 
-/** Flags -> a validated query; throws ConfigError naming the flag. */
-export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
+/** Flags -> a validated query; throws ConfigError naming the flag. `--text @file` is read with `readFile`. */
+export function resolveSizeQuery(flags: SizeFlags, readFile: ReadFile = path => readInput(path, inputCap)): SizeQuery {
 	refuseOtherFlags(sizeCommand, flags);
 	const spec = senderFromFlags(flags);
 	if (flags.within === undefined) throw new ConfigError('--within is required: the deadline, e.g. --within 10m');
+	const reachGoal = flagValue(flags, 'reach', reachPercent);
 	return {
+		...finishDelivery(deliveryFlagDraft(flags, readFile)),
+		...(reachGoal === undefined ? {} : {reachGoal: reachGoal.value}),
 		messages: flagValue(flags, 'messages', whole(0, limits.messages))?.value ?? defaults.messages,
 		spec,
 		retries: flagValue(flags, 'retries', whole(0, limits.retries))?.value ?? defaults.retries,

@@ -2,9 +2,10 @@
 // every message within a deadline often enough. An analytic first guess, then widen
 // and bisect, each count judged by unpaced runs of the same engine.
 import {createEngine} from '../engine/engine.js';
-import type {SenderSpec} from '../engine/types.js';
+import type {DeliverySettings, SenderSpec} from '../engine/types.js';
 
-export interface SizeQuery {
+/** What `size` is asked; the delivery keys are there only when given. */
+export interface SizeQuery extends DeliverySettings {
 	messages: number;
 	spec: SenderSpec;
 	retries: number;
@@ -14,6 +15,8 @@ export interface SizeQuery {
 	runs: number;
 	maxSenders: number;
 	seed: number;
+	/** `--reach p%`: the goal is this share (0 < p <= 1) of recipients reached within withinMs, not every message finished. */
+	reachGoal?: number | undefined;
 }
 
 /** How one sender count did over the runs. */

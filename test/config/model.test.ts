@@ -146,3 +146,186 @@ describe('sender keys in a script', () => {
 		expect(refusalOf(() => withScript(text))).toBe(message);
 	});
 });
+
+/** The delivery keys of Settings: everything RunSettings adds for the model. */
+const deliveryOf = (flags: RawFlags, files: Record<string, string> = {}) => {
+	const {text, gatewayRate, backoffMs, invalid, delivery, validityMs} = resolve(flags, files);
+	return Object.fromEntries(Object.entries({text, gatewayRate, backoffMs, invalid, delivery, validityMs}).filter(([, value]) => value !== undefined));
+};
+
+describe('run keys as flags', () => {
+	test('none given: none of the keys is there at all', () => {
+		const settings = resolve({});
+		for (const key of ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery', 'validityMs']) expect(settings).not.toHaveProperty(key);
+	});
+
+	test.each<[string, RawFlags, object]>([
+		['a text', {text: 'Evacuate now'}, {text: 'Evacuate now'}],
+		['a text\'s trailing line breaks are dropped', {text: 'Evacuate\nnow\r\n\n'}, {text: 'Evacuate\nnow'}],
+		['a text of 255 segments', {text: 'a'.repeat(153 * 255)}, {text: 'a'.repeat(153 * 255)}],
+		['a text from a file', {text: '@alert.txt'}, {text: 'Leave the coast \u{1F6A8}'}],
+		['a gateway rate', {gatewayRate: '1000'}, {gatewayRate: 1000}],
+		['a fractional gateway rate', {gatewayRate: '0.5'}, {gatewayRate: 0.5}],
+		['a backoff', {backoff: '250ms'}, {backoffMs: 250}],
+		['a backoff in bare seconds', {backoff: '2'}, {backoffMs: 2000}],
+		['an invalid share', {invalid: '0.02'}, {invalid: 0.02}],
+		['no invalid numbers', {invalid: '0'}, {invalid: 0}],
+		['a validity', {validity: '24h'}, {validityMs: 86_400_000}],
+		['receipts: mean only', {delivery: 'mean=8s'}, {delivery: {meanMs: 8000, distribution: 'gamma', undelivered: 0}}],
+		[
+			'receipts: every key',
+			{delivery: 'mean=8s,distribution=lognormal,spread=2s,undelivered=0.02'},
+			{delivery: {meanMs: 8000, distribution: 'lognormal', spreadMs: 2000, undelivered: 0.02}},
+		],
+		['receipts: keys in any order and spelling', {delivery: ' undelivered = 0.5 , distribution=Constant,mean=0.5'}, {delivery: {meanMs: 500, distribution: 'constant', undelivered: 0.5}}],
+		[
+			'every key',
+			{text: 'hi', gatewayRate: '10', backoff: '1s', invalid: '1', delivery: 'mean=1s', validity: '1m'},
+			{text: 'hi', gatewayRate: 10, backoffMs: 1000, invalid: 1, delivery: {meanMs: 1000, distribution: 'gamma', undelivered: 0}, validityMs: 60_000},
+		],
+	])('%s', (_name, flags, expected) => {
+		expect(deliveryOf(flags, {'alert.txt': '\uFEFFLeave the coast \u{1F6A8}\n'})).toStrictEqual(expected);
+	});
+
+	const refusals: Array<[RawFlags, string]> = [
+		[{text: ''}, '--text must not be empty, got ""'],
+		[{text: '  \n'}, '--text must not be empty, got a text of 3 characters (not shown)'],
+		[{text: 'a'.repeat(153 * 255 + 1)}, '--text is 256 GSM-7 segments, more than the 255 one message can be'],
+		[{text: '中'.repeat(67 * 255 + 1)}, '--text is 256 UCS-2 segments, more than the 255 one message can be'],
+		[{text: '@gone.txt'}, '--text cannot read "gone.txt": no such file'],
+		[{text: '@'}, '--text needs a file name'],
+		[{text: '@empty.txt'}, '--text "empty.txt" is empty'],
+		[{text: '@big.txt'}, '--text "@big.txt" is 256 GSM-7 segments, more than the 255 one message can be'],
+		[{gatewayRate: '0'}, '--gateway-rate must be a number above 0, got "0"'],
+		[{gatewayRate: '-5'}, '--gateway-rate must be a number above 0, got "-5"'],
+		[{gatewayRate: 'lots'}, '--gateway-rate must be a number above 0, got "lots"'],
+		[{backoff: '0'}, '--backoff must be longer than 0, got "0"'],
+		[{backoff: '100'}, '--backoff 100: did you mean 100ms or 100s?'],
+		[{backoff: 'soon'}, '--backoff must be a duration such as 250ms, 1.5s or 0.2 (seconds), got "soon"'],
+		[{invalid: '1.5'}, '--invalid must be between 0 and 1, got "1.5"'],
+		[{invalid: '2%'}, '--invalid must be a number between 0 and 1, got "2%"'],
+		[{validity: '0s'}, '--validity must be longer than 0, got "0s"'],
+		[{validity: '48'}, '--validity 48: did you mean 48ms or 48s?'],
+		[{delivery: ''}, '--delivery "" needs settings such as "mean=8s,distribution=lognormal,undelivered=0.02"'],
+		[{delivery: '8s'}, '--delivery "8s" has "8s" where key=value belongs, such as mean=8s'],
+		[{delivery: 'distribution=lognormal'}, '--delivery "distribution=lognormal" needs mean: the receipt\'s mean delay after acceptance, such as "mean=8s,distribution=lognormal,undelivered=0.02"'],
+		[{delivery: 'mean=soon'}, '--delivery "mean=soon": mean must be a duration such as 250ms, 1.5s or 0.2 (seconds), got "soon"'],
+		[{delivery: 'mean=80'}, '--delivery "mean=80": mean 80: did you mean 80ms or 80s?'],
+		[{delivery: 'mean=8s,undelivered=2'}, '--delivery "mean=8s,undelivered=2": undelivered must be between 0 and 1, got "2"'],
+		[{delivery: 'mean=8s,distribution=gama'}, '--delivery "mean=8s,distribution=gama": distribution must be one of gamma, exponential, normal, lognormal, uniform, constant (did you mean gamma?), got "gama"'],
+		[{delivery: 'mean=8s,distribution=constant,spread=1s'}, '--delivery "mean=8s,distribution=constant,spread=1s": spread is refused for the constant distribution, which has no spread'],
+		[{delivery: 'mean=8s,distribution=uniform,spread=9s'}, '--delivery "mean=8s,distribution=uniform,spread=9s": spread must be at most the mean (8s) for the uniform distribution, so that no time is negative, got 9s'],
+		[{delivery: 'mean=8s,mean=9s'}, '--delivery "mean=8s,mean=9s": mean repeats mean; give one of them'],
+		[{delivery: 'mean=8s,expiry=1h'}, '--delivery "mean=8s,expiry=1h": expiry is not a known key (keys: mean, distribution, spread, undelivered)'],
+		[{gatewayRte: '5'}, '--gateway-rte is not a known flag (did you mean --gateway-rate?)'],
+	];
+	// Named by the message: some texts are too long for a test's name.
+	test.each(refusals.map(([flags, message]) => [message, flags] as const))('%s', (message, flags) => {
+		const files = {'empty.txt': '\n', 'big.txt': 'a'.repeat(153 * 255 + 1)};
+		expect(refusalOf(() => resolve(flags, files))).toBe(message);
+	});
+});
+
+describe('run keys in a config file', () => {
+	test.each<[string, string, RawFlags, object]>([
+		[
+			'snake_case keys, delivery as a map',
+			'text: Evacuate now\ngateway_rate: 1000\nbackoff: 2s\ninvalid: 0.02\nvalidity: 24h\ndelivery: {mean: 8s, distribution: lognormal, spread: 2s, undelivered: 0.02}\n',
+			{},
+			{text: 'Evacuate now', gatewayRate: 1000, backoffMs: 2000, invalid: 0.02, validityMs: 86_400_000, delivery: {meanMs: 8000, distribution: 'lognormal', spreadMs: 2000, undelivered: 0.02}},
+		],
+		['camelCase keys', '{"gatewayRate": 5, "delivery": {"mean": 10}}', {}, {gatewayRate: 5, delivery: {meanMs: 10_000, distribution: 'gamma', undelivered: 0}}],
+		['delivery as the flag\'s string', 'delivery: "mean=8s,undelivered=0.1"', {}, {delivery: {meanMs: 8000, distribution: 'gamma', undelivered: 0.1}}],
+		['a text over several lines, its last line break dropped', 'text: |\n  Leave the coast.\n  Go uphill.\n', {}, {text: 'Leave the coast.\nGo uphill.'}],
+		['a text starting with @ is the text itself', 'text: "@home: stay in"', {}, {text: '@home: stay in'}],
+		['a flag replaces the file\'s key', 'gateway_rate: 5\ninvalid: 0.1', {gatewayRate: '7'}, {gatewayRate: 7, invalid: 0.1}],
+		['--delivery replaces the file\'s whole map', 'delivery: {mean: 8s, undelivered: 0.5}', {delivery: 'mean=1s'}, {delivery: {meanMs: 1000, distribution: 'gamma', undelivered: 0}}],
+	])('%s', (_name, text, flags, expected) => {
+		expect(deliveryOf({config: 'cfg.yaml', ...flags}, {'cfg.yaml': text})).toStrictEqual(expected);
+	});
+
+	test.each<[string, string]>([
+		['text: ""', 'cfg.yaml:1:7: text must not be empty, got ""'],
+		['text: 5', 'cfg.yaml:1:7: text must be the alert\'s text, got 5'],
+		['gateway_rate: 0', 'cfg.yaml:1:15: gateway_rate must be a number above 0, got 0'],
+		['backoff: -1s', 'cfg.yaml:1:10: backoff must not be negative, got "-1s"'],
+		['invalid: 2', 'cfg.yaml:1:10: invalid must be between 0 and 1, got 2'],
+		['validity: 0', 'cfg.yaml:1:11: validity must be longer than 0, got 0'],
+		['delivery: 5', 'cfg.yaml:1:11: delivery must be a map such as {mean: 8s, distribution: lognormal, undelivered: 0.02}, got 5'],
+		['delivery: {distribution: gamma}', 'cfg.yaml:1:11: delivery needs mean: the receipt\'s mean delay after acceptance, such as "mean=8s,distribution=lognormal,undelivered=0.02"'],
+		['delivery:\n  mean: 8s\n  undelivered: -1\n', 'cfg.yaml:3:16: delivery.undelivered must be between 0 and 1, got -1'],
+		['delivery: {mean: 8s, mean_ms: 5}', 'cfg.yaml:1:22: delivery.mean_ms repeats mean; give one of them'],
+		['gateway_rat: 5', 'cfg.yaml:1:1: gateway_rat is not a known key (did you mean gateway_rate?)'],
+	])('%j: %s', (text, message) => {
+		expect(refusalOf(() => withFile(text))).toBe(message);
+	});
+});
+
+describe('--replay reads the delivery keys back', () => {
+	const report = {
+		type: 'summary',
+		settings: {
+			messages: 50,
+			senders: [{meanMs: 20, failureRate: 0.1, distribution: 'gamma', window: 10, rate: 100, price: 0.0079}, {meanMs: 20, failureRate: 0.1, distribution: 'gamma'}],
+			retries: 1,
+			seed: 7,
+			intervalMs: 1000,
+			thresholds: ['reach95<1m'],
+			text: 'Leave the coast \u{1F6A8}\n',
+			gatewayRate: 1000,
+			backoffMs: 1000,
+			invalid: 0.02,
+			delivery: {meanMs: 8000, distribution: 'lognormal', spreadMs: 2000, undelivered: 0.02},
+			validityMs: 172_800_000,
+		},
+		actions: [{simMs: 5000, tune: {sender: 1, window: 2, rate: null}}],
+		notes: [],
+	};
+	const replay = (text: string) => resolve({replay: 'r.json'}, {'r.json': text});
+	const edited = (edit: (r: any) => void) => {
+		const copy = structuredClone(report);
+		edit(copy);
+		return JSON.stringify(copy, null, 2);
+	};
+
+	test('every key the report carries, exactly (the text is not trimmed)', () => {
+		const settings = replay(JSON.stringify(report));
+		const {text, gatewayRate, backoffMs, invalid, delivery, validityMs, senders, script} = settings;
+		expect({text, gatewayRate, backoffMs, invalid, delivery, validityMs}).toStrictEqual({
+			text: report.settings.text,
+			gatewayRate: 1000,
+			backoffMs: 1000,
+			invalid: 0.02,
+			delivery: report.settings.delivery,
+			validityMs: 172_800_000,
+		});
+		expect(senders).toStrictEqual(report.settings.senders);
+		expect(script).toStrictEqual([{simMs: 5000, tune: {sender: 1, window: 2, rate: undefined}}]);
+	});
+
+	test('a report without them replays without them', () => {
+		const settings = replay(edited(r => {
+			for (const key of ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery', 'validityMs']) delete r.settings[key];
+		}));
+		for (const key of ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery', 'validityMs']) expect(settings).not.toHaveProperty(key);
+	});
+
+	test.each<[(r: any) => void, string]>([
+		[r => (r.settings.text = ''), 'settings.text must not be empty, got ""'],
+		[r => (r.settings.gatewayRate = 0), 'settings.gatewayRate must be a number above 0, got 0'],
+		[r => (r.settings.backoffMs = -1), 'settings.backoffMs must not be negative, got -1'],
+		[r => (r.settings.invalid = 1.5), 'settings.invalid must be between 0 and 1, got 1.5'],
+		[r => (r.settings.validityMs = 0), 'settings.validityMs must be more than 0, got 0'],
+		[r => (r.settings.delivery = 'mean=8s'), 'settings.delivery must be a map such as {mean: 8s, distribution: lognormal, undelivered: 0.02}, got "mean=8s"'],
+		[r => delete r.settings.delivery.meanMs, 'settings.delivery needs mean: the receipt\'s mean delay after acceptance, such as "mean=8s,distribution=lognormal,undelivered=0.02"'],
+		[r => (r.settings.delivery.undelivered = 2), 'settings.delivery.undelivered must be between 0 and 1, got 2'],
+		[r => (r.settings.delivery.distribution = 'uniform', r.settings.delivery.spreadMs = 9000), 'settings.delivery.spreadMs must be at most the mean (8s) for the uniform distribution, so that no time is negative, got 9s'],
+		[r => (r.settings.delivery.distribution = 'constant'), 'settings.delivery.spreadMs is refused for the constant distribution, which has no spread'],
+		[r => (r.settings.senders[0].window = 0), 'settings.senders[0].window must be 1 or more, got 0'],
+		[r => (r.settings.senders[0].rate = -1), 'settings.senders[0].rate must be a number above 0 or "none", got -1'],
+		[r => (r.settings.senders[0].price = 'free'), 'settings.senders[0].price must be a number, 0 or more, got "free"'],
+		[r => (r.actions[0].tune.window = 1.5), 'actions[0].tune.window must be a whole number, got 1.5'],
+	])('%#: %s', (edit, message) => {
+		expect(refusalOf(() => replay(edited(edit)))).toContain(message);
+	});
+});

@@ -727,7 +727,7 @@ describe('--replay', () => {
 			r => (r.settings.queueCapacity = 5),
 			'"queueCapacity"',
 			'"',
-			'settings.queueCapacity is not a known key (keys: messages, senders, retries, seed, intervalMs, thresholds)',
+			'settings.queueCapacity is not a known key (keys: messages, senders, retries, seed, intervalMs, thresholds, text, gatewayRate, backoffMs, invalid, delivery, validityMs)',
 		],
 		[r => (r.settings.senders = 3), '"senders": 3', '3', 'settings.senders must be a list of senders such as [{"meanMs": 100, "failureRate": 0.1}], got 3'],
 		[r => (r.settings.senders[1].failureRate = 2), '"failureRate": 2', '2', 'settings.senders[1].failureRate must be between 0 and 1, got 2'],
