@@ -170,6 +170,9 @@ function describeSpec(spec: SenderSpec): string {
 	const extras = [
 		spec.maxWaitMs === undefined ? undefined : `max wait ${formatMs(spec.maxWaitMs)}`,
 		spec.failoverMs === undefined || spec.failoverMs === 0 ? undefined : `failover ${formatMs(spec.failoverMs)}`,
+		spec.window === undefined ? undefined : `window ${spec.window}`,
+		spec.rate === undefined ? undefined : `rate ${spec.rate}/s`,
+		spec.price === undefined ? undefined : `price ${spec.price}`,
 	].filter(extra => extra !== undefined);
 	return [`${spec.distribution} mean ${formatMs(spec.meanMs)}, failure rate ${spec.failureRate}`, ...extras].join(', ');
 }

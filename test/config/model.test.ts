@@ -329,3 +329,18 @@ describe('--replay reads the delivery keys back', () => {
 		expect(refusalOf(() => replay(edited(edit)))).toContain(message);
 	});
 });
+
+test.each<[RawFlags, string]>([
+	[{window: '2'}, '--window'],
+	[{rate: '2'}, '--rate'],
+	[{price: '2'}, '--price'],
+	[{preset: 'smpp'}, '--preset'],
+	[{text: 'hi'}, '--text'],
+	[{gatewayRate: '5'}, '--gateway-rate'],
+	[{backoff: '1s'}, '--backoff'],
+	[{invalid: '0.1'}, '--invalid'],
+	[{delivery: 'mean=1s'}, '--delivery'],
+	[{validity: '1h'}, '--validity'],
+])('%j is refused with --replay: the report gives it', (flags, label) => {
+	expect(refusalOf(() => resolve({replay: 'r.json', ...flags}))).toMatch(new RegExp(`^${label} cannot be used with --replay`));
+});
