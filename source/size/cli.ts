@@ -34,9 +34,10 @@ export const sizeFlags = {
 export type SizeFlags = FlagsOf<typeof sizeFlags>;
 
 export const sizeHelp = `
-	How many senders of one kind deliver <n> messages within <duration> (simulated)?
-	The smallest count whose seeded runs finish every message (sent or failed) in time
-	in at least --confidence of --runs runs: 10 runs at 0.95 means 10 of 10.
+	How many senders of one kind deliver <n> messages within <duration>
+	(simulated)? The smallest count whose seeded runs finish every message (sent
+	or failed) in time in at least --confidence of --runs runs:
+	10 runs at 0.95 means 10 of 10.
 
 	Usage
 	  $ sms-dash size -m <n> --within <duration> [options]
@@ -44,25 +45,41 @@ export const sizeHelp = `
 	Options
 	  -m, --messages <n>          messages to deliver (default 1000)
 	      --within <duration>     the deadline, e.g. 10m, 90s (required)
+	      --reach <p>%            the goal is p % of recipients reached within the
+	                              deadline, e.g. 95%, instead of every message
+	                              finished
 	      --mean <duration>       a sender's mean send time (default 100ms)
 	  -f, --failure-rate <p>      failure probability per attempt (default 0.1)
-	      --distribution <name>   gamma | exponential | normal | lognormal | uniform | constant
+	      --distribution <name>   gamma | exponential | normal | lognormal |
+	                              uniform | constant
 	      --spread <duration>     spread around the mean
 	      --max-wait <duration>   the longest one attempt may take
-	      --retries <n>           extra attempts after a failed attempt (default 0)
+	      --retries <n>           extra attempts after a failed one (default 0)
 	      --failover <duration>   rest after a failed attempt (default off)
+	      --window <n>            a sender's window: submits unanswered at once
+	                              (default 1)
+	      --rate <n|none>         a sender's cap in submits/s (default none)
+	      --price <n>             the price of one segment (default 0)
+	      --preset <kind>         short-code | toll-free | long-code | smpp: a
+	                              kind of sender's rate and window
+	      --text, --gateway-rate, --backoff, --invalid, --delivery, --validity
+	                              the delivery model, as for a run (see sms-dash
+	                              --help)
 	      --seed <n>              seed of the first run (default 1)
-	      --confidence <p>        share of runs that must finish in time (default 0.95)
+	      --confidence <p>        share of runs to finish in time (default 0.95)
 	      --runs <n>              runs per count tried (default 10)
 	      --max-senders <n>       the most senders to consider (default 100000)
 	      --json                  one JSON object instead of lines
-	      --html <file>           the answer as a page with a chart (one offline HTML file)
+	      --html <file>           the answer as a page with a chart (one offline
+	                              HTML file)
 
 	Exit codes
 	  0 an answer, 2 bad input, 3 even --max-senders cannot
 
 	Example
 	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
+	  $ sms-dash size -m 500000 --within 10m --preset short-code --reach 95% \\
+	      --gateway-rate 1000 --text @alert.txt --delivery "mean=8s"
 `;
 
 export const sizeCommand: Command<typeof sizeFlags> = {name: 'size', help: sizeHelp, flags: sizeFlags, hasOwnDescription: true};
