@@ -37,7 +37,8 @@ export const sizeHelp = `
 	How many senders of one kind deliver <n> messages within <duration>
 	(simulated)? The smallest count whose seeded runs finish every message (sent
 	or failed) in time in at least --confidence of --runs runs:
-	10 runs at 0.95 means 10 of 10.
+	10 runs at 0.95 means 10 of 10. It prints the closed-form estimate and its
+	bottleneck first.
 
 	Usage
 	  $ sms-dash size -m <n> --within <duration> [options]
@@ -74,7 +75,7 @@ export const sizeHelp = `
 	                              HTML file)
 
 	Exit codes
-	  0 an answer, 2 bad input, 3 even --max-senders cannot
+	  0 an answer, 2 bad input, 3 even --max-senders cannot (or no count can)
 
 	Example
 	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
@@ -96,8 +97,6 @@ export function resolveSizeQuery(flags: SizeFlags, readFile: ReadFile = path => 
 	if (flags.within === undefined) throw new ConfigError('--within is required: the deadline, e.g. --within 10m');
 	const reachGoal = flagValue(flags, 'reach', reachPercent);
 	return {
-		...finishDelivery(deliveryFlagDraft(flags, readFile)),
-		...(reachGoal === undefined ? {} : {reachGoal: reachGoal.value}),
 		messages: flagValue(flags, 'messages', whole(0, limits.messages))?.value ?? defaults.messages,
 		spec,
 		retries: flagValue(flags, 'retries', whole(0, limits.retries))?.value ?? defaults.retries,
@@ -106,6 +105,8 @@ export function resolveSizeQuery(flags: SizeFlags, readFile: ReadFile = path => 
 		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
 		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,
 		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value ?? 1,
+		delivery: finishDelivery(deliveryFlagDraft(flags, readFile)),
+		reachGoal: reachGoal?.value,
 	};
 }
 

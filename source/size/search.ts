@@ -4,19 +4,20 @@
 import {createEngine} from '../engine/engine.js';
 import type {DeliverySettings, SenderSpec} from '../engine/types.js';
 
-/** What `size` is asked; the delivery keys are there only when given. */
-export interface SizeQuery extends DeliverySettings {
+export interface SizeQuery {
 	messages: number;
 	spec: SenderSpec;
 	retries: number;
 	withinMs: number;
+	/** The run's delivery model (text, gateway, invalid share, receipts), as a run takes it: only the keys given. */
+	delivery: DeliverySettings;
+	/** Share of recipients to reach within the deadline (0..1); undefined: every message must finish. */
+	reachGoal?: number | undefined;
 	/** Share of runs that must finish in time, 0..1. */
 	confidence: number;
 	runs: number;
 	maxSenders: number;
 	seed: number;
-	/** `--reach p%`: the goal is this share (0 < p <= 1) of recipients reached within withinMs, not every message finished. */
-	reachGoal?: number | undefined;
 }
 
 /** How one sender count did over the runs. */

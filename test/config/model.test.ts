@@ -129,10 +129,7 @@ describe('sender keys in a script', () => {
 		['{sender: 1, price: 0.5}', {sender: 1, price: 0.5}],
 		['{sender: 1, preset: long-code}', {sender: 1, window: 1, rate: 1}],
 		['{sender: 1, preset: short-code, window: 2}', {sender: 1, window: 2, rate: 100}],
-		// A tune that lifts the cap says so: rate is there, undefined.
-		['{sender: 1, preset: smpp}', {sender: 1, window: 10, rate: undefined}],
-		['{sender: 1, rate: none}', {sender: 1, rate: undefined}],
-		['{sender: 1, rate: null}', {sender: 1, rate: undefined}],
+		['{sender: 1, preset: smpp, rate: 20}', {sender: 1, window: 10, rate: 20}],
 	])('tune %s', (tune, patch) => {
 		const [action] = withScript(`- {at: 2s, tune: ${tune}}`).script;
 		expect(action).toStrictEqual({simMs: 2000, tune: patch});
@@ -142,6 +139,10 @@ describe('sender keys in a script', () => {
 	test.each<[string, string]>([
 		['- {at: 1s, tune: {sender: 1, window: 0}}', 's.yaml:1:38: [0].tune.window must be 1 or more, got 0'],
 		['- {at: 1s, add: {rate: 0}}', 's.yaml:1:24: [0].add.rate must be a number above 0 or "none", got 0'],
+		// A report keeps no undefined: a tune that lifted a cap could not be replayed.
+		['- {at: 1s, tune: {sender: 1, rate: none}}', 's.yaml:1:36: [0].tune.rate lifts the rate cap, which a tune cannot do (a --report could not replay it): give a rate in submits/s'],
+		['- {at: 1s, tune: {sender: 1, rate: null}}', 's.yaml:1:36: [0].tune.rate lifts the rate cap, which a tune cannot do (a --report could not replay it): give a rate in submits/s'],
+		['- {at: 1s, tune: {sender: 1, preset: smpp}}', 's.yaml:1:38: [0].tune.preset sets no rate (smpp), which a tune cannot do (a --report could not replay it): give a rate in submits/s'],
 	])('%j: %s', (text, message) => {
 		expect(refusalOf(() => withScript(text))).toBe(message);
 	});
@@ -278,7 +279,7 @@ describe('--replay reads the delivery keys back', () => {
 			delivery: {meanMs: 8000, distribution: 'lognormal', spreadMs: 2000, undelivered: 0.02},
 			validityMs: 172_800_000,
 		},
-		actions: [{simMs: 5000, tune: {sender: 1, window: 2, rate: null}}],
+		actions: [{simMs: 5000, tune: {sender: 1, window: 2, rate: 40}}],
 		notes: [],
 	};
 	const replay = (text: string) => resolve({replay: 'r.json'}, {'r.json': text});
@@ -300,7 +301,7 @@ describe('--replay reads the delivery keys back', () => {
 			validityMs: 172_800_000,
 		});
 		expect(senders).toStrictEqual(report.settings.senders);
-		expect(script).toStrictEqual([{simMs: 5000, tune: {sender: 1, window: 2, rate: undefined}}]);
+		expect(script).toStrictEqual([{simMs: 5000, tune: {sender: 1, window: 2, rate: 40}}]);
 	});
 
 	test('a report without them replays without them', () => {

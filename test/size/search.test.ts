@@ -11,6 +11,7 @@ const base: SizeQuery = {
 	runs: 4,
 	maxSenders: 100_000,
 	seed: 1,
+	delivery: {},
 };
 
 const inProcess = (query: SizeQuery) => async (senders: number, runIndex: number) => runToCompletion(query, senders, runIndex);
