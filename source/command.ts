@@ -4,6 +4,7 @@
 import {randomInt} from 'node:crypto';
 import {ConfigError, errorLine} from './config/error.js';
 import {mainCommand, parseCommandLine, TextRequest} from './config/flags.js';
+import {textFilePath} from './config/delivery.js';
 import {resolveSettings} from './config/resolve.js';
 import {headlessRun} from './headless.js';
 import {checkDistinct, checkWritable, inputCap, readInput, reportCap} from './input-files.js';
@@ -35,6 +36,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		['--config', flags.config],
 		['--script', flags.script],
 		['--replay', flags.replay],
+		['--text', textFilePath(flags.text)],
 	]);
 	const mode = chooseMode({
 		isHeadlessFlag: settings.headless,
@@ -98,6 +100,7 @@ async function size(lifecycle: Lifecycle): Promise<number> {
 	const query = resolveSizeQuery(flags);
 	const htmlPath = sizeHtmlPath(flags);
 	checkWritable('--html', htmlPath);
+	checkDistinct([['--html', htmlPath]], [['--text', textFilePath(flags.text)]]);
 	return lifecycle.drive(sizeRun(query, {isJson: flags.json === true, isTTY: process.stderr.isTTY === true, htmlPath}, lifecycle.io));
 }
 

@@ -40,6 +40,14 @@ export function formatRate(perSecond: number | undefined): string {
 	return `${perSecond.toFixed(1)}/s`;
 }
 
+/** A cost in the price's unit: 3,950.00; below 1 up to four decimals (0.0237); 0 as 0. */
+export function formatCost(cost: number | undefined): string {
+	if (cost === undefined || !Number.isFinite(cost)) return none;
+	if (Math.abs(cost) < 1) return String(Number(cost.toFixed(4)));
+	const [whole, cents] = cost.toFixed(2).split('.');
+	return `${formatCount(Number(whole))}.${cents!}`;
+}
+
 /** 10.3% of a whole; "–" for an empty whole. */
 export function formatPercent(part: number, whole: number): string {
 	if (whole === 0) return none;

@@ -2,7 +2,7 @@
 // Settings whose script applies the changes at their simulated times. Pure: config/report-file.ts reads
 // and validates the file first; nothing here reads a file or a clock.
 import type {flags} from './config/flags.js';
-import type {TimedAction} from './engine/types.js';
+import type {DeliverySettings, TimedAction} from './engine/types.js';
 import type {ReportSettings, Summary} from './report.js';
 import type {Settings, Threshold} from './settings.js';
 import {parseThreshold} from './thresholds.js';
@@ -23,6 +23,16 @@ export const outcomeFlags = [
 	'seed',
 	'interval',
 	'script',
+	'window',
+	'rate',
+	'price',
+	'preset',
+	'text',
+	'gatewayRate',
+	'backoff',
+	'invalid',
+	'delivery',
+	'validity',
 ] as const satisfies ReadonlyArray<keyof typeof flags>;
 
 /** Flags --replay takes: how the run is shown and written down, and extra rules. */
@@ -30,9 +40,12 @@ export const replayFlags = ['speed', 'headless', 'json', 'log', 'report', 'html'
 	keyof typeof flags
 >;
 
-/** What a report holds that decides a run: a Summary is one. */
+/** The delivery keys a report's settings carry when the run had them. */
+const deliveryKeys = ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery', 'validityMs'] as const satisfies ReadonlyArray<keyof DeliverySettings>;
+
+/** What a report holds that decides a run: a Summary is one (its settings carry the delivery keys that were given). */
 export interface Replayable {
-	settings: ReportSettings;
+	settings: ReportSettings & DeliverySettings;
 	actions: readonly TimedAction[];
 }
 
@@ -46,6 +59,8 @@ export type Presentation = Pick<Settings, 'speed' | 'headless' | 'json' | 'logPa
  */
 export function replaySettings(report: Replayable, presentation: Presentation, extraThresholds: readonly Threshold[] = [], abortOnFail = false): Settings {
 	const {settings} = report;
+	const delivery: DeliverySettings = {};
+	for (const key of deliveryKeys) if (settings[key] !== undefined) Object.assign(delivery, {[key]: structuredClone(settings[key])});
 	const thresholds = settings.thresholds.map(expr => parseThreshold(expr));
 	const known = new Set(thresholds.map(t => t.expr));
 	return {
@@ -54,6 +69,7 @@ export function replaySettings(report: Replayable, presentation: Presentation, e
 		retries: settings.retries,
 		seed: settings.seed,
 		intervalMs: settings.intervalMs,
+		...delivery,
 		...presentation,
 		thresholds: [...thresholds, ...extraThresholds.filter(t => !known.has(t.expr))],
 		// A copy: the replaying engine records its own actions, and they must not alias these.

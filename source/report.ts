@@ -3,7 +3,7 @@
 import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
 import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
-import {formatClock, formatCount, formatMs, formatPercent, formatRate, round1} from './format.js';
+import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1} from './format.js';
 import type {Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
@@ -247,13 +247,6 @@ function deliveryLines(summary: Summary): string[] {
 	const reach = (ms: number | null) => (ms === null ? 'never' : formatMs(ms));
 	lines.push(`  reach       50% ${reach(summary.reachP50Ms)} · 95% ${reach(summary.reachP95Ms)} · 99% ${reach(summary.reachP99Ms)}`);
 	return lines;
-}
-
-/** A cost as people write money: two decimals, four when smaller than a cent. */
-export function formatCost(cost: number): string {
-	if (cost > 0 && cost < 0.01) return cost.toFixed(4);
-	const [whole, cents] = cost.toFixed(2).split('.');
-	return `${formatCount(Number(whole))}.${cents}`;
 }
 
 /** How the run ended, for the summary's heading: the user's `q` is not an interruption. */

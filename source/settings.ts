@@ -8,11 +8,26 @@ export type Speed = number; // simulated seconds per wall second; Infinity = "ma
 export interface Threshold {
 	/** As the user wrote it, trimmed. */
 	expr: string;
-	metric: 'avg' | 'e2e' | 'p50' | 'p95' | 'p99' | 'failed' | 'sent' | 'throughput' | 'elapsed';
+	metric:
+		| 'avg'
+		| 'e2e'
+		| 'p50'
+		| 'p95'
+		| 'p99'
+		| 'failed'
+		| 'sent'
+		| 'throughput'
+		| 'elapsed'
+		| 'reach50'
+		| 'reach95'
+		| 'reach99'
+		| 'delivered'
+		| 'throttled'
+		| 'cost';
 	op: '<' | '<=' | '>' | '>=';
-	/** ms for durations, count, per-second for throughput. */
+	/** ms for durations (reach too), count, per-second for throughput, the price's unit for cost. */
 	value: number;
-	/** true when value is a percentage of produced (failed/sent only). */
+	/** true when value is a percentage of produced (failed, sent, delivered, throttled only). */
 	isPercent: boolean;
 }
 

@@ -2,7 +2,7 @@
 // Also owns suggest(), the "did you mean" helper config/ shares. Pure: no I/O, no flag names.
 import {parseDuration, ValueError} from './duration.js';
 import type {Snapshot} from './engine/types.js';
-import {formatCount, formatMs, formatRate, none} from './format.js';
+import {formatCost, formatCount, formatMs, formatRate, none} from './format.js';
 import type {Threshold} from './settings.js';
 
 /** Every metric a rule can name, in the order help and errors list them. */
@@ -16,16 +16,25 @@ export const metrics = [
 	'sent',
 	'throughput',
 	'elapsed',
+	'reach50',
+	'reach95',
+	'reach99',
+	'delivered',
+	'throttled',
+	'cost',
 ] as const satisfies ReadonlyArray<Threshold['metric']>;
 
 type Metric = (typeof metrics)[number];
 type Op = Threshold['op'];
 
-const durationMetrics = new Set<Metric>(['avg', 'e2e', 'p50', 'p95', 'p99', 'elapsed']);
+const durationMetrics = new Set<Metric>(['avg', 'e2e', 'p50', 'p95', 'p99', 'elapsed', 'reach50', 'reach95', 'reach99']);
+/** Reach percentiles: null at the end means never reached (a message never delivered counts as never). */
+const reachMetrics = new Set<Metric>(['reach50', 'reach95', 'reach99']);
 const exprPattern = /^(?<metric>[A-Za-z0-9_]+)\s*(?<op><=|>=|==|=<|=>|<|>|=|!=)\s*(?<value>.*)$/;
 const countPattern = /^\d+$/;
 const percentPattern = /^(?<amount>\d+(?:\.\d*)?|\.\d+)\s*%$/;
 const ratePattern = /^(?<amount>\d+(?:\.\d*)?|\.\d+)\s*(?:\/\s*s)?$/;
+const amountPattern = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 
 /** The figures rules are judged on; undefined where no message has finished yet. */
 export interface Figures {
@@ -40,6 +49,14 @@ export interface Figures {
 	/** Messages finished per simulated second. */
 	throughput: number;
 	simElapsedMs: number;
+	/** Reach percentiles; undefined while (or if ever) not reached. */
+	reachP50Ms?: number | undefined;
+	reachP95Ms?: number | undefined;
+	reachP99Ms?: number | undefined;
+	/** Receipts come (of sent), throttled submits, and the price of the accepted segments; 0 when absent. */
+	delivered?: number;
+	throttled?: number;
+	cost?: number;
 }
 
 /** One rule's verdict, as the summary's `thresholds` array carries it. */
@@ -105,7 +122,15 @@ function readValue(metric: Metric, text: string, quoted: string): Pick<Threshold
 		return {value: Number(amount), isPercent: false};
 	}
 
-	// `failed` and `sent`: a whole count, or a percentage of produced.
+	if (metric === 'cost') {
+		if (!amountPattern.test(text)) {
+			throw new ValueError(`needs an amount such as 500 or 12.50 for cost, got "${text}" in ${quoted}`);
+		}
+
+		return {value: Number(text), isPercent: false};
+	}
+
+	// `failed`, `sent`, `delivered` and `throttled`: a whole count, or a percentage of produced.
 	const percent = percentPattern.exec(text)?.groups?.['amount'];
 	if (percent !== undefined) {
 		const value = Number(percent);
@@ -164,9 +189,27 @@ function actualOf({metric, isPercent}: Threshold, figures: Figures): number | nu
 			return figures.simElapsedMs;
 		}
 
+		case 'reach50': {
+			return figures.reachP50Ms ?? null;
+		}
+
+		case 'reach95': {
+			return figures.reachP95Ms ?? null;
+		}
+
+		case 'reach99': {
+			return figures.reachP99Ms ?? null;
+		}
+
+		case 'cost': {
+			return figures.cost ?? 0;
+		}
+
 		case 'failed':
-		case 'sent': {
-			const count = figures[metric];
+		case 'sent':
+		case 'delivered':
+		case 'throttled': {
+			const count = figures[metric] ?? 0;
 			if (!isPercent) {
 				return count;
 			}
@@ -256,20 +299,35 @@ export function figuresOf(snap: Snapshot): Figures {
 		produced: snap.produced,
 		throughput: snap.lastOutcomeMs > 0 ? (finished * 1000) / snap.lastOutcomeMs : 0,
 		simElapsedMs: snap.lastOutcomeMs,
+		reachP50Ms: snap.reachP50Ms,
+		reachP95Ms: snap.reachP95Ms,
+		reachP99Ms: snap.reachP99Ms,
+		delivered: snap.delivered,
+		throttled: snap.throttled,
+		cost: snap.cost,
 	};
 }
 
-/** A rule's actual figure in its own unit: 212.4ms, 7.3%, 40, 412.5/s; "–" for none. */
-export function formatActual(threshold: Pick<Threshold, 'metric' | 'isPercent'>, actual: number | null): string {
-	if (actual === null) return none;
+/**
+ * A rule's actual figure in its own unit: 212.4ms, 7.3%, 40, 412.5/s, 3,950.00; "–" for none,
+ * and "never" for a reach percentile not reached by the end (`isDone`; live it is "–").
+ */
+export function formatActual(threshold: Pick<Threshold, 'metric' | 'isPercent'>, actual: number | null, isDone = true): string {
+	if (actual === null) return isDone && reachMetrics.has(threshold.metric) ? 'never' : none;
 	switch (threshold.metric) {
 		case 'failed':
-		case 'sent': {
+		case 'sent':
+		case 'delivered':
+		case 'throttled': {
 			return threshold.isPercent ? `${actual.toFixed(1)}%` : formatCount(actual);
 		}
 
 		case 'throughput': {
 			return formatRate(actual);
+		}
+
+		case 'cost': {
+			return formatCost(actual);
 		}
 
 		default: {
@@ -289,12 +347,16 @@ export interface LiveFigures {
 	avgTimeMs: number | undefined;
 	avgE2eMs: number | undefined;
 	isDone: boolean;
+	/** Counts that only grow; absent (a reading without them) decides nothing. */
+	delivered?: number;
+	throttled?: number;
+	cost?: number;
 }
 
 /**
  * The first rule that can no longer pass whatever happens next (--abort-on-fail), or undefined.
  * Only a figure that can only grow decides early: a count or % above its ceiling
- * (`failed<=40` once 41 failed), an average whose sum alone already tops it, `elapsed`
+ * (`failed<=40` once 41 failed; delivered, throttled, cost alike), an average whose sum alone already tops it, `elapsed`
  * once the clock passes it with messages unfinished. Percentiles, throughput and lower
  * bounds wait for the end. A % counts the messages asked for so far.
  */
@@ -307,9 +369,16 @@ export function lostRule(thresholds: readonly Threshold[], live: LiveFigures): T
 		const isOver = (floor: number) => (op === '<' ? floor >= value : floor > value);
 		switch (metric) {
 			case 'failed':
-			case 'sent': {
+			case 'sent':
+			case 'delivered':
+			case 'throttled': {
 				const count = live[metric];
+				if (count === undefined) return false;
 				return isPercent ? asked > 0 && isOver((count * 100) / asked) : isOver(count);
+			}
+
+			case 'cost': {
+				return live.cost !== undefined && isOver(live.cost);
 			}
 
 			case 'avg':

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {ValueError} from '../source/duration.js';
 import type {Threshold} from '../source/settings.js';
-import {evaluateThresholds, type Figures, type LiveFigures, lostRule, metrics, parseThreshold, suggest} from '../source/thresholds.js';
+import {evaluateThresholds, type Figures, figuresOf, formatActual, type LiveFigures, lostRule, metrics, parseThreshold, suggest} from '../source/thresholds.js';
 
 const rule = (metric: Threshold['metric'], op: Threshold['op'], value: number, isPercent = false) => ({metric, op, value, isPercent});
 
@@ -59,7 +59,7 @@ describe('parseThreshold', () => {
 
 	test('every metric the settings type allows is accepted', () => {
 		for (const metric of metrics) {
-			const value = ['failed', 'sent', 'throughput'].includes(metric) ? '1' : '1s';
+			const value = ['failed', 'sent', 'throughput', 'delivered', 'throttled', 'cost'].includes(metric) ? '1' : '1s';
 			expect(parseThreshold(`${metric}<${value}`).metric).toBe(metric);
 		}
 	});
@@ -210,5 +210,122 @@ describe('suggest', () => {
 		['abcdef', ['badcfe'], undefined],
 	] as const)('%s among %j -> %s', (word, candidates, expected) => {
 		expect(suggest(word, candidates)).toBe(expected);
+	});
+});
+
+describe('the delivery model\'s rules', () => {
+	test.each([
+		['reach50<10s', rule('reach50', '<', 10_000)],
+		['reach95<=2m', rule('reach95', '<=', 120_000)],
+		['reach99<1h', rule('reach99', '<', 3_600_000)],
+		['delivered>=99%', rule('delivered', '>=', 99, true)],
+		['delivered>490000', rule('delivered', '>', 490_000)],
+		['throttled<=5%', rule('throttled', '<=', 5, true)],
+		['throttled<100', rule('throttled', '<', 100)],
+		['cost<=4000', rule('cost', '<=', 4000)],
+		['cost<12.50', rule('cost', '<', 12.5)],
+		['cost<.5', rule('cost', '<', 0.5)],
+	] as const)('%j', (expr, expected) => {
+		expect(parseThreshold(expr)).toEqual({expr, ...expected});
+	});
+
+	test.each([
+		['reach95<10', 'needs a unit'],
+		['reach95<soon', 'bad duration for reach95'],
+		['rech95<1m', 'did you mean reach95?'],
+		['delivered<1.5', 'whole count or a percentage'],
+		['throttled<200%', 'above 100%'],
+		['cost<$5', 'needs an amount such as 500 or 12.50 for cost, got "$5"'],
+		['cost<-1', 'needs an amount'],
+		['cost<5%', 'needs an amount'],
+		['cst<5', 'did you mean cost?'],
+	] as const)('%j is refused, naming %j', (expr, words) => {
+		expect(() => parseThreshold(expr)).toThrow(words);
+	});
+
+	const figures: Figures = {
+		sent: 180,
+		failed: 20,
+		produced: 200,
+		throughput: 10,
+		simElapsedMs: 20_000,
+		reachP50Ms: 9000,
+		reachP95Ms: undefined,
+		reachP99Ms: undefined,
+		delivered: 150,
+		throttled: 30,
+		cost: 2.37,
+	};
+	const judge = (expr: string, on: Figures = figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
+
+	test.each([
+		['reach50<9s', false, 9000],
+		['reach50<=9s', true, 9000],
+		// Never reached: the rule fails, whichever way it points.
+		['reach95<1h', false, null],
+		['reach99>1s', false, null],
+		['delivered>=150', true, 150],
+		['delivered>=75%', true, 75],
+		['delivered>75%', false, 75],
+		['throttled<30', false, 30],
+		['throttled<=15%', true, 15],
+		['cost<=2.37', true, 2.37],
+		['cost<2.37', false, 2.37],
+	] as const)('%s -> ok %s, actual %s', (expr, ok, actual) => {
+		expect(judge(expr)).toEqual({expr, ok, actual});
+	});
+
+	test('figures without the model\'s counts judge them as 0', () => {
+		const plain: Figures = {sent: 1, failed: 0, produced: 1, throughput: 1, simElapsedMs: 1000};
+		expect(judge('throttled<=0', plain)).toEqual({expr: 'throttled<=0', ok: true, actual: 0});
+		expect(judge('cost<=0', plain)).toEqual({expr: 'cost<=0', ok: true, actual: 0});
+		expect(judge('reach95<1s', plain)).toEqual({expr: 'reach95<1s', ok: false, actual: null});
+	});
+
+	test.each<[string, number | null, boolean, string]>([
+		['reach95<1m', 61_500, true, '1m01s'],
+		['reach95<1m', null, true, 'never'],
+		['reach95<1m', null, false, '–'],
+		['delivered>=99%', 98.75, true, '98.8%'],
+		['delivered>=1000', 1234, true, '1,234'],
+		['throttled<5%', 0, true, '0.0%'],
+		['cost<5000', 3950, true, '3,950.00'],
+		['cost<5000', 1234.5, true, '1,234.50'],
+		['cost<1', 0.0237, true, '0.0237'],
+		['cost<1', 0, true, '0'],
+	])('%s with %s (done %s) reads %j', (expr, actual, isDone, text) => {
+		expect(formatActual(parseThreshold(expr), actual, isDone)).toBe(text);
+	});
+
+	test('figuresOf takes the snapshot\'s reach, receipts, throttled and cost', () => {
+		const snap = {sent: 10, failed: 0, produced: 10, lastOutcomeMs: 1000, reachP50Ms: 5, reachP95Ms: 9, reachP99Ms: undefined, delivered: 8, throttled: 3, cost: 1.5} as Parameters<typeof figuresOf>[0];
+		expect(figuresOf(snap)).toMatchObject({reachP50Ms: 5, reachP95Ms: 9, reachP99Ms: undefined, delivered: 8, throttled: 3, cost: 1.5});
+	});
+
+	const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
+		simMs: 60_000,
+		sent: 460,
+		failed: 40,
+		produced: 1000,
+		pending: 0,
+		avgTimeMs: 100,
+		avgE2eMs: 2000,
+		isDone: false,
+		...more,
+	});
+	test.each<[string, Partial<LiveFigures>, boolean]>([
+		['throttled<=40', {throttled: 41}, true],
+		['throttled<=40', {throttled: 40}, false],
+		['throttled<4%', {throttled: 40}, true],
+		['delivered<=100', {delivered: 101}, true],
+		['cost<=10', {cost: 10.01}, true],
+		['cost<=10', {cost: 10}, false],
+		// A reading without the counts decides nothing; nor do reach and lower bounds.
+		['throttled<=0', {}, false],
+		['cost<1', {}, false],
+		['reach95<1ms', {simMs: 1e9}, false],
+		['delivered>=1000', {delivered: 0}, false],
+	])('%s lost with %j: %s', (expr, more, isLost) => {
+		expect(lostRule([parseThreshold(expr)], live(more))?.expr).toBe(isLost ? expr : undefined);
 	});
 });

@@ -28,34 +28,53 @@ export const workerHelp = `
 	Usage
 	  $ sms-dash worker --broker redis://HOST:PORT [options]
 
-	Senders in this process for a run started with sms-dash --broker: each takes one
-	message at a time from the queue, waits its send time for real and succeeds or
-	fails, as in-process senders do. They show up in that run's dashboard.
+	Senders in this process for a run started with sms-dash --broker: each takes
+	one message at a time from the queue, waits its send time for real and
+	succeeds or fails, as in-process senders do. They show up in that run's
+	dashboard.
 
 	Options
-	      --broker <url>          the Redis: redis://[[USER]:PASSWORD@]HOST:PORT[/DB], or
-	                              rediss://… for TLS (required; the password is never shown)
-	      --queue <name>          the queue to take messages from (default ${defaultQueueName})
+	      --broker <url>          the Redis:
+	                              redis://[[USER]:PASSWORD@]HOST:PORT[/DB], or
+	                              rediss://… for TLS (required; the password is
+	                              never shown)
+	      --queue <name>          the queue to take messages from (default
+	                              ${defaultQueueName})
 	  -n, --count <n>             senders in this process (default 1)
-	      --mean <duration>       their mean send time (default 100ms): "80ms", "1.5s" or "0.2"
-	  -f, --failure-rate <p>      their failure probability per attempt, 0..1 (default 0.1)
-	      --distribution <name>   gamma (default) | exponential | normal | lognormal | uniform | constant
+	      --mean <duration>       their mean send time (default 100ms): "80ms",
+	                              "1.5s" or "0.2"
+	  -f, --failure-rate <p>      their failure probability per attempt, 0..1
+	                              (default 0.1)
+	      --distribution <name>   gamma (default) | exponential | normal |
+	                              lognormal | uniform | constant
 	      --spread <duration>     their spread around the mean (default mean/2)
-	      --max-wait <duration>   the longest one attempt may take (default: no cap)
-	      --failover <duration>   after a failed attempt the sender rests this long and the
-	                              message goes back to the queue for another sender (default off)
+	      --max-wait <duration>   the longest one attempt may take (default: no
+	                              cap)
+	      --failover <duration>   after a failed attempt the sender rests this
+	                              long and the message goes back to the queue for
+	                              another sender (default off)
+	      --window <n>            submits each may have unanswered at once
+	                              (default 1)
+	      --rate <n|none>         submits per second each makes at most (default
+	                              none)
+	      --price <n>             the price of one accepted segment (default 0)
+	      --preset <kind>         short-code | toll-free | long-code | smpp:
+	                              typical rate and window, each overridden by its
+	                              own flag
 	      --seed <n>              seed of their random draws (default: random)
 
-	Ctrl+C stops taking messages; those in flight finish (up to 3 s) or go back to the
-	queue for another sender. Ctrl+C again hands them back at once.
+	Ctrl+C stops taking messages; those in flight finish (up to 3 s) or go back to
+	the queue for another sender. Ctrl+C again hands them back at once.
 
 	Exit codes
-	  0 every sender here was removed from the dashboard, 2 bad input or Redis unreachable
-	  at start, 130 interrupted, 1 anything else
+	  0 every sender here was removed from the dashboard, 2 bad input or Redis
+	  unreachable at start, 130 interrupted, 1 anything else
 
 	Examples
-	  $ sms-dash worker --broker redis://127.0.0.1:6379 --count 4 --mean 80ms -f 0.1
-	  $ sms-dash worker --broker rediss://:PASSWORD@redis.example:6380 --queue alerts
+	  $ sms-dash worker --broker redis://127.0.0.1:6379 --count 4 --mean 80ms \\
+	      -f 0.1
+	  $ sms-dash worker --broker rediss://:PASSWORD@redis.example:6380 \\
+	      --queue alerts --preset short-code
 `;
 
 export const workerCommand: Command<typeof workerFlags> = {name: 'worker', help: workerHelp, flags: workerFlags};
@@ -170,6 +189,9 @@ function describeSpec(spec: SenderSpec): string {
 	const extras = [
 		spec.maxWaitMs === undefined ? undefined : `max wait ${formatMs(spec.maxWaitMs)}`,
 		spec.failoverMs === undefined || spec.failoverMs === 0 ? undefined : `failover ${formatMs(spec.failoverMs)}`,
+		spec.window === undefined ? undefined : `window ${spec.window}`,
+		spec.rate === undefined ? undefined : `rate ${spec.rate}/s`,
+		spec.price === undefined ? undefined : `price ${spec.price}`,
 	].filter(extra => extra !== undefined);
 	return [`${spec.distribution} mean ${formatMs(spec.meanMs)}, failure rate ${spec.failureRate}`, ...extras].join(', ');
 }

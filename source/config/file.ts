@@ -23,7 +23,8 @@ export interface SourceFile {
 let yamlModule: typeof Yaml | undefined;
 const loadYaml = () => (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
-function readText(path: string, flag: string, readFile: ReadFile): string {
+/** A file's text without its byte-order mark, or one line naming `flag` and why it cannot be read. */
+export function readText(path: string, flag: string, readFile: ReadFile): string {
 	if (path.trim() === '') {
 		fail({label: flag}, 'needs a file name');
 	}

@@ -3,6 +3,7 @@
 import {ValueError} from '../duration.js';
 import type {Replayable} from '../replay.js';
 import {parseThreshold} from '../thresholds.js';
+import {deliveryReportKeys, deliveryReportSettings} from './delivery.js';
 import {fileEntries, isPlainMap, originAt, readJsonSource, type ReadFile} from './file.js';
 import {anything, check, describe, fail, limits, positiveMilliseconds, readEntries, whole, type Table} from './rules.js';
 import {readChanges} from './script.js';
@@ -22,6 +23,7 @@ const reportSettingKeys = {
 		},
 	},
 	thresholds: {rule: anything},
+	...deliveryReportKeys,
 } as const satisfies Table;
 
 /** A --report file -> what decided its run, checked as strictly as a config file and a script. */
@@ -93,6 +95,7 @@ export function readReport(path: string, readFile: ReadFile): Replayable {
 			seed: seed.value,
 			intervalMs: intervalMs.value,
 			thresholds,
+			...deliveryReportSettings(file, ['settings'], read),
 		},
 		// Checked like a --script; an add gives every key, so nothing comes from flags.
 		actions: readChanges(file, ['actions'], report['actions'], {}, standing.length),

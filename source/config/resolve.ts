@@ -4,6 +4,7 @@
 import {outcomeFlags, replayFlags, replaySettings} from '../replay.js';
 import type {Settings} from '../settings.js';
 import {parseThreshold, suggest} from '../thresholds.js';
+import {deliveryFlagDraft, finishDelivery} from './delivery.js';
 import {ConfigError} from './error.js';
 import type {ReadFile} from './file.js';
 import {flagLabel, flags as flagDefinitions, meowFlags, type RawFlags} from './flags.js';
@@ -114,6 +115,8 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 	const flagThresholds = (flags.threshold ?? []).map(expr => check(parseThreshold, expr, {label: '--threshold'}));
 	const waitForWorkers = flagValue(flags, 'waitForWorkers', typed(positiveDuration));
 	const senders = expand([...standing, ...addedGroups]);
+	// A flag replaces the file's key as a whole (`--delivery` the file's whole delivery map).
+	const delivery = finishDelivery({...file?.delivery, ...deliveryFlagDraft(flags, io.readFile)});
 	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length);
 
 	return {
@@ -122,6 +125,7 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 		retries: retries?.value ?? defaults.retries,
 		seed: seed?.value ?? io.randomSeed(),
 		intervalMs: interval?.value ?? defaults.intervalMs,
+		...delivery,
 		speed: runSpeed?.value ?? defaults.speed,
 		headless: flags.headless ?? top.headless?.value ?? false,
 		json: flags.json ?? top.json?.value ?? false,

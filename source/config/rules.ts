@@ -6,7 +6,7 @@ import {parseDuration, ValueError} from '../duration.js';
 import {distributions, type Distribution} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import {suggest} from '../thresholds.js';
-import {ConfigError, showValue} from './error.js';
+import {ConfigError, keyLabel, quote, showValue} from './error.js';
 import {flagLabel} from './flags.js';
 
 /** Values used when neither a flag nor the file gives one (DESIGN.md "Command line"). */
@@ -22,7 +22,7 @@ export const defaults = {
 } as const satisfies Record<string, number | Distribution>;
 
 /** Largest accepted values; the messages that refuse more say the limit. */
-export const limits = {messages: 1e9, senders: 100_000, retries: 100, seed: 2 ** 32 - 1} as const;
+export const limits = {messages: 1e9, senders: 100_000, retries: 100, seed: 2 ** 32 - 1, window: 100_000} as const;
 
 // ---- Where a value came from, for messages -------------------------------------------------
 
@@ -106,6 +106,27 @@ export const share: Rule<number> = fromSchema(
 
 export const rate: Rule<number> = fromSchema(
 	v.pipe(numeric('must be a number between 0 and 1'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
+);
+
+/** A finite number above 0: a sender's or the gateway's rate (per second). */
+export const positiveNumber: Rule<number> = fromSchema(
+	v.pipe(numeric('must be a number above 0'), v.finite('must be a number above 0'), v.gtValue(0, 'must be a number above 0')),
+);
+
+/** A cap that may be lifted: a number above 0, or "none" (null in a file or a report) for no cap. */
+export const cap: Rule<number | undefined> = raw => {
+	if (raw === null || (typeof raw === 'string' && raw.trim().toLowerCase() === 'none')) return undefined;
+	try {
+		return positiveNumber(raw);
+	} catch (error) {
+		if (error instanceof ValueError) throw new ValueError(`must be a number above 0 or "none", got ${describe(raw)}`);
+		throw error;
+	}
+};
+
+/** A finite number, 0 or more: a price. */
+export const nonNegative: Rule<number> = fromSchema(
+	v.pipe(numeric('must be a number, 0 or more'), v.finite('must be a number, 0 or more'), v.minValue(0, 'must be a number, 0 or more')),
 );
 
 /** The slowest run: a thousandth of real time (slower would print nothing for hours). */
@@ -282,6 +303,28 @@ export function readEntries<T extends Table>(entries: readonly RawEntry[], table
 	}
 
 	return read as Read<T>;
+}
+
+/**
+ * `"k=v,k=v"` as written on the command line (`--sender`, `--delivery`) -> entries whose
+ * origin is the flag's text and the key; `example` shows what belongs there.
+ */
+export function keyValueEntries(text: string, origin: Origin, example: string): RawEntry[] {
+	const parts = text.split(',').map(part => part.trim()).filter(part => part !== '');
+	if (parts.length === 0) {
+		fail(origin, `needs settings such as "${example}"`);
+	}
+
+	return parts.map((part): RawEntry => {
+		const equals = part.indexOf('=');
+		if (equals <= 0) {
+			fail(origin, `has ${quote(part)} where key=value belongs, such as ${example.split(',')[0]!}`);
+		}
+
+		const key = part.slice(0, equals).trim();
+		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`};
+		return {key, value: part.slice(equals + 1).trim(), keyOrigin, valueOrigin: keyOrigin};
+	});
 }
 
 export function check<I, T>(rule: (raw: I) => T, raw: I, origin: Origin): T {

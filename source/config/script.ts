@@ -105,9 +105,15 @@ function readTune(file: SourceFile, path: Path, tune: Sourced<unknown>): {sender
 	}
 
 	const draft = draftOf(read);
+	if (draft.rate !== undefined && draft.rate.value === undefined) {
+		// JSON has no undefined: a report would drop the change, and --replay could not rebuild it.
+		const what = read.rate === undefined ? 'sets no rate (smpp)' : 'lifts the rate cap';
+		fail(draft.rate.origin, `${what}, which a tune cannot do (a --report could not replay it): give a rate in submits/s`);
+	}
+
 	const patch = Object.fromEntries(Object.entries(draft).map(([key, sourced]) => [key, (sourced as Sourced<unknown>).value])) as Partial<SenderSpec>;
 	if (Object.keys(patch).length === 0) {
-		fail(tune.origin, 'changes nothing: give one or more of mean, failure_rate, distribution, spread, max_wait, failover');
+		fail(tune.origin, 'changes nothing: give one or more of mean, failure_rate, distribution, spread, max_wait, failover, window, rate, price, preset');
 	}
 
 	// Only what the patch itself says can be checked here; the engine knows the sender's other settings.

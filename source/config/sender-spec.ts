@@ -5,25 +5,57 @@ import {formatDuration} from '../duration.js';
 import type {Distribution, SenderSpec} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import type {senderFlags} from './flags.js';
-import {keyLabel, quote} from './error.js';
+import {quote} from './error.js';
+import {ValueError} from '../duration.js';
+import {suggest} from '../thresholds.js';
 import {
+	cap,
 	defaults,
+	describe,
 	distribution,
 	duration,
 	fail,
 	flagValue,
+	keyValueEntries,
 	limits,
 	milliseconds,
+	nonNegative,
 	rate,
 	readEntries,
 	whole,
 	type Origin,
 	type Read,
-	type RawEntry,
+	type Rule,
 	type Sourced,
 	typed,
 	type Table,
 } from './rules.js';
+
+/**
+ * Typical figures of a kind of sender (DESIGN.md "Real SMS delivery"): US carriers' default
+ * throughput for a short code, a toll-free number and a 10DLC long code, and a common SMPP
+ * client window. `rate` undefined: no cap.
+ */
+export const presets = {
+	'short-code': {rate: 100, window: 10},
+	'toll-free': {rate: 3, window: 1},
+	'long-code': {rate: 1, window: 1},
+	smpp: {rate: undefined, window: 10},
+} as const satisfies Record<string, {rate: number | undefined; window: number}>;
+
+export type PresetName = keyof typeof presets;
+const presetNames = Object.keys(presets) as PresetName[];
+
+export const preset: Rule<PresetName> = raw => {
+	const text = typeof raw === 'string' ? raw.trim().toLowerCase().replaceAll('_', '-') : undefined;
+	const found = presetNames.find(name => name === text);
+	if (found !== undefined) return found;
+	const guess = text === undefined ? undefined : suggest(text, presetNames);
+	throw new ValueError(`must be one of ${presetNames.join(', ')}${guess === undefined ? '' : ` (did you mean ${guess}?)`}, got ${describe(raw)}`);
+};
+
+/** A window: submits one sender may have unanswered at once. */
+export const windowSize = whole(1, limits.window);
 
 /** A sender's settings as keys of a map (files, `--sender`), with their aliases. */
 export const senderSettingKeys = {
@@ -34,6 +66,10 @@ export const senderSettingKeys = {
 	spread: {rule: duration},
 	maxWait: {rule: duration},
 	failover: {rule: duration},
+	window: {rule: windowSize},
+	rate: {rule: cap},
+	price: {rule: nonNegative},
+	preset: {rule: preset},
 	// A report's `settings.senders` and `actions` spell settings as SenderSpec does, so they
 	// can be pasted into a config file or a script as they are.
 	meanMs: {rule: milliseconds, alias: 'mean'},
@@ -62,6 +98,10 @@ export interface SenderDraft {
 	spreadMs?: Sourced<number>;
 	maxWaitMs?: Sourced<number>;
 	failoverMs?: Sourced<number>;
+	window?: Sourced<number>;
+	/** undefined value: no cap, given as such (`rate=none`, the smpp preset), so it overrides an inherited rate. */
+	rate?: Sourced<number | undefined>;
+	price?: Sourced<number>;
 }
 
 /** A run of `count` identical senders, from the flags, the file or one `--sender`. */
@@ -72,8 +112,13 @@ export interface SenderGroup {
 	origin: Origin;
 }
 
-/** The sender keys of one layer, without the ones it leaves out (so spreading it never erases). */
+/**
+ * The sender keys of one layer, without the ones it leaves out (so spreading it never erases).
+ * A preset gives the layer's window and rate; a window or rate of the same layer wins over it.
+ */
 export function draftOf(read: Read<typeof senderSettingKeys>): SenderDraft {
+	const kind = read.preset === undefined ? undefined : presets[read.preset.value];
+	const fromPreset = <T>(value: T) => ({value, origin: read.preset!.origin});
 	const draft = {
 		meanMs: read.mean,
 		failureRate: read.failureRate,
@@ -81,6 +126,9 @@ export function draftOf(read: Read<typeof senderSettingKeys>): SenderDraft {
 		spreadMs: read.spread,
 		maxWaitMs: read.maxWait,
 		failoverMs: read.failover,
+		window: read.window ?? (kind === undefined ? undefined : fromPreset(kind.window)),
+		rate: read.rate ?? (kind === undefined ? undefined : fromPreset(kind.rate)),
+		price: read.price,
 	};
 	return Object.fromEntries(Object.entries(draft).filter(([, sourced]) => sourced !== undefined)) as SenderDraft;
 }
@@ -109,6 +157,9 @@ export function finishSender(own: SenderDraft, base: SenderDraft, context?: Orig
 
 	const maxWait = own.maxWaitMs ?? base.maxWaitMs;
 	const failover = own.failoverMs ?? base.failoverMs;
+	const window = own.window ?? base.window;
+	const rateCap = (own.rate ?? base.rate)?.value;
+	const price = own.price ?? base.price;
 	return {
 		meanMs,
 		failureRate: (own.failureRate ?? base.failureRate)?.value ?? defaults.failureRate,
@@ -116,6 +167,9 @@ export function finishSender(own: SenderDraft, base: SenderDraft, context?: Orig
 		...(spread === undefined ? {} : {spreadMs: spread.value}),
 		...(maxWait === undefined ? {} : {maxWaitMs: maxWait.value}),
 		...(failover === undefined ? {} : {failoverMs: failover.value}),
+		...(window === undefined ? {} : {window: window.value}),
+		...(rateCap === undefined ? {} : {rate: rateCap}),
+		...(price === undefined ? {} : {price: price.value}),
 	};
 }
 
@@ -143,22 +197,7 @@ export function checkSpreadWidth(spread: Sourced<number>, name: Distribution, me
 /** `--sender "mean=50ms,failure-rate=0.2,count=3"` -> the draft and its count. */
 export function readSenderSpec(spec: string): SenderEntry {
 	const origin: Origin = {label: `--sender ${quote(spec)}`};
-	const parts = spec.split(',').map(part => part.trim()).filter(part => part !== '');
-	if (parts.length === 0) {
-		fail(origin, 'needs settings such as "mean=50ms,failure-rate=0.2"');
-	}
-
-	const entries = parts.map((part): RawEntry => {
-		const equals = part.indexOf('=');
-		if (equals <= 0) {
-			fail(origin, `has ${quote(part)} where key=value belongs, such as mean=50ms`);
-		}
-
-		const key = part.slice(0, equals).trim();
-		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`};
-		return {key, value: part.slice(equals + 1).trim(), keyOrigin, valueOrigin: keyOrigin};
-	});
-	const read = readEntries(entries, typedSenderKeys, 'kebab');
+	const read = readEntries(keyValueEntries(spec, origin, 'mean=50ms,failure-rate=0.2'), typedSenderKeys, 'kebab');
 	return {draft: draftOf(read), count: read.count, origin};
 }
 
@@ -186,6 +225,10 @@ export function senderFlagDraft(flags: SenderFlagValues): SenderDraft {
 		spread: flagValue(flags, 'spread', typed(duration)),
 		maxWait: flagValue(flags, 'maxWait', typed(duration)),
 		failover: flagValue(flags, 'failover', typed(duration)),
+		window: flagValue(flags, 'window', windowSize),
+		rate: flagValue(flags, 'rate', cap),
+		price: flagValue(flags, 'price', nonNegative),
+		preset: flagValue(flags, 'preset', preset),
 	});
 }
 

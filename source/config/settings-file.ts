@@ -1,6 +1,7 @@
 // The --config file: a YAML or JSON map of settings (the Rust peer's keys too), its senders
 // as a list or a count, and its threshold rules, each value checked with its file:line:col.
 import type {Threshold} from '../settings.js';
+import {deliveryFileDraft, deliveryFileKeys, type DeliveryDraft} from './delivery.js';
 import {parseThreshold} from '../thresholds.js';
 import {fileEntries, isPlainMap, originAt, readSource, type ReadFile, type SourceFile} from './file.js';
 import {
@@ -31,6 +32,7 @@ const fileKeys = {
 	seed: {rule: whole(0, limits.seed)},
 	speed: {rule: speed},
 	...senderSettingKeys,
+	...deliveryFileKeys,
 	thresholds: {rule: anything},
 	log: {rule: fileName},
 	report: {rule: fileName},
@@ -45,6 +47,8 @@ const fileKeys = {
 export interface FileSettings {
 	read: Read<typeof fileKeys>;
 	draft: SenderDraft;
+	/** The run's delivery keys the file gives. */
+	delivery: DeliveryDraft;
 	/** The file's senders as drafts (a list) or a count (`senders: 5`); undefined when absent. */
 	senders: SenderEntry[] | Sourced<number> | undefined;
 	thresholds: Threshold[] | undefined;
@@ -57,7 +61,7 @@ export function readConfigFile(path: string, readFile: ReadFile): FileSettings {
 	}
 
 	const read = readEntries(fileEntries(file, [], file.value), fileKeys, 'snake');
-	return {read, draft: draftOf(read), senders: readFileSenders(file, read.senders), thresholds: readFileThresholds(file, read.thresholds)};
+	return {read, draft: draftOf(read), delivery: deliveryFileDraft(file, read), senders: readFileSenders(file, read.senders), thresholds: readFileThresholds(file, read.thresholds)};
 }
 
 function readFileSenders(file: SourceFile, senders: Sourced<unknown> | undefined): FileSettings['senders'] {

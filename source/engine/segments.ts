@@ -1,8 +1,62 @@
 // How many segments (SMPP submits) a text takes, by GSM 03.38: GSM-7 with its extension
-// table, else UCS-2 in UTF-16 units. Pure.
+// table, else UCS-2 in UTF-16 units. Splits as a gateway does: a segment never ends inside
+// an escape pair or a surrogate pair, so the count can exceed ceil(units/153). Pure.
+
+/** GSM 03.38 basic character set: one septet each (ESC, 0x1B, is not a character). */
+const basic = new Set(
+	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
+);
+/** The extension table: ESC plus one septet each (form feed is its page break). */
+const extension = new Set('^{}\\[~]|€\f');
+
+/** Septets (GSM-7) or UTF-16 units (UCS-2) one segment holds, alone and in a concatenated message. */
+const room = {gsm7: {single: 160, part: 153}, ucs2: {single: 70, part: 67}} as const;
+
+export interface SegmentInfo {
+	encoding: 'gsm7' | 'ucs2';
+	/** Septets for GSM-7, UTF-16 code units for UCS-2. */
+	units: number;
+	segments: number;
+}
+
+/** The encoding, length and segments of one text; no text (the random stand-in) is 1 GSM-7 segment. */
+export function segmentInfo(text: string | undefined): SegmentInfo {
+	if (text === undefined) return {encoding: 'gsm7', units: 0, segments: 1};
+	const sizes: number[] = [];
+	let encoding: SegmentInfo['encoding'] = 'gsm7';
+	for (const char of text) {
+		if (basic.has(char)) sizes.push(1);
+		else if (extension.has(char)) sizes.push(2);
+		else {
+			encoding = 'ucs2';
+			break;
+		}
+	}
+
+	// UCS-2 counts UTF-16 units: an astral character (emoji) is a surrogate pair, 2 units.
+	const units = encoding === 'gsm7' ? sizes.reduce((sum, size) => sum + size, 0) : text.length;
+	if (units <= room[encoding].single) return {encoding, units, segments: 1};
+	const pieces = encoding === 'gsm7' ? sizes : Array.from(text, char => char.length);
+	return {encoding, units, segments: packed(pieces, room[encoding].part)};
+}
 
 /** Segments of one message; no text (random stand-in text) counts as 1. */
 export function segmentCount(text: string | undefined): number {
-	if (text === undefined) return 1;
-	return 1;
+	return segmentInfo(text).segments;
+}
+
+/** Pieces that may not be cut, packed in order into segments of `part` units. */
+function packed(pieces: readonly number[], part: number): number {
+	let segments = 1;
+	let used = 0;
+	for (const size of pieces) {
+		if (used + size > part) {
+			segments++;
+			used = 0;
+		}
+
+		used += size;
+	}
+
+	return segments;
 }

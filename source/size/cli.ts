@@ -4,11 +4,14 @@
 import {writeFileSync} from 'node:fs';
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
-import {refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
+import {deliveryFlagDraft, finishDelivery, reachPercent} from '../config/delivery.js';
+import type {ReadFile} from '../config/file.js';
+import {deliveryFlags, refuseOtherFlags, senderFlags, type Command, type FlagsOf} from '../config/flags.js';
 import {defaults, fileName, flagValue, limits, positiveDuration, share, typed, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {formatDuration} from '../duration.js';
 import {formatClock, formatCount, formatPercent} from '../format.js';
+import {inputCap, readInput} from '../input-files.js';
 import type {Io, Run} from '../lifecycle.js';
 import {describeWriteError} from '../write-error.js';
 import {estimate, type Estimate} from './estimate.js';
@@ -20,6 +23,8 @@ export const sizeFlags = {
 	within: {type: 'string'},
 	...senderFlags,
 	retries: {type: 'string'},
+	...deliveryFlags,
+	reach: {type: 'string'},
 	seed: {type: 'string'},
 	confidence: {type: 'string'},
 	runs: {type: 'string'},
@@ -31,10 +36,11 @@ export const sizeFlags = {
 export type SizeFlags = FlagsOf<typeof sizeFlags>;
 
 export const sizeHelp = `
-	How many senders of one kind deliver <n> messages within <duration> (simulated)?
-	The smallest count whose seeded runs finish every message (sent or failed) in time
-	in at least --confidence of --runs runs: 10 runs at 0.95 means 10 of 10.
-	It prints the closed-form estimate and its bottleneck first.
+	How many senders of one kind deliver <n> messages within <duration>
+	(simulated)? The smallest count whose seeded runs finish every message (sent
+	or failed) in time in at least --confidence of --runs runs:
+	10 runs at 0.95 means 10 of 10. It prints the closed-form estimate and its
+	bottleneck first.
 
 	Usage
 	  $ sms-dash size -m <n> --within <duration> [options]
@@ -42,25 +48,41 @@ export const sizeHelp = `
 	Options
 	  -m, --messages <n>          messages to deliver (default 1000)
 	      --within <duration>     the deadline, e.g. 10m, 90s (required)
+	      --reach <p>%            the goal is p % of recipients reached within the
+	                              deadline, e.g. 95%, instead of every message
+	                              finished
 	      --mean <duration>       a sender's mean send time (default 100ms)
 	  -f, --failure-rate <p>      failure probability per attempt (default 0.1)
-	      --distribution <name>   gamma | exponential | normal | lognormal | uniform | constant
+	      --distribution <name>   gamma | exponential | normal | lognormal |
+	                              uniform | constant
 	      --spread <duration>     spread around the mean
 	      --max-wait <duration>   the longest one attempt may take
-	      --retries <n>           extra attempts after a failed attempt (default 0)
+	      --retries <n>           extra attempts after a failed one (default 0)
 	      --failover <duration>   rest after a failed attempt (default off)
+	      --window <n>            a sender's window: submits unanswered at once
+	                              (default 1)
+	      --rate <n|none>         a sender's cap in submits/s (default none)
+	      --price <n>             the price of one segment (default 0)
+	      --preset <kind>         short-code | toll-free | long-code | smpp: a
+	                              kind of sender's rate and window
+	      --text, --gateway-rate, --backoff, --invalid, --delivery, --validity
+	                              the delivery model, as for a run (see sms-dash
+	                              --help)
 	      --seed <n>              seed of the first run (default 1)
-	      --confidence <p>        share of runs that must finish in time (default 0.95)
+	      --confidence <p>        share of runs to finish in time (default 0.95)
 	      --runs <n>              runs per count tried (default 10)
 	      --max-senders <n>       the most senders to consider (default 100000)
 	      --json                  one JSON object instead of lines
-	      --html <file>           the answer as a page with a chart (one offline HTML file)
+	      --html <file>           the answer as a page with a chart (one offline
+	                              HTML file)
 
 	Exit codes
 	  0 an answer, 2 bad input, 3 even --max-senders cannot (or no count can)
 
 	Example
 	  $ sms-dash size -m 500000 --within 10m --mean 100ms -f 0.05 --retries 2
+	  $ sms-dash size -m 500000 --within 10m --preset short-code --reach 95% \\
+	      --gateway-rate 1000 --text @alert.txt --delivery "mean=8s"
 `;
 
 export const sizeCommand: Command<typeof sizeFlags> = {name: 'size', help: sizeHelp, flags: sizeFlags, hasOwnDescription: true};
@@ -70,11 +92,12 @@ export function sizeHtmlPath(flags: SizeFlags): string | undefined {
 	return flagValue(flags, 'html', fileName)?.value;
 }
 
-/** Flags -> a validated query; throws ConfigError naming the flag. */
-export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
+/** Flags -> a validated query; throws ConfigError naming the flag. `--text @file` is read with `readFile`. */
+export function resolveSizeQuery(flags: SizeFlags, readFile: ReadFile = path => readInput(path, inputCap)): SizeQuery {
 	refuseOtherFlags(sizeCommand, flags);
 	const spec = senderFromFlags(flags);
 	if (flags.within === undefined) throw new ConfigError('--within is required: the deadline, e.g. --within 10m');
+	const reachGoal = flagValue(flags, 'reach', reachPercent);
 	return {
 		messages: flagValue(flags, 'messages', whole(0, limits.messages))?.value ?? defaults.messages,
 		spec,
@@ -84,9 +107,8 @@ export function resolveSizeQuery(flags: SizeFlags): SizeQuery {
 		runs: flagValue(flags, 'runs', wholeFromTo(1, 1000))?.value ?? 10,
 		maxSenders: flagValue(flags, 'maxSenders', wholeFromTo(1, 1_000_000))?.value ?? 100_000,
 		seed: flagValue(flags, 'seed', whole(0, limits.seed))?.value ?? 1,
-		// The delivery model's keys (and --reach, a share) as config/ validates them for size.
-		delivery: {text: undefined, gatewayRate: undefined, backoffMs: undefined, invalid: undefined, delivery: undefined, validityMs: undefined},
-		reachGoal: undefined,
+		delivery: finishDelivery(deliveryFlagDraft(flags, readFile)),
+		reachGoal: reachGoal?.value,
 	};
 }
 

@@ -20,14 +20,6 @@ export function formatRatePercent(rate: number): string {
 	return `${percent}%`;
 }
 
-/** Money in the price's unit: 0.0237, 3.75, 3,950.47 (no currency: prices have none). */
-export function formatCost(cost: number): string {
-	if (!Number.isFinite(cost)) return none;
-	if (cost < 1) return cost.toFixed(4);
-	const cents = Math.round(cost * 100);
-	return `${formatCount(Math.floor(cents / 100))}.${String(cents % 100).padStart(2, '0')}`;
-}
-
 /** Greedy packing of equal-width cells: how many fit on a line of `columns`. */
 export function cellsPerLine(columns: number, cellWidth: number, gap: number): number {
 	return Math.max(1, Math.floor((columns + gap) / (cellWidth + gap)));

@@ -4,10 +4,10 @@
 import {Box, Text} from 'ink';
 import type {Progress} from '../engine/monitor.js';
 import type {Snapshot} from '../engine/types.js';
-import {formatCount, formatMs, formatPercent, formatRate, none} from '../format.js';
+import {formatCost, formatCount, formatMs, formatPercent, formatRate, none} from '../format.js';
 import {useRunView, type RunView} from './run-view.js';
 import {useSegmentRates} from './segment-rates.js';
-import {cellsPerLine, fit, fitByRank, formatCost} from './text.js';
+import {cellsPerLine, fit, fitByRank} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 

@@ -39,6 +39,9 @@ describe('worker flags', () => {
 		[['--failover=0.5'], {spec: spec({failoverMs: 500})}],
 		[['--failover', '0'], {spec: spec({failoverMs: 0})}],
 		[['--mean', '0.05', '--failover', '250ms', '-f', '0'], {spec: spec({meanMs: 50, failureRate: 0, failoverMs: 250})}],
+		[['--window', '10', '--rate', '50', '--price', '0.01'], {spec: spec({window: 10, rate: 50, price: 0.01})}],
+		[['--preset', 'toll-free'], {spec: spec({window: 1, rate: 3})}],
+		[['--preset', 'smpp', '--rate', '40'], {spec: spec({window: 10, rate: 40})}],
 	])('%j -> %j', (argv, expected) => {
 		expect(plan(argv)).toMatchObject(expected);
 	});
@@ -57,6 +60,10 @@ describe('worker flags', () => {
 		['spread', '5 parsecs'],
 		['maxWait', '1x'],
 		['failover', 'later'],
+		['window', '0'],
+		['rate', 'fast'],
+		['price', '-1'],
+		['preset', 'shortcode'],
 		['mean', '100'],
 		['spread', '12.5'],
 	])('--%s %j is refused in the main command\'s words', (name, value) => {

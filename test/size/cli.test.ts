@@ -66,3 +66,55 @@ describe('size flags', () => {
 		expect(refusalOf(() => query(argv))).toContain(words);
 	});
 });
+
+describe('size with the delivery model', () => {
+	test.each<[string[], Partial<SizeQuery>]>([
+		[['--within', '1m', '--preset', 'short-code', '--price', '0.0079'], {spec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma', window: 10, rate: 100, price: 0.0079}}],
+		[['--within', '1m', '--window', '4', '--rate', '20'], {spec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma', window: 4, rate: 20}}],
+		[['--within', '1m', '--text', 'Evacuate now', '--gateway-rate', '1000', '--backoff', '500ms', '--invalid', '0.02'], {delivery: {text: 'Evacuate now', gatewayRate: 1000, backoffMs: 500, invalid: 0.02}}],
+		[['--within', '1m', '--delivery', 'mean=8s,undelivered=0.01', '--validity', '1h'], {delivery: {delivery: {meanMs: 8000, distribution: 'gamma', undelivered: 0.01}, validityMs: 3_600_000}}],
+		[['--within', '1m', '--reach', '95%'], {reachGoal: 0.95}],
+		[['--within', '1m', '--reach', '100%'], {reachGoal: 1}],
+		[['--within', '1m', '--reach', '99.9 %'], {reachGoal: 0.999}],
+	])('%j -> %j', (argv, expected) => {
+		expect(query(argv)).toMatchObject(expected);
+	});
+
+	test('without the new flags the query has none of their keys', () => {
+		const plain = query(['--within', '1m']);
+		expect(plain.delivery).toStrictEqual({});
+		expect(plain.reachGoal).toBeUndefined();
+		expect(plain.spec).toStrictEqual({meanMs: 100, failureRate: 0.1, distribution: 'gamma'});
+	});
+
+	test('--text @file reads the file', () => {
+		const flags = parseCommandLine(sizeCommand, ['--within', '1m', '--text', '@alert.txt'], import.meta);
+		expect(resolveSizeQuery(flags, path => (path === 'alert.txt' ? 'Leave now\n' : '')).delivery.text).toBe('Leave now');
+	});
+
+	test.each<[string, string]>([
+		['window', '0'],
+		['rate', '0'],
+		['price', '-1'],
+		['preset', 'shortcode'],
+		['text', ''],
+		['gatewayRate', '0'],
+		['backoff', '100'],
+		['invalid', '2'],
+		['delivery', 'undelivered=0.1'],
+		['validity', '0'],
+	])('--%s %j is refused in the main command\'s words', (name, value) => {
+		expect(refusalOf(() => resolveSizeQuery({within: '1m', [name]: value}))).toBe(mainCommandRefusal(name, value));
+	});
+
+	test.each<[string, string]>([
+		['95', '--reach must be a percentage above 0% and at most 100%, such as 95%, got "95"'],
+		['0.95', '--reach must be a percentage above 0% and at most 100%, such as 95%, got "0.95"'],
+		['0%', '--reach must be a percentage above 0% and at most 100%, such as 95%, got "0%"'],
+		['101%', '--reach must be a percentage above 0% and at most 100%, such as 95%, got "101%"'],
+		['-5%', '--reach must be a percentage above 0% and at most 100%, such as 95%, got "-5%"'],
+		['most', '--reach must be a percentage above 0% and at most 100%, such as 95%, got "most"'],
+	])('--reach %j: %s', (value, message) => {
+		expect(refusalOf(() => resolveSizeQuery({within: '1m', reach: value}))).toBe(message);
+	});
+});
