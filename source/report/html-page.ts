@@ -226,7 +226,9 @@ export const pageScript = String.raw`(function () {
 			function key(row) {
 				var cell = row.cells[col];
 				var v = cell.getAttribute('data-v');
-				return v === null ? cell.textContent : v === '' ? -Infinity : Number(v);
+				var text = cell.textContent;
+				if (v === null) return text !== '' && !isNaN(Number(text)) ? Number(text) : text;
+				return v === '' ? -Infinity : Number(v);
 			}
 			rows.sort(function (a, b) {
 				var ka = key(a), kb = key(b);

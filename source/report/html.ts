@@ -184,16 +184,24 @@ function modelCharts(summary: Summary, hasReach: boolean): string {
 <p class="hint">Reached means ${reached}. Where the curve stays under 100 %, the rest never was.</p></section>`;
 }
 
-const modelColumns = ['window', 'rate cap', 'price', 'segments', 'throttled'];
+/** The model's sender columns that tell something in this run: [heading, cell] each. */
+function modelColumns(senders: readonly SenderSummary[]): Array<[string, (s: SenderSummary) => string]> {
+	const columns: Array<[string, (s: SenderSummary) => string]> = [];
+	// Plain numbers carry no data-v: the table sorts a cell by its text when that is a number.
+	if (senders.some(s => s.window > 1)) columns.push(['window', s => `<td>${s.window}</td>`]);
+	if (senders.some(s => s.rate !== null)) {
+		columns.push(['rate cap', s => (s.rate === null ? '<td data-v="Infinity">none</td>' : `<td data-v="${s.rate}">${formatCount(s.rate)}/s</td>`)]);
+	}
 
-/** A sender's cells under modelColumns. */
-function modelCells(s: SenderSummary): string {
-	const rate = s.rate === null ? '<td data-v="Infinity">none</td>' : `<td data-v="${s.rate}">${formatCount(s.rate)}/s</td>`;
-	return `<td data-v="${s.window}">${s.window}</td>${rate}<td data-v="${s.price}">${s.price}</td><td data-v="${s.segments}">${formatCount(s.segments)}</td><td data-v="${s.throttled}">${formatCount(s.throttled)}</td>`;
+	if (senders.some(s => s.price > 0)) columns.push(['price', s => `<td>${s.price}</td>`]);
+	columns.push(['segments', s => `<td data-v="${s.segments}">${formatCount(s.segments)}</td>`]);
+	if (senders.some(s => s.throttled > 0)) columns.push(['throttled', s => `<td data-v="${s.throttled}">${formatCount(s.throttled)}</td>`]);
+	return columns;
 }
 
 function runBody({summary, reach, activeUntilMs}: RunReportData): string {
 	const model = modelSeriesOf(summary);
+	const extra = model === undefined ? [] : modelColumns(summary.senders);
 	const finished = summary.sent + summary.failed;
 	const isFailing = summary.interrupted || summary.thresholds.some(t => !t.ok);
 	const thresholds = summary.thresholds
@@ -227,14 +235,14 @@ ${activeUntilMs === undefined ? '' : `<p class="note" id="quiet-tail">The charts
 <p class="hint">Where the run is long, a point covers several intervals and shows the highest of their percentiles.</p></section>
 <section class="chart"><h2>Time per message, whole run</h2><div id="chart-histogram" class="plot"></div></section>
 ${model === undefined ? '' : `${modelCharts(summary, reach !== undefined)}\n`}<section><h2>Senders</h2><p class="hint">Click a column to sort.</p>
-<table id="senders" class="sortable"><thead><tr>${['#', 'distribution', 'mean', 'failure rate', 'sent', 'failed', 'attempts', 'avg', 'observed mean', 'p95', ...(model === undefined ? [] : modelColumns), 'state']
+<table id="senders" class="sortable"><thead><tr>${['#', 'distribution', 'mean', 'failure rate', 'sent', 'failed', 'attempts', 'avg', 'observed mean', 'p95', ...extra.map(([heading]) => heading), 'state']
 		.map((h, i) => `<th data-col="${i}" tabindex="0">${h}</th>`)
 		.join('')}</tr></thead>
 <tbody>
 ${summary.senders
 	.map(
 		s =>
-			`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td>${model === undefined ? '' : modelCells(s)}<td>${s.removed ? 'removed' : 'running'}</td></tr>`,
+			`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td>${extra.map(([, cell]) => cell(s)).join('')}<td>${s.removed ? 'removed' : 'running'}</td></tr>`,
 	)
 	.join('\n')}
 </tbody></table></section>`;
