@@ -39,7 +39,7 @@ export async function createBrokerRun(
 	let abortedBy: string | undefined;
 	let files: RunFiles;
 	try {
-		files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram));
+		files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram, engine.reachHistogram));
 	} catch (error) {
 		await engine.close();
 		throw error;

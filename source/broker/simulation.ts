@@ -90,6 +90,10 @@ export class BrokerSimulation implements Simulation {
 		return this.outcomes.tally.histogram;
 	}
 
+	get reachHistogram(): Histogram {
+		return this.outcomes.tally.reachHistogram;
+	}
+
 	private epochWall = epochMs();
 	private shiftMs = 0;
 	private active = 0;

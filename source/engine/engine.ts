@@ -95,6 +95,10 @@ export class Engine implements Simulation {
 		return this.tally.histogram;
 	}
 
+	get reachHistogram(): Histogram {
+		return this.tally.reachHistogram;
+	}
+
 	/** When the `reachRank`-th recipient was reached (EngineOptions); undefined until then. */
 	get reachRankAtMs(): number | undefined {
 		return this.tally.reachRankAtMs;

@@ -32,6 +32,8 @@ export interface Simulation {
 	forEachSender(visit: (id: number, finished: number) => void): void;
 	/** Every finished message's time from first pickup to outcome (read it, never record). */
 	readonly timeHistogram: Histogram;
+	/** Every reached message's time from being asked for to reach (read it, never record). */
+	readonly reachHistogram: Histogram;
 	/**
 	 * On a wall clock (broker mode), where the driver cannot stop time: stops or restarts
 	 * the taking of messages; those in flight finish. Absent in-process.

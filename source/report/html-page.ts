@@ -8,6 +8,7 @@ export const pageStyle = `
 	--pass: #1b7a34; --fail: #b3261e;
 	--c-sent: #1b7a34; --c-failed: #b3261e; --c-queued: #1f5fbf; --c-inflight: #8a4fbf;
 	--c-p50: #1f5fbf; --c-p95: #c77700; --c-p99: #b3261e; --c-bar: #1f5fbf; --c-deadline: #b3261e; --c-answer: #1b7a34;
+	--c-segments: #0f7b8a; --c-cap: #b3261e; --c-throttled: #c77700; --c-delivered: #0f7b8a; --c-reach: #1f5fbf; --c-mark: #b3261e;
 }
 @media (prefers-color-scheme: dark) {
 	:root {
@@ -15,13 +16,14 @@ export const pageStyle = `
 		--pass: #5cc97a; --fail: #ff7a70;
 		--c-sent: #5cc97a; --c-failed: #ff7a70; --c-queued: #6ea8ff; --c-inflight: #c49bff;
 		--c-p50: #6ea8ff; --c-p95: #ffb547; --c-p99: #ff7a70; --c-bar: #6ea8ff; --c-deadline: #ff7a70; --c-answer: #5cc97a;
+		--c-segments: #4fd1c5; --c-cap: #ff7a70; --c-throttled: #ffb547; --c-delivered: #4fd1c5; --c-reach: #6ea8ff; --c-mark: #ff7a70;
 	}
 }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px; font: 15px/1.45 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
 h1 { font-size: 1.6em; margin: 0 0 4px; }
 h2 { font-size: 1.1em; margin: 24px 0 8px; }
-.settings, .hint, footer { color: var(--muted); }
+.settings, .hint, .note, footer { color: var(--muted); }
 .hint { font-size: 0.9em; margin: 4px 0; }
 .outcome { font-weight: 600; font-size: 1.1em; padding: 8px 12px; border-left: 4px solid; background: var(--panel); }
 .outcome.pass { border-color: var(--pass); }
@@ -84,27 +86,35 @@ export const pageScript = String.raw`(function () {
 	}
 
 	if (data.kind === 'run') {
+		// After a long quiet end (receipts awaited until the validity) the time axis stops where things stopped.
+		var timeScale = data.activeUntilMs === undefined ? {time: false} : {time: false, range: [0, data.activeUntilMs / 1000]};
 		var pts = data.series;
+		var hasModel = pts.length > 0 && pts[0].segments !== undefined;
+		var hasReceipts = pts.length > 0 && pts[0].delivered !== undefined;
 		var x = [], sentRate = [], failedRate = [], queued = [], inFlight = [], p50 = [], p95 = [], p99 = [];
-		var prev = {simMs: 0, sent: 0, failed: 0};
+		var segRate = [], throttledRate = [], deliveredRate = [];
+		var prev = {simMs: 0, sent: 0, failed: 0, segments: 0, throttled: 0, delivered: 0};
 		pts.forEach(function (p) {
 			var dt = (p.simMs - prev.simMs) / 1000;
+			function rate(key) { return dt > 0 ? (p[key] - prev[key]) / dt : null; }
 			x.push(p.simMs / 1000);
-			sentRate.push(dt > 0 ? (p.sent - prev.sent) / dt : null);
-			failedRate.push(dt > 0 ? (p.failed - prev.failed) / dt : null);
+			sentRate.push(rate('sent'));
+			failedRate.push(rate('failed'));
 			queued.push(p.queued);
 			inFlight.push(p.inFlight);
 			p50.push(p.p50Ms); p95.push(p.p95Ms); p99.push(p.p99Ms);
+			if (hasModel) { segRate.push(rate('segments')); throttledRate.push(rate('throttled')); }
+			if (hasReceipts) deliveredRate.push(rate('delivered'));
 			prev = p;
 		});
-		plot('chart-flow', 'simulated s', [
-			line('sent/s', 'c-sent'),
-			line('failed/s', 'c-failed'),
-			line('queued', 'c-queued', {scale: 'y2', dash: [6, 4]}),
-			line('in flight', 'c-inflight', {scale: 'y2', dash: [2, 3]}),
-		], [x, sentRate, failedRate, queued, inFlight], {axes: axes('simulated time (s)', 'finished per second', 'messages')});
+		var flow = [line('sent/s', 'c-sent'), line('failed/s', 'c-failed')];
+		var flowColumns = [x, sentRate, failedRate];
+		if (hasReceipts) { flow.push(line('delivered/s', 'c-delivered', {dash: [10, 3]})); flowColumns.push(deliveredRate); }
+		flow.push(line('queued', 'c-queued', {scale: 'y2', dash: [6, 4]}), line('in flight', 'c-inflight', {scale: 'y2', dash: [2, 3]}));
+		flowColumns.push(queued, inFlight);
+		plot('chart-flow', 'simulated s', flow, flowColumns, {axes: axes('simulated time (s)', 'finished per second', 'messages'), scales: {x: timeScale}});
 		plot('chart-latency', 'simulated s', [line('p50', 'c-p50'), line('p95', 'c-p95'), line('p99', 'c-p99')],
-			[x, p50, p95, p99], {axes: axes('simulated time (s)', 'ms')});
+			[x, p50, p95, p99], {axes: axes('simulated time (s)', 'ms'), scales: {x: timeScale}});
 		var bins = data.histogram;
 		plot('chart-histogram', 'up to ms', [{
 			label: 'messages', fill: color('c-bar'), stroke: color('c-bar'),
@@ -115,6 +125,7 @@ export const pageScript = String.raw`(function () {
 			}), axes('', 'messages')[1]],
 			scales: {x: {time: false, range: [-0.5, Math.max(0.5, bins.length - 0.5)]}},
 		});
+		if (hasModel) modelCharts(data.summary, data.reach, x, segRate, throttledRate, timeScale);
 	} else {
 		var size = data.size;
 		var tried = size.tried.slice().sort(function (a, b) { return a.senders - b.senders; });
@@ -131,6 +142,66 @@ export const pageScript = String.raw`(function () {
 			tried.map(function () { return size.withinMs / 1000; }),
 			tried.map(function (t) { return t.senders === size.senders ? t.p95Ms / 1000 : null; }),
 		], {axes: axes('senders', 'completion time (simulated s)'), scales: {x: {time: false, distr: xs.length > 1 && xs[xs.length - 1] / xs[0] > 20 ? 3 : 1}}});
+	}
+
+	// The delivery model: segments/s against the gateway cap with throttled/s, and the
+	// reach curve (cumulative share of every message asked for) with its 95 % mark.
+	function modelCharts(summary, reach, x, segRate, throttledRate, timeScale) {
+		var cap = summary.gatewayRate;
+		var seg = [line('segments/s', 'c-segments')];
+		var segColumns = [x, segRate];
+		if (cap !== null) { seg.push(line('gateway cap', 'c-cap', {dash: [8, 4]})); segColumns.push(x.map(function () { return cap; })); }
+		seg.push(line('throttled/s', 'c-throttled', {scale: 'y2', dash: [4, 3]}));
+		segColumns.push(throttledRate);
+		plot('chart-segments', 'simulated s', seg, segColumns, {axes: axes('simulated time (s)', 'segments per second', 'throttled submits per second'), scales: {x: timeScale}});
+		if (!reach) return;
+
+		var asked = summary.produced + summary.pending;
+		var p95At = summary.reachP95Ms === null ? null : summary.reachP95Ms / 1000;
+		var rx = [], ry = [];
+		var reached = 0;
+		if (reach.length > 0 && reach[0][0] > 0) { rx.push(0); ry.push(0); }
+		reach.forEach(function (b) {
+			reached += b[1];
+			rx.push(b[0] / 1000);
+			ry.push(asked > 0 ? (reached * 100) / asked : 0);
+		});
+		// The p95 moment, where the 95 % line is crossed: its own x, where the curve has no point.
+		var mark = rx.map(function () { return null; });
+		if (p95At !== null) {
+			var i = 0;
+			while (i < rx.length && rx[i] < p95At) i++;
+			if (rx[i] === p95At) mark[i] = 95;
+			else { rx.splice(i, 0, p95At); ry.splice(i, 0, null); mark.splice(i, 0, 95); }
+		}
+		plot('chart-reach', 'since asked for, s', [
+			line('reached %', 'c-reach', {spanGaps: true}),
+			line('95 %', 'c-mark', {dash: [8, 4], width: 1}),
+			{label: 'reach p95', stroke: color('c-mark'), width: 0, points: {show: true, size: 12, fill: color('c-mark')}},
+		], [rx, ry, rx.map(function () { return 95; }), mark], {
+			axes: axes('time since asked for (s)', '% of messages asked for'),
+			scales: {x: {time: false}, y: {range: [0, 100]}},
+			hooks: {draw: [function (u) {
+				if (p95At === null) return;
+				var px = u.valToPos(p95At, 'x', true);
+				var ctx = u.ctx;
+				ctx.save();
+				ctx.strokeStyle = color('c-mark');
+				ctx.fillStyle = color('c-mark');
+				ctx.lineWidth = 1;
+				ctx.setLineDash([4, 4]);
+				ctx.beginPath();
+				ctx.moveTo(px, u.bbox.top);
+				ctx.lineTo(px, u.bbox.top + u.bbox.height);
+				ctx.stroke();
+				ctx.font = Math.round(12 * devicePixelRatio) + 'px system-ui, sans-serif';
+				ctx.textAlign = 'left';
+				ctx.textBaseline = 'bottom';
+				var label = 'p95 ' + (summary.reachP95Ms < 1000 ? summary.reachP95Ms + ' ms' : (summary.reachP95Ms / 1000).toFixed(1) + ' s');
+				ctx.fillText(label, px + 6 * devicePixelRatio, u.bbox.top + u.bbox.height - 6 * devicePixelRatio);
+				ctx.restore();
+			}]},
+		});
 	}
 
 	function resize(width) {
@@ -155,7 +226,9 @@ export const pageScript = String.raw`(function () {
 			function key(row) {
 				var cell = row.cells[col];
 				var v = cell.getAttribute('data-v');
-				return v === null ? cell.textContent : v === '' ? -Infinity : Number(v);
+				var text = cell.textContent;
+				if (v === null) return text !== '' && !isNaN(Number(text)) ? Number(text) : text;
+				return v === '' ? -Infinity : Number(v);
 			}
 			rows.sort(function (a, b) {
 				var ka = key(a), kb = key(b);

@@ -6,10 +6,10 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import type {Histogram} from '../engine/histogram.js';
 import {formatClock, formatCount, formatMs, formatPercent, formatRate} from '../format.js';
-import type {Summary} from '../report.js';
+import {formatCost, type SenderSummary, type Summary} from '../report.js';
 import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
-import {SeriesRecorder, type SeriesPoint} from './series.js';
+import {SeriesRecorder, type ModelSeries, type SeriesPoint} from './series.js';
 
 /** What a run's page shows: the --report summary plus the series behind the charts. */
 export interface RunReportData {
@@ -18,6 +18,16 @@ export interface RunReportData {
 	series: SeriesPoint[];
 	/** Time per message over the whole run: [upper bound ms, count] per bin. */
 	histogram: Array<[number, number]>;
+	/**
+	 * With the delivery model: time from being asked for to reach (delivery, or acceptance
+	 * without receipts) of every message reached, [upper bound ms, count] per bin.
+	 */
+	reach?: Array<[number, number]>;
+	/**
+	 * With the delivery model, when the run ended in a quiet stretch longer than all before
+	 * it (receipts awaited until the validity): the charts over time end here.
+	 */
+	activeUntilMs?: number;
 }
 
 /** What a `size` page shows: the `size --json` object. */
@@ -35,13 +45,39 @@ export interface SizeReportData {
 
 export type ReportData = RunReportData | SizeReportData;
 
-/** A run's --html: takes every monitor reading (O(1) each), renders the page at the end; `histogram` is its time per message (Simulation.timeHistogram). */
-export function createRunHtml(histogram: Histogram): RunHtml {
+/**
+ * A run's --html: takes every monitor reading (O(1) each), renders the page at the end;
+ * `histogram` is its time per message and `reach` its reach times (Simulation.timeHistogram,
+ * Simulation.reachHistogram; the latter drawn only when the run used the delivery model).
+ */
+export function createRunHtml(histogram: Histogram, reach?: Histogram): RunHtml {
 	const series = new SeriesRecorder(histogram);
 	return {
 		record: progress => series.record(progress),
-		render: summary => renderHtml({kind: 'run', summary, series: series.points(), histogram: histogram.bins()}),
+		render(summary) {
+			const model = modelSeriesOf(summary);
+			const data: RunReportData = {kind: 'run', summary, series: series.points(model), histogram: histogram.bins()};
+			if (model !== undefined && reach !== undefined) data.reach = reach.bins(reachBins);
+			const activeUntilMs = series.activeUntilMs;
+			if (model !== undefined && activeUntilMs > 0 && summary.simElapsedMs > 2 * activeUntilMs) data.activeUntilMs = activeUntilMs;
+			return renderHtml(data);
+		},
 	};
+}
+
+/** Bins of the reach curve: fine enough for a smooth line, a few KB in the page. */
+export const reachBins = 200;
+
+const deliveryKeys = ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery', 'validityMs'] as const;
+
+/**
+ * The model's series a run's page carries: undefined when the run used no key of the
+ * delivery model (its page is as it always was), else with `delivered` when it had receipts.
+ */
+export function modelSeriesOf(summary: Summary): ModelSeries | undefined {
+	const usesModel =
+		deliveryKeys.some(key => summary.settings[key] !== undefined) || summary.senders.some(s => s.window > 1 || s.rate !== null || s.price > 0);
+	return usesModel ? {receipts: summary.delivered !== null} : undefined;
 }
 
 let assets: {script: string; style: string; notice: string} | undefined;
@@ -122,7 +158,50 @@ function outcomeWords(summary: Summary): string {
 	return how + rules;
 }
 
-function runBody({summary}: RunReportData): string {
+/** The delivery model's figures: segments, throttled, delivered, reach p95, cost, invalid numbers. */
+function modelFigures(summary: Summary): string {
+	const asked = summary.produced + summary.pending;
+	const gateway = summary.gatewayRate === null ? '' : ` (cap ${formatCount(summary.gatewayRate)}/s)`;
+	return [
+		figure('segments accepted', formatCount(summary.segments) + gateway, 'segments'),
+		figure('throttled', formatCount(summary.throttled), 'throttled'),
+		summary.delivered === null ? '' : figure('delivered', `${formatCount(summary.delivered)} (${formatPercent(summary.delivered, asked)})`, 'delivered'),
+		figure('reach p95', summary.reachP95Ms === null ? 'never' : formatMs(summary.reachP95Ms), 'reachP95Ms'),
+		figure('cost', formatCost(summary.cost), 'cost'),
+		figure('invalid numbers', formatCount(summary.failedBy.invalid), 'invalid'),
+	]
+		.filter(text => text !== '')
+		.join('\n');
+}
+
+/** The delivery model's charts: segments and throttled per second, and the reach curve. */
+function modelCharts(summary: Summary, hasReach: boolean): string {
+	const reached = summary.delivered === null ? 'accepted by the gateway (no receipts asked for)' : 'delivered';
+	const segments = `<section class="chart"><h2>Segments per second${summary.gatewayRate === null ? '' : ' against the gateway cap'}, and throttled submits</h2><div id="chart-segments" class="plot"></div></section>`;
+	if (!hasReach) return segments;
+	return `${segments}
+<section class="chart"><h2>Reach: share of every message asked for reached, by time since it was asked for</h2><div id="chart-reach" class="plot"></div>
+<p class="hint">Reached means ${reached}. Where the curve stays under 100 %, the rest never was.</p></section>`;
+}
+
+/** The model's sender columns that tell something in this run: [heading, cell] each. */
+function modelColumns(senders: readonly SenderSummary[]): Array<[string, (s: SenderSummary) => string]> {
+	const columns: Array<[string, (s: SenderSummary) => string]> = [];
+	// Plain numbers carry no data-v: the table sorts a cell by its text when that is a number.
+	if (senders.some(s => s.window > 1)) columns.push(['window', s => `<td>${s.window}</td>`]);
+	if (senders.some(s => s.rate !== null)) {
+		columns.push(['rate cap', s => (s.rate === null ? '<td data-v="Infinity">none</td>' : `<td data-v="${s.rate}">${formatCount(s.rate)}/s</td>`)]);
+	}
+
+	if (senders.some(s => s.price > 0)) columns.push(['price', s => `<td>${s.price}</td>`]);
+	columns.push(['segments', s => `<td data-v="${s.segments}">${formatCount(s.segments)}</td>`]);
+	if (senders.some(s => s.throttled > 0)) columns.push(['throttled', s => `<td data-v="${s.throttled}">${formatCount(s.throttled)}</td>`]);
+	return columns;
+}
+
+function runBody({summary, reach, activeUntilMs}: RunReportData): string {
+	const model = modelSeriesOf(summary);
+	const extra = model === undefined ? [] : modelColumns(summary.senders);
 	const finished = summary.sent + summary.failed;
 	const isFailing = summary.interrupted || summary.thresholds.some(t => !t.ok);
 	const thresholds = summary.thresholds
@@ -150,20 +229,20 @@ ${figure('p95', ms(summary.p95Ms), 'p95Ms')}
 ${figure('p99', ms(summary.p99Ms), 'p99Ms')}
 ${figure('throughput (whole run)', formatRate(summary.throughput ?? undefined), 'throughput')}
 ${figure('simulated time', formatClock(summary.simElapsedMs), 'simElapsedMs')}
-</section>
-<section class="chart"><h2>Finished per second, queue and in flight</h2><div id="chart-flow" class="plot"></div></section>
+${model === undefined ? '' : `${modelFigures(summary)}\n`}</section>
+${activeUntilMs === undefined ? '' : `<p class="note" id="quiet-tail">The charts over time end at ${formatClock(activeUntilMs)}: after it nothing was sent, waiting or in flight until the run ended at ${formatClock(summary.simElapsedMs)}, when the last receipts were due or expired.</p>\n`}<section class="chart"><h2>Finished per second, queue and in flight</h2><div id="chart-flow" class="plot"></div></section>
 <section class="chart"><h2>Time per message per interval (pickup to outcome)</h2><div id="chart-latency" class="plot"></div>
 <p class="hint">Where the run is long, a point covers several intervals and shows the highest of their percentiles.</p></section>
 <section class="chart"><h2>Time per message, whole run</h2><div id="chart-histogram" class="plot"></div></section>
-<section><h2>Senders</h2><p class="hint">Click a column to sort.</p>
-<table id="senders" class="sortable"><thead><tr>${['#', 'distribution', 'mean', 'failure rate', 'sent', 'failed', 'attempts', 'avg', 'observed mean', 'p95', 'state']
+${model === undefined ? '' : `${modelCharts(summary, reach !== undefined)}\n`}<section><h2>Senders</h2><p class="hint">Click a column to sort.</p>
+<table id="senders" class="sortable"><thead><tr>${['#', 'distribution', 'mean', 'failure rate', 'sent', 'failed', 'attempts', 'avg', 'observed mean', 'p95', ...extra.map(([heading]) => heading), 'state']
 		.map((h, i) => `<th data-col="${i}" tabindex="0">${h}</th>`)
 		.join('')}</tr></thead>
 <tbody>
 ${summary.senders
 	.map(
 		s =>
-			`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td><td>${s.removed ? 'removed' : 'running'}</td></tr>`,
+			`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td>${extra.map(([, cell]) => cell(s)).join('')}<td>${s.removed ? 'removed' : 'running'}</td></tr>`,
 	)
 	.join('\n')}
 </tbody></table></section>`;

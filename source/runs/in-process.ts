@@ -54,7 +54,7 @@ export interface RunOptions {
 	 * With --html: report/html.ts's createRunHtml, loaded by the caller (a dynamic import,
 	 * so a run without --html never loads it).
 	 */
-	html?: (histogram: Histogram) => RunHtml;
+	html?: (time: Histogram, reach: Histogram) => RunHtml;
 	/** --abort-on-fail: a threshold can no longer pass; the clock has stopped. */
 	onAbort?: () => void;
 }
@@ -175,7 +175,7 @@ export const fallbackSpec: SenderSpec = {meanMs: 100, failureRate: 0.1, distribu
 export function createRun(settings: Settings, options: RunOptions = {}): InProcessRun {
 	let abortedBy: string | undefined;
 	const engine = createEngine(settings);
-	const files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram));
+	const files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram, engine.reachHistogram));
 	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
 	const {driver, store} = createDrivenStore(engine, storeOptionsOf(settings, options, files, expr => (abortedBy = expr)));
 	return {engine, driver, store, writeErrors: files.writeErrors, finish: finisher(engine, driver, store, settings, files, () => abortedBy)};

@@ -72,6 +72,7 @@ export class FixedSimulation implements Simulation {
 	readonly actions = [];
 	onFinish = undefined;
 	readonly timeHistogram = new Histogram();
+	readonly reachHistogram = new Histogram();
 	readonly tunes: Array<{id: number; patch: Partial<SenderSpec>}> = [];
 
 	constructor(public snap: Snapshot) {}

@@ -5,7 +5,7 @@ import {createEngine} from '../../source/engine/engine.js';
 import {Histogram} from '../../source/engine/histogram.js';
 import {Monitor, type Progress} from '../../source/engine/monitor.js';
 import {buildSummary} from '../../source/report.js';
-import {renderHtml} from '../../source/report/html.js';
+import {reachBins, renderHtml} from '../../source/report/html.js';
 import {SeriesRecorder} from '../../source/report/series.js';
 import type {Settings} from '../../source/settings.js';
 
@@ -57,9 +57,9 @@ function tenMillionReadings(): {series: SeriesRecorder; histogram: Histogram} {
 			queued: 1000,
 			inFlight: 1000,
 			resting: 0,
-			segments: sent,
-			throttled: 0,
-			delivered: 0,
+			segments: sent * 2,
+			throttled: second * 500,
+			delivered: sent - 100,
 			sent,
 			failed,
 			attempts: sent + failed,
@@ -90,5 +90,31 @@ describe('the --html file of a long run', () => {
 		expect(Buffer.byteLength(longPage)).toBeLessThan(1_000_000);
 		// The series are the only part that grows with the run's length, and they stop at 2,000 points.
 		expect(Buffer.byteLength(longPage) - Buffer.byteLength(shortPage)).toBeLessThan(2000 * 120);
+	});
+
+	it('with the delivery model too: the model adds three totals a point and the reach curve, still under 1 MB', () => {
+		const short = shortRun();
+		const shortPage = renderHtml({kind: 'run', summary: short.summary, series: short.series.points(), histogram: short.histogram.bins()});
+		const long = tenMillionReadings();
+		const reach = new Histogram(0.01);
+		for (let i = 0; i < 1_000_000; i++) reach.record(50 + (i % 7919) * 12);
+		const summary = {
+			...short.summary,
+			produced: 10_000_000,
+			sent: 9_000_000,
+			failed: 1_000_000,
+			attempts: 10_000_000,
+			gatewayRate: 8000,
+			delivered: 8_900_000,
+			undelivered: 100_000,
+			reachP95Ms: 90_000,
+			settings: {...short.summary.settings, gatewayRate: 8000, delivery: {meanMs: 8000, distribution: 'lognormal' as const, undelivered: 0.01}},
+		};
+		const series = long.series.points({receipts: true});
+		expect(series.at(-1)).toMatchObject({segments: 18_000_000, throttled: 1_250_000, delivered: 8_999_900});
+		const page = renderHtml({kind: 'run', summary, series, histogram: long.histogram.bins(), reach: reach.bins(reachBins)});
+		expect(page).toContain('id="chart-reach"');
+		expect(Buffer.byteLength(page)).toBeLessThan(1_000_000);
+		expect(Buffer.byteLength(page) - Buffer.byteLength(shortPage)).toBeLessThan(2000 * 180);
 	});
 });

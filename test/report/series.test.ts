@@ -97,6 +97,88 @@ describe('SeriesRecorder', () => {
 		expect(full.p99Ms!).toBeGreaterThan(full.p50Ms! * 3);
 	});
 
+	it("hands out the delivery model's totals only when asked, exact at every point", () => {
+		const series = new SeriesRecorder(undefined, 100);
+		for (let i = 1; i <= 10; i++) series.record(reading(i * 1000, {sent: i * 10, segments: i * 7, throttled: i * 3, delivered: i * 5}));
+		const plain = series.points();
+		expect(Object.keys(plain[0]!)).toEqual(['simMs', 'sent', 'failed', 'queued', 'inFlight', 'p50Ms', 'p95Ms', 'p99Ms']);
+		const model = series.points({receipts: false});
+		expect(model.map(p => [p.segments, p.throttled])).toEqual(Array.from({length: 10}, (_, i) => [(i + 1) * 7, (i + 1) * 3]));
+		expect(model.every(p => !('delivered' in p))).toBe(true);
+		const receipts = series.points({receipts: true});
+		expect(receipts.map(p => p.delivered)).toEqual(Array.from({length: 10}, (_, i) => (i + 1) * 5));
+		expect(receipts[9]).toEqual({simMs: 10_000, sent: 100, failed: 0, queued: 0, inFlight: 0, p50Ms: null, p95Ms: null, p99Ms: null, segments: 70, throttled: 30, delivered: 50});
+	});
+
+	it("merges the model's totals as counts: each point holds the totals at its end, so its rates add up", () => {
+		const series = new SeriesRecorder(undefined, 8);
+		const totalsAt = new Map<number, [number, number, number]>();
+		let segments = 0;
+		let throttled = 0;
+		let delivered = 0;
+		for (let i = 1; i <= 1000; i++) {
+			segments += i % 7;
+			throttled += i % 3 === 0 ? 5 : 0;
+			delivered += i % 11;
+			totalsAt.set(i * 100, [segments, throttled, delivered]);
+			series.record(reading(i * 100, {sent: i, segments, throttled, delivered}));
+		}
+
+		const points = series.points({receipts: true});
+		expect(points.length).toBeLessThanOrEqual(8);
+		for (const p of points) expect([p.segments, p.throttled, p.delivered]).toEqual(totalsAt.get(p.simMs));
+		expect(points.at(-1)).toMatchObject({simMs: 100_000, segments, throttled, delivered});
+		// Per-point counts (what the page divides by each point's span) sum to the totals.
+		const deltas = points.map((p, i) => p.segments! - (i === 0 ? 0 : points[i - 1]!.segments!));
+		expect(deltas.reduce((a, b) => a + b, 0)).toBe(segments);
+	});
+
+	it('keeps a quiet stretch as one point, however long, and knows when things last moved', () => {
+		const series = new SeriesRecorder(undefined, 100);
+		for (let i = 1; i <= 5; i++) series.record(reading(i * 1000, {sent: i, queued: 5 - i}));
+		// Nothing moves and nothing waits: receipts awaited until the validity.
+		for (let i = 6; i <= 100_000; i++) series.record(reading(i * 1000, {sent: 5}));
+		expect(series.activeUntilMs).toBe(5000);
+		let points = series.points();
+		expect(points.map(p => p.simMs)).toEqual([1000, 2000, 3000, 4000, 5000, 100_000_000]);
+		expect(points.at(-1)).toMatchObject({sent: 5, queued: 0, inFlight: 0});
+		// Something moves again: the quiet point ends where it was, the next one begins.
+		series.record(reading(100_001_000, {sent: 6}));
+		// A reading where nothing finished but messages wait is not quiet.
+		series.record(reading(100_002_000, {sent: 6, queued: 3}));
+		points = series.points();
+		expect(points.map(p => p.simMs)).toEqual([1000, 2000, 3000, 4000, 5000, 100_000_000, 100_001_000, 100_002_000]);
+		expect(series.activeUntilMs).toBe(100_002_000);
+	});
+
+	it("follows a real run with a gateway cap and receipts to its model totals", () => {
+		const engine = createEngine({
+			messages: 2000,
+			senders: Array.from({length: 4}, () => ({meanMs: 40, failureRate: 0, distribution: 'gamma' as const, window: 4})),
+			retries: 0,
+			seed: 5,
+			intervalMs: 1000,
+			gatewayRate: 100,
+			delivery: {meanMs: 3000, distribution: 'exponential', undelivered: 0},
+		});
+		const monitor = new Monitor(engine);
+		const series = new SeriesRecorder(engine.timeHistogram);
+		for (let t = 1000; !engine.isDone; t += 1000) {
+			engine.runUntil(t);
+			series.record(monitor.sample(t));
+		}
+
+		const snap = engine.snapshot();
+		const points = series.points({receipts: true});
+		expect(snap.throttled).toBeGreaterThan(0);
+		expect(points.at(-1)).toMatchObject({segments: snap.segments, throttled: snap.throttled, delivered: snap.delivered});
+		expect(snap.delivered).toBe(2000);
+		// The bucket holds one second's worth: no interval takes more than twice the cap.
+		const perInterval = points.map((p, i) => p.segments! - (i === 0 ? 0 : points[i - 1]!.segments!));
+		expect(Math.max(...perInterval)).toBeLessThanOrEqual(200);
+		expect(perInterval.reduce((a, b) => a + b, 0)).toBe(2000);
+	});
+
 	it('refuses room for fewer than two points', () => {
 		expect(() => new SeriesRecorder(undefined, 1)).toThrow(RangeError);
 	});

@@ -1,0 +1,118 @@
+// Which runs' pages carry the delivery model, and that a run without it gets the page it
+// always got: the same data, the same charts, nothing of the model.
+import {describe, expect, it} from 'vitest';
+import {createEngine} from '../../source/engine/engine.js';
+import {Monitor} from '../../source/engine/monitor.js';
+import {buildSummary, type Summary} from '../../source/report.js';
+import {createRunHtml, modelSeriesOf, renderHtml, type RunReportData} from '../../source/report/html.js';
+import {SeriesRecorder} from '../../source/report/series.js';
+import type {Settings} from '../../source/settings.js';
+
+const base: Settings = {
+	messages: 3000,
+	senders: Array.from({length: 5}, (_, i) => ({meanMs: 30 + i * 10, failureRate: 0.1, distribution: 'gamma' as const})),
+	retries: 1,
+	seed: 9,
+	intervalMs: 1000,
+	speed: Infinity,
+	headless: true,
+	json: true,
+	logPath: undefined,
+	reportPath: undefined,
+	htmlPath: undefined,
+	exitOnDone: false,
+	thresholds: [],
+	script: [],
+	isSeedGiven: true,
+};
+
+/** A run to its end, its --html page made as the command makes it, and a recorder fed the same readings. */
+function run(settings: Settings): {summary: Summary; page: string; twin: SeriesRecorder; engine: ReturnType<typeof createEngine>} {
+	const engine = createEngine(settings);
+	const monitor = new Monitor(engine);
+	const html = createRunHtml(engine.timeHistogram, engine.reachHistogram);
+	const twin = new SeriesRecorder(engine.timeHistogram);
+	for (let t = settings.intervalMs; !engine.isDone; t += settings.intervalMs) {
+		engine.runUntil(t);
+		const progress = monitor.sample(t);
+		html.record(progress);
+		twin.record(progress);
+	}
+
+	const summary = buildSummary({engine, settings, wallElapsedMs: 1, speed: Infinity, notes: []});
+	return {summary, page: html.render(summary), twin, engine};
+}
+
+function dataOf(page: string): RunReportData {
+	const json = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(page)![1]!;
+	return JSON.parse(json) as RunReportData;
+}
+
+describe('modelSeriesOf', () => {
+	const plain = run({...base, messages: 200}).summary;
+	const withSettings = (extra: Partial<Summary['settings']>, delivered: number | null = null): Summary => ({...plain, settings: {...plain.settings, ...extra}, delivered});
+	const withSender = (extra: Partial<Summary['senders'][number]>): Summary => ({...plain, senders: plain.senders.map((s, i) => (i === 2 ? {...s, ...extra} : s))});
+
+	it('is undefined for a run that used no key of the model', () => {
+		expect(modelSeriesOf(plain)).toBeUndefined();
+		expect(modelSeriesOf(withSender({window: 1, rate: null, price: 0}))).toBeUndefined();
+	});
+
+	it('names the model for any delivery key or a sender with a window, a rate cap or a price', () => {
+		for (const extra of [{gatewayRate: 50}, {text: 'hi'}, {invalid: 0.01}, {backoffMs: 500}, {validityMs: 60_000}]) {
+			expect(modelSeriesOf(withSettings(extra)), JSON.stringify(extra)).toEqual({receipts: false});
+		}
+
+		expect(modelSeriesOf(withSettings({delivery: {meanMs: 1000, distribution: 'gamma', undelivered: 0}}, 10))).toEqual({receipts: true});
+		for (const extra of [{window: 4}, {rate: 10}, {price: 0.01}]) expect(modelSeriesOf(withSender(extra)), JSON.stringify(extra)).toEqual({receipts: false});
+	});
+});
+
+describe('a run without the model', () => {
+	it('gets the page it always got: the same data and charts, nothing of the model', () => {
+		const {summary, page, twin, engine} = run(base);
+		const data = dataOf(page);
+		expect(Object.keys(data)).toEqual(['kind', 'summary', 'series', 'histogram']);
+		expect(Object.keys(data.series[0]!)).toEqual(['simMs', 'sent', 'failed', 'queued', 'inFlight', 'p50Ms', 'p95Ms', 'p99Ms']);
+		expect(page).toBe(renderHtml({kind: 'run', summary, series: twin.points(), histogram: engine.timeHistogram.bins()}));
+		for (const text of ['id="chart-segments"', 'id="chart-reach"', 'data-field="segments"', 'data-field="reachP95Ms"', 'id="quiet-tail"', '>window</th>']) {
+			expect(page, text).not.toContain(text);
+		}
+
+		expect(page.match(/<div id="chart-[a-z]+" class="plot">/g)).toEqual([
+			'<div id="chart-flow" class="plot">',
+			'<div id="chart-latency" class="plot">',
+			'<div id="chart-histogram" class="plot">',
+		]);
+	});
+});
+
+describe('a run with the model', () => {
+	it('with a gateway cap only: segments and throttled, the reach curve to acceptance, no delivered', () => {
+		const {summary, page} = run({...base, gatewayRate: 40});
+		const data = dataOf(page);
+		expect(summary.throttled).toBeGreaterThan(0);
+		expect(data.series.at(-1)).toMatchObject({segments: summary.segments, throttled: summary.throttled});
+		expect(data.series.every(p => p.delivered === undefined)).toBe(true);
+		// Without receipts a message is reached when the gateway accepts it.
+		expect(data.reach!.reduce((sum, [, count]) => sum + count, 0)).toBe(summary.sent);
+		expect(page).toContain('id="chart-segments"');
+		expect(page).toContain('id="chart-reach"');
+		expect(page).toContain('Reached means accepted by the gateway (no receipts asked for).');
+		expect(page).not.toContain('data-field="delivered"');
+		// Nothing waited for receipts: the charts over time run to the end.
+		expect(data.activeUntilMs).toBeUndefined();
+	});
+
+	it('with receipts that expire at the validity: the charts over time end where things stopped', () => {
+		const {summary, page} = run({...base, messages: 1000, delivery: {meanMs: 2000, distribution: 'gamma', undelivered: 0.05}, validityMs: 3_600_000});
+		const data = dataOf(page);
+		expect(summary.simElapsedMs).toBeGreaterThan(3_600_000);
+		expect(data.activeUntilMs).toBeGreaterThan(0);
+		expect(data.activeUntilMs).toBeLessThan(120_000);
+		// The hour of waiting is one point, not half the series.
+		expect(data.series.filter(p => p.simMs > data.activeUntilMs!)).toHaveLength(1);
+		expect(data.series.at(-1)).toMatchObject({delivered: summary.delivered});
+		expect(page).toContain('id="quiet-tail"');
+	});
+});
