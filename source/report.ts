@@ -226,7 +226,7 @@ function senderSummary(s: SenderSnapshot): SenderSummary {
 }
 
 /** Whether the run used any key of the delivery model (else its text summary is as it always was). */
-function usesDeliveryModel(summary: Summary): boolean {
+export function usesDeliveryModel(summary: Summary): boolean {
 	return Object.keys(deliverySettingsOf(summary.settings)).length > 0 || summary.senders.some(s => s.window > 1 || s.rate !== null || s.price > 0);
 }
 

@@ -5,8 +5,8 @@ import {readFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import type {Histogram} from '../engine/histogram.js';
-import {formatClock, formatCount, formatMs, formatPercent, formatRate} from '../format.js';
-import {formatCost, type SenderSummary, type Summary} from '../report.js';
+import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate} from '../format.js';
+import {usesDeliveryModel, type SenderSummary, type Summary} from '../report.js';
 import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
 import {SeriesRecorder, type ModelSeries, type SeriesPoint} from './series.js';
@@ -68,16 +68,12 @@ export function createRunHtml(histogram: Histogram, reach?: Histogram): RunHtml 
 /** Bins of the reach curve: fine enough for a smooth line, a few KB in the page. */
 export const reachBins = 200;
 
-const deliveryKeys = ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery', 'validityMs'] as const;
-
 /**
  * The model's series a run's page carries: undefined when the run used no key of the
  * delivery model (its page is as it always was), else with `delivered` when it had receipts.
  */
 export function modelSeriesOf(summary: Summary): ModelSeries | undefined {
-	const usesModel =
-		deliveryKeys.some(key => summary.settings[key] !== undefined) || summary.senders.some(s => s.window > 1 || s.rate !== null || s.price > 0);
-	return usesModel ? {receipts: summary.delivered !== null} : undefined;
+	return usesDeliveryModel(summary) ? {receipts: summary.delivered !== null} : undefined;
 }
 
 let assets: {script: string; style: string; notice: string} | undefined;
