@@ -25,6 +25,9 @@ export class ReceiptQueue {
 		if (settings.delivery !== undefined) this.draws = new Receipts(settings.delivery, settings.seed, settings.validityMs);
 	}
 
+	/** Of those, the ones that will expire (no receipt will come). */
+	expiring = 0;
+
 	get awaiting(): number {
 		return this.heap.size;
 	}
@@ -43,6 +46,7 @@ export class ReceiptQueue {
 		}
 
 		const {isDelivered, afterMs} = draws.draw();
+		if (!isDelivered) this.expiring++;
 		this.heap.schedule({isDelivering: isDelivered, outcome, dueAt: 0, seq: 0, heapIndex: -1}, atMs + afterMs);
 		return true;
 	}
@@ -57,6 +61,7 @@ export class ReceiptQueue {
 		if (item === undefined) return;
 		const now = item.dueAt;
 		const {outcome, isDelivering} = item;
+		if (!isDelivering) this.expiring--;
 		this.tally.receipt(isDelivering, now);
 		outcome.simMs = now;
 		outcome.delivery = isDelivering ? 'delivered' : 'expired';

@@ -181,10 +181,15 @@ export class BrokerSimulation implements Simulation {
 	get isDone(): boolean {
 		const p = this.producer;
 		const {sent, failed} = this.outcomes.tally;
-		return p.produced === p.total && !p.hasWork && sent + failed === p.total && this.receipts.awaiting === 0;
+		return p.produced === p.total && !p.hasWork && sent + failed === p.total && this.receipts.awaiting === this.receipts.expiring;
 	}
 
 	runUntil(untilMs: number, maxEvents = Infinity): number {
+		// Done, only expiries are left: they are run out now (the summary's "run out the clock").
+		if (untilMs === Number.POSITIVE_INFINITY && this.isDone) {
+			while (this.receipts.awaiting > 0) this.receipts.foldNext();
+		}
+
 		const wallSim = epochMs() - this.epochWall - this.shiftMs;
 		const target = Number.isFinite(untilMs) ? untilMs : wallSim;
 		// The driver was paused (or the process stalled): go on from its clock.

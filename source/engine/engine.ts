@@ -68,8 +68,9 @@ export class Engine implements Simulation {
 	private produced = 0;
 	private inFlight = 0;
 	private resting = 0;
-	/** Accepted messages whose receipt (or expiry) has not come. */
+	/** Accepted messages whose receipt (or expiry) has not come, and of them those that will expire. */
 	private awaiting = 0;
+	private expiring = 0;
 
 	constructor(
 		readonly settings: RunSettings,
@@ -152,9 +153,12 @@ export class Engine implements Simulation {
 		return done;
 	}
 
-	/** Every message asked for has finished (and, with receipts, been delivered or expired). */
+	/**
+	 * Every message asked for has finished and, with receipts, every receipt that will come
+	 * has come: what is left can only expire (at its validity, whenever the clock is run out).
+	 */
 	get isDone(): boolean {
-		return this.produced === this.total && this.queue.length === 0 && this.inFlight === 0 && this.awaiting === 0;
+		return this.produced === this.total && this.queue.length === 0 && this.inFlight === 0 && this.awaiting === this.expiring;
 	}
 
 	// ---- runtime changes (each is recorded in `actions`, one that finds no sender too, so
@@ -482,6 +486,7 @@ export class Engine implements Simulation {
 		message.acceptedBy = sender.id;
 		message.isDelivering = isDelivered;
 		this.awaiting++;
+		if (!isDelivered) this.expiring++;
 		this.heap.schedule(message, now + afterMs);
 	}
 
@@ -489,6 +494,7 @@ export class Engine implements Simulation {
 	private receipt(message: Message): void {
 		const now = this.simMs;
 		this.awaiting--;
+		if (!message.isDelivering) this.expiring--;
 		this.tally.receipt(message.isDelivering, now);
 		if (message.isDelivering) this.tally.reach(now - this.asked.of(message.id), now);
 		this.tell(message, 'sent', message.acceptedBy, message.acceptedAt, message.isDelivering ? 'delivered' : 'expired');

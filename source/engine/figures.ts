@@ -187,11 +187,18 @@ export class Tally implements TallySums {
 		if (this.reached === this.reachRank) this.reachRankAtMs = atMs;
 	}
 
-	/** An accepted message's receipt came (it is reached: call reach too), or it expired. */
+	/**
+	 * An accepted message's receipt came (it is reached: call reach too), or it expired. A
+	 * receipt is the run's last outcome so far; an expiry is no moment anyone sees, so the
+	 * run's elapsed time ends with its last receipt, not 48 hours later.
+	 */
 	receipt(isDelivered: boolean, atMs: number): void {
-		if (isDelivered) this.delivered++;
-		else this.undelivered++;
-		this.lastOutcomeMs = atMs;
+		if (isDelivered) {
+			this.delivered++;
+			this.lastOutcomeMs = atMs;
+		} else {
+			this.undelivered++;
+		}
 	}
 
 	/** One finished attempt by `sender`, which waited `waitMs`. */
