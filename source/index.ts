@@ -100,6 +100,12 @@ export interface SizeResult {
 	withinMs: number;
 	/** How long before the deadline the runs the confidence asks for had finished, at the answer. */
 	marginMs: number | null;
+	/** The closed-form estimate (null when no count can), one sender's segments/s, what binds. */
+	estimate: number | null;
+	perSenderRate: number | null;
+	bottleneck: 'rate' | 'window' | 'gateway';
+	/** What the alert costs at the senders' price (0 without one). */
+	cost: number;
 	tried: Array<{senders: number; p50Ms: number; p95Ms: number; okRuns: number}>;
 }
 

@@ -237,7 +237,8 @@ function deliveryLines(summary: Summary): string[] {
 	const lines = [`  segments    ${formatCount(summary.segments)} accepted · ${formatCount(summary.throttled)} throttled${gateway}`];
 	if (summary.cost > 0) lines.push(`  cost        ${formatCost(summary.cost)}`);
 	if (summary.failedBy.invalid > 0) {
-		lines.push(`  failed by   ${formatCount(summary.failedBy.error)} errors · ${formatCount(summary.failedBy.invalid)} invalid numbers`);
+		const {error, invalid} = summary.failedBy;
+		lines.push(`  failed by   ${formatCount(error)} error${error === 1 ? '' : 's'} · ${formatCount(invalid)} invalid number${invalid === 1 ? '' : 's'}`);
 	}
 
 	if (summary.delivered !== null) {

@@ -10,7 +10,7 @@ import {deliveryFlags, refuseOtherFlags, senderFlags, type Command, type FlagsOf
 import {defaults, fileName, flagValue, limits, positiveDuration, share, typed, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import {formatDuration} from '../duration.js';
-import {formatClock, formatCount, formatPercent} from '../format.js';
+import {formatClock, formatCost, formatCount, formatPercent} from '../format.js';
 import {inputCap, readInput} from '../input-files.js';
 import type {Io, Run} from '../lifecycle.js';
 import {describeWriteError} from '../write-error.js';
@@ -159,6 +159,7 @@ function estimateLines(query: SizeQuery, guess: Estimate): string[] {
 	return [
 		`  estimate ${formatCount(guess.senders ?? 0)} senders: the goal needs ${perSecond(guess.neededRate)} segments/s, ${perSecond(guess.perSenderRate)} a sender`,
 		`  bottleneck: ${because}`,
+		...(guess.cost > 0 ? [`  cost: about ${formatCost(guess.cost)} (${guess.segments} segment${guess.segments === 1 ? '' : 's'} a message at ${spec.price ?? 0} each)`] : []),
 	];
 }
 
@@ -230,6 +231,7 @@ export function sizeObject(query: SizeQuery, answer: SizeAnswer, guess: Estimate
 		estimate: guess.senders ?? null,
 		perSenderRate: Number.isFinite(guess.perSenderRate) ? Math.round(guess.perSenderRate * 1000) / 1000 : null,
 		bottleneck: guess.bottleneck,
+		cost: Math.round(guess.cost * 100) / 100,
 		tried: answer.tried.map(t => ({senders: t.senders, p50Ms: round1(t.p50Ms), p95Ms: round1(t.p95Ms), okRuns: t.okRuns})),
 	};
 }

@@ -36,6 +36,11 @@ export interface Estimate {
 	attempts: number;
 	/** Segments/s the goal needs: M · s̄ · E ÷ T. */
 	neededRate: number;
+	/**
+	 * What the whole alert costs: segments accepted, every message of the run counted
+	 * (M · (1 − invalid) · (1 − p^(k+1)) · s̄), at the sender's price; 0 without a price.
+	 */
+	cost: number;
 	impossible?: Impossible;
 }
 
@@ -76,7 +81,9 @@ export function estimateWith(input: EstimateInput, segments: number): Estimate {
 	const goalMessages = input.reachGoal === undefined ? input.messages : reachRank(input.reachGoal, input.messages);
 	const attempts = expectedAttempts(spec.failureRate, input.retries);
 	const neededRate = (goalMessages * segments * attempts * 1000) / withinMs;
-	const base = {perSenderRate, goalMessages, segments, attempts, neededRate};
+	const accepted = input.messages * (1 - (input.delivery.invalid ?? 0)) * (1 - spec.failureRate ** (input.retries + 1)) * segments;
+	const cost = accepted * (spec.price ?? 0);
+	const base = {perSenderRate, goalMessages, segments, attempts, neededRate, cost};
 	const {gatewayRate} = input.delivery;
 	if (gatewayRate !== undefined && gatewayRate < neededRate) {
 		return {...base, senders: undefined, bottleneck: 'gateway', impossible: {by: 'gateway', gatewayRate}};

@@ -30,6 +30,7 @@ describe('size estimate', () => {
 			segments: 1,
 			attempts: 1,
 			neededRate: 1000 / 6,
+			cost: 0,
 		});
 	});
 
@@ -117,5 +118,15 @@ describe('size estimate', () => {
 
 	it('zero send time with no rate: no ceiling, one sender', () => {
 		expect(estimate({...base, spec: {...base.spec, meanMs: 0}})).toMatchObject({perSenderRate: Infinity, senders: 1, bottleneck: 'window'});
+	});
+});
+
+describe('size cost', () => {
+	it('every accepted segment of the run at the price: M × (1 − invalid) × (1 − p^(k+1)) × s̄ × price', () => {
+		const text = 'a'.repeat(200);
+		const s = segmentCount(text);
+		const guess = estimate({...base, spec: {...base.spec, failureRate: 0.5, price: 0.01}, retries: 1, delivery: {text, invalid: 0.2}});
+		expect(guess.cost).toBeCloseTo(1000 * 0.8 * 0.75 * s * 0.01, 9);
+		expect(estimate(base).cost).toBe(0);
 	});
 });

@@ -99,6 +99,7 @@ describe('size output with the estimate', () => {
 			estimate: null,
 			perSenderRate: 10,
 			bottleneck: 'gateway',
+			cost: 0,
 			tried: [],
 		});
 	});
