@@ -24,6 +24,11 @@ export class Deque<T> {
 		this.length++;
 	}
 
+	/** The item at the front, left in place. */
+	first(): T | undefined {
+		return this.length === 0 ? undefined : this.items[this.head];
+	}
+
 	shift(): T | undefined {
 		if (this.length === 0) return undefined;
 		const item = this.items[this.head];

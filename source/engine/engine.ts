@@ -7,6 +7,7 @@
 import {restMsOf, senderRng} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
+import {TimeHeap} from './time-heap.js';
 import {senderSnapshot, Tally, type Spread} from './figures.js';
 import {Gateway} from './gateway.js';
 import type {Histogram} from './histogram.js';
@@ -31,7 +32,7 @@ export interface EngineOptions {
 	reachRank?: number;
 }
 
-type Due = Sender | Submit | Message;
+type Due = Sender | Submit;
 
 export class Engine implements Simulation {
 	/** Simulated time, ms. Moves only forward. */
@@ -41,7 +42,15 @@ export class Engine implements Simulation {
 	/** Every runtime change so far, in script form. */
 	readonly actions: TimedAction[] = [];
 
+	/** Submits answered and senders' wake-ups; receipts in their own heap, expiries in order. */
 	private readonly heap = new EventHeap<Due>();
+	/**
+	 * Receipts to come: the message when its --log line waits for it, else nothing but the
+	 * moment it was asked for (the heap's number), so the message is reused at once.
+	 */
+	private readonly receiptHeap = new TimeHeap<Message | undefined>();
+	/** Expiries come in the order of acceptance (one validity for all): a queue, not a heap; the message, or its moment. */
+	private readonly expiries = new Deque<Message | number>();
 	private readonly queue: Deque<Message>;
 	/** Senders with room for a message and none to take, in the order they asked. */
 	private readonly waiting = new Deque<Sender>();
@@ -109,7 +118,13 @@ export class Engine implements Simulation {
 
 	/** Simulated time of the next event, or undefined when nothing is scheduled. */
 	nextEventAt(): number | undefined {
-		return this.heap.peek()?.dueAt;
+		const at = Math.min(this.heap.peek()?.dueAt ?? Number.POSITIVE_INFINITY, this.receiptHeap.peekTime(), this.nextExpiryAt());
+		return Number.isFinite(at) ? at : undefined;
+	}
+
+	private nextExpiryAt(): number {
+		const next = this.expiries.first();
+		return next === undefined ? Number.POSITIVE_INFINITY : typeof next === 'number' ? next : next.dueAt;
 	}
 
 	/**
@@ -119,31 +134,45 @@ export class Engine implements Simulation {
 	 */
 	runUntil(untilMs: number, maxEvents = Infinity): number {
 		const heap = this.heap;
+		const hasReceipts = this.receipts !== undefined;
 		let done = 0;
 		for (;;) {
+			// The next event of three sources; at one time, sending first, then receipts, then expiries.
 			const next = heap.peek();
-			if (next === undefined || next.dueAt > untilMs) break;
+			let at = next === undefined ? Number.POSITIVE_INFINITY : next.dueAt;
+			let source: 'sending' | 'receipt' | 'expiry' = 'sending';
+			if (hasReceipts) {
+				const receiptAt = this.receiptHeap.peekTime();
+				if (receiptAt < at) {
+					at = receiptAt;
+					source = 'receipt';
+				}
+
+				const expiryAt = this.nextExpiryAt();
+				if (expiryAt < at) {
+					at = expiryAt;
+					source = 'expiry';
+				}
+			}
+
+			if (at > untilMs || at === Number.POSITIVE_INFINITY) break;
 			// Stop early between two times rather than inside one. An instant of zero-time
 			// sends can hold every message, though, and the caller (the driver) must get
 			// the event loop back for signals and keys: after 16 budgets, stop anyway. The
 			// runtime changes settle() the rest of the instant first, so replays stay exact.
-			if (done >= maxEvents && (next.dueAt !== this.simMs || done >= 16 * maxEvents)) return done;
-			heap.pop();
-			this.simMs = next.dueAt;
-			switch (next.kind) {
-				case 'answer': {
-					this.answer(next as Submit);
-					break;
-				}
-
-				case 'sender': {
-					this.wake(next as Sender);
-					break;
-				}
-
-				default: {
-					this.receipt(next as Message);
-				}
+			if (done >= maxEvents && (at !== this.simMs || done >= 16 * maxEvents)) return done;
+			this.simMs = at;
+			if (source === 'receipt') {
+				const message = this.receiptHeap.pop();
+				this.delivered(message, this.receiptHeap.poppedValue);
+			} else if (source === 'expiry') {
+				this.expired(this.expiries.shift()!);
+			} else if (next!.kind === 'answer') {
+				heap.pop();
+				this.answer(next as Submit);
+			} else {
+				heap.pop();
+				this.wake(next as Sender);
 			}
 
 			done++;
@@ -482,23 +511,43 @@ export class Engine implements Simulation {
 		}
 
 		const {isDelivered, afterMs} = receipts.draw();
-		message.acceptedAt = now;
-		message.acceptedBy = sender.id;
-		message.isDelivering = isDelivered;
 		this.awaiting++;
 		if (!isDelivered) this.expiring++;
-		this.heap.schedule(message, now + afterMs);
+		const dueAt = now + afterMs;
+		// The message is kept only for its --log line; without one it is reused at once.
+		if (this.onFinish === undefined) {
+			if (isDelivered) this.receiptHeap.push(undefined, dueAt, this.asked.of(message.id));
+			else this.expiries.push(dueAt);
+			this.recycle(message);
+			return;
+		}
+
+		message.acceptedAt = now;
+		message.acceptedBy = sender.id;
+		message.dueAt = dueAt;
+		if (isDelivered) this.receiptHeap.push(message, dueAt);
+		else this.expiries.push(message);
 	}
 
-	/** A receipt came, or the message expired at its validity. */
-	private receipt(message: Message): void {
+	/** A receipt came: the message (kept for its log line), or only when it was asked for. */
+	private delivered(message: Message | undefined, askedAt: number): void {
 		const now = this.simMs;
 		this.awaiting--;
-		if (!message.isDelivering) this.expiring--;
-		this.tally.receipt(message.isDelivering, now);
-		if (message.isDelivering) this.tally.reach(now - this.asked.of(message.id), now);
-		this.tell(message, 'sent', message.acceptedBy, message.acceptedAt, message.isDelivering ? 'delivered' : 'expired');
+		this.tally.receipt(true, now);
+		this.tally.reach(now - (message === undefined ? askedAt : this.asked.of(message.id)), now);
+		if (message === undefined) return;
+		this.tell(message, 'sent', message.acceptedBy, message.acceptedAt, 'delivered');
 		this.recycle(message);
+	}
+
+	/** An accepted message expired at its validity without a receipt. */
+	private expired(expiry: Message | number): void {
+		this.awaiting--;
+		this.expiring--;
+		this.tally.receipt(false, this.simMs);
+		if (typeof expiry === 'number') return;
+		this.tell(expiry, 'sent', expiry.acceptedBy, expiry.acceptedAt, 'expired');
+		this.recycle(expiry);
 	}
 
 	private fail(sender: Sender, message: Message, reason: 'error' | 'invalid'): void {

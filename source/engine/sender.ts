@@ -9,7 +9,7 @@ import type {MessageBody} from './message.js';
 import type {Rng} from './rng.js';
 import type {SenderSnapshot, SenderSpec, SenderState} from './types.js';
 
-export interface Message extends MessageBody, Schedulable {
+export interface Message extends MessageBody {
 	id: number;
 	producedAt: number;
 	/** First pickup by a sender; -1 until then. */
@@ -20,14 +20,12 @@ export interface Message extends MessageBody, Schedulable {
 	attemptStart: number;
 	/** Segments of the attempt under way not answered yet (a throttled one stays here). */
 	unanswered: number;
-	/** Accepted, awaiting its receipt: when (and whether it will come). */
+	/** Accepted, kept for its log line until its receipt comes (or it expires, at dueAt). */
 	acceptedAt: number;
-	isDelivering: boolean;
-	/** The sender that had it accepted (for its log line once the receipt comes). */
 	acceptedBy: number;
+	dueAt: number;
 	/** Its place in its sender's `held`, -1 when no sender holds it. */
 	heldAt: number;
-	kind: 'receipt';
 }
 
 /** One submit the gateway has not answered yet. */
@@ -190,12 +188,8 @@ export function newMessage(): Message {
 		attemptStart: -1,
 		unanswered: 0,
 		acceptedAt: 0,
-		isDelivering: false,
 		acceptedBy: 0,
 		heldAt: -1,
-		kind: 'receipt',
 		dueAt: 0,
-		seq: 0,
-		heapIndex: -1,
 	};
 }

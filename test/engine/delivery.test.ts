@@ -252,3 +252,33 @@ describe('nothing is lost with every key on (random schedules)', () => {
 		);
 	});
 });
+
+describe('receipts without a --log', () => {
+	it('keep no message (only when each was asked for) and give the same figures as with one', () => {
+		const settings: RunSettings = {
+			messages: 3000,
+			retries: 1,
+			seed: 9,
+			intervalMs: 1000,
+			invalid: 0.05,
+			delivery: {meanMs: 4000, distribution: 'lognormal', undelivered: 0.1},
+			validityMs: 20_000,
+			senders: [constant(20, {window: 4, failureRate: 0.2}), constant(35, {window: 2})],
+		};
+		const logged = createEngine(settings);
+		recordOutcomes(logged);
+		const bare = createEngine(settings);
+		bare.produceMore(0);
+		for (const engine of [logged, bare]) {
+			engine.runUntil(30_000);
+			engine.produceMore(500);
+			engine.runUntil(Infinity);
+		}
+
+		const {senders: a, ...withLog} = logged.snapshot();
+		const {senders: b, ...without} = bare.snapshot();
+		expect(without).toEqual(withLog);
+		expect(b).toEqual(a);
+		expect(without.undelivered).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,89 @@
+// A min-heap of items by time, then by the order they were pushed, for many items that are
+// only ever pushed and popped (receipts awaited by the run). The times (and a number each
+// item may carry) live in typed arrays, so sifting reads contiguous memory.
+
+export class TimeHeap<T> {
+	size = 0;
+	private times = new Float64Array(1024);
+	private seqs = new Float64Array(1024);
+	private values = new Float64Array(1024);
+	private items: Array<T | undefined> = [];
+	private nextSeq = 0;
+	/** The number the item last popped carried. */
+	poppedValue = 0;
+
+	/** When the first item is due; Infinity when empty. */
+	peekTime(): number {
+		return this.size === 0 ? Number.POSITIVE_INFINITY : this.times[0]!;
+	}
+
+	push(item: T, atMs: number, value = 0): void {
+		if (this.size === this.times.length) this.grow();
+		const seq = this.nextSeq++;
+		const {times, seqs, values, items} = this;
+		let i = this.size++;
+		while (i > 0) {
+			const parent = (i - 1) >> 1;
+			const pt = times[parent]!;
+			if (pt < atMs || (pt === atMs && seqs[parent]! < seq)) break;
+			times[i] = pt;
+			seqs[i] = seqs[parent]!;
+			values[i] = values[parent]!;
+			items[i] = items[parent];
+			i = parent;
+		}
+
+		times[i] = atMs;
+		seqs[i] = seq;
+		values[i] = value;
+		items[i] = item;
+	}
+
+	pop(): T | undefined {
+		if (this.size === 0) return undefined;
+		const {times, seqs, values, items} = this;
+		const top = items[0];
+		this.poppedValue = values[0]!;
+		const last = --this.size;
+		const t = times[last]!;
+		const s = seqs[last]!;
+		const v = values[last]!;
+		const item = items[last];
+		items[last] = undefined;
+		let i = 0;
+		for (;;) {
+			let child = 2 * i + 1;
+			if (child >= last) break;
+			const right = child + 1;
+			if (right < last && (times[right]! < times[child]! || (times[right] === times[child] && seqs[right]! < seqs[child]!))) child = right;
+			const ct = times[child]!;
+			if (t < ct || (t === ct && s < seqs[child]!)) break;
+			times[i] = ct;
+			seqs[i] = seqs[child]!;
+			values[i] = values[child]!;
+			items[i] = items[child];
+			i = child;
+		}
+
+		if (last > 0) {
+			times[i] = t;
+			seqs[i] = s;
+			values[i] = v;
+			items[i] = item;
+		}
+
+		return top;
+	}
+
+	private grow(): void {
+		const times = new Float64Array(this.times.length * 2);
+		times.set(this.times);
+		this.times = times;
+		const seqs = new Float64Array(this.seqs.length * 2);
+		seqs.set(this.seqs);
+		this.seqs = seqs;
+		const values = new Float64Array(this.values.length * 2);
+		values.set(this.values);
+		this.values = values;
+	}
+}
