@@ -32,7 +32,6 @@ export interface EngineOptions {
 	reachRank?: number;
 }
 
-type Due = Sender | Submit;
 
 export class Engine implements Simulation {
 	/** Simulated time, ms. Moves only forward. */
@@ -42,8 +41,14 @@ export class Engine implements Simulation {
 	/** Every runtime change so far, in script form. */
 	readonly actions: TimedAction[] = [];
 
-	/** Submits answered and senders' wake-ups; receipts in their own heap, expiries in order. */
-	private readonly heap = new EventHeap<Due>();
+	/**
+	 * Submits to be answered (many: a window each, kept in typed arrays) and senders' own
+	 * wake-ups (few, and taken out when a sender is re-tuned), interleaved at equal times in
+	 * the order they were scheduled; receipts in their own heap, expiries in order.
+	 */
+	private readonly order = {next: 0};
+	private readonly answers = new TimeHeap<Submit>(this.order);
+	private readonly heap = new EventHeap<Sender>(this.order);
 	/**
 	 * Receipts to come: the message when its --log line waits for it, else nothing but the
 	 * moment it was asked for (the heap's number), so the message is reused at once.
@@ -118,7 +123,9 @@ export class Engine implements Simulation {
 
 	/** Simulated time of the next event, or undefined when nothing is scheduled. */
 	nextEventAt(): number | undefined {
-		const at = Math.min(this.heap.peek()?.dueAt ?? Number.POSITIVE_INFINITY, this.receiptHeap.peekTime(), this.nextExpiryAt());
+		// Submits of removed senders at the front would only be skipped: drop them now.
+		while (this.answers.size > 0 && this.answers.peek()!.message === undefined) this.answers.pop();
+		const at = Math.min(this.heap.peek()?.dueAt ?? Number.POSITIVE_INFINITY, this.answers.peekTime(), this.receiptHeap.peekTime(), this.nextExpiryAt());
 		return Number.isFinite(at) ? at : undefined;
 	}
 
@@ -133,14 +140,20 @@ export class Engine implements Simulation {
 	 * @returns the number of events processed
 	 */
 	runUntil(untilMs: number, maxEvents = Infinity): number {
-		const heap = this.heap;
+		const {heap, answers} = this;
 		const hasReceipts = this.receipts !== undefined;
 		let done = 0;
 		for (;;) {
-			// The next event of three sources; at one time, sending first, then receipts, then expiries.
-			const next = heap.peek();
-			let at = next === undefined ? Number.POSITIVE_INFINITY : next.dueAt;
-			let source: 'sending' | 'receipt' | 'expiry' = 'sending';
+			// The next event of the sources; at one time, sending first (answers and wake-ups in
+			// the order they were scheduled), then receipts, then expiries.
+			const wake = heap.peek();
+			let at = answers.peekTime();
+			let source: 'answer' | 'wake' | 'receipt' | 'expiry' = 'answer';
+			if (wake !== undefined && (wake.dueAt < at || (wake.dueAt === at && wake.seq < answers.peekSeq()))) {
+				at = wake.dueAt;
+				source = 'wake';
+			}
+
 			if (hasReceipts) {
 				const receiptAt = this.receiptHeap.peekTime();
 				if (receiptAt < at) {
@@ -156,23 +169,28 @@ export class Engine implements Simulation {
 			}
 
 			if (at > untilMs || at === Number.POSITIVE_INFINITY) break;
+			// A submit of a sender removed since: nothing happens.
+			if (source === 'answer' && answers.peek()!.message === undefined) {
+				answers.pop();
+				continue;
+			}
+
 			// Stop early between two times rather than inside one. An instant of zero-time
 			// sends can hold every message, though, and the caller (the driver) must get
 			// the event loop back for signals and keys: after 16 budgets, stop anyway. The
 			// runtime changes settle() the rest of the instant first, so replays stay exact.
 			if (done >= maxEvents && (at !== this.simMs || done >= 16 * maxEvents)) return done;
 			this.simMs = at;
-			if (source === 'receipt') {
+			if (source === 'answer') {
+				this.answer(answers.pop()!);
+			} else if (source === 'wake') {
+				heap.pop();
+				this.wake(wake!);
+			} else if (source === 'receipt') {
 				const message = this.receiptHeap.pop();
 				this.delivered(message, this.receiptHeap.poppedValue);
-			} else if (source === 'expiry') {
-				this.expired(this.expiries.shift()!);
-			} else if (next!.kind === 'answer') {
-				heap.pop();
-				this.answer(next as Submit);
 			} else {
-				heap.pop();
-				this.wake(next as Sender);
+				this.expired(this.expiries.shift()!);
 			}
 
 			done++;
@@ -214,7 +232,8 @@ export class Engine implements Simulation {
 		this.actions.push({simMs: this.simMs, remove: id});
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
-		for (const submit of sender.submits) this.heap.remove(submit);
+		// Its submits stay on the clock, answered to nobody.
+		for (const submit of sender.submits) submit.message = undefined;
 		const held = sender.letGo();
 		for (let i = held.length - 1; i >= 0; i--) this.queue.unshift(held[i]!);
 		this.inFlight -= held.length;
@@ -407,7 +426,7 @@ export class Engine implements Simulation {
 		sender.windowUsed++;
 		sender.lastSubmitAt = now;
 		sender.version++;
-		this.heap.schedule(submit, now + sender.drawWaitMs());
+		this.answers.push(submit, now + sender.drawWaitMs());
 	}
 
 	/**

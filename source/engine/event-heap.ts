@@ -11,7 +11,9 @@ export interface Schedulable {
 
 export class EventHeap<T extends Schedulable> {
 	private readonly items: T[] = [];
-	private nextSeq = 0;
+
+	/** @param order the scheduling order, shared with another queue whose ties must interleave */
+	constructor(private readonly order: {next: number} = {next: 0}) {}
 
 	get size(): number {
 		return this.items.length;
@@ -24,7 +26,7 @@ export class EventHeap<T extends Schedulable> {
 	/** Adds an item (not already in the heap) due at `dueAt`. */
 	schedule(item: T, dueAt: number): void {
 		item.dueAt = dueAt;
-		item.seq = this.nextSeq++;
+		item.seq = this.order.next++;
 		item.heapIndex = this.items.length;
 		this.items.push(item);
 		this.up(item.heapIndex);

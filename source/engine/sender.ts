@@ -28,12 +28,8 @@ export interface Message extends MessageBody {
 	heldAt: number;
 }
 
-/** One submit the gateway has not answered yet. */
-export class Submit implements Schedulable {
-	dueAt = 0;
-	seq = 0;
-	heapIndex = -1;
-	readonly kind = 'answer';
+/** One submit the gateway has not answered yet; without a message once its sender is removed. */
+export class Submit {
 	isThrottled = false;
 	message: Message | undefined;
 
@@ -46,7 +42,6 @@ export class Sender extends AttemptModel implements Schedulable {
 	dueAt = 0;
 	seq = 0;
 	heapIndex = -1;
-	readonly kind = 'sender';
 	state: SenderState = 'idle';
 	/** Messages it holds, in the order it took them. */
 	readonly held: Message[] = [];

@@ -8,18 +8,29 @@ export class TimeHeap<T> {
 	private seqs = new Float64Array(1024);
 	private values = new Float64Array(1024);
 	private items: Array<T | undefined> = [];
-	private nextSeq = 0;
 	/** The number the item last popped carried. */
 	poppedValue = 0;
+
+	/** @param order the scheduling order, shared with another queue whose ties must interleave */
+	constructor(private readonly order: {next: number} = {next: 0}) {}
 
 	/** When the first item is due; Infinity when empty. */
 	peekTime(): number {
 		return this.size === 0 ? Number.POSITIVE_INFINITY : this.times[0]!;
 	}
 
+	/** The first item's place in the scheduling order (to break a tie with another queue). */
+	peekSeq(): number {
+		return this.size === 0 ? Number.POSITIVE_INFINITY : this.seqs[0]!;
+	}
+
+	peek(): T | undefined {
+		return this.size === 0 ? undefined : this.items[0];
+	}
+
 	push(item: T, atMs: number, value = 0): void {
 		if (this.size === this.times.length) this.grow();
-		const seq = this.nextSeq++;
+		const seq = this.order.next++;
 		const {times, seqs, values, items} = this;
 		let i = this.size++;
 		while (i > 0) {
