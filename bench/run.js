@@ -82,6 +82,36 @@ const benches = [
 		},
 	},
 	{
+		name: 'delivery-model',
+		target: 'every delivery key on (2 segments, window 10, rate, gateway cap, invalid 2 %, receipts) ≤ 1.5 × none of them (1M messages, 1000 senders, max speed)',
+		async run() {
+			const base = [...headless, '--speed', 'max', '-m', '1000000', '-s', '1000', '--mean', '100ms', '--interval', '1000s'];
+			const model = ['--text', 'a'.repeat(200), '--window', '10', '--rate', '50', '--gateway-rate', '40000', '--invalid', '0.02', '--delivery', 'mean=8s,undelivered=0.02'];
+			const none = [];
+			const all = [];
+			// Side by side, one of each in turn.
+			for (let i = 0; i < runs; i++) {
+				none.push(await measure(base));
+				all.push(await measure([...base, ...model]));
+			}
+
+			const a = median(none.map(r => r.cpuMs));
+			const b = median(all.map(r => r.cpuMs));
+			return {value: `${(b / a).toFixed(2)}× CPU (${a.toFixed(0)} vs ${b.toFixed(0)} ms); RSS ${median(none.map(r => r.maxRssMb)).toFixed(0)} vs ${median(all.map(r => r.maxRssMb)).toFixed(0)} MB`, ok: b / a <= 1.5};
+		},
+	},
+	{
+		name: 'size-readme',
+		target: "the README's worked example (500,000 recipients, 4 segments, short codes, gateway cap, --reach 95%): answer in ≤ 10 s wall",
+		async run() {
+			const text = `${'EVACUATION ORDER: leave now for higher ground. '.repeat(5).slice(0, 239)}🚨`;
+			const args = ['size', '-m', '500000', '--within', '40m', '--reach', '95%', '--preset', 'short-code', '--mean', '50ms', '-f', '0.01', '--retries', '2', '--invalid', '0.01', '--text', text, '--gateway-rate', '1000', '--delivery', 'mean=8s,distribution=lognormal,undelivered=0.02', '--price', '0.0079', '--json'];
+			const results = await repeat(() => measure(args));
+			const wall = median(results.map(r => r.wallMs)) / 1000;
+			return {value: `${wall.toFixed(1)} s, answer ${results[0].summary.senders} senders (estimate ${results[0].summary.estimate})`, ok: wall <= 10};
+		},
+	},
+	{
 		name: 'dashboard-cpu',
 		target: 'dashboard CPU ≤ 1.25 × headless (500,000 messages, 500 senders, max speed, start-up taken off)',
 		async run() {
