@@ -2,20 +2,13 @@
 // segments/s, the segments/s the goal needs, and whether the gateway or unreachable
 // recipients rule out every count. Pure arithmetic; the runs decide the answer.
 import {segmentCount} from '../engine/segments.js';
-import type {DeliverySettings, SenderSpec} from '../engine/types.js';
+import type {DeliverySettings} from '../engine/types.js';
+import type {SizeQuery} from './search.js';
 
 export type Bottleneck = 'rate' | 'window' | 'gateway';
 
 /** What the estimate reads of a `size` query. */
-export interface EstimateInput {
-	messages: number;
-	spec: SenderSpec;
-	retries: number;
-	withinMs: number;
-	delivery: DeliverySettings;
-	/** The share of recipients to reach (0..1); undefined: every message must finish. */
-	reachGoal?: number | undefined;
-}
+export type EstimateInput = Pick<SizeQuery, 'messages' | 'spec' | 'retries' | 'withinMs' | 'delivery' | 'reachGoal'>;
 
 /** Why no count of senders can meet the goal. */
 export type Impossible =
