@@ -1,7 +1,7 @@
 // A sender in a worker process, in real time: the shared attempt model, its SMPP window
 // (submits unanswered at once), its rate cap (submits spaced 1/rate apart) and the backoff
 // after a throttled submit, as engine/sender.ts keeps them on the simulated clock.
-import {AttemptModel, senderRng} from '../engine/attempt.js';
+import {AttemptModel, nextSubmitAt, senderRng} from '../engine/attempt.js';
 import type {SenderSpec} from '../engine/types.js';
 
 /** A message a sender holds: its waits, abandoned at once when it is handed back. */
@@ -148,7 +148,7 @@ export class Slot extends AttemptModel {
 	private async waitTurn(hold: Hold): Promise<boolean> {
 		for (;;) {
 			const rate = this.spec.rate;
-			const next = Math.max(this.holdUntil, rate === undefined || rate <= 0 ? -Infinity : this.lastSubmitAt + 1000 / rate);
+			const next = nextSubmitAt(this.lastSubmitAt, this.holdUntil, rate);
 			const now = performance.now();
 			if (now >= next) {
 				this.lastSubmitAt = now;

@@ -28,6 +28,15 @@ export function restMsOf(spec: SenderSpec): number {
 	return failover !== undefined && failover > 0 ? failover : 0;
 }
 
+/**
+ * The earliest moment a sender (an SMPP bind) may submit again: its rate cap spaces
+ * submits 1/rate apart from the last one, a backoff after a throttled answer holds them
+ * all. The same rule on the simulated clock (engine/sender.ts) and in real time (broker/slot.ts).
+ */
+export function nextSubmitAt(lastSubmitAt: number, holdUntil: number, rate: number | undefined): number {
+	return rate === undefined || rate <= 0 ? holdUntil : Math.max(holdUntil, lastSubmitAt + 1000 / rate);
+}
+
 /** A sender's settings and random stream, and the decisions they make. */
 export class AttemptModel {
 	/** The attempt under way keeps its drawn wait when this changes; its verdict reads the new one. */

@@ -1,7 +1,7 @@
 // An in-process sender as the engine schedules it: one SMPP bind with its window of
 // unanswered submits and its rate cap, the messages it holds, and its counts. The engine
 // decides what happens; this only keeps where the sender stands. Pure.
-import {AttemptModel} from './attempt.js';
+import {AttemptModel, nextSubmitAt} from './attempt.js';
 import {Deque} from './deque.js';
 import type {Schedulable} from './event-heap.js';
 import type {Histogram} from './histogram.js';
@@ -99,7 +99,7 @@ export class Sender extends AttemptModel implements Schedulable {
 
 	/** The earliest it may submit again: its rate cap spaces submits, a backoff holds them. */
 	nextSubmitAt(): number {
-		return this.spacingMs === 0 ? this.holdUntil : Math.max(this.holdUntil, this.lastSubmitAt + this.spacingMs);
+		return nextSubmitAt(this.lastSubmitAt, this.holdUntil, this.spec.rate);
 	}
 
 	/** A submit object to schedule (reused: a run makes no garbage per message). */
