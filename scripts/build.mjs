@@ -25,7 +25,7 @@ await build({
 	target: 'node20',
 	// yaml is required at run time only when a file is read (see config/file.ts); the broker's
 	// client libraries load native and optional pieces of their own, so they stay packages.
-	external: ['yaml', 'bullmq', 'ioredis'],
+	external: ['yaml', 'bullmq', 'ioredis', 'smpp'],
 	define: {
 		'process.env.NODE_ENV': '"production"',
 		// Yoga's loader reads its wasm from a data: URL with fetch when there is one; touching
