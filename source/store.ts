@@ -215,20 +215,18 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 
 		const selectedSender = (): SenderSnapshot | undefined => runningSenders(get().snap)[get().ui.selected];
 
+		/**
+		 * Tunes the selected sender, unless the patch leaves it as it is (`[` at 0%, `w` at the
+		 * smallest window): then nothing is recorded as an action (issue 20).
+		 */
 		const tuneSelected = (patch: (spec: SenderSpec) => Partial<SenderSpec>) => {
 			const sender = selectedSender();
 			if (sender === undefined) return;
-			engine.tuneSender(sender.id, patch(sender.spec));
+			const change = patch(sender.spec);
+			const keys = Object.keys(change) as Array<keyof SenderSpec>;
+			if (keys.every(key => change[key] === sender.spec[key])) return;
+			engine.tuneSender(sender.id, change);
 			changed();
-		};
-
-		/** Tunes the selected sender's window or rate, unless it stays as it is (then no action is recorded). */
-		const tuneStep = (key: 'window' | 'rate', current: (spec: SenderSpec) => number | undefined, next: (spec: SenderSpec) => number | undefined) => {
-			const sender = selectedSender();
-			if (sender === undefined) return;
-			const value = next(sender.spec);
-			if (value === current(sender.spec)) return;
-			tuneSelected(() => ({[key]: value}));
 		};
 
 		return {
@@ -276,10 +274,13 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					tuneSelected(spec => ({failureRate: Math.round(Math.min(1, Math.max(0, spec.failureRate + delta)) * 100) / 100}));
 				},
 				changeWindow(direction) {
-					tuneStep('window', spec => spec.window ?? 1, spec => nextWindow(spec.window ?? 1, direction));
+					tuneSelected(spec => {
+						const window = nextWindow(spec.window ?? 1, direction);
+						return window === (spec.window ?? 1) ? {} : {window};
+					});
 				},
 				changeRate(direction) {
-					tuneStep('rate', spec => spec.rate, spec => nextRate(spec, direction));
+					tuneSelected(spec => ({rate: nextRate(spec, direction)}));
 				},
 				produceMore(count = moreCount) {
 					engine.produceMore(count);
