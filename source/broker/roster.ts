@@ -166,8 +166,8 @@ export class Roster {
 		return this.order.map(sender => this.snapshotOf(sender, isAnyInFlight, now));
 	}
 
-	forEachSender(visit: (id: number, finished: number) => void): void {
-		for (const s of this.order) if (s.state !== 'removed') visit(s.id, s.sent + s.failed);
+	forEachSender(visit: (id: number, sent: number) => void): void {
+		for (const s of this.order) if (s.state !== 'removed') visit(s.id, s.sent);
 	}
 
 	/** Where each sender runs, in the order they were seen. */

@@ -115,7 +115,7 @@ function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0}:
 		{id: 'failed', header: 'failed', width: Math.max(6, failedWidth + 2), align: 'right', rank: 3},
 		...model,
 		{id: 'flight', header: 'flight', width: 6, align: 'right', rank: 10},
-		{id: 'spark', header: 'recent', width: sparkMin, align: 'left', rank: 6},
+		{id: 'spark', header: 'sent/s', width: sparkMin, align: 'left', rank: 6},
 	];
 }
 
@@ -213,9 +213,9 @@ export interface SenderRowProps {
 	sender: SenderSnapshot;
 	columns: Column[];
 	isSelected: boolean;
-	/** The sender's recent throughput per tick, oldest first. */
+	/** The sender's sent per second in each recent tick, oldest first (failures not counted). */
 	rates: readonly number[];
-	/** Throughput drawn as a full block (shared by the rows on screen). */
+	/** The sent rate drawn as a full block (shared by the rows on screen). */
 	sparkScale: number;
 	/** The sender's recent segments per simulated second (its rate cap's use). */
 	segmentRate?: number | undefined;

@@ -108,7 +108,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		await p.waitFor('the wide dashboard', s => s.includes('5 senders') && s.includes('flight') && counter(s, 'sent') > 0);
 		p.resize(80, 24);
 		const count = (screen: string, text: string) => screen.split(text).length - 1;
-		const small = await p.waitFor('the 80-column layout', s => !/\bflight\b.*recent/.test(s) && s.includes('q quit'));
+		const small = await p.waitFor('the 80-column layout', s => !/\bflight\b.*sent\/s/.test(s) && s.includes('q quit'));
 		// Wait for a later frame too: the stale copy stays while the live frame redraws.
 		const later = await p.waitFor('a later frame', s => s !== small);
 		for (const screen of [small, later]) {

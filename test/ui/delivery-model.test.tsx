@@ -164,7 +164,7 @@ describe('sender rows', () => {
 
 	test('without windows or rates the row is as before', async () => {
 		const d = await open(snapOf());
-		expect(header(d.frame())).toBe('  #   dist       mean     obs     p95  fail state            sent failed recent');
+		expect(header(d.frame())).toBe('  #   dist       mean     obs     p95  fail state            sent failed sent/s');
 	});
 
 	test('window in use where the window is above 1', async () => {

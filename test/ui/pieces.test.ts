@@ -83,13 +83,14 @@ describe('text', () => {
 describe('sparkline', () => {
 	test('scales to the max and marks zero with the lowest block', () => {
 		expect(sparklineText([0, 1, 2, 4, 7], 5)).toBe('▁▂▃▅█');
-		expect(sparklineText([], 4)).toBe('    ');
+		// Ticks not seen yet are none: the line is its full width from the start.
+		expect(sparklineText([], 4)).toBe('▁▁▁▁');
 		expect(sparklineText([0, 0], 2)).toBe('▁▁');
 	});
 
 	test('keeps the newest values and pads on the left', () => {
 		expect(sparklineText([7, 7, 7, 7], 2)).toBe('██');
-		expect(sparklineText([7], 3)).toBe('  █');
+		expect(sparklineText([7], 3)).toBe('▁▁█');
 	});
 
 	test('a shared scale makes a slower sender lower', () => {
