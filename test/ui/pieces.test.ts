@@ -318,6 +318,7 @@ describe('key table', () => {
 	test("Ink's keys become names; a typed chunk is one name per character", () => {
 		expect(keyNames('', {...noKey, upArrow: true})).toEqual(['up']);
 		expect(keyNames('c', {...noKey, ctrl: true})).toEqual(['ctrl+c']);
+		expect(keyNames('l', {...noKey, ctrl: true})).toEqual(['ctrl+l']);
 		expect(keyNames('', {...noKey, escape: true, meta: true})).toEqual(['escape']);
 		expect(keyNames(' ', noKey)).toEqual(['space']);
 		expect(keyNames('G', {...noKey, shift: true})).toEqual(['G']);
@@ -330,12 +331,12 @@ describe('key table', () => {
 		const actions = new Proxy({} as DashActions, {
 			get: (_, name) => (...args: unknown[]) => calls.push(`${String(name)}(${args.join(',')})`),
 		});
-		return {actions, exit: vi.fn((code: number) => calls.push(`exit(${code})`)), pageSize: 5, calls};
+		return {actions, exit: vi.fn((code: number) => calls.push(`exit(${code})`)), pageSize: 5, redraw: () => calls.push('redraw()'), calls};
 	}
 
 	test('dispatch calls the actions', () => {
 		const c = context();
-		for (const key of ['a', 'x', '+', '-', ']', '[', 'n', '>', '<', 'space', 'G', 'pagedown', 'pageup', 'q', 'ctrl+c', 'z']) {
+		for (const key of ['a', 'x', '+', '-', ']', '[', 'n', '>', '<', 'space', 'G', 'pagedown', 'pageup', 'ctrl+l', 'q', 'ctrl+c', 'z']) {
 			dispatch(key, false, c);
 		}
 
@@ -355,6 +356,7 @@ describe('key table', () => {
 			`select(${Number.MAX_SAFE_INTEGER})`,
 			'selectBy(5)',
 			'selectBy(-5)',
+			'redraw()',
 			'exit(0)',
 			'exit(130)',
 		]);

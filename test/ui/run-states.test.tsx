@@ -231,6 +231,24 @@ describe('a shrink clears the screen', () => {
 	});
 });
 
+describe('Ctrl+L redraws', () => {
+	// Ink's write puts the last frame back after it; the test renderer (Ink's debug mode)
+	// does not keep one, so the redrawn screen is checked in tmux (test/e2e/dashboard.test.ts).
+	test('it clears the terminal, changes nothing, and works in help too', async () => {
+		const d = await open();
+		await d.advance(2000);
+		const clears = () => d.writes().filter(write => write === clearScreen).length;
+		expect(clears()).toBe(0);
+		await d.press('\f');
+		expect(clears()).toBe(1);
+		expect(d.store.getState().run.isPaused).toBe(false);
+		await d.press('?', '\f');
+		expect(clears()).toBe(2);
+		expect(d.store.getState().ui.isHelpOpen).toBe(true);
+		expect(d.run.engine.actions).toEqual([]);
+	});
+});
+
 describe('the removed line never cuts its sums', () => {
 	test('sums wider than any running sender widen the columns', async () => {
 		const d = await open({messages: 20_000, senders: 6, spec: {meanMs: 1, failureRate: 0.5}});
