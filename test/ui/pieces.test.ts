@@ -261,6 +261,25 @@ describe('sender columns', () => {
 		expect(stateText(sender({state: 'resting', restLeftMs: 3_720_000}))).toBe('resting 1h02m');
 		expect(stateText(sender({state: 'idle'}))).toBe('idle');
 	});
+
+	test('paused says paused; a gone sender (broker) says gone whatever else holds', () => {
+		expect(stateText(sender({state: 'sending'}), true)).toBe('paused');
+		expect(stateText(sender({state: 'resting', restLeftMs: 4240}), true)).toBe('paused');
+		expect(stateText(sender({state: 'removed', isGone: true}))).toBe('gone');
+		expect(stateText(sender({state: 'removed', isGone: true}), true)).toBe('gone');
+		expect(stateText(sender({state: 'removed'}), true)).toBe('removed');
+	});
+
+	test('where a sender runs: this process or host/pid, in a column only when some sender says', () => {
+		const here = sender({where: {host: 'vm', pid: 1, isHere: true}});
+		const far = sender({id: 2, where: {host: 'box', pid: 4242, isHere: false}});
+		expect(cellText('where', here)).toBe('this process');
+		expect(cellText('where', far)).toBe('box/4242');
+		expect(columnFigures([here, far]).whereWidth).toBe('this process'.length);
+		expect(planColumns(120, columnFigures([here, far])).map(c => c.id)).toContain('where');
+		expect(columnFigures([sender()]).whereWidth).toBe(0);
+		expect(planColumns(120, columnFigures([sender()])).map(c => c.id)).not.toContain('where');
+	});
 });
 
 describe('totals grid', () => {
