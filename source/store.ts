@@ -50,7 +50,7 @@ export interface RunControls {
 }
 
 export interface UiState {
-	/** Index into the running senders. */
+	/** Index into the listed senders (listedSenders). */
 	selected: number;
 	isHelpOpen: boolean;
 }
@@ -169,6 +169,23 @@ export function runningSenders(snap: Snapshot): readonly SenderSnapshot[] {
 	return running;
 }
 
+const listedBySnap = new WeakMap<Snapshot, readonly SenderSnapshot[]>();
+
+/**
+ * The senders the list shows, in the order they were added: the running ones and, in
+ * broker mode, those whose worker is gone (a row that says so, its figures kept in view).
+ * Kept per snapshot, as runningSenders is.
+ */
+export function listedSenders(snap: Snapshot): readonly SenderSnapshot[] {
+	let listed = listedBySnap.get(snap);
+	if (listed === undefined) {
+		listed = snap.senders.some(s => s.isGone === true) ? snap.senders.filter(s => s.state !== 'removed' || s.isGone === true) : runningSenders(snap);
+		listedBySnap.set(snap, listed);
+	}
+
+	return listed;
+}
+
 export function createDashStore({simulation: engine, controls, defaultSpec, moreCount = 1000}: DashStoreOptions): DashStore {
 	let pendingTicks: Progress[] = [];
 	const notes: string[] = [];
@@ -194,7 +211,7 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 			const ticks = pendingTicks;
 			pendingTicks = [];
 			const snap = engine.snapshot();
-			const count = runningSenders(snap).length;
+			const count = listedSenders(snap).length;
 			const {ui} = get();
 			const selected = Math.max(0, Math.min(ui.selected, count - 1));
 			set({
@@ -213,22 +230,25 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 			controls.wake();
 		};
 
-		const selectedSender = (): SenderSnapshot | undefined => runningSenders(get().snap)[get().ui.selected];
-
-		const tuneSelected = (patch: (spec: SenderSpec) => Partial<SenderSpec>) => {
+		const selectedSender = (): SenderSnapshot | undefined => listedSenders(get().snap)[get().ui.selected];
+		/** The selected sender, if the keys can change it (a gone one's worker cannot hear them). */
+		const tunableSender = (): SenderSnapshot | undefined => {
 			const sender = selectedSender();
-			if (sender === undefined) return;
-			engine.tuneSender(sender.id, patch(sender.spec));
-			changed();
+			return sender?.isGone === true ? undefined : sender;
 		};
 
-		/** Tunes the selected sender's window or rate, unless it stays as it is (then no action is recorded). */
-		const tuneStep = (key: 'window' | 'rate', current: (spec: SenderSpec) => number | undefined, next: (spec: SenderSpec) => number | undefined) => {
-			const sender = selectedSender();
+		/**
+		 * Tunes the selected sender, unless the patch leaves it as it is (`[` at 0%, `w` at the
+		 * smallest window): then nothing is recorded as an action (issue 20).
+		 */
+		const tuneSelected = (patch: (spec: SenderSpec) => Partial<SenderSpec>) => {
+			const sender = tunableSender();
 			if (sender === undefined) return;
-			const value = next(sender.spec);
-			if (value === current(sender.spec)) return;
-			tuneSelected(() => ({[key]: value}));
+			const change = patch(sender.spec);
+			const keys = Object.keys(change) as Array<keyof SenderSpec>;
+			if (keys.every(key => change[key] === sender.spec[key])) return;
+			engine.tuneSender(sender.id, change);
+			changed();
 		};
 
 		return {
@@ -253,13 +273,13 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					changed();
 				},
 				removeSelected() {
-					const sender = selectedSender();
+					const sender = tunableSender();
 					if (sender === undefined) return;
 					engine.removeSender(sender.id);
 					changed();
 				},
 				select(index) {
-					const count = runningSenders(get().snap).length;
+					const count = listedSenders(get().snap).length;
 					const selected = Math.max(0, Math.min(index, count - 1));
 					set(s => ({ui: {...s.ui, selected}}));
 				},
@@ -276,10 +296,13 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					tuneSelected(spec => ({failureRate: Math.round(Math.min(1, Math.max(0, spec.failureRate + delta)) * 100) / 100}));
 				},
 				changeWindow(direction) {
-					tuneStep('window', spec => spec.window ?? 1, spec => nextWindow(spec.window ?? 1, direction));
+					tuneSelected(spec => {
+						const window = nextWindow(spec.window ?? 1, direction);
+						return window === (spec.window ?? 1) ? {} : {window};
+					});
 				},
 				changeRate(direction) {
-					tuneStep('rate', spec => spec.rate, spec => nextRate(spec, direction));
+					tuneSelected(spec => ({rate: nextRate(spec, direction)}));
 				},
 				produceMore(count = moreCount) {
 					engine.produceMore(count);

@@ -5,7 +5,7 @@ import {hostname} from 'node:os';
 import type {Redis} from 'ioredis';
 import {senderSnapshot, type SenderCounts} from '../engine/figures.js';
 import type {Histogram} from '../engine/histogram.js';
-import type {SenderSnapshot, SenderSpec, SenderState} from '../engine/types.js';
+import type {SenderSnapshot, SenderSpec, SenderState, SenderWhere} from '../engine/types.js';
 import {describeError, type BrokerTarget} from './connection.js';
 import {idList, type AliveRecord} from './protocol.js';
 import {Registry} from './registry.js';
@@ -47,6 +47,9 @@ interface Watched extends SenderPlace, SenderCounts {
 	version: number;
 	cached: SenderSnapshot | undefined;
 	cachedVersion: number;
+	/** What its snapshot last said of where it runs, and whether it is gone. */
+	where: SenderWhere | undefined;
+	isGoneShown: boolean;
 }
 
 export type {Watched as RosterSender};
@@ -166,8 +169,8 @@ export class Roster {
 		return this.order.map(sender => this.snapshotOf(sender, isAnyInFlight, now));
 	}
 
-	forEachSender(visit: (id: number, finished: number) => void): void {
-		for (const s of this.order) if (s.state !== 'removed') visit(s.id, s.sent + s.failed);
+	forEachSender(visit: (id: number, sent: number) => void): void {
+		for (const s of this.order) if (s.state !== 'removed') visit(s.id, s.sent);
 	}
 
 	/** Where each sender runs, in the order they were seen. */
@@ -249,6 +252,8 @@ export class Roster {
 			version: 0,
 			cached: undefined,
 			cachedVersion: -1,
+			where: undefined,
+			isGoneShown: false,
 		};
 		this.watched.set(id, sender);
 		// In id order (one sender's outcome may come before the registry shows the others),
@@ -313,6 +318,28 @@ export class Roster {
 		if (holding !== sender.holding || windowUsed !== sender.windowUsed) sender.version++;
 		sender.holding = holding;
 		sender.windowUsed = windowUsed;
-		return senderSnapshot(sender, state, restLeftMs);
+		return senderSnapshot(sender, state, restLeftMs, {where: this.whereOf(sender), ...(this.isGoneShown(sender) ? {isGone: true} : {})});
+	}
+
+	/** Where it runs, as its snapshot says: the same object while host, pid and place stay. */
+	private whereOf(sender: Watched): SenderWhere | undefined {
+		if (sender.pid === 0) return undefined;
+		const isHere = sender.isLocal && sender.pid === process.pid;
+		const {where} = sender;
+		if (where?.host === sender.host && where.pid === sender.pid && where.isHere === isHere) return where;
+		sender.where = {host: sender.host, pid: sender.pid, isHere};
+		sender.version++;
+		return sender.where;
+	}
+
+	/** Its process stopped heartbeating without being asked to: its row stays, as gone (issue 20). */
+	private isGoneShown(sender: Watched): boolean {
+		const isGone = sender.isGone && !sender.isRemovedHere && !(sender.isLocal && sender.pid === process.pid);
+		if (isGone !== sender.isGoneShown) {
+			sender.isGoneShown = isGone;
+			sender.version++;
+		}
+
+		return isGone;
 	}
 }

@@ -280,7 +280,7 @@ export class BrokerSimulation implements Simulation {
 		return this.outcomes.tally.spread();
 	}
 
-	forEachSender(visit: (id: number, finished: number) => void): void {
+	forEachSender(visit: (id: number, sent: number) => void): void {
 		this.roster.forEachSender(visit);
 	}
 

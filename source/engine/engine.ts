@@ -309,9 +309,9 @@ export class Engine implements Simulation {
 		return this.tally.spread();
 	}
 
-	/** Visits each running sender with its finished count; O(senders), allocates nothing. */
-	forEachSender(visit: (id: number, finished: number) => void): void {
-		for (const s of this.senders) if (s.state !== 'removed') visit(s.id, s.sent + s.failed);
+	/** Visits each running sender with its sent count; O(senders), allocates nothing. */
+	forEachSender(visit: (id: number, sent: number) => void): void {
+		for (const s of this.senders) if (s.state !== 'removed') visit(s.id, s.sent);
 	}
 
 	/** Ids of the senders still running, in the order they were added. */

@@ -95,11 +95,14 @@ export interface SnapshotSource extends SenderCounts {
 	cachedVersion: number;
 }
 
+/** What only a broker's snapshot tells (a change of either must bump the version). */
+export type BrokerPlace = Pick<SenderSnapshot, 'where' | 'isGone'>;
+
 /**
  * A sender's snapshot, the engine's and the broker's alike. While nothing it shows has
  * changed it is the same object as last time, so the UI's selectors stay stable.
  */
-export function senderSnapshot(sender: SnapshotSource, state: SenderState, restLeftMs: number): SenderSnapshot {
+export function senderSnapshot(sender: SnapshotSource, state: SenderState, restLeftMs: number, place?: BrokerPlace): SenderSnapshot {
 	const cached = sender.cached;
 	if (cached !== undefined && sender.cachedVersion === sender.version && cached.state === state && cached.restLeftMs === restLeftMs) return cached;
 	const snap: SenderSnapshot = {
@@ -112,6 +115,8 @@ export function senderSnapshot(sender: SnapshotSource, state: SenderState, restL
 		rests: sender.rests,
 		restedMs: sender.restedMs,
 		...senderFigures(sender),
+		...(place?.where === undefined ? {} : {where: place.where}),
+		...(place?.isGone === true ? {isGone: true as const} : {}),
 	};
 	sender.cached = snap;
 	sender.cachedVersion = sender.version;

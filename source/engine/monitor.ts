@@ -1,6 +1,6 @@
 // The monitor: on every tick of simulated time it turns the engine's running totals
 // into a progress record (throughput, a sliding-window rate, ETA) and keeps each
-// sender's recent throughput for sparklines. Fixed memory: a few numbers per tick kept.
+// sender's recent sent rate for sparklines (failures are not throughput there). Fixed memory: a few numbers per tick kept.
 import type {Simulation} from './simulation.js';
 
 /** One monitor reading, as a headless progress line prints it. */
@@ -78,22 +78,22 @@ export class Monitor {
 		};
 	}
 
-	/** Finished messages per simulated second in each of a sender's last ticks, oldest first. */
+	/** Messages sent per simulated second in each of a sender's last ticks, oldest first (failed ones not counted). */
 	sparkline(senderId: number): readonly number[] {
 		return this.senderHistory.get(senderId)?.rates ?? [];
 	}
 
 	private sampleSenders(tickMs: number): void {
-		this.engine.forEachSender((id, finished) => {
+		this.engine.forEachSender((id, sent) => {
 			let history = this.senderHistory.get(id);
 			if (history === undefined) {
 				history = {last: 0, rates: []};
 				this.senderHistory.set(id, history);
 			}
 
-			if (tickMs > 0) history.rates.push(((finished - history.last) * 1000) / tickMs);
+			if (tickMs > 0) history.rates.push(((sent - history.last) * 1000) / tickMs);
 			if (history.rates.length > sparklineLength) history.rates.shift();
-			history.last = finished;
+			history.last = sent;
 		});
 	}
 }

@@ -29,7 +29,8 @@ export interface Simulation {
 	snapshot(): Snapshot;
 	/** Min, percentiles and max of time per message and of end-to-end time; for the summary. */
 	spread(): Spread;
-	forEachSender(visit: (id: number, finished: number) => void): void;
+	/** Visits each running sender with its sent count (the sparklines count sent only). */
+	forEachSender(visit: (id: number, sent: number) => void): void;
 	/** Every finished message's time from first pickup to outcome (read it, never record). */
 	readonly timeHistogram: Histogram;
 	/** Every reached message's time from being asked for to reach (read it, never record). */

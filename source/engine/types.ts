@@ -97,6 +97,14 @@ export interface Outcome {
 
 export type SenderState = 'idle' | 'sending' | 'resting' | 'removed';
 
+/** Where a sender runs in broker mode: a worker's host and pid, or this process. */
+export interface SenderWhere {
+	host: string;
+	pid: number;
+	/** Started by this process (the producer's own senders). */
+	isHere: boolean;
+}
+
 export interface SenderSnapshot {
 	id: number;
 	spec: SenderSpec;
@@ -121,6 +129,10 @@ export interface SenderSnapshot {
 	/** Observed mean of one attempt's wait (differs from spec.meanMs when max-wait cuts). */
 	observedMeanMs: number | undefined;
 	p95Ms: number | undefined;
+	/** Broker mode: where it runs; absent in-process. */
+	where?: SenderWhere;
+	/** Broker mode: its process stopped heartbeating (state 'removed'); it may come back. */
+	isGone?: true;
 }
 
 export interface Snapshot {

@@ -3,7 +3,7 @@
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import type {Threshold} from '../settings.js';
-import {runningSenders, type DashStore} from '../store.js';
+import {listedSenders, type DashStore} from '../store.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -64,7 +64,7 @@ function Screen({seed, thresholds, onExit}: ScreenProps) {
 	const theme = useTheme();
 	const {columns, rows} = useTerminalSize();
 	const isHelpOpen = useDash(s => s.ui.isHelpOpen);
-	const senderCount = useDash(s => runningSenders(s.snap).length);
+	const senderCount = useDash(s => listedSenders(s.snap).length);
 	const selected = useDash(s => s.ui.selected);
 	const note = useDash(s => s.notes.at(-1));
 	const {gatewayRate, hasReceipts} = useRunView();

@@ -1,10 +1,11 @@
 // The top line: run state in words (running / paused / done / waiting for senders),
-// simulated and wall time, speed, seed and the sender count.
+// simulated and wall time, speed, seed and the sender count. A broker run is on the wall
+// clock and its seed does not replay it: it shows the wall time only, no speed or seed.
 import chalk from 'chalk';
 import {Text} from 'ink';
 import {useShallow} from 'zustand/shallow';
 import {formatClock, formatSpeed} from '../format.js';
-import {runningSenders, type DashState} from '../store.js';
+import {listedSenders, runningSenders, type DashState} from '../store.js';
 import {fitByRank} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
@@ -34,7 +35,7 @@ function statusColor(status: RunStatus, theme: Theme): ColorName | undefined {
 
 /** One piece of the header line; lower rank stays longer on a narrow terminal. */
 export interface HeaderPart {
-	id: 'title' | 'state' | 'sim' | 'wall' | 'speed' | 'seed' | 'senders';
+	id: 'title' | 'state' | 'sim' | 'wall' | 'speed' | 'seed' | 'broker' | 'senders';
 	text: string;
 	rank: number;
 }
@@ -54,27 +55,37 @@ export interface HeaderProps {
 export function Header({seed, columns}: HeaderProps) {
 	const theme = useTheme();
 	useHeartbeat();
-	const [status, simMs, wallMs, speed, senderCount] = useDash(
+	const [status, simMs, wallMs, speed, senderCount, goneCount, isSimulated] = useDash(
 		useShallow((s: DashState) => [
 			runStatus(s.run),
 			s.snap.simMs,
 			s.run.wallElapsedMs,
 			s.run.speed,
 			runningSenders(s.snap).length,
+			listedSenders(s.snap).length - runningSenders(s.snap).length,
+			// The speed keys act only on a simulated clock; a broker run's is the wall's.
+			s.run.canChangeSpeed,
 		]),
 	);
-	const parts = headerParts(
-		[
-			{id: 'title', text: 'sms-dash', rank: 6},
-			{id: 'state', text: statusText[status], rank: 0},
-			{id: 'sim', text: `sim ${formatClock(simMs)}`, rank: 1},
-			{id: 'wall', text: `wall ${formatClock(wallMs)}`, rank: 4},
-			{id: 'speed', text: `speed ${formatSpeed(speed)}`, rank: 2},
-			{id: 'seed', text: `seed ${seed}`, rank: 5},
-			{id: 'senders', text: `${senderCount} ${senderCount === 1 ? 'sender' : 'senders'}`, rank: 3},
-		],
-		columns,
-	);
+	const senders = `${senderCount} ${senderCount === 1 ? 'sender' : 'senders'}${goneCount > 0 ? `, ${goneCount} gone` : ''}`;
+	const all: HeaderPart[] = isSimulated
+		? [
+				{id: 'title', text: 'sms-dash', rank: 6},
+				{id: 'state', text: statusText[status], rank: 0},
+				{id: 'sim', text: `sim ${formatClock(simMs)}`, rank: 1},
+				{id: 'wall', text: `wall ${formatClock(wallMs)}`, rank: 4},
+				{id: 'speed', text: `speed ${formatSpeed(speed)}`, rank: 2},
+				{id: 'seed', text: `seed ${seed}`, rank: 5},
+				{id: 'senders', text: senders, rank: 3},
+			]
+		: [
+				{id: 'title', text: 'sms-dash', rank: 6},
+				{id: 'state', text: statusText[status], rank: 0},
+				{id: 'wall', text: `wall ${formatClock(wallMs)}`, rank: 1},
+				{id: 'broker', text: 'broker', rank: 4},
+				{id: 'senders', text: senders, rank: 3},
+			];
+	const parts = headerParts(all, columns);
 	// One Text with its colours in the string (see sender-row.tsx).
 	const line = parts
 		.map((part, index) => {

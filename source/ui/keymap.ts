@@ -12,6 +12,8 @@ export interface KeyContext {
 	exit(code: number): void;
 	/** Sender rows on screen, for PgUp/PgDn. */
 	pageSize: number;
+	/** Clears the terminal and draws the frame again (Ctrl+L). */
+	redraw(): void;
 }
 
 export interface KeyBinding {
@@ -184,6 +186,13 @@ export const keymap: readonly KeyBinding[] = [
 		inHelp: ({actions}) => actions.closeHelp(),
 	},
 	{
+		keys: ['ctrl+l'],
+		label: 'Ctrl+L',
+		help: 'redraw the screen (after something else wrote on it)', brief: 'redraw',
+		run: ({redraw}) => redraw(),
+		inHelp: ({redraw}) => redraw(),
+	},
+	{
 		keys: ['ctrl+c'],
 		label: 'Ctrl+C',
 		help: 'interrupt (exit 130); the summary follows', brief: 'interrupt',
@@ -207,6 +216,7 @@ export function bindingFor(name: string): KeyBinding | undefined {
  */
 export function keyNames(input: string, key: Key): string[] {
 	if (key.ctrl && input === 'c') return ['ctrl+c'];
+	if (key.ctrl && input === 'l') return ['ctrl+l'];
 	if (key.upArrow) return ['up'];
 	if (key.downArrow) return ['down'];
 	if (key.pageUp) return ['pageup'];

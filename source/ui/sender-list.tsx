@@ -4,7 +4,7 @@
 import {Box, Text} from 'ink';
 import {useMemo} from 'react';
 import {formatCount} from '../format.js';
-import {runningSenders} from '../store.js';
+import {listedSenders} from '../store.js';
 import {columnFigures, headerText, planColumns, removedFigures, removedRowText, removedTotals, SenderRow} from './sender-row.js';
 import {useSegmentRates} from './segment-rates.js';
 import {glyph, useTheme} from './theme.js';
@@ -52,14 +52,14 @@ export function SenderList({columns, lines}: SenderListProps) {
 	const store = useDashStore();
 	const snap = useDash(s => s.snap);
 	const selected = useDash(s => s.ui.selected);
-	const senders = useMemo(() => runningSenders(snap), [snap]);
+	const senders = useMemo(() => listedSenders(snap), [snap]);
 	const removed = removedTotals(snap.senders);
 	// Widths change only when a figure gains a digit, so the plan is rebuilt rarely. The
 	// removed line's sums are figures of the same columns.
-	const {idWidth, sentWidth, failedWidth, windowWidth, capWidth} = columnFigures([...senders, ...removedFigures(removed)]);
+	const {idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth} = columnFigures([...senders, ...removedFigures(removed)]);
 	const plan = useMemo(
-		() => planColumns(columns, {idWidth, sentWidth, failedWidth, windowWidth, capWidth}),
-		[columns, idWidth, sentWidth, failedWidth, windowWidth, capWidth],
+		() => planColumns(columns, {idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth}),
+		[columns, idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth],
 	);
 	const segmentRates = useSegmentRates();
 	if (senders.length === 0) {

@@ -1,16 +1,17 @@
-// One sender as one line: its settings, its state (a resting sender counts down in
-// words), its figures and a sparkline; with the delivery model its window in use (7/10)
-// and its rate cap's use. The selected row is inverse and marked "›", so the selection
-// shows without colour.
+// One sender as one line: its settings, its state (sender-state.ts), its figures and a
+// sparkline of its sent rate; with the delivery model its window in use (7/10) and its
+// rate cap's use; in broker mode where it runs. The selected row is inverse and marked
+// "›", so the selection shows without colour.
 import {Text} from 'ink';
-import type {Distribution, SenderSnapshot, SenderSpec} from '../engine/types.js';
+import type {Distribution, SenderSnapshot, SenderSpec, SenderWhere} from '../engine/types.js';
 import {formatCount, formatMs, none} from '../format.js';
 import {sparklineText} from './sparkline.js';
-import {fit, fitByRank, formatCountdown, formatRatePercent} from './text.js';
+import {stateColor, stateText, stateWidth} from './sender-state.js';
+import {fit, fitByRank, formatRatePercent} from './text.js';
 import {glyph, paint, useTheme, type ColorName, type Theme} from './theme.js';
 import {useDash} from './use-dash.js';
 
-export type ColumnId = 'id' | 'dist' | 'mean' | 'obs' | 'p95' | 'fail' | 'state' | 'sent' | 'failed' | 'win' | 'cap' | 'flight' | 'spark';
+export type ColumnId = 'id' | 'dist' | 'mean' | 'obs' | 'p95' | 'fail' | 'state' | 'where' | 'sent' | 'failed' | 'win' | 'cap' | 'flight' | 'spark';
 
 export interface Column {
 	id: ColumnId;
@@ -50,10 +51,12 @@ export interface ColumnFigures {
 	windowWidth?: number;
 	/** Length of the widest rate cap's use ("100% of 100/s"); 0 when no sender has a rate (no column). */
 	capWidth?: number;
+	/** Length of the longest place ("this process", "host/pid"); 0 when no sender says (in-process: no column). */
+	whereWidth?: number;
 }
 
 /** A sender as columnFigures() reads it: the removed line's sums have no spec. */
-export type FigureSource = Pick<SenderSnapshot, 'id' | 'sent' | 'failed'> & {spec?: Pick<SenderSpec, 'window' | 'rate'>};
+export type FigureSource = Pick<SenderSnapshot, 'id' | 'sent' | 'failed' | 'where'> & {spec?: Pick<SenderSpec, 'window' | 'rate'>};
 
 /** The widths the senders' figures need. */
 export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
@@ -62,7 +65,9 @@ export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
 	let maxFailed = 0;
 	let maxWindow = 0;
 	let maxRate = 0;
+	let maxWhere = 0;
 	for (const s of senders) {
+		if (s.where !== undefined) maxWhere = Math.max(maxWhere, whereText(s.where).length);
 		maxId = Math.max(maxId, s.id);
 		maxSent = Math.max(maxSent, s.sent);
 		maxFailed = Math.max(maxFailed, s.failed);
@@ -78,7 +83,16 @@ export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
 		failedWidth: formatCount(maxFailed).length,
 		windowWidth: maxWindow === 0 ? 0 : windowText(maxWindow, maxWindow).length,
 		capWidth: maxRate === 0 ? 0 : capText(maxRate, maxRate).length,
+		whereWidth: Math.min(whereMax, maxWhere),
 	};
+}
+
+/** The longest place shown; a longer host name is cut. */
+const whereMax = 24;
+
+/** Where a sender runs: "this process", or a worker's "host/pid". */
+export function whereText(where: SenderWhere): string {
+	return where.isHere ? 'this process' : `${where.host}/${where.pid}`;
 }
 
 /** Submits unanswered out of the window: "7/10". */
@@ -98,7 +112,7 @@ function formatRateCap(rate: number): string {
 	return Number.isInteger(rate) ? formatCount(rate) : String(Math.round(rate * 100) / 100);
 }
 
-function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0}: ColumnFigures): ColumnSpec[] {
+function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0, whereWidth = 0}: ColumnFigures): ColumnSpec[] {
 	const model: ColumnSpec[] = [
 		...(windowWidth > 0 ? [{id: 'win', header: 'win', width: Math.max(5, windowWidth), align: 'right', rank: 3.4} as const] : []),
 		...(capWidth > 0 ? [{id: 'cap', header: 'rate cap', width: Math.max(8, capWidth), align: 'right', rank: 3.5} as const] : []),
@@ -110,12 +124,13 @@ function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0}:
 		{id: 'obs', header: 'obs', width: 7, align: 'right', rank: 7},
 		{id: 'p95', header: 'p95', width: 7, align: 'right', rank: 8},
 		{id: 'fail', header: 'fail', width: 5, align: 'right', rank: 5},
-		{id: 'state', header: 'state', width: 13, align: 'left', rank: 1},
+		{id: 'state', header: 'state', width: stateWidth, align: 'left', rank: 1},
+		...(whereWidth > 0 ? [{id: 'where', header: 'runs in', width: Math.max(7, whereWidth), align: 'left', rank: 2.5} as const] : []),
 		{id: 'sent', header: 'sent', width: Math.max(7, sentWidth), align: 'right', rank: 2},
 		{id: 'failed', header: 'failed', width: Math.max(6, failedWidth + 2), align: 'right', rank: 3},
 		...model,
 		{id: 'flight', header: 'flight', width: 6, align: 'right', rank: 10},
-		{id: 'spark', header: 'recent', width: sparkMin, align: 'left', rank: 6},
+		{id: 'spark', header: 'sent/s', width: sparkMin, align: 'left', rank: 6},
 	];
 }
 
@@ -130,13 +145,6 @@ export function planColumns(columns: number, figures: ColumnFigures): Column[] {
 	const used = kept.reduce((sum, spec) => sum + spec.width, Math.max(0, kept.length - 1));
 	const sparkWidth = kept.some(spec => spec.id === 'spark') ? Math.min(sparkMax, sparkMin + (room - used)) : 0;
 	return kept.map(({id, header, width, align}) => ({id, header, align, width: id === 'spark' ? sparkWidth : width}));
-}
-
-/** A sender's state in words; `isPaused`: the simulated clock stands still, so does every sender. */
-export function stateText(sender: SenderSnapshot, isPaused = false): string {
-	if (isPaused && sender.state !== 'removed') return 'paused';
-	if (sender.state === 'resting') return `resting ${formatCountdown(sender.restLeftMs)}`;
-	return sender.state;
 }
 
 /** The plain text of each cell, before padding; `segmentRate`: the sender's recent segments/s. */
@@ -170,6 +178,10 @@ export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false,
 			return stateText(sender, isPaused);
 		}
 
+		case 'where': {
+			return sender.where === undefined ? none : whereText(sender.where);
+		}
+
 		case 'sent': {
 			return formatCount(sender.sent);
 		}
@@ -200,10 +212,8 @@ export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false,
 function cellColor(id: ColumnId, sender: SenderSnapshot, theme: Theme, isPaused: boolean): ColorName | undefined {
 	if (id === 'failed' && sender.failed > 0) return theme.bad;
 	if (id === 'sent' && sender.sent > 0) return theme.ok;
-	if (id === 'state') {
-		if (isPaused || sender.state === 'resting') return theme.warn;
-		if (sender.state === 'idle') return theme.muted;
-	}
+	if (id === 'state') return stateColor(sender, theme, isPaused);
+	if (id === 'where' && sender.where?.isHere === true) return theme.muted;
 
 	if (id === 'spark') return theme.spark;
 	return undefined;
@@ -213,9 +223,9 @@ export interface SenderRowProps {
 	sender: SenderSnapshot;
 	columns: Column[];
 	isSelected: boolean;
-	/** The sender's recent throughput per tick, oldest first. */
+	/** The sender's sent per second in each recent tick, oldest first (failures not counted). */
 	rates: readonly number[];
-	/** Throughput drawn as a full block (shared by the rows on screen). */
+	/** The sent rate drawn as a full block (shared by the rows on screen). */
 	sparkScale: number;
 	/** The sender's recent segments per simulated second (its rate cap's use). */
 	segmentRate?: number | undefined;
@@ -267,7 +277,8 @@ export interface RemovedTotals {
 export function removedTotals(senders: readonly SenderSnapshot[]): RemovedTotals {
 	const totals = {count: 0, sent: 0, failed: 0};
 	for (const s of senders) {
-		if (s.state !== 'removed') continue;
+		// A gone sender (broker mode) keeps its own row.
+		if (s.state !== 'removed' || s.isGone === true) continue;
 		totals.count++;
 		totals.sent += s.sent;
 		totals.failed += s.failed;

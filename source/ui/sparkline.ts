@@ -1,9 +1,11 @@
-// A sender's recent throughput as a row of block characters (▁ for none, ▂..█ scaled to a
-// shared maximum so rows compare). Pure rendering; the figures come from the monitor.
+// A sender's recent sent rate as a row of block characters (▁ for none, ▂..█ scaled to a
+// shared maximum so rows compare), always its full width: the ticks before the first are
+// drawn as none, so the bars do not drift across the column early in a run (issue 20).
+// Pure rendering; the figures come from the monitor.
 const levels = ['▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const zero = '▁';
 
-/** The last `width` values as blocks; scale is the value drawn full (the max when omitted). */
+/** The last `width` values as blocks, padded on the left with none; scale is the value drawn full (the max when omitted). */
 export function sparklineText(values: readonly number[], width: number, scale?: number): string {
 	if (width <= 0) return '';
 	const shown = values.slice(-width);
@@ -19,5 +21,5 @@ export function sparklineText(values: readonly number[], width: number, scale?: 
 		out += levels[index];
 	}
 
-	return out.padStart(width);
+	return out.padStart(width, zero);
 }

@@ -1,6 +1,7 @@
 // The dashboard on a broker, in a real terminal: a worker process's senders show as
-// rows, `a` starts one more sender in the dashboard's own process, q exits 0 with a
-// report that lists all three.
+// rows that say where they run, `a` starts one more sender in the dashboard's own
+// process, a SIGKILLed worker's senders stay as gone rows, q exits 0 with a report that
+// lists all three.
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -48,8 +49,19 @@ describe('the dashboard on a broker', () => {
 		await pane.waitFor('running again', s => /▶ running/.test(s) && sent(s) > pausedSent, 10_000);
 		// The broker's notices show live on the note line.
 		await pane.waitFor('the joined notice', s => /note: [\d.]+s: senders #1, #2 joined/.test(s), 5000);
+		// A run on workers has no simulated clock, speed or seed to show.
+		expect(pane.screen().split('\n')[0]).not.toMatch(/sim |speed|seed/);
+		const row = (s: string, id: number) => s.split('\n').find(line => new RegExp(`#${id} `).test(line)) ?? '';
+		expect(row(pane.screen(), 1)).toContain(`/${worker.pid}`);
 		pane.keys('a');
-		await pane.waitFor('a third sender', s => s.includes('3 senders'), 10_000);
+		const three = await pane.waitFor('a third sender', s => s.includes('3 senders') && /#3 .*this process/.test(s), 10_000);
+		// The new sender is selected.
+		expect(row(three, 3)).toMatch(/^› #3 /);
+		worker.child.kill('SIGKILL');
+		const gone = await pane.waitFor('the killed worker\'s senders, gone', s => s.includes('1 sender, 2 gone'), 10_000);
+		expect(row(gone, 1)).toMatch(/ gone /);
+		expect(row(gone, 2)).toMatch(/ gone /);
+		expect(row(gone, 3)).toContain('this process');
 		pane.keys('>');
 		pane.keys('q');
 		expect(await pane.exitCode(15_000)).toBe(0);

@@ -41,6 +41,12 @@ it('finishes the messages of a SIGKILLed worker elsewhere, each counted once', a
 
 		// The killed senders are shown as gone within the heartbeat TTL (3 s).
 		await until(() => sim.snapshot().senders.filter(s => slowIds.has(s.id)).every(s => s.state === 'removed'), 5000, () => 'killed senders still shown alive');
+		// As gone (the dashboard keeps their rows), each saying where it ran.
+		for (const s of sim.snapshot().senders) {
+			expect(s.isGone, `#${s.id}`).toBe(slowIds.has(s.id) ? true : undefined);
+			expect(s.where, `#${s.id}`).toEqual({host: expect.any(String), pid: slowIds.has(s.id) ? slow.pid : fast.pid, isHere: false});
+		}
+
 		expect(sim.duplicates).toBe(0);
 		// Told as it happens, once per process.
 		expect(notices.filter(n => n.includes(`pid ${slow.pid}`))).toEqual([

@@ -1,5 +1,5 @@
 // The built dashboard in a real terminal (tmux; see test/helpers/tmux.ts).
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {ensureBuilt, Pane} from '../helpers/tmux.js';
@@ -108,7 +108,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		await p.waitFor('the wide dashboard', s => s.includes('5 senders') && s.includes('flight') && counter(s, 'sent') > 0);
 		p.resize(80, 24);
 		const count = (screen: string, text: string) => screen.split(text).length - 1;
-		const small = await p.waitFor('the 80-column layout', s => !/\bflight\b.*recent/.test(s) && s.includes('q quit'));
+		const small = await p.waitFor('the 80-column layout', s => !/\bflight\b.*sent\/s/.test(s) && s.includes('q quit'));
 		// Wait for a later frame too: the stale copy stays while the live frame redraws.
 		const later = await p.waitFor('a later frame', s => s !== small);
 		for (const screen of [small, later]) {
@@ -118,6 +118,26 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 			expect(screen.split('\n')[0], screen).toContain('sms-dash');
 		}
 
+		p.keys('q');
+		expect(await p.exitCode()).toBe(0);
+	}, 20_000);
+
+	it('Ctrl+L wipes what something else wrote on the terminal and draws the dashboard again', async () => {
+		const p = pane();
+		p.start(['-m', '200000', '-s', '3', '--seed', '6', '--speed', '0.1'], {columns: 100, rows: 30});
+		await p.waitFor('the dashboard', s => s.includes('3 senders') && s.includes('q quit'));
+		// Another program writes below the frame (a wall message), putting the cursor back.
+		const tty = p.tmux('display-message', '-p', '-t', 'dash', '#{pane_tty}').trim();
+		writeFileSync(tty, '\u001B7\u001B[28;1HSTRAY TEXT ON THE SCREEN\u001B8');
+		const stray = await p.waitFor('the stray text', s => s.includes('STRAY TEXT'));
+		// Frames go on and leave it there.
+		const later = await p.waitFor('a later frame', s => s !== stray);
+		expect(later).toContain('STRAY TEXT');
+		p.keys('C-l');
+		const redrawn = await p.waitFor('the dashboard redrawn', s => !s.includes('STRAY TEXT') && s.includes('q quit'));
+		expect(redrawn.split('\n')[0]).toContain('sms-dash');
+		expect(redrawn).toContain('produced');
+		expect(redrawn.split('produced').length - 1).toBe(1);
 		p.keys('q');
 		expect(await p.exitCode()).toBe(0);
 	}, 20_000);

@@ -116,17 +116,17 @@ describe('Monitor', () => {
 		expectNoNaN(p);
 	});
 
-	it('sparklines: per-sender finished per second in each tick, the last few kept', () => {
+	it('sparklines: per-sender sent per second in each tick, the last few kept', () => {
 		const engine = createEngine(settingsOf({messages: 100_000, senders: [spec({meanMs: 50}), spec({meanMs: 200})]}));
 		const monitor = new Monitor(engine, true);
 		monitor.sample(0);
-		const finishedBy = () => engine.snapshot().senders.map(s => s.sent + s.failed);
-		let before = finishedBy();
+		const sentBy = () => engine.snapshot().senders.map(s => s.sent);
+		let before = sentBy();
 		const expected: number[][] = [[], []];
 		for (let t = 1000; t <= 30_000; t += 1000) {
 			engine.runUntil(t);
 			monitor.sample(t);
-			const now = finishedBy();
+			const now = sentBy();
 			for (let i = 0; i < 2; i++) expected[i]!.push(now[i]! - before[i]!);
 			before = now;
 		}
@@ -139,6 +139,20 @@ describe('Monitor', () => {
 		expect(mean(monitor.sparkline(1))).toBeGreaterThan(15);
 		expect(mean(monitor.sparkline(2))).toBeLessThan(7);
 		expect(monitor.sparkline(99)).toEqual([]);
+	});
+
+	it('sparklines count sent only: a sender that fails every message draws no bars', () => {
+		const engine = createEngine(settingsOf({messages: 100_000, senders: [spec({meanMs: 50, failureRate: 1}), spec({meanMs: 50, failureRate: 0})]}));
+		const monitor = new Monitor(engine, true);
+		monitor.sample(0);
+		for (let t = 1000; t <= 5000; t += 1000) {
+			engine.runUntil(t);
+			monitor.sample(t);
+		}
+
+		expect(engine.snapshot().senders[0]!.failed).toBeGreaterThan(50);
+		expect(monitor.sparkline(1)).toEqual([0, 0, 0, 0, 0]);
+		expect(Math.min(...monitor.sparkline(2))).toBeGreaterThan(10);
 	});
 
 	it('sparklines are per second even when ticks are not one second apart', () => {

@@ -97,7 +97,10 @@ export class FixedSimulation implements Simulation {
 		return 0;
 	}
 
-	removeSender(): boolean {
+	readonly removed: number[] = [];
+
+	removeSender(id: number): boolean {
+		this.removed.push(id);
 		return false;
 	}
 
@@ -150,7 +153,7 @@ const progress: Progress = {
 	isDone: false,
 };
 
-function stillControls(): RunControls {
+function stillControls(canChangeSpeed = true): RunControls {
 	return {
 		speed: 1,
 		wallElapsedMs: 0,
@@ -158,7 +161,7 @@ function stillControls(): RunControls {
 		isStalled: false,
 		isFinished: false,
 		progress,
-		canChangeSpeed: true,
+		canChangeSpeed,
 		start() {},
 		stop() {},
 		pause() {},
@@ -175,6 +178,8 @@ export interface FixedDashOptions {
 	gatewayRate?: number;
 	hasReceipts?: boolean;
 	intervalMs?: number;
+	/** A broker run's clock: the wall's, no speed keys. */
+	isWallClock?: boolean;
 }
 
 export interface FixedDash {
@@ -190,7 +195,7 @@ export interface FixedDash {
 /** Needs vi.useFakeTimers() first (flushes advance the fake clock). */
 export async function renderFixed(snap: Snapshot, options: FixedDashOptions = {}): Promise<FixedDash> {
 	const simulation = new FixedSimulation(snap);
-	const store = createDashStore({simulation, controls: stillControls(), defaultSpec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'}});
+	const store = createDashStore({simulation, controls: stillControls(options.isWallClock !== true), defaultSpec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'}});
 	const ink = render(
 		<App
 			store={store}

@@ -90,6 +90,8 @@ export function makeSettings(options: DashOptions = {}): Settings {
 export interface Dash {
 	/** The latest frame, as the terminal shows it. */
 	frame(): string;
+	/** Everything written to the terminal, in order. */
+	writes(): readonly string[];
 	/** Types keys one at a time, flushing after each. */
 	press(...keys: string[]): Promise<void>;
 	/** Lets `ms` of (fake) wall time pass. */
@@ -132,6 +134,7 @@ export async function renderDash(options: DashOptions = {}): Promise<Dash> {
 	await flush();
 	return {
 		frame: () => ink.lastFrame() ?? '',
+		writes: () => ink.frames,
 		async press(...keys) {
 			for (const key of keys) {
 				ink.stdin.write(key);

@@ -164,7 +164,7 @@ describe('sender rows', () => {
 
 	test('without windows or rates the row is as before', async () => {
 		const d = await open(snapOf());
-		expect(header(d.frame())).toBe('  #   dist       mean     obs     p95  fail state            sent failed recent');
+		expect(header(d.frame())).toBe('  #   dist       mean     obs     p95  fail state            sent failed sent/s');
 	});
 
 	test('window in use where the window is above 1', async () => {
@@ -307,7 +307,7 @@ describe('the key table', () => {
 		const actions = new Proxy({} as DashActions, {
 			get: (_, name) => (...args: unknown[]) => calls.push(`${String(name)}(${args.join(',')})`),
 		});
-		for (const key of ['w', 'W', 'r', 'R', 'g', 'home', 'G', 'end']) dispatch(key, false, {actions, exit: () => undefined, pageSize: 5});
+		for (const key of ['w', 'W', 'r', 'R', 'g', 'home', 'G', 'end']) dispatch(key, false, {actions, exit: () => undefined, pageSize: 5, redraw: () => undefined});
 		expect(calls).toEqual([
 			'changeWindow(-1)',
 			'changeWindow(1)',
@@ -318,7 +318,7 @@ describe('the key table', () => {
 			`select(${Number.MAX_SAFE_INTEGER})`,
 			`select(${Number.MAX_SAFE_INTEGER})`,
 		]);
-		expect(dispatch('w', true, {actions, exit: () => undefined, pageSize: 5})).toBe(false);
+		expect(dispatch('w', true, {actions, exit: () => undefined, pageSize: 5, redraw: () => undefined})).toBe(false);
 	});
 
 	test('a real run takes the tune: the engine\'s sender gets the window and the rate', async () => {

@@ -27,10 +27,10 @@ describe('known frames', () => {
 			ETA        –
 			░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░   0.0%  0/1,000 finished
 
-			  #   dist       mean     obs     p95  fail state            sent failed recent
-			› #1  gamma   100.0ms       –       –   10% sending             0      0
-			  #2  gamma   100.0ms       –       –   10% sending             0      0
-			  #3  gamma   100.0ms       –       –   10% sending             0      0
+			  #   dist       mean     obs     p95  fail state            sent failed sent/s
+			› #1  gamma   100.0ms       –       –   10% sending             0      0 ▁▁▁▁▁▁▁
+			  #2  gamma   100.0ms       –       –   10% sending             0      0 ▁▁▁▁▁▁▁
+			  #3  gamma   100.0ms       –       –   10% sending             0      0 ▁▁▁▁▁▁▁
 			↑↓ select  a add  x remove  +/- faster/slower  space pause  ? more keys  q quit"
 		`);
 	});
@@ -46,10 +46,10 @@ describe('known frames', () => {
 			ETA        33.14s
 			████▍░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░   8.3%  83/1,000 finished
 
-			  #   dist       mean     obs     p95  fail state            sent failed recent
-			› #1  gamma   100.0ms 109.2ms 224.0ms   10% sending            23    ✗ 4     ▇▇▇
-			  #2  gamma   100.0ms  99.6ms 224.0ms   10% sending            27    ✗ 3     █▆█
-			  #3  gamma   100.0ms 113.3ms 203.2ms   10% sending            24    ✗ 2     ▆▆▇
+			  #   dist       mean     obs     p95  fail state            sent failed sent/s
+			› #1  gamma   100.0ms 109.2ms 224.0ms   10% sending            23    ✗ 4 ▁▁▁▁█▆▆
+			  #2  gamma   100.0ms  99.6ms 224.0ms   10% sending            27    ✗ 3 ▁▁▁▁█▆█
+			  #3  gamma   100.0ms 113.3ms 203.2ms   10% sending            24    ✗ 2 ▁▁▁▁▇▆█
 			↑↓ select  a add  x remove  +/- faster/slower  space pause  ? more keys  q quit"
 		`);
 	});
@@ -136,7 +136,7 @@ describe('sender list', () => {
 		const {frame, advance} = await open({start: true, columns: 120});
 		await advance(3000);
 		const text = frame();
-		expect(text).toMatch(/#\s+dist\s+mean\s+obs\s+p95\s+fail\s+state\s+sent\s+failed\s+flight\s+recent/);
+		expect(text).toMatch(/#\s+dist\s+mean\s+obs\s+p95\s+fail\s+state\s+sent\s+failed\s+flight\s+sent\/s/);
 		const rows = lines(text).filter(line => /#\d/.test(line));
 		expect(rows).toHaveLength(3);
 		expect(rows[0]).toMatch(/^› #1\s+gamma\s+100\.0ms\s+\d+\.\dms\s+\d+\.\dms\s+10%\s+sending/);

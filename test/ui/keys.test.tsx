@@ -150,6 +150,21 @@ describe('tuning', () => {
 		expect(d.run.engine.snapshot().senders[0]!.spec.failureRate).toBe(1);
 	});
 
+	test('[ at 0% and ] at 100% change nothing, so no action is recorded', async () => {
+		const d = await open({spec: {failureRate: 0.05}});
+		await d.press('[');
+		const tunes = () => d.run.engine.actions.filter(a => 'tune' in a);
+		expect(tunes()).toHaveLength(1);
+		await d.press('[', '[');
+		expect(tunes()).toHaveLength(1);
+		expect(selectedSender(d).spec.failureRate).toBe(0);
+		await d.press(...Array.from({length: 20}, () => ']'));
+		expect(tunes()).toHaveLength(21);
+		await d.press(']', ']');
+		expect(tunes()).toHaveLength(21);
+		expect(selectedSender(d).spec.failureRate).toBe(1);
+	});
+
 	test('a failure rate of 1 makes every message of that sender fail', async () => {
 		const d = await open({senders: 1, messages: 50});
 		await d.press(...Array.from({length: 18}, () => ']'));

@@ -12,7 +12,8 @@ import {helpLines} from '../../source/ui/help-overlay.js';
 import {dispatch, footerText, keymap, keyNames, type KeyContext} from '../../source/ui/keymap.js';
 import {planLayout} from '../../source/ui/layout.js';
 import {listWindow, moreText} from '../../source/ui/sender-list.js';
-import {cellText, columnFigures, headerText, planColumns, rowText, stateText} from '../../source/ui/sender-row.js';
+import {cellText, columnFigures, headerText, planColumns, rowText} from '../../source/ui/sender-row.js';
+import {stateText} from '../../source/ui/sender-state.js';
 import {sparklineText} from '../../source/ui/sparkline.js';
 import {cut, fit, fitByRank, formatRatePercent} from '../../source/ui/text.js';
 import {createTheme, isNoColor} from '../../source/ui/theme.js';
@@ -83,13 +84,14 @@ describe('text', () => {
 describe('sparkline', () => {
 	test('scales to the max and marks zero with the lowest block', () => {
 		expect(sparklineText([0, 1, 2, 4, 7], 5)).toBe('▁▂▃▅█');
-		expect(sparklineText([], 4)).toBe('    ');
+		// Ticks not seen yet are none: the line is its full width from the start.
+		expect(sparklineText([], 4)).toBe('▁▁▁▁');
 		expect(sparklineText([0, 0], 2)).toBe('▁▁');
 	});
 
 	test('keeps the newest values and pads on the left', () => {
 		expect(sparklineText([7, 7, 7, 7], 2)).toBe('██');
-		expect(sparklineText([7], 3)).toBe('  █');
+		expect(sparklineText([7], 3)).toBe('▁▁█');
 	});
 
 	test('a shared scale makes a slower sender lower', () => {
@@ -259,6 +261,25 @@ describe('sender columns', () => {
 		expect(stateText(sender({state: 'resting', restLeftMs: 3_720_000}))).toBe('resting 1h02m');
 		expect(stateText(sender({state: 'idle'}))).toBe('idle');
 	});
+
+	test('paused says paused; a gone sender (broker) says gone whatever else holds', () => {
+		expect(stateText(sender({state: 'sending'}), true)).toBe('paused');
+		expect(stateText(sender({state: 'resting', restLeftMs: 4240}), true)).toBe('paused');
+		expect(stateText(sender({state: 'removed', isGone: true}))).toBe('gone');
+		expect(stateText(sender({state: 'removed', isGone: true}), true)).toBe('gone');
+		expect(stateText(sender({state: 'removed'}), true)).toBe('removed');
+	});
+
+	test('where a sender runs: this process or host/pid, in a column only when some sender says', () => {
+		const here = sender({where: {host: 'vm', pid: 1, isHere: true}});
+		const far = sender({id: 2, where: {host: 'box', pid: 4242, isHere: false}});
+		expect(cellText('where', here)).toBe('this process');
+		expect(cellText('where', far)).toBe('box/4242');
+		expect(columnFigures([here, far]).whereWidth).toBe('this process'.length);
+		expect(planColumns(120, columnFigures([here, far])).map(c => c.id)).toContain('where');
+		expect(columnFigures([sender()]).whereWidth).toBe(0);
+		expect(planColumns(120, columnFigures([sender()])).map(c => c.id)).not.toContain('where');
+	});
 });
 
 describe('totals grid', () => {
@@ -317,6 +338,7 @@ describe('key table', () => {
 	test("Ink's keys become names; a typed chunk is one name per character", () => {
 		expect(keyNames('', {...noKey, upArrow: true})).toEqual(['up']);
 		expect(keyNames('c', {...noKey, ctrl: true})).toEqual(['ctrl+c']);
+		expect(keyNames('l', {...noKey, ctrl: true})).toEqual(['ctrl+l']);
 		expect(keyNames('', {...noKey, escape: true, meta: true})).toEqual(['escape']);
 		expect(keyNames(' ', noKey)).toEqual(['space']);
 		expect(keyNames('G', {...noKey, shift: true})).toEqual(['G']);
@@ -329,12 +351,12 @@ describe('key table', () => {
 		const actions = new Proxy({} as DashActions, {
 			get: (_, name) => (...args: unknown[]) => calls.push(`${String(name)}(${args.join(',')})`),
 		});
-		return {actions, exit: vi.fn((code: number) => calls.push(`exit(${code})`)), pageSize: 5, calls};
+		return {actions, exit: vi.fn((code: number) => calls.push(`exit(${code})`)), pageSize: 5, redraw: () => calls.push('redraw()'), calls};
 	}
 
 	test('dispatch calls the actions', () => {
 		const c = context();
-		for (const key of ['a', 'x', '+', '-', ']', '[', 'n', '>', '<', 'space', 'G', 'pagedown', 'pageup', 'q', 'ctrl+c', 'z']) {
+		for (const key of ['a', 'x', '+', '-', ']', '[', 'n', '>', '<', 'space', 'G', 'pagedown', 'pageup', 'ctrl+l', 'q', 'ctrl+c', 'z']) {
 			dispatch(key, false, c);
 		}
 
@@ -354,6 +376,7 @@ describe('key table', () => {
 			`select(${Number.MAX_SAFE_INTEGER})`,
 			'selectBy(5)',
 			'selectBy(-5)',
+			'redraw()',
 			'exit(0)',
 			'exit(130)',
 		]);

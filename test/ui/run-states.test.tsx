@@ -49,6 +49,44 @@ describe('a wider screen never shows less', () => {
 		}
 	});
 
+	test('80×24, 100×30, 120×40, 160×50: each shows all that the one before it shows', async () => {
+		const d = await open({messages: 50_000, senders: 12, spec: {meanMs: 1, failureRate: 0.5}, thresholds: ['failed<10%', 'p95<250ms'], columns: 80, rows: 24});
+		await d.advance(3000);
+		const words = ['sms-dash', 'running', 'sim', 'wall', 'speed', 'seed', 'senders'];
+		const labels = ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'rate now', 'ETA', 'failed<10%', 'p95<250ms'];
+		/** What a screen shows: header words, totals and rules, column titles, footer keys, rows. */
+		const seen = (frame: string): Set<string> => {
+			const all = lines(frame);
+			const shown = new Set<string>();
+			for (const word of words) if (all[0]!.includes(word)) shown.add(`header ${word}`);
+			for (const label of labels) if (all.slice(1).some(line => line.includes(label))) shown.add(`total ${label}`);
+			if (frame.includes(failedFigure(d))) shown.add('the failed figure whole');
+			const titles = all.find(line => /^ {2}#\s+/.test(line)) ?? '';
+			for (const title of titles.trim().split(/\s+/)) shown.add(`column ${title}`);
+			for (const key of all.at(-1)!.split(/ {2}/)) shown.add(`footer ${key}`);
+			for (const line of all) if (/^. #\d+ /.test(line)) shown.add(`row ${/#\d+/.exec(line)![0]}`);
+			return shown;
+		};
+
+		let before: {size: string; shown: Set<string>} | undefined;
+		for (const [columns, rows] of [[80, 24], [100, 30], [120, 40], [160, 50]] as const) {
+			await d.resize(columns, rows);
+			const shown = seen(d.frame());
+			const size = `${columns}×${rows}`;
+			expect(shown.size, size).toBeGreaterThan(20);
+			if (before !== undefined) {
+				const lost = [...before.shown].filter(item => !shown.has(item) && item !== 'footer ? more keys');
+				expect(lost, `${before.size} → ${size}`).toEqual([]);
+			}
+
+			before = {size, shown};
+		}
+
+		// The widest shows every key and every sender.
+		expect(before!.shown.has('footer ? help')).toBe(true);
+		expect([...before!.shown].filter(item => item.startsWith('row '))).toHaveLength(12);
+	});
+
 	test('at 120×40 every total is shown, on fewer lines than at 80', async () => {
 		const d = await open({messages: 50_000, senders: 5, spec: {meanMs: 1, failureRate: 0.5}, columns: 120, rows: 40});
 		await d.advance(3000);
@@ -228,6 +266,24 @@ describe('a shrink clears the screen', () => {
 		expect(clears()).toBe(2);
 		expect(ink.lastFrame()).toBe('100x30');
 		ink.unmount();
+	});
+});
+
+describe('Ctrl+L redraws', () => {
+	// Ink's write puts the last frame back after it; the test renderer (Ink's debug mode)
+	// does not keep one, so the redrawn screen is checked in tmux (test/e2e/dashboard.test.ts).
+	test('it clears the terminal, changes nothing, and works in help too', async () => {
+		const d = await open();
+		await d.advance(2000);
+		const clears = () => d.writes().filter(write => write === clearScreen).length;
+		expect(clears()).toBe(0);
+		await d.press('\f');
+		expect(clears()).toBe(1);
+		expect(d.store.getState().run.isPaused).toBe(false);
+		await d.press('?', '\f');
+		expect(clears()).toBe(2);
+		expect(d.store.getState().ui.isHelpOpen).toBe(true);
+		expect(d.run.engine.actions).toEqual([]);
 	});
 });
 
