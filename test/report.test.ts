@@ -114,6 +114,15 @@ describe('the start line of a headless run', () => {
 		expect(startOutput(settingsOf({speed: 1}), false)).toBe(text);
 	});
 
+	test('text: long settings and many rules go on under their heading, within 80 columns', () => {
+		const many = ['p95<1s', 'failed<5%', 'reach95<10m', 'p99<2s', 'e2e<10s', 'throughput>100'].map(expr => parseThreshold(expr));
+		const text = startOutput(settingsOf({messages: 2_000_000, seed: 4_294_967_295, intervalMs: 400_000, thresholds: many, abortOnFail: true}), false);
+		expect(text.split('\n').slice(0, 1)).toEqual(['Run  2,000,000 messages · 3 senders · retries 0 · readings every 6m40.0s']);
+		expect(text).toContain('\n     seed 4294967295\n');
+		expect(text).toMatch(/\n {2}thresholds {2}p95<1s · .*\n {14}\S.*\(abort on fail\)\n/);
+		for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+	});
+
 	test('JSON: one line of type "start"', () => {
 		expect(JSON.parse(startOutput(settingsOf({abortOnFail: true}), true))).toEqual({
 			type: 'start',
