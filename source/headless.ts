@@ -1,7 +1,7 @@
 // Headless mode: the store's monitor readings as one text line (or JSON object) per
 // interval, then the summary last. Never imports Ink or React.
 import type {Progress} from './engine/monitor.js';
-import {formatClock, formatCount, formatMs, formatRate, round1} from './format.js';
+import {formatClock, formatCount, formatMs, formatRate, round1, wrapParts} from './format.js';
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
 import type {StoreRun} from './runs/in-process.js';
@@ -47,29 +47,6 @@ export function stampOf(ms: number): string {
 	return `${m}m${(s - m * 60).toFixed(3).padStart(6, '0')}s`;
 }
 
-/** The width every line of headless text keeps within. */
-const columns = 80;
-
-/**
- * `head` and then `parts`, joined by `separator` on as few lines of 80 columns as they take:
- * a line that would pass 80 goes on under the first part, indented to it.
- */
-export function wrapParts(head: string, parts: readonly string[], separator: string): string {
-	const indent = ' '.repeat(head.length);
-	const lines: string[] = [];
-	let line = `${head} ${parts[0] ?? ''}`;
-	for (const part of parts.slice(1)) {
-		if (line.length + separator.length + part.length <= columns) line += separator + part;
-		else {
-			lines.push(line);
-			line = `${indent} ${part}`;
-		}
-	}
-
-	lines.push(line);
-	return lines.join('\n');
-}
-
 /**
  * A progress reading for people: one line when it fits 80 columns (`now` is the recent
  * rate; the summary's throughput is the whole run's). When it does not (millions of
@@ -89,7 +66,7 @@ export function progressText(p: Progress, hasReceipts = false): string {
 	const now = `now ${formatRate(p.recentThroughput ?? p.throughput)}`;
 	const eta = `eta ${p.isDone ? 'done' : etaText(p.etaMs)}`;
 	const line = [stamp, [sent, ...delivered, failed, queued, ...resting, avg, ...throttled, now, eta].join('  ')].join(' ');
-	if (line.length <= columns) return line;
+	if (line.length <= 80) return line;
 	return wrapParts(stamp, [sent, failed, queued, now, eta, ...delivered, ...resting, avg, ...throttled], '  ');
 }
 
@@ -164,7 +141,7 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 			for (; notesShown < notes.length; notesShown++) {
 				const text = notes[notesShown]!;
 				if ((noteAtMs(text) ?? Infinity) >= beforeMs) return;
-				out += (isJson ? noteJson(text) : `note: ${text}`) + '\n';
+				out += (isJson ? noteJson(text) : wrapParts('note:', text.split(' '), ' ')) + '\n';
 			}
 		};
 

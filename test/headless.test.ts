@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import type {Progress} from '../source/engine/monitor.js';
-import {progressText, wrapParts} from '../source/headless.js';
+import {wrapParts} from '../source/format.js';
+import {progressText} from '../source/headless.js';
 
 function progressOf(more: Partial<Progress> = {}): Progress {
 	return {

@@ -99,6 +99,20 @@ describe('summaryText', () => {
 	});
 });
 
+describe('a long note in the summary', () => {
+	test('goes on under itself, word by word, within 80 columns', () => {
+		const {summary} = summaryAfter();
+		const note = `0.0s: senders ${Array.from({length: 30}, (_, index) => `#${index + 1}`).join(', ')} joined (build-host-7, pid 4242)`;
+		const lines = summaryText({...summary, notes: [note]}).split('\n');
+		const at = lines.findIndex(line => line.startsWith('  note        0.0s: senders #1, #2'));
+		expect(at).toBeGreaterThan(0);
+		const block = lines.slice(at);
+		for (const line of block) expect(line.length, line).toBeLessThanOrEqual(80);
+		expect(block.slice(1).every(line => line.startsWith(' '.repeat(14)) && line[14] !== ' ')).toBe(true);
+		expect(block.join(' ').replaceAll(/ +/g, ' ').trim()).toBe(`note ${note}`);
+	});
+});
+
 describe('the start line of a headless run', () => {
 	test('text: the settings in a few lines within 80 columns, the same at every speed', () => {
 		const text = startOutput(settingsOf(), false);
