@@ -6,6 +6,9 @@ import {readFileSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
 
+/** Packages BullMQ and msgpackr load only if they are there (see the absent-optional plugin). */
+const absentOptional = /^(msgpackr-extract|pg|@valkey\/valkey-glide)$/;
+
 rmSync('dist', {recursive: true, force: true});
 await build({
 	entryPoints: [
@@ -23,9 +26,10 @@ await build({
 	format: 'esm',
 	platform: 'node',
 	target: 'node20',
-	// yaml is required at run time only when a file is read (see config/file.ts); the broker's
-	// client libraries load native and optional pieces of their own, so they stay packages.
-	external: ['yaml', 'bullmq', 'ioredis', 'smpp'],
+	// yaml is required at run time only when a file is read (see config/file.ts); ioredis
+	// and smpp stay packages too. BullMQ is bundled (into the broker's chunk, loaded only in broker
+	// mode) without the optional pieces it never needs here: see absentOptional above.
+	external: ['yaml', 'ioredis', 'smpp'],
 	define: {
 		'process.env.NODE_ENV': '"production"',
 		// Yoga's loader reads its wasm from a data: URL with fetch when there is one; touching
@@ -36,6 +40,21 @@ await build({
 	// Bundled CommonJS modules (React, yoga) call require() for Node built-ins.
 	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
 	plugins: [
+		{
+			// What BullMQ and its msgpackr try to load and go on without: msgpackr-extract (a
+			// native speed-up of msgpackr, whose install script npm warns about on every install;
+			// msgpackr falls back to JavaScript), and the clients of other back ends (pg,
+			// Valkey GLIDE) BullMQ loads only when asked for them. Each is a module that throws
+			// as it is required, as a package that is not installed would.
+			name: 'absent-optional',
+			setup(b) {
+				b.onResolve({filter: absentOptional}, args => ({path: args.path, namespace: 'absent'}));
+				b.onLoad({filter: /.*/, namespace: 'absent'}, args => ({
+					contents: `throw new Error(${JSON.stringify(`${args.path} is not part of sms-dash`)});`,
+					loader: 'js',
+				}));
+			},
+		},
 		{
 			// With DEV=true Ink loads its devtools.js (React's devtools client and a WebSocket
 			// library, 130 kB, which then wants react-devtools-core installed): the bundle has an

@@ -40,6 +40,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 	]);
 	const mode = chooseMode({
 		isHeadlessFlag: settings.headless,
+		isDashboardFlag: flags.headless === false,
 		isJson: settings.json,
 		stdoutIsTTY: process.stdout.isTTY === true,
 		stdinIsTTY: process.stdin.isTTY === true,
@@ -70,6 +71,10 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		// production build compiled in; this is for running the sources unbundled).
 		const env = process.env;
 		env['NODE_ENV'] ??= 'production';
+		// Ink reads CI (and CONTINUOUS_INTEGRATION) as it loads and then draws only the last
+		// frame: the mode is chosen above (--no-headless wins over CI), so Ink must not choose again.
+		delete env['CI'];
+		delete env['CONTINUOUS_INTEGRATION'];
 		dashboard = await import('./ui/dashboard.js');
 	}
 

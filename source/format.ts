@@ -62,3 +62,23 @@ export function formatSpeed(speed: number): string {
 export function round1(value: number | undefined): number | null {
 	return value === undefined || !Number.isFinite(value) ? null : Math.round(value * 10) / 10;
 }
+
+/**
+ * `head` and then `parts`, joined by `separator` on as few lines of 80 columns as they take:
+ * a line that would pass 80 goes on under the first part, indented to it.
+ */
+export function wrapParts(head: string, parts: readonly string[], separator: string): string {
+	const indent = ' '.repeat(head.length);
+	const lines: string[] = [];
+	let line = `${head} ${parts[0] ?? ''}`;
+	for (const part of parts.slice(1)) {
+		if (line.length + separator.length + part.length <= 80) line += separator + part;
+		else {
+			lines.push(line);
+			line = `${indent} ${part}`;
+		}
+	}
+
+	lines.push(line);
+	return lines.join('\n');
+}

@@ -1,7 +1,7 @@
 // Headless mode: the store's monitor readings as one text line (or JSON object) per
 // interval, then the summary last. Never imports Ink or React.
 import type {Progress} from './engine/monitor.js';
-import {formatClock, formatCount, formatMs, formatRate, round1} from './format.js';
+import {formatClock, formatCount, formatMs, formatRate, round1, wrapParts} from './format.js';
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
 import type {StoreRun} from './runs/in-process.js';
@@ -48,24 +48,26 @@ export function stampOf(ms: number): string {
 }
 
 /**
- * A progress reading as one line for people, within 80 columns for runs of up to tens of
- * thousands of messages: `now` is the recent rate (the summary's throughput is the whole run's).
+ * A progress reading for people: one line when it fits 80 columns (`now` is the recent
+ * rate; the summary's throughput is the whole run's). When it does not (millions of
+ * messages, receipts, resting senders), sent, failed, queued, now and eta come first and
+ * the rest goes on a line under them without a stamp, so no two lines share one.
  * Produced and in flight are in the JSON lines and on the dashboard.
  */
 export function progressText(p: Progress, hasReceipts = false): string {
-	const parts = [
-		`[${stampOf(p.simMs).padStart(7)}]`,
-		`sent ${formatCount(p.sent)}`,
-		`failed ${formatCount(p.failed)}`,
-		`queued ${formatCount(p.queued)}`,
-		`avg ${formatMs(p.avgTimeMs)}`,
-		`now ${formatRate(p.recentThroughput ?? p.throughput)}`,
-		`eta ${p.isDone ? 'done' : etaText(p.etaMs)}`,
-	];
-	if (p.resting > 0) parts.splice(4, 0, `resting ${formatCount(p.resting)}`);
-	if (hasReceipts) parts.splice(2, 0, `delivered ${formatCount(p.delivered)}`);
-	if (p.throttled > 0) parts.splice(-2, 0, `throttled ${formatCount(p.throttled)}`);
-	return parts[0] + ' ' + parts.slice(1).join('  ');
+	const stamp = `[${stampOf(p.simMs).padStart(7)}]`;
+	const sent = `sent ${formatCount(p.sent)}`;
+	const delivered = hasReceipts ? [`delivered ${formatCount(p.delivered)}`] : [];
+	const failed = `failed ${formatCount(p.failed)}`;
+	const queued = `queued ${formatCount(p.queued)}`;
+	const resting = p.resting > 0 ? [`resting ${formatCount(p.resting)}`] : [];
+	const avg = `avg ${formatMs(p.avgTimeMs)}`;
+	const throttled = p.throttled > 0 ? [`throttled ${formatCount(p.throttled)}`] : [];
+	const now = `now ${formatRate(p.recentThroughput ?? p.throughput)}`;
+	const eta = `eta ${p.isDone ? 'done' : etaText(p.etaMs)}`;
+	const line = [stamp, [sent, ...delivered, failed, queued, ...resting, avg, ...throttled, now, eta].join('  ')].join(' ');
+	if (line.length <= 80) return line;
+	return wrapParts(stamp, [sent, failed, queued, now, eta, ...delivered, ...resting, avg, ...throttled], '  ');
 }
 
 /** An estimate needs no milliseconds: 0.6s, 12.4s, 2m09s. */
@@ -96,11 +98,19 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 	}
 
 	const kinds = [...groups].map(([text, count]) => `${count}× ${text}`);
+	const run = [
+		`${formatCount(settings.messages)} messages`,
+		`${formatCount(settings.senders.length)} senders`,
+		`retries ${settings.retries}`,
+		`readings every ${formatClock(settings.intervalMs)}`,
+		`seed ${settings.seed}`,
+	];
+	const rules = thresholds.map((expr, index) => (index === thresholds.length - 1 && settings.abortOnFail === true ? `${expr}  (abort on fail)` : expr));
 	const lines = [
-		`Run  ${formatCount(settings.messages)} messages · ${formatCount(settings.senders.length)} senders · retries ${settings.retries} · readings every ${formatClock(settings.intervalMs)} · seed ${settings.seed}`,
+		wrapParts('Run ', run, ' · '),
 		...kinds.slice(0, 3).map(kind => `  senders     ${kind}`),
 		...(kinds.length > 3 ? [`  senders     … ${kinds.length - 3} more kinds`] : []),
-		...(thresholds.length === 0 ? [] : [`  thresholds  ${thresholds.join(' · ')}${settings.abortOnFail === true ? '  (abort on fail)' : ''}`]),
+		...(thresholds.length === 0 ? [] : [wrapParts('  thresholds ', rules, ' · ')]),
 	];
 	return lines.join('\n') + '\n';
 }
@@ -131,7 +141,7 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 			for (; notesShown < notes.length; notesShown++) {
 				const text = notes[notesShown]!;
 				if ((noteAtMs(text) ?? Infinity) >= beforeMs) return;
-				out += (isJson ? noteJson(text) : `note: ${text}`) + '\n';
+				out += (isJson ? noteJson(text) : wrapParts('note:', text.split(' '), ' ')) + '\n';
 			}
 		};
 

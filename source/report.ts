@@ -3,7 +3,7 @@
 import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
 import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
-import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1} from './format.js';
+import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1, wrapParts} from './format.js';
 import type {Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
@@ -266,7 +266,7 @@ function heading(summary: Summary, {isQuit = false}: SummaryTextOptions): string
 /** A table cell: a time right-aligned in 8 columns. */
 const cell = (ms: number | null) => fmt(ms).padStart(8);
 
-/** The summary as a block of text for people, every line within 80 columns (but a long note). */
+/** The summary as a block of text for people, every line within 80 columns (but a note's word longer than that). */
 export function summaryText(summary: Summary, options: SummaryTextOptions = {}): string {
 	const finished = summary.sent + summary.failed;
 	const isUnfinished = summary.interrupted || summary.stalled === true || summary.abortedBy !== undefined;
@@ -308,7 +308,7 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 	if (summary.senders.length > shown.length) lines.push(`    … ${summary.senders.length - shown.length} more (see --report)`);
 	lines.push(...thresholdLines(summary.thresholds, isUnfinished));
 
-	for (const note of summary.notes) lines.push(`  note        ${note}`);
+	for (const note of summary.notes) lines.push(wrapParts('  note       ', note.split(' '), ' '));
 	return lines.join('\n');
 }
 

@@ -99,6 +99,20 @@ describe('summaryText', () => {
 	});
 });
 
+describe('a long note in the summary', () => {
+	test('goes on under itself, word by word, within 80 columns', () => {
+		const {summary} = summaryAfter();
+		const note = `0.0s: senders ${Array.from({length: 30}, (_, index) => `#${index + 1}`).join(', ')} joined (build-host-7, pid 4242)`;
+		const lines = summaryText({...summary, notes: [note]}).split('\n');
+		const at = lines.findIndex(line => line.startsWith('  note        0.0s: senders #1, #2'));
+		expect(at).toBeGreaterThan(0);
+		const block = lines.slice(at);
+		for (const line of block) expect(line.length, line).toBeLessThanOrEqual(80);
+		expect(block.slice(1).every(line => line.startsWith(' '.repeat(14)) && line[14] !== ' ')).toBe(true);
+		expect(block.join(' ').replaceAll(/ +/g, ' ').trim()).toBe(`note ${note}`);
+	});
+});
+
 describe('the start line of a headless run', () => {
 	test('text: the settings in a few lines within 80 columns, the same at every speed', () => {
 		const text = startOutput(settingsOf(), false);
@@ -112,6 +126,15 @@ describe('the start line of a headless run', () => {
 			].join('\n'),
 		);
 		expect(startOutput(settingsOf({speed: 1}), false)).toBe(text);
+	});
+
+	test('text: long settings and many rules go on under their heading, within 80 columns', () => {
+		const many = ['p95<1s', 'failed<5%', 'reach95<10m', 'p99<2s', 'e2e<10s', 'throughput>100'].map(expr => parseThreshold(expr));
+		const text = startOutput(settingsOf({messages: 2_000_000, seed: 4_294_967_295, intervalMs: 400_000, thresholds: many, abortOnFail: true}), false);
+		expect(text.split('\n').slice(0, 1)).toEqual(['Run  2,000,000 messages · 3 senders · retries 0 · readings every 6m40.0s']);
+		expect(text).toContain('\n     seed 4294967295\n');
+		expect(text).toMatch(/\n {2}thresholds {2}p95<1s · .*\n {14}\S.*\(abort on fail\)\n/);
+		for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
 	});
 
 	test('JSON: one line of type "start"', () => {

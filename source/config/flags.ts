@@ -116,7 +116,8 @@ export const helpText = `
 	                              (default 1)
 	      --headless              lines instead of the dashboard; automatic when
 	                              stdout or stdin is not a terminal, TERM=dumb, or
-	                              CI is set
+	                              CI is set (--no-headless: the dashboard even
+	                              with CI set)
 	      --json                  with --headless: one JSON object per line
 	      --log <file>            every message's outcome as one JSON line
 	      --report <file>         the final summary as JSON, written to a file
