@@ -318,11 +318,12 @@ export function keyValueEntries(text: string, origin: Origin, example: string): 
 	return parts.map((part): RawEntry => {
 		const equals = part.indexOf('=');
 		if (equals <= 0) {
-			fail(origin, `has ${quote(part)} where key=value belongs, such as ${example.split(',')[0]!}`);
+			fail(origin, `has ${showValue(part)} where key=value belongs, such as ${example.split(',')[0]!}`);
 		}
 
 		const key = part.slice(0, equals).trim();
-		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`};
+		// Located where the whole text is (a file's `delivery: "mean=8s"`), when it has a place.
+		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`, ...(origin.locate === undefined ? {} : {locate: origin.locate})};
 		return {key, value: part.slice(equals + 1).trim(), keyOrigin, valueOrigin: keyOrigin};
 	});
 }
