@@ -129,7 +129,7 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 	const senders = expand([...standing, ...addedGroups]);
 	// A flag replaces the file's key as a whole (`--delivery` the file's whole delivery map).
 	const delivery = finishDelivery({...file?.delivery, ...deliveryFlagDraft(flags, io.readFile)});
-	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length);
+	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length, messages?.value ?? defaults.messages);
 	if (flags.broker !== undefined) refuseIdleSenderKeys(base, senders.length, script);
 
 	return {

@@ -3,7 +3,7 @@
 // mean"), and the one-line message naming where a refused value came from.
 import * as v from 'valibot';
 import {parseDuration, ValueError} from '../duration.js';
-import {distributions, type Distribution} from '../engine/types.js';
+import {distributions, limits, type Distribution} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import {suggest} from '../thresholds.js';
 import {ConfigError, keyLabel, quote, showValue} from './error.js';
@@ -21,8 +21,7 @@ export const defaults = {
 	speed: 1,
 } as const satisfies Record<string, number | Distribution>;
 
-/** Largest accepted values; the messages that refuse more say the limit. */
-export const limits = {messages: 1e9, senders: 100_000, retries: 100, seed: 2 ** 32 - 1, window: 100_000} as const;
+export {limits} from '../engine/types.js';
 
 // ---- Where a value came from, for messages -------------------------------------------------
 
