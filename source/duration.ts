@@ -1,5 +1,6 @@
 // Durations as people write them ("250ms", "1.5s", "2m", "1h", bare seconds "0.2") to milliseconds
 // and back, plus ValueError, the error every value parser throws. Pure; never names a flag or key.
+import {showValue} from './config/error.js';
 
 /**
  * A value that cannot be read. The message is a predicate such as
@@ -32,8 +33,8 @@ export function parseDuration(text: string | number, {allowBareSeconds = true}: 
 	const example = allowBareSeconds
 		? 'a duration such as 250ms, 1.5s or 0.2 (seconds)'
 		: 'a duration with a unit, such as 250ms, 1.5s or 10m';
-	// A long value is cut, so the error stays one readable line.
-	const got = typeof text === 'string' ? (text.length > 40 ? `${JSON.stringify(text.slice(0, 40))}… (${text.length} characters)` : JSON.stringify(text)) : String(text);
+	// Shown only when short, printable and not like a secret: it may come from any file.
+	const got = typeof text === 'string' ? showValue(text) : String(text);
 	if (typeof text === 'number') {
 		if (!Number.isFinite(text)) {
 			throw new ValueError(`must be ${example}, got ${got}`);

@@ -71,6 +71,16 @@ function realPathOf(path: string): string {
 	}
 }
 
+/** `device:inode` of an existing regular file (after symlinks), or undefined. */
+function inodeOf(path: string): string | undefined {
+	try {
+		const stats = statSync(path, {throwIfNoEntry: false, bigint: true});
+		return stats?.isFile() === true ? `${stats.dev}:${stats.ino}` : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** A flag and the path it names; undefined when not given. */
 export type NamedPath = readonly [flag: string, path: string | undefined];
 
@@ -79,18 +89,20 @@ export type NamedPath = readonly [flag: string, path: string | undefined];
  * @throws {ConfigError} one line naming both flags
  */
 export function checkDistinct(outputs: readonly NamedPath[], inputs: readonly NamedPath[]): void {
-	const seen: Array<{flag: string; path: string; real: string; isInput: boolean}> = [];
-	for (const [flag, path] of inputs) if (path !== undefined) seen.push({flag, path, real: realPathOf(path), isInput: true});
+	const seen: Array<{flag: string; path: string; real: string; inode: string | undefined; isInput: boolean}> = [];
+	for (const [flag, path] of inputs) if (path !== undefined) seen.push({flag, path, real: realPathOf(path), inode: inodeOf(path), isInput: true});
 	for (const [flag, path] of outputs) {
 		if (path === undefined) continue;
 		const real = realPathOf(path);
-		const clash = seen.find(other => other.real === real);
+		const inode = inodeOf(path);
+		// A hard link is the same file under another real path: its device and inode say so.
+		const clash = seen.find(other => other.real === real || (inode !== undefined && other.inode === inode));
 		if (clash !== undefined) {
 			const what = clash.isInput ? `the ${clash.flag} file would be overwritten` : `${flag} would overwrite what ${clash.flag} writes`;
 			throw new ConfigError(`${flag} and ${clash.flag} name the same file ${JSON.stringify(path)}: ${what}`);
 		}
 
-		seen.push({flag, path, real, isInput: false});
+		seen.push({flag, path, real, inode, isInput: false});
 	}
 }
 

@@ -4,9 +4,10 @@
 // It is given the run's clock (RunControls) and builds nothing: mode differences live there.
 import {createStore, type StoreApi} from 'zustand/vanilla';
 import {describeAction} from './engine/actions.js';
+import {formatCount} from './format.js';
 import type {Simulation} from './engine/simulation.js';
 import type {Progress} from './engine/monitor.js';
-import type {SenderSnapshot, SenderSpec, Snapshot, TimedAction} from './engine/types.js';
+import {limits, type SenderSnapshot, type SenderSpec, type Snapshot, type TimedAction} from './engine/types.js';
 
 export interface RunState {
 	isPaused: boolean;
@@ -197,6 +198,14 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 		if (!isQuiet) store.getState().publish();
 	}
 
+	// Each limit is noted once, however often its key is pressed.
+	const limitsNoted = new Set<string>();
+	const atLimit = (text: string): void => {
+		if (limitsNoted.has(text)) return;
+		limitsNoted.add(text);
+		addNote(text);
+	};
+
 	const runState = (): RunState => ({
 		isPaused: controls.isPaused,
 		isDone: engine.isDone,
@@ -269,6 +278,8 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					publish();
 				},
 				addSender() {
+					// The keys keep the limits the command line and a script keep.
+					if (engine.snapshot().senders.length >= limits.senders) return atLimit(`the limit of ${formatCount(limits.senders)} senders is reached: no more can be added`);
 					engine.addSender(selectedSender()?.spec ?? defaultSpec);
 					changed();
 				},
@@ -305,7 +316,10 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					tuneSelected(spec => ({rate: nextRate(spec, direction)}));
 				},
 				produceMore(count = moreCount) {
-					engine.produceMore(count);
+					const {produced, pending} = engine.totals();
+					const allowed = Math.min(count, limits.messages - produced - pending);
+					if (allowed <= 0) return atLimit(`the limit of ${formatCount(limits.messages)} messages is reached: no more can be produced`);
+					engine.produceMore(allowed);
 					changed();
 				},
 				faster() {

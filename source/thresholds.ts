@@ -1,5 +1,6 @@
 // --threshold rules: "p95<250ms" to a Threshold, and the final (or live) figures judged against them.
 // Also owns suggest(), the "did you mean" helper config/ shares. Pure: no I/O, no flag names.
+import {showValue} from './config/error.js';
 import {parseDuration, ValueError} from './duration.js';
 import type {Snapshot} from './engine/types.js';
 import {formatCost, formatCount, formatMs, formatRate, none} from './format.js';
@@ -73,7 +74,8 @@ export interface ThresholdResult {
  */
 export function parseThreshold(expr: string): Threshold {
 	const trimmed = expr.trim();
-	const quoted = JSON.stringify(trimmed);
+	// Shown only when short, printable and not like a secret: a rule may come from any file.
+	const quoted = showValue(trimmed);
 	const groups = exprPattern.exec(trimmed)?.groups;
 	if (groups === undefined) {
 		throw new ValueError(`must be <metric><operator><value> such as "p95<250ms" or "failed<5%", got ${quoted}`);
@@ -86,7 +88,7 @@ export function parseThreshold(expr: string): Threshold {
 	if (metric === undefined) {
 		const guess = suggest(name, metrics);
 		const hint = guess === undefined ? `metrics are ${metrics.join(', ')}` : `did you mean ${guess}?`;
-		throw new ValueError(`has an unknown metric "${groups['metric']}" in ${quoted} (${hint})`);
+		throw new ValueError(`has an unknown metric ${showValue(groups['metric']!)} in ${quoted} (${hint})`);
 	}
 
 	if (op !== '<' && op !== '<=' && op !== '>' && op !== '>=') {
@@ -116,7 +118,7 @@ function readValue(metric: Metric, text: string, quoted: string): Pick<Threshold
 	if (metric === 'throughput') {
 		const amount = ratePattern.exec(text)?.groups?.['amount'];
 		if (amount === undefined) {
-			throw new ValueError(`needs a rate such as 400 or 400/s for throughput, got "${text}" in ${quoted}`);
+			throw new ValueError(`needs a rate such as 400 or 400/s for throughput, got ${showValue(text)} in ${quoted}`);
 		}
 
 		return {value: Number(amount), isPercent: false};
@@ -124,7 +126,7 @@ function readValue(metric: Metric, text: string, quoted: string): Pick<Threshold
 
 	if (metric === 'cost') {
 		if (!amountPattern.test(text)) {
-			throw new ValueError(`needs an amount such as 500 or 12.50 for cost, got "${text}" in ${quoted}`);
+			throw new ValueError(`needs an amount such as 500 or 12.50 for cost, got ${showValue(text)} in ${quoted}`);
 		}
 
 		return {value: Number(text), isPercent: false};
@@ -142,7 +144,7 @@ function readValue(metric: Metric, text: string, quoted: string): Pick<Threshold
 	}
 
 	if (!countPattern.test(text)) {
-		throw new ValueError(`needs a whole count or a percentage such as 40 or 5% for ${metric}, got "${text}" in ${quoted}`);
+		throw new ValueError(`needs a whole count or a percentage such as 40 or 5% for ${metric}, got ${showValue(text)} in ${quoted}`);
 	}
 
 	return {value: Number(text), isPercent: false};

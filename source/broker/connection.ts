@@ -28,9 +28,15 @@ export interface BrokerTarget {
 /** The default queue name (--queue). */
 export const defaultQueueName = 'sms-dash';
 
-/** The URL as a user may see it: the credentials (before `@`, after `//` if any) are hidden. */
+/**
+ * The URL as a user may see it: whatever stands before the last `@` (after `//`, if any) is
+ * hidden, so a password with an unescaped `/`, `#`, `?` or `@` is hidden whole too.
+ */
 export function redactUrl(raw: string): string {
-	return raw.includes('//') ? raw.replace(/\/\/[^/@]*@/, '//***@') : raw.replace(/^[^/@]*@/, '***@');
+	const at = raw.lastIndexOf('@');
+	if (at < 0) return raw;
+	const start = /^[a-z][a-z\d+.-]*:\/\//i.exec(raw)?.[0].length ?? 0;
+	return at < start ? raw : `${raw.slice(0, start)}***${raw.slice(at)}`;
 }
 
 /** Removes the target's password from a message (an error text from a library, say). */
@@ -40,7 +46,8 @@ export function redact(text: string, target: BrokerTarget | undefined): string {
 		if (secret !== undefined && secret !== '') out = out.split(secret).join('***');
 	}
 
-	return redactUrl(out);
+	// Any URL in it: what stands before its last `@` (within the URL) is hidden.
+	return out.replaceAll(/([a-z][a-z\d+.-]*:\/\/)\S*@/gi, '$1***@');
 }
 
 /**
@@ -152,7 +159,8 @@ export async function checkReachable(target: BrokerTarget, timeoutMs = 3000): Pr
 	});
 	let lastError: Error | undefined;
 	client.on('error', (error: Error) => {
-		lastError = error;
+		// What is not Redis may answer (a parse error) and then close: the answer says more.
+		if (!isProtocolError(lastError)) lastError = error;
 	});
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const timeout = new Promise<never>((_, reject) => {
@@ -163,12 +171,20 @@ export async function checkReachable(target: BrokerTarget, timeoutMs = 3000): Pr
 			(async () => {
 				await client.connect();
 				await client.ping();
+				// ioredis selects the database as it connects, and on a refusal goes on in 0.
+				if (target.db !== 0) await client.select(target.db);
 			})(),
 			timeout,
 		]);
 	} catch (error) {
+		if (error instanceof Error && /DB index is out of range|invalid DB index/i.test(error.message)) {
+			throw new BrokerError(`--broker names database ${target.db}, which the Redis at ${target.display} does not have${await databaseCount(client)}`);
+		}
+
 		let reason = describeError(lastError ?? error, target, timeoutMs);
 		if (target.isTls && /^no answer|closed/.test(reason)) reason += ': is it a TLS (rediss://) server?';
+		// Closed as soon as it was asked: what listens there may not be Redis (a web server is).
+		else if (/closed/.test(reason)) reason += ' at once: is it the Redis port?';
 		throw new BrokerError(`cannot reach Redis at ${target.display} (${reason})`);
 	} finally {
 		clearTimeout(timer);
@@ -176,10 +192,21 @@ export async function checkReachable(target: BrokerTarget, timeoutMs = 3000): Pr
 	}
 }
 
+/** " (it has 16: 0 to 15)", or nothing when Redis does not say. */
+async function databaseCount(client: Redis): Promise<string> {
+	const reply = await Promise.race([
+		(client.config('GET', 'databases') as Promise<string[]>).catch(() => []),
+		new Promise<string[]>(resolve => setTimeout(resolve, 500, []).unref()),
+	]);
+	const count = Number(reply[1]);
+	return Number.isInteger(count) && count > 0 ? ` (it has ${count}: 0 to ${count - 1})` : '';
+}
+
 /** A connection error in a few words, for people; never the password. */
 export function describeError(error: unknown, target: BrokerTarget | undefined, timeoutMs = 3000): string {
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	const message = error instanceof Error ? error.message : String(error);
+	if (isProtocolError(error)) return 'what answers there does not speak the Redis protocol: is it the Redis port?';
 	if (code === 'ECONNREFUSED') return 'connection refused: is redis-server running there?';
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host not found';
 	if (code === 'ETIMEDOUT' || /timed? ?out/i.test(message)) return `no answer within ${timeoutMs / 1000} s`;
@@ -188,6 +215,11 @@ export function describeError(error: unknown, target: BrokerTarget | undefined, 
 	if (/WRONGPASS|invalid password|invalid username-password/i.test(message)) return 'Redis refused the user name or password';
 	if (/SSL|TLS|certificate|wrong version number|EPROTO/i.test(message + (code ?? ''))) return `TLS failed (${redact(message, target)})`;
 	return redact(message, target).split('\n')[0] ?? 'unknown error';
+}
+
+/** ioredis's parser failed on the reply ("Unknown RESP type 60"): something other than Redis answered. */
+function isProtocolError(error: unknown): boolean {
+	return error instanceof Error && (error.name === 'ParserError' || /Unknown RESP type|Protocol error|Please report this/i.test(error.message));
 }
 
 /** Quits a client, or drops it when Redis does not answer within `timeoutMs`. */

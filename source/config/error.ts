@@ -28,6 +28,11 @@ export function quote(text: string, max = 40): string {
 /** A token such as an API key or a password hash: a long run without spaces, of letters and digits. */
 const isSecretLike = (text: string) => (text.match(/[\w+/=$.-]{20,}/g) ?? []).some(run => /[a-z]/i.test(run) && /\d/.test(run));
 
+/** A library's message about a file (a YAML error names an alias, a tag): every secret-like run in it hidden. */
+export function hideSecrets(text: string): string {
+	return text.replaceAll(/[\w+/=$.-]{20,}/g, run => (isSecretLike(run) ? `(${run.length} characters not shown)` : run));
+}
+
 /**
  * A value read from a file or a flag, as a message may show it: quoted only when short,
  * printable and not like a secret; otherwise only its length is said.

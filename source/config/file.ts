@@ -3,7 +3,7 @@
 // a read failure said in words. What the values must be is the readers' business.
 import {createRequire} from 'node:module';
 import type * as Yaml from 'yaml';
-import {ConfigError, keyLabel} from './error.js';
+import {ConfigError, hideSecrets, keyLabel} from './error.js';
 import {fail, type Origin, type RawEntry} from './rules.js';
 
 /** How a file is read: its text, or a throw with a Node `code` such as ENOENT or EISDIR. */
@@ -55,7 +55,7 @@ export function readSource(path: string, flag: string, readFile: ReadFile): Sour
 	if (syntaxError !== undefined) {
 		const position = syntaxError.linePos?.[0];
 		const where = position === undefined ? path : `${path}:${position.line}:${position.col}`;
-		const reason = syntaxError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+		const reason = hideSecrets(syntaxError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
 		throw new ConfigError(`${where}: not valid YAML or JSON: ${reason}`);
 	}
 
@@ -68,7 +68,7 @@ export function readSource(path: string, flag: string, readFile: ReadFile): Sour
 		value = tooDeep(path, () => doc.toJS({maxAliasCount: 1000}));
 	} catch (error) {
 		if (error instanceof ConfigError) throw error;
-		throw new ConfigError(`${path}: ${error instanceof Error ? error.message : String(error)}`);
+		throw new ConfigError(`${path}: ${hideSecrets(error instanceof Error ? error.message : String(error))}`);
 	}
 
 	return {name: path, doc, lines, value};
@@ -112,10 +112,11 @@ export function readJsonSource(path: string, flag: string, readFile: ReadFile): 
 			.split(/, "|, \.\.\./)[0]!
 			.replace(/ (?:in JSON )?at position \d+(?: \(line \d+ column \d+\))?/, '')
 			.replaceAll('\n', ' ');
+		const shownReason = hideSecrets(reason);
 		// Node 20's V8 gives no position for some errors: the YAML parser (JSON is YAML) finds it.
 		const at = position === undefined ? yamlErrorPosition(text) : lineColumn(text, Number(position));
 		const where = at === undefined ? path : `${path}:${at}`;
-		fail({label: flag}, `${JSON.stringify(path)} is not JSON (${where}: ${reason})`);
+		fail({label: flag}, `${JSON.stringify(path)} is not JSON (${where}: ${shownReason})`);
 	}
 
 	let parsed: Pick<SourceFile, 'doc' | 'lines'> | undefined;

@@ -98,6 +98,6 @@ export function readReport(path: string, readFile: ReadFile): Replayable {
 			...deliveryReportSettings(file, ['settings'], read),
 		},
 		// Checked like a --script; an add gives every key, so nothing comes from flags.
-		actions: readChanges(file, ['actions'], report['actions'], {}, standing.length),
+		actions: readChanges(file, ['actions'], report['actions'], {}, standing.length, messages.value),
 	};
 }

@@ -2,6 +2,7 @@
 // Settings, or a one-line ConfigError naming the flag or key, with file:line:col for a file. Reads
 // files only through io.readFile; never prints, exits or looks at the terminal (cli.tsx, mode.ts do).
 import {outcomeFlags, replayFlags, replaySettings} from '../replay.js';
+import type {TimedAction} from '../engine/types.js';
 import type {Settings} from '../settings.js';
 import {parseThreshold, suggest} from '../thresholds.js';
 import {deliveryFlagDraft, finishDelivery} from './delivery.js';
@@ -65,6 +66,17 @@ function rejectUnknownFlags(flags: RawFlags): void {
 	}
 }
 
+/**
+ * With --broker the senders are the workers' unless this process is asked for some: a sender
+ * setting (a flag or a file's top-level key) that no sender here would take is refused, not ignored.
+ */
+function refuseIdleSenderKeys(base: SenderDraft, standing: number, script: readonly TimedAction[]): void {
+	if (standing > 0 || script.some(action => 'add' in action)) return;
+	const [given] = Object.values(base).filter(value => value !== undefined);
+	if (given === undefined) return;
+	fail(given.origin, 'sets the senders this process runs, and with --broker it runs none: add -s N or --sender "…", or give it to each sms-dash worker');
+}
+
 // ---- Putting it together -------------------------------------------------------------------
 
 /**
@@ -117,7 +129,8 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 	const senders = expand([...standing, ...addedGroups]);
 	// A flag replaces the file's key as a whole (`--delivery` the file's whole delivery map).
 	const delivery = finishDelivery({...file?.delivery, ...deliveryFlagDraft(flags, io.readFile)});
-	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length);
+	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length, messages?.value ?? defaults.messages);
+	if (flags.broker !== undefined) refuseIdleSenderKeys(base, senders.length, script);
 
 	return {
 		messages: messages?.value ?? defaults.messages,

@@ -3,7 +3,7 @@
 // mean"), and the one-line message naming where a refused value came from.
 import * as v from 'valibot';
 import {parseDuration, ValueError} from '../duration.js';
-import {distributions, type Distribution} from '../engine/types.js';
+import {distributions, limits, type Distribution} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import {suggest} from '../thresholds.js';
 import {ConfigError, keyLabel, quote, showValue} from './error.js';
@@ -21,8 +21,7 @@ export const defaults = {
 	speed: 1,
 } as const satisfies Record<string, number | Distribution>;
 
-/** Largest accepted values; the messages that refuse more say the limit. */
-export const limits = {messages: 1e9, senders: 100_000, retries: 100, seed: 2 ** 32 - 1, window: 100_000} as const;
+export {limits} from '../engine/types.js';
 
 // ---- Where a value came from, for messages -------------------------------------------------
 
@@ -318,11 +317,12 @@ export function keyValueEntries(text: string, origin: Origin, example: string): 
 	return parts.map((part): RawEntry => {
 		const equals = part.indexOf('=');
 		if (equals <= 0) {
-			fail(origin, `has ${quote(part)} where key=value belongs, such as ${example.split(',')[0]!}`);
+			fail(origin, `has ${showValue(part)} where key=value belongs, such as ${example.split(',')[0]!}`);
 		}
 
 		const key = part.slice(0, equals).trim();
-		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`};
+		// Located where the whole text is (a file's `delivery: "mean=8s"`), when it has a place.
+		const keyOrigin: Origin = {label: `${origin.label}: ${keyLabel(key)}`, ...(origin.locate === undefined ? {} : {locate: origin.locate})};
 		return {key, value: part.slice(equals + 1).trim(), keyOrigin, valueOrigin: keyOrigin};
 	});
 }

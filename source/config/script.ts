@@ -29,19 +29,22 @@ const tuneKeys = {sender: {rule: id}, ...senderSettingKeys} as const satisfies T
 
 /**
  * A --script file -> its changes; an add's keys left out come from `base` (flags over file).
- * `standing` senders are there at the start: with every add they stay within the limit.
+ * `standing` senders and `messages` are there at the start: with every add and every more
+ * they stay within the limits.
  */
-export function readScript(path: string, readFile: ReadFile, base: SenderDraft, standing: number): TimedAction[] {
+export function readScript(path: string, readFile: ReadFile, base: SenderDraft, standing: number, messages = 0): TimedAction[] {
 	const file = readSource(path, '--script', readFile);
-	return readChanges(file, [], file.value, base, standing);
+	return readChanges(file, [], file.value, base, standing, messages);
 }
 
 /**
  * A list of changes at `at` in `file` (a script, or a report's `actions`), sorted by time.
- * The senders it adds and the `standing` ones together stay within limits.senders.
+ * The senders it adds and the `standing` ones together stay within limits.senders, the
+ * messages it asks for and the first `messages` within limits.messages.
  */
-export function readChanges(file: SourceFile, at: Path, list: unknown, base: SenderDraft, standing: number): TimedAction[] {
+export function readChanges(file: SourceFile, at: Path, list: unknown, base: SenderDraft, standing: number, messages = 0): TimedAction[] {
 	let senders = standing;
+	let asked = messages;
 	if (!Array.isArray(list)) {
 		fail(originAt(file, at), `must be a list of changes such as [{at: 30s, more: 500}], got ${describe(list)}`);
 	}
@@ -69,6 +72,11 @@ export function readChanges(file: SourceFile, at: Path, list: unknown, base: Sen
 		}
 
 		if (read.more !== undefined) {
+			asked += read.more.value;
+			if (asked > limits.messages) {
+				fail(read.more.origin, `brings the messages to ${formatCount(asked)}, more than the limit of ${formatCount(limits.messages)}`);
+			}
+
 			return [{simMs, more: read.more.value}];
 		}
 

@@ -1,6 +1,9 @@
 // The engine's vocabulary: settings that decide a run, the snapshot it publishes
 // and the outcome of each finished message. Plain data only; no behaviour here.
 
+/** Largest accepted values, whatever the path (flags, files, scripts, keys); the messages that refuse more say the limit. */
+export const limits = {messages: 1e9, senders: 100_000, retries: 100, seed: 2 ** 32 - 1, window: 100_000} as const;
+
 export const distributions = ['gamma', 'exponential', 'normal', 'lognormal', 'uniform', 'constant'] as const;
 export type Distribution = (typeof distributions)[number];
 
