@@ -333,6 +333,8 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					publish();
 				},
 				togglePause() {
+					// Once done there is nothing to pause: a silent pause would hold the work `n` adds.
+					if (engine.isDone && !controls.isPaused) return;
 					if (controls.isPaused) controls.resume();
 					else controls.pause();
 					publish();

@@ -122,6 +122,41 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		expect(await p.exitCode()).toBe(0);
 	}, 20_000);
 
+	it('80×24, 100×30, 120×40, 160×50: each shows all that the one before it shows, the failed figure whole', async () => {
+		const p = pane();
+		p.start(['-m', '200000', '-s', '12', '--seed', '7', '-f', '0.3', '--threshold', 'failed<10%'], {columns: 80, rows: 24});
+		const labels = ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'rate now', 'ETA', 'failed<10%'];
+		const seen = (screen: string): Set<string> => {
+			const all = screen.trimEnd().split('\n');
+			const shown = new Set<string>();
+			for (const word of ['sms-dash', 'running', 'sim', 'wall', 'speed', 'seed', 'senders']) if (all[0]!.includes(word)) shown.add(`header ${word}`);
+			for (const label of labels) if (all.slice(1).some(line => line.includes(label))) shown.add(`total ${label}`);
+			if (/failed\s+✗ [\d,]+ \([\d.]+%\)/.test(screen)) shown.add('the failed figure whole');
+			const titles = all.find(line => /^ {2}#\s+/.test(line)) ?? '';
+			for (const title of titles.trim().split(/\s+/)) shown.add(`column ${title}`);
+			for (const key of all.at(-1)!.split(/ {2}/)) shown.add(`footer ${key}`);
+			for (const line of all) if (/^. #\d+ /.test(line)) shown.add(`row ${/#\d+/.exec(line)![0]}`);
+			return shown;
+		};
+
+		let before: {size: string; shown: Set<string>} | undefined;
+		for (const [columns, rows] of [[80, 24], [100, 30], [120, 40], [160, 50]] as const) {
+			if (before !== undefined) p.resize(columns, rows);
+			const size = `${columns}×${rows}`;
+			// The progress bar spans the width: the frame is drawn for this size.
+			const isDrawn = (s: string) => s.split('\n').some(line => line.includes('finished') && line.length === columns);
+			const screen = await p.waitFor(size, s => isDrawn(s) && counter(s, 'sent') > 0 && s.trimEnd().split('\n').every(line => line.length <= columns) && seen(s).has('footer q quit'));
+			const shown = seen(screen);
+			expect(shown.has('the failed figure whole'), screen).toBe(true);
+			if (before !== undefined) expect([...before.shown].filter(item => !shown.has(item) && item !== 'footer ? more keys'), `${before.size} → ${size}`).toEqual([]);
+			before = {size, shown};
+		}
+
+		expect(before!.shown.has('footer ? help')).toBe(true);
+		p.keys('q');
+		expect(await p.exitCode()).toBe(0);
+	}, 30_000);
+
 	it('Ctrl+L wipes what something else wrote on the terminal and draws the dashboard again', async () => {
 		const p = pane();
 		p.start(['-m', '200000', '-s', '3', '--seed', '6', '--speed', '0.1'], {columns: 100, rows: 30});

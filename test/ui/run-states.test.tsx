@@ -132,6 +132,12 @@ describe('paused is wholly paused', () => {
 		expect(lines(text)[0]).toContain('✓ done');
 		expect(text).not.toContain('space');
 		expect(text).toContain('n more');
+		// Nor does space pause unseen: more messages then go out at once.
+		await d.press(' ', 'n');
+		expect(d.store.getState().run.isPaused).toBe(false);
+		await d.advance(2000);
+		expect(d.store.getState().snap.sent + d.store.getState().snap.failed).toBeGreaterThan(30);
+		expect(lines(d.frame())[0]).toContain('running');
 	});
 });
 
