@@ -10,6 +10,7 @@ import {headlessRun} from './headless.js';
 import {checkDistinct, checkWritable, inputCap, readInput, reportCap} from './input-files.js';
 import type {Lifecycle} from './lifecycle.js';
 import {chooseMode} from './mode.js';
+import {disagreement} from './replay.js';
 import {createRun, type RunOptions} from './runs/in-process.js';
 import {resolveSizeQuery, sizeCommand, sizeHtmlPath, sizeRun} from './size/cli.js';
 
@@ -97,6 +98,12 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 	);
 	// After the summary, as a stalled run's line is.
 	if (noWorkers !== undefined) lifecycle.io.err(`sms-dash: ${noWorkers}\n`);
+	// A finished replay reproduces its report's figures exactly; say so when it did not.
+	const replayed = settings.recorded === undefined || code === 130 ? undefined : run.finish();
+	const differs = replayed === undefined || replayed.interrupted || replayed.abortedBy !== undefined ? undefined : disagreement(settings.recorded!, replayed);
+	if (differs !== undefined) {
+		lifecycle.io.err(`sms-dash: ${errorLine(`--replay ${flags.replay}: the replay does not agree with the report (${differs}): the report was edited or written by another version`)}\n`);
+	}
 	return code;
 }
 

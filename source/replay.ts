@@ -47,6 +47,22 @@ const deliveryKeys = ['text', 'gatewayRate', 'backoffMs', 'invalid', 'delivery',
 export interface Replayable {
 	settings: ReportSettings & DeliverySettings;
 	actions: readonly TimedAction[];
+	/** The figures a finished run's report recorded, which its replay must reproduce. */
+	recorded?: RecordedFigures;
+}
+
+/** The figures of a report that a replay reproduces exactly (when the run finished). */
+export const recordedKeys = ['produced', 'sent', 'failed', 'attempts', 'simElapsedMs', 'avgTimeMs', 'p50Ms', 'p95Ms', 'p99Ms'] as const;
+export type RecordedFigures = Partial<Record<(typeof recordedKeys)[number], number>>;
+
+/**
+ * Where a finished replay and the report it reran disagree, as one phrase
+ * (`sent 146 here, 1 in the report`), or undefined when they agree.
+ */
+export function disagreement(recorded: RecordedFigures, summary: Summary): string | undefined {
+	const differ = recordedKeys.filter(key => recorded[key] !== undefined && recorded[key] !== summary[key]);
+	if (differ.length === 0) return undefined;
+	return differ.map(key => `${key} ${summary[key]} here, ${recorded[key]} in the report`).join('; ');
 }
 
 /** The settings a replay leaves to the command line. */
@@ -76,6 +92,7 @@ export function replaySettings(report: Replayable, presentation: Presentation, e
 		script: structuredClone([...report.actions]),
 		isSeedGiven: true,
 		...(abortOnFail ? {abortOnFail: true as const} : {}),
+		...(report.recorded === undefined ? {} : {recorded: report.recorded}),
 	};
 }
 

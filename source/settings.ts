@@ -1,6 +1,7 @@
 // The validated result of flags + config file: everything a run needs, nothing raw.
 // Built by config/resolve.ts; read by cli.tsx, the driver, headless and the dashboard.
 import type {RunSettings, TimedAction} from './engine/types.js';
+import type {RecordedFigures} from './replay.js';
 
 export type Speed = number; // simulated seconds per wall second; Infinity = "max"
 
@@ -50,4 +51,6 @@ export interface Settings extends RunSettings {
 	abortOnFail?: true;
 	/** Broker mode: end the run (exit 1) when no worker has come for this long. */
 	waitForWorkersMs?: number;
+	/** --replay of a finished run: the figures its report recorded, checked against the replay's. */
+	recorded?: RecordedFigures;
 }

@@ -1,10 +1,11 @@
 // The --report file --replay reruns, checked as strictly as a config file and a script:
 // what decided its run (seed, settings, senders, rules) and every change it recorded.
 import {ValueError} from '../duration.js';
-import type {Replayable} from '../replay.js';
+import {recordedKeys, type RecordedFigures, type Replayable} from '../replay.js';
+import {formatCount} from '../format.js';
 import {parseThreshold} from '../thresholds.js';
 import {deliveryReportKeys, deliveryReportSettings} from './delivery.js';
-import {fileEntries, isPlainMap, originAt, readJsonSource, type ReadFile} from './file.js';
+import {fileEntries, isPlainMap, originAt, readJsonSource, type ReadFile, type SourceFile} from './file.js';
 import {anything, check, describe, fail, limits, positiveMilliseconds, readEntries, whole, type Table} from './rules.js';
 import {readChanges} from './script.js';
 import {draftOf, expand, groupOf, senderKeys, type SenderGroup} from './sender-spec.js';
@@ -87,6 +88,7 @@ export function readReport(path: string, readFile: ReadFile): Replayable {
 	});
 
 	const standing = expand(groups);
+	const actions = readChanges(file, ['actions'], report['actions'], {}, standing.length, messages.value);
 	return {
 		settings: {
 			messages: messages.value,
@@ -98,6 +100,37 @@ export function readReport(path: string, readFile: ReadFile): Replayable {
 			...deliveryReportSettings(file, ['settings'], read),
 		},
 		// Checked like a --script; an add gives every key, so nothing comes from flags.
-		actions: readChanges(file, ['actions'], report['actions'], {}, standing.length, messages.value),
+		actions,
+		...recordedFigures(
+			file,
+			report,
+			seed.value,
+			messages.value + actions.reduce((sum, action) => sum + ('more' in action ? action.more : 0), 0),
+			standing.length,
+			actions.some(action => 'add' in action),
+		),
 	};
+}
+
+/**
+ * The figures a report recorded, checked against what decided its run: a seed that is not
+ * the settings' seed, or more produced or finished than it asked for, is a report that does
+ * not agree with itself (edited by hand). Kept for the replay to compare only when the run
+ * finished (neither interrupted nor ended by --abort-on-fail).
+ */
+function recordedFigures(file: SourceFile, report: Record<string, unknown>, seed: number, asked: number, standing: number, adds: boolean): {recorded?: RecordedFigures} {
+	const number = (key: string) => (typeof report[key] === 'number' ? report[key] : undefined);
+	const disagrees = (key: string, why: string): never => fail(originAt(file, [key]), `${why}: the report does not agree with itself (edited by hand?)`);
+	const topSeed = number('seed');
+	if (topSeed !== undefined && topSeed !== seed) disagrees('seed', `is ${topSeed}, but settings.seed is ${seed}`);
+	const produced = number('produced');
+	if (produced !== undefined && produced > asked) disagrees('produced', `is ${formatCount(produced)}, more than the ${formatCount(asked)} messages its settings and changes ask for`);
+	const finished = (number('sent') ?? 0) + (number('failed') ?? 0);
+	if (produced !== undefined && finished > produced) disagrees('sent', `and failed add up to ${formatCount(finished)}, more than the ${formatCount(produced)} produced`);
+	if (finished > 0 && standing === 0 && !adds) {
+		fail(originAt(file, ['settings', 'senders']), 'lists no sender and no change adds one, yet messages were sent: a --broker run, whose senders were its workers, cannot be replayed');
+	}
+
+	if (report['interrupted'] !== false || report['abortedBy'] !== undefined) return {};
+	return {recorded: Object.fromEntries(recordedKeys.flatMap(key => (number(key) === undefined ? [] : [[key, number(key)]])))};
 }

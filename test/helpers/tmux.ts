@@ -46,6 +46,7 @@ export class Pane {
 	private readonly env: NodeJS.ProcessEnv;
 
 	constructor() {
+		if (!hasTmux) throw new Error('the dashboard tests need tmux: apt-get install tmux (see .ci/run)');
 		const env = {...process.env};
 		delete env['CI'];
 		delete env['FORCE_COLOR'];
