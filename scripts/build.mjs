@@ -1,7 +1,7 @@
 // Builds dist/: one ESM bundle per entry (the CLI, the dashboard as a lazily loaded
 // chunk, the size worker), with React's production build. Node then reads a few files
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
-// CPU time (see README, Benchmarks). `tsc --noEmit` stays the type check.
+// CPU time (see docs/benchmarks.md). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';

@@ -32,3 +32,15 @@ describe.each<[string, Command<AnyFlags>]>([
 		for (const name of Object.keys(command.flags)) expect(help).toContain(flagLabel(name));
 	});
 });
+
+describe('sms-dash --help on when a run is headless', () => {
+	test('says what the mode chooser does: either end not a terminal, TERM=dumb, CI; --no-headless', () => {
+		const words = printedHelp(mainCommand).replaceAll(/\s+/g, ' ');
+		expect(words).toContain('automatic when stdout or stdin is not a terminal, TERM=dumb, or CI is set');
+		expect(words).toContain('--no-headless: the dashboard even with CI set');
+	});
+
+	test('size --help starts with its own description', () => {
+		expect(printedHelp(sizeCommand).trimStart()).toMatch(/^How many senders/);
+	});
+});
