@@ -99,6 +99,7 @@ export class BrokerSimulation implements Simulation {
 	private active = 0;
 	private waiting = 0;
 	private isClosed = false;
+	private hasClaimed = false;
 	private lastRegistryAt = -Infinity;
 	private lastRunCheckAt = -Infinity;
 	private lostAt = 0;
@@ -150,15 +151,21 @@ export class BrokerSimulation implements Simulation {
 	/** Takes the queue for this run, reads the senders, starts reading outcomes and producing. */
 	async start(): Promise<void> {
 		await this.queue.waitUntilReady();
+		// Its waiting messages are another run's, which goes on: never take them from it.
+		if ((await this.recovery.otherLiveRun()) !== undefined) {
+			throw new BrokerError(`queue "${this.queueName}" is in use by another sms-dash run still going: give another --queue, or start when it ends`);
+		}
+
 		const leftovers = await this.queue.getWaitingCount();
 		if (leftovers > 0) {
 			await this.queue.drain();
-			this.notice(`removed ${leftovers} waiting messages an earlier run left in the queue`);
+			this.notice(`removed ${leftovers} waiting ${leftovers === 1 ? 'message' : 'messages'} an earlier run left in the queue`);
 		}
 
 		// An earlier run may have left the queue paused.
 		await this.queue.resume();
 		await this.recovery.claim();
+		this.hasClaimed = true;
 		// Outcomes count from here: nothing of this run can finish before it.
 		this.reader.position = await lastStreamId(this.client, this.queue.toKey('events'));
 		await this.readRegistry();
@@ -322,8 +329,10 @@ export class BrokerSimulation implements Simulation {
 		if (this.loop !== undefined) await within(this.loop, 1000);
 		await this.reader.stop();
 		if (this.client.status === 'ready') {
-			if (!this.isDone) await within(this.queue.drain(), 1000);
+			// A run refused at start has taken nothing: what waits is another run's.
+			if (this.hasClaimed && !this.isDone) await within(this.queue.drain(), 1000);
 			if (this.isPaused) await within(this.queue.resume(), 1000);
+			await within(this.recovery.release(), 1000);
 		}
 
 		await within(this.roster.close(), 4000);
@@ -455,6 +464,7 @@ export async function createBrokerSimulation(
 		await simulation.start();
 	} catch (error) {
 		await simulation.close();
+		if (error instanceof BrokerError) throw error;
 		throw new BrokerError(`cannot start a run on ${target.display}: ${describeError(error, target)}`);
 	}
 
