@@ -18,6 +18,7 @@ import {
 	describeError,
 	openClient,
 	parseBrokerUrl,
+	sayOnce,
 	within,
 	type BrokerTarget,
 } from './connection.js';
@@ -25,8 +26,9 @@ import {formatMs} from '../format.js';
 import {EventReader, lastStreamId} from './events.js';
 import {Outcomes} from './outcomes.js';
 import {Producer, defaultCapacity} from './producer.js';
-import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, type AttemptReport, type JobData, jobModelOf} from './protocol.js';
+import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, keysFor, type AttemptReport, type JobData, jobModelOf} from './protocol.js';
 import {earliest, ReceiptQueue} from './receipts.js';
+import {SilenceWatch} from './silence.js';
 import {Recovery} from './recovery.js';
 import {Roster, type SenderPlace} from './roster.js';
 
@@ -100,6 +102,11 @@ export class BrokerSimulation implements Simulation {
 	private waiting = 0;
 	private isClosed = false;
 	private hasClaimed = false;
+	private silence: SilenceWatch | undefined;
+	/** Outcomes the workers lost with a job's lock, as they counted them in Redis. */
+	private lostOutcomes = 0;
+	/** A step's error, said once however many steps it fails. */
+	private readonly sayError = sayOnce(text => this.notice(text));
 	private lastRegistryAt = -Infinity;
 	private lastRunCheckAt = -Infinity;
 	private lostAt = 0;
@@ -172,6 +179,7 @@ export class BrokerSimulation implements Simulation {
 		this.epochWall = epochMs();
 		this.reader.start();
 		for (const spec of this.settings.senders) this.roster.startLocal(spec);
+		this.silence = new SilenceWatch(text => this.notice(`Redis at ${this.target.display} ${text}`), () => this.isConnected && !this.isClosed);
 		this.loop = this.run();
 	}
 
@@ -308,9 +316,13 @@ export class BrokerSimulation implements Simulation {
 		return this.roster.places();
 	}
 
-	/** Outcomes read twice (at-least-once processing) and counted once. */
+	/**
+	 * Messages handled more than once (at-least-once delivery), each counted once in the
+	 * figures: outcomes read twice, and outcomes a worker lost with its job's lock (Redis froze
+	 * or was away past it), the message then sent again.
+	 */
 	get duplicates(): number {
-		return this.outcomes.duplicates;
+		return this.outcomes.duplicates + this.lostOutcomes;
 	}
 
 	/** Messages enqueued again because Redis lost them. */
@@ -325,6 +337,7 @@ export class BrokerSimulation implements Simulation {
 	async close(): Promise<void> {
 		if (this.isClosed) return;
 		this.isClosed = true;
+		this.silence?.stop();
 		this.wake?.();
 		if (this.loop !== undefined) await within(this.loop, 1000);
 		await this.reader.stop();
@@ -347,8 +360,9 @@ export class BrokerSimulation implements Simulation {
 		while (!this.isClosed) {
 			try {
 				await this.step();
+				this.silence?.answered();
 			} catch (error) {
-				if (!this.isClosed && this.isConnected) this.notice(`broker: ${describeError(error, this.target)}`);
+				if (!this.isClosed && this.isConnected) this.sayError(`broker: ${describeError(error, this.target)}`);
 			}
 
 			if (this.isClosed) return;
@@ -378,6 +392,7 @@ export class BrokerSimulation implements Simulation {
 			this.lastRegistryAt = now;
 			await this.readRegistry();
 			this.watchForWorkers(now);
+			this.lostOutcomes = Number((await this.client.hget(keysFor(this.queueName).duplicates, this.runId)) ?? 0);
 		}
 
 		await this.recovery.findLost(now, this.waiting === 0 && this.active === 0);
@@ -433,6 +448,7 @@ export class BrokerSimulation implements Simulation {
 		if (this.isConnected || this.isClosed) return;
 		this.isConnected = true;
 		this.backAt = performance.now();
+		this.silence?.reset();
 		this.notice(`Redis is back after ${((performance.now() - this.lostAt) / 1000).toFixed(1)} s`);
 		this.lastRunCheckAt = -Infinity;
 		this.wake?.();
