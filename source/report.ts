@@ -69,6 +69,8 @@ export interface Summary {
 	stalled?: true;
 	/** --abort-on-fail ended the run: the rule that could no longer pass (never with interrupted). */
 	abortedBy?: string;
+	/** Broker runs only: messages handled more than once (at-least-once delivery), each counted once in the figures. */
+	duplicates?: number;
 	/** Segments accepted; submits the gateway throttled (not attempts, never failures). */
 	segments: number;
 	throttled: number;
@@ -167,6 +169,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		interrupted: !snap.isDone && !isStalled && abortedBy === undefined,
 		...(isStalled ? {stalled: true as const} : {}),
 		...(abortedBy === undefined ? {} : {abortedBy}),
+		...(engine.duplicates === undefined ? {} : {duplicates: engine.duplicates}),
 		segments: snap.segments,
 		throttled: snap.throttled,
 		failedBy: {error: snap.failed - snap.failedInvalid, invalid: snap.failedInvalid},
@@ -275,6 +278,10 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		`  messages    ${formatCount(summary.produced)} produced · ${formatCount(summary.sent)} sent · ${formatCount(summary.failed)} failed (${formatPercent(summary.failed, finished)})`,
 		`  attempts    ${formatCount(summary.attempts)}`,
 	];
+	if (summary.duplicates !== undefined && summary.duplicates > 0) {
+		lines.push(`  duplicates  ${formatCount(summary.duplicates)} handled twice (at-least-once delivery), counted once above`);
+	}
+
 	if (isUnfinished) {
 		lines.push(
 			`  unfinished  ${formatCount(summary.queued)} queued · ${formatCount(summary.inFlight)} in flight · ${formatCount(summary.pending)} not produced`,

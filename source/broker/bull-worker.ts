@@ -9,12 +9,16 @@ import {drainDelaySeconds, lockDurationMs, maxStalledCount, stalledIntervalMs, t
 export class BullWorker {
 	private worker: Worker<JobData, AttemptReport> | undefined;
 	private ops: Promise<void> = Promise.resolve();
+	/** Jobs whose outcome was refused, already counted. */
+	private readonly lost = new Set<string>();
 
 	constructor(
 		private readonly queue: string,
 		private readonly client: Redis,
 		private readonly processor: Processor<JobData, AttemptReport>,
 		private readonly onError: (error: unknown) => void,
+		/** A message whose outcome BullMQ refused (its lock was lost): it will be sent again. */
+		private readonly onLostOutcome?: (jobId: string) => void,
 	) {}
 
 	/**
@@ -61,8 +65,17 @@ export class BullWorker {
 			runRetryDelay: 500,
 		});
 		// Connection errors show through the client's close/ready; others are expected after a
-		// Redis restart (a finished job whose key is gone) and change nothing.
-		worker.on('error', () => undefined);
+		// Redis restart (a finished job whose key is gone) and change nothing, but for one: an
+		// outcome BullMQ refused because the job's lock was lost (Redis froze or was away past
+		// it). The job comes back and is sent again: a duplicate, which the run counts.
+		worker.on('error', error => {
+			const jobId = /^(?:Missing lock|Lock mismatch) for job (\S+?)\.? /.exec(error.message)?.[1];
+			// BullMQ may say it more than once for one job (a retried finish): counted once.
+			if (jobId === undefined || this.lost.has(jobId)) return;
+			if (this.lost.size >= 10_000) this.lost.clear();
+			this.lost.add(jobId);
+			this.onLostOutcome?.(jobId);
+		});
 		return worker;
 	}
 }

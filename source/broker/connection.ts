@@ -241,6 +241,22 @@ export async function closeClient(client: Redis, timeoutMs = 1000): Promise<void
 	}
 }
 
+/**
+ * `say` that lets the same text through at most once in `windowMs`: an error that comes back
+ * at every step (a second, a message) is one note, not dozens.
+ */
+export function sayOnce(say: (text: string) => void, windowMs = 30_000): (text: string) => void {
+	const saidAt = new Map<string, number>();
+	return text => {
+		const now = performance.now();
+		const last = saidAt.get(text);
+		if (last !== undefined && now - last < windowMs) return;
+		if (saidAt.size > 100) saidAt.clear();
+		saidAt.set(text, now);
+		say(text);
+	};
+}
+
 /** Waits for `promise` at most `timeoutMs`; true when it settled in time. */
 export async function within(promise: Promise<unknown>, timeoutMs: number): Promise<boolean> {
 	let timer: ReturnType<typeof setTimeout> | undefined;

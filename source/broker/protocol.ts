@@ -36,6 +36,8 @@ export function keysFor(queue: string) {
 		run: `${base}:run`,
 		/** The gateway's token bucket every worker takes from (gateway-bucket.ts). */
 		gateway: `${base}:gateway`,
+		/** Per run id: messages sent again because their first outcome was lost (HINCRBY by workers). */
+		duplicates: `${base}:duplicates`,
 	};
 }
 
@@ -131,6 +133,11 @@ export function epochMs(): number {
 /** A job id for message `n` of a run: never a whole number, never `:` (BullMQ refuses both). */
 export function jobIdOf(runId: string, n: number): string {
 	return `${runId}-${n}`;
+}
+
+/** The run a job id belongs to (jobIdOf's runId). */
+export function runIdOf(jobId: string): string {
+	return jobId.slice(0, Math.max(0, jobId.lastIndexOf('-')));
 }
 
 /** Reads a report from a completed job's return value or a failed job's reason. */

@@ -7,6 +7,9 @@ import type {EventReader} from './events.js';
 import type {Producer} from './producer.js';
 import {compareStreamIds, eventsMaxLen, jobIdOf, keysFor, type AttemptReport, type JobData} from './protocol.js';
 
+/** How long a run's mark of life lasts: renewed at every check (every ½ s), gone soon after its end. */
+const liveTtlMs = 5000;
+
 /** Queue empty, nothing in flight, messages open this long: look for lost ones. */
 const quietMs = 1000;
 
@@ -17,6 +20,8 @@ export class Recovery {
 	private quietSince: number | undefined;
 	private lostCheck: {ns: number[]; mark: string} | undefined;
 	private mustCheckLost = false;
+	private isMixTold = false;
+	private readonly liveKey: string;
 
 	constructor(
 		private readonly client: Redis,
@@ -27,6 +32,18 @@ export class Recovery {
 		private readonly notice: (text: string) => void,
 	) {
 		this.runKey = keysFor(queue.name).run;
+		this.liveKey = `${this.runKey}:live`;
+	}
+
+	/** Another run that is still going has the queue: its id, else undefined. */
+	async otherLiveRun(): Promise<string | undefined> {
+		const live = await this.client.get(this.liveKey);
+		return live === null || live === this.runId ? undefined : live;
+	}
+
+	/** At the run's end: the queue is free for the next run at once (never another run's mark). */
+	async release(): Promise<void> {
+		if ((await this.client.get(this.liveKey)) === this.runId) await this.client.del(this.liveKey);
 	}
 
 	/** Marks the queue as this run's, with what the Queue writes at start (Redis may have lost it). */
@@ -34,6 +51,8 @@ export class Recovery {
 		await this.client
 			.pipeline()
 			.set(this.runKey, this.runId)
+			// While this run goes on: a run that starts on the queue meanwhile is refused.
+			.set(this.liveKey, this.runId, 'PX', liveTtlMs)
 			// The events kept.
 			.hset(this.queue.toKey('meta'), 'opts.maxLenEvents', eventsMaxLen)
 			.exec();
@@ -41,13 +60,16 @@ export class Recovery {
 
 	/** The run's key is gone when Redis restarted without its data: claim the queue again. */
 	async checkRun(): Promise<void> {
-		const owner = await this.client.get(this.runKey);
+		const [[, owner]] = (await this.client.pipeline().get(this.runKey).set(this.liveKey, this.runId, 'PX', liveTtlMs).exec()) as [[unknown, string | null]];
 		if (owner === this.runId) return;
 		await this.claim();
 		if (owner === null) {
-			this.notice(`Redis lost its data (restarted without persistence?): sending the ${this.producer.open.size} unfinished messages again`);
+			const open = this.producer.open.size;
+			this.notice(`Redis lost its data (restarted without persistence?): sending the ${open} unfinished ${open === 1 ? 'message' : 'messages'} again`);
 			this.mustCheckLost = true;
-		} else {
+		} else if (!this.isMixTold) {
+			// Said once: the two runs would take the queue from each other at every check.
+			this.isMixTold = true;
 			this.notice(`another sms-dash run used queue "${this.queue.name}"; results may mix`);
 		}
 	}
@@ -66,7 +88,7 @@ export class Recovery {
 			this.lostCheck = undefined;
 			if (ns.length === 0) return;
 			this.resent += await this.producer.resend(ns);
-			this.notice(`sent ${ns.length} messages again: Redis lost them before they finished`);
+			this.notice(`sent ${ns.length} ${ns.length === 1 ? 'message' : 'messages'} again: Redis lost ${ns.length === 1 ? 'it' : 'them'} before ${ns.length === 1 ? 'it' : 'they'} finished`);
 			return;
 		}
 

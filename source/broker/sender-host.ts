@@ -12,12 +12,13 @@ import type {SenderSpec} from '../engine/types.js';
 import {BullWorker} from './bull-worker.js';
 import {GatewayBucket} from './gateway-bucket.js';
 import {Hold, Slot} from './slot.js';
-import {checkReachable, closeClient, describeError, openClient, within, type BrokerTarget} from './connection.js';
+import {checkReachable, closeClient, describeError, openClient, sayOnce, within, type BrokerTarget} from './connection.js';
 import {
 	aliveTtlMs,
 	epochMs,
 	heartbeatMs,
 	keysFor,
+	runIdOf,
 	type AliveRecord,
 	type AttemptReport,
 	type ControlRecord,
@@ -89,8 +90,13 @@ export class SenderHost {
 		this.client.on('close', () => this.connectionLost());
 		this.client.on('ready', () => this.connectionBack());
 		this.gateway = new GatewayBucket(this.client, this.keys.gateway);
-		this.worker = new BullWorker(options.queue, this.client, this.process, error =>
-			this.options.onNotice?.(`worker: ${describeError(error, this.options.target)}`),
+		const sayError = sayOnce(text => this.options.onNotice?.(text));
+		this.worker = new BullWorker(
+			options.queue,
+			this.client,
+			this.process,
+			error => sayError(`worker: ${describeError(error, this.options.target)}`),
+			jobId => void this.client.pipeline().hincrby(this.keys.duplicates, runIdOf(jobId), 1).pexpire(this.keys.duplicates, 86_400_000).exec().catch(() => undefined),
 		);
 		this.heartbeat = setInterval(() => void this.beat(), heartbeatMs);
 	}

@@ -18,6 +18,7 @@ import {
 	describeError,
 	openClient,
 	parseBrokerUrl,
+	sayOnce,
 	within,
 	type BrokerTarget,
 } from './connection.js';
@@ -25,8 +26,9 @@ import {formatMs} from '../format.js';
 import {EventReader, lastStreamId} from './events.js';
 import {Outcomes} from './outcomes.js';
 import {Producer, defaultCapacity} from './producer.js';
-import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, type AttemptReport, type JobData, jobModelOf} from './protocol.js';
+import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, keysFor, type AttemptReport, type JobData, jobModelOf} from './protocol.js';
 import {earliest, ReceiptQueue} from './receipts.js';
+import {SilenceWatch} from './silence.js';
 import {Recovery} from './recovery.js';
 import {Roster, type SenderPlace} from './roster.js';
 
@@ -99,6 +101,12 @@ export class BrokerSimulation implements Simulation {
 	private active = 0;
 	private waiting = 0;
 	private isClosed = false;
+	private hasClaimed = false;
+	private silence: SilenceWatch | undefined;
+	/** Outcomes the workers lost with a job's lock, as they counted them in Redis. */
+	private lostOutcomes = 0;
+	/** A step's error, said once however many steps it fails. */
+	private readonly sayError = sayOnce(text => this.notice(text));
 	private lastRegistryAt = -Infinity;
 	private lastRunCheckAt = -Infinity;
 	private lostAt = 0;
@@ -150,21 +158,28 @@ export class BrokerSimulation implements Simulation {
 	/** Takes the queue for this run, reads the senders, starts reading outcomes and producing. */
 	async start(): Promise<void> {
 		await this.queue.waitUntilReady();
+		// Its waiting messages are another run's, which goes on: never take them from it.
+		if ((await this.recovery.otherLiveRun()) !== undefined) {
+			throw new BrokerError(`queue "${this.queueName}" is in use by another sms-dash run still going: give another --queue, or start when it ends`);
+		}
+
 		const leftovers = await this.queue.getWaitingCount();
 		if (leftovers > 0) {
 			await this.queue.drain();
-			this.notice(`removed ${leftovers} waiting messages an earlier run left in the queue`);
+			this.notice(`removed ${leftovers} waiting ${leftovers === 1 ? 'message' : 'messages'} an earlier run left in the queue`);
 		}
 
 		// An earlier run may have left the queue paused.
 		await this.queue.resume();
 		await this.recovery.claim();
+		this.hasClaimed = true;
 		// Outcomes count from here: nothing of this run can finish before it.
 		this.reader.position = await lastStreamId(this.client, this.queue.toKey('events'));
 		await this.readRegistry();
 		this.epochWall = epochMs();
 		this.reader.start();
 		for (const spec of this.settings.senders) this.roster.startLocal(spec);
+		this.silence = new SilenceWatch(text => this.notice(`Redis at ${this.target.display} ${text}`), () => this.isConnected && !this.isClosed);
 		this.loop = this.run();
 	}
 
@@ -301,9 +316,13 @@ export class BrokerSimulation implements Simulation {
 		return this.roster.places();
 	}
 
-	/** Outcomes read twice (at-least-once processing) and counted once. */
+	/**
+	 * Messages handled more than once (at-least-once delivery), each counted once in the
+	 * figures: outcomes read twice, and outcomes a worker lost with its job's lock (Redis froze
+	 * or was away past it), the message then sent again.
+	 */
 	get duplicates(): number {
-		return this.outcomes.duplicates;
+		return this.outcomes.duplicates + this.lostOutcomes;
 	}
 
 	/** Messages enqueued again because Redis lost them. */
@@ -318,12 +337,15 @@ export class BrokerSimulation implements Simulation {
 	async close(): Promise<void> {
 		if (this.isClosed) return;
 		this.isClosed = true;
+		this.silence?.stop();
 		this.wake?.();
 		if (this.loop !== undefined) await within(this.loop, 1000);
 		await this.reader.stop();
 		if (this.client.status === 'ready') {
-			if (!this.isDone) await within(this.queue.drain(), 1000);
+			// A run refused at start has taken nothing: what waits is another run's.
+			if (this.hasClaimed && !this.isDone) await within(this.queue.drain(), 1000);
 			if (this.isPaused) await within(this.queue.resume(), 1000);
+			await within(this.recovery.release(), 1000);
 		}
 
 		await within(this.roster.close(), 4000);
@@ -338,8 +360,9 @@ export class BrokerSimulation implements Simulation {
 		while (!this.isClosed) {
 			try {
 				await this.step();
+				this.silence?.answered();
 			} catch (error) {
-				if (!this.isClosed && this.isConnected) this.notice(`broker: ${describeError(error, this.target)}`);
+				if (!this.isClosed && this.isConnected) this.sayError(`broker: ${describeError(error, this.target)}`);
 			}
 
 			if (this.isClosed) return;
@@ -369,6 +392,7 @@ export class BrokerSimulation implements Simulation {
 			this.lastRegistryAt = now;
 			await this.readRegistry();
 			this.watchForWorkers(now);
+			this.lostOutcomes = Number((await this.client.hget(keysFor(this.queueName).duplicates, this.runId)) ?? 0);
 		}
 
 		await this.recovery.findLost(now, this.waiting === 0 && this.active === 0);
@@ -424,6 +448,7 @@ export class BrokerSimulation implements Simulation {
 		if (this.isConnected || this.isClosed) return;
 		this.isConnected = true;
 		this.backAt = performance.now();
+		this.silence?.reset();
 		this.notice(`Redis is back after ${((performance.now() - this.lostAt) / 1000).toFixed(1)} s`);
 		this.lastRunCheckAt = -Infinity;
 		this.wake?.();
@@ -455,6 +480,7 @@ export async function createBrokerSimulation(
 		await simulation.start();
 	} catch (error) {
 		await simulation.close();
+		if (error instanceof BrokerError) throw error;
 		throw new BrokerError(`cannot start a run on ${target.display}: ${describeError(error, target)}`);
 	}
 

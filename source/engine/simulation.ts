@@ -23,6 +23,8 @@ export interface Simulation {
 	removeSender(id: number): boolean;
 	tuneSender(id: number, patch: Partial<SenderSpec>): boolean;
 	produceMore(count: number): void;
+	/** Broker mode: messages handled more than once (at-least-once), each counted once. Absent in-process. */
+	readonly duplicates?: number;
 	/** O(1) running totals. */
 	totals(): Totals;
 	/** Totals, percentiles and every sender; O(senders). */
