@@ -167,6 +167,11 @@ function estimateLines(query: SizeQuery, guess: Estimate): string[] {
 export function impossibleText(query: SizeQuery, guess: Estimate): string {
 	const {impossible} = guess;
 	if (impossible === undefined) return '';
+	if (impossible.by === 'never-sent') {
+		const cause = impossible.why === 'failure-rate' ? 'every attempt fails (--failure-rate 1)' : 'every number is invalid (--invalid 100%)';
+		return `No answer: ${cause}, so no message is ever sent, whatever the count of senders.\n`;
+	}
+
 	if (impossible.by === 'gateway') {
 		const segments = guess.segments === 1 ? 'segment' : 'segments';
 		return [
