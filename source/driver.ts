@@ -227,15 +227,17 @@ export class Driver {
 	}
 
 	/**
-	 * Nothing is scheduled until a scripted action more than `maxIdleTicks` intervals off:
-	 * the readings between would all be the same, so the clock moves to the last tick before
-	 * the action (a run waiting for a change at 8000h would print millions of lines). Decided
-	 * on the simulated clock alone, so the readings are the same at every speed.
+	 * Nothing happens until the next event or scripted action, more than `maxIdleTicks`
+	 * intervals off: the readings between would show the same figures, so the clock moves
+	 * to the last tick before it (a run waiting for a change at 8000h, or for a send that
+	 * takes hours read every millisecond, would print millions of lines). Decided on the
+	 * simulated clock alone, so the readings are the same at every speed.
 	 */
 	private skipIdleTicks(scriptAt: number): void {
 		const {engine, intervalMs} = this.options;
-		if (engine.nextEventAt() !== undefined || !Number.isFinite(scriptAt)) return;
-		const idleTicks = Math.floor((scriptAt - this.nextTickMs) / intervalMs);
+		const next = Math.min(engine.nextEventAt() ?? Infinity, scriptAt);
+		if (!Number.isFinite(next)) return;
+		const idleTicks = Math.floor((next - this.nextTickMs) / intervalMs);
 		if (idleTicks > maxIdleTicks) this.nextTickMs += idleTicks * intervalMs;
 	}
 

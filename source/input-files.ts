@@ -113,6 +113,10 @@ export function checkWritable(flag: string, path: string | undefined): void {
 	try {
 		const stats = statSync(full, {throwIfNoEntry: false});
 		if (stats?.isDirectory()) throw new Error('it is a directory');
+		// A FIFO or socket blocks the final write until someone reads it (and a stalled
+		// reader would hold the run): outputs are files. A device must open now (/dev/tty with no terminal does not).
+		if (stats !== undefined && (stats.isFIFO() || stats.isSocket() || stats.isBlockDevice())) throw new Error(`it is ${kindOf(stats)}, not a regular file`);
+		if (stats?.isCharacterDevice()) closeSync(openSync(full, constants.O_WRONLY | constants.O_NONBLOCK));
 		try {
 			accessSync(full, constants.W_OK);
 		} catch (error) {
@@ -127,6 +131,7 @@ export function checkWritable(flag: string, path: string | undefined): void {
 
 function describeFsError(error: unknown): string {
 	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENXIO') return 'no such device: no terminal?';
 	if (code === 'ENOENT') return 'no such folder';
 	if (code === 'ENOTDIR') return 'a part of the path is a file, not a folder';
 	if (code === 'EACCES' || code === 'EPERM') return 'permission denied';

@@ -2,6 +2,8 @@
 // size; headless or the dashboard): signals, a closed pipe or terminal, a failed write,
 // and the exit code. The command line builds a run and hands it here; no other module
 // listens for signals or for stdout's errors.
+import {closeSync} from 'node:fs';
+import {isatty} from 'node:tty';
 import {describeWriteError} from './write-error.js';
 
 /**
@@ -50,6 +52,9 @@ export interface Io {
 
 interface Stream {
 	write(text: string): unknown;
+	/** Bytes written but not yet taken by the reader (a pipe whose reader stopped reading). */
+	readonly writableLength?: number;
+	once?(event: 'drain', listener: () => void): unknown;
 	on(event: 'error', listener: (error: Error) => void): unknown;
 	off(event: 'error', listener: (error: Error) => void): unknown;
 }
@@ -68,6 +73,10 @@ export interface Edges {
 	 * @default an unref'd setTimeout
 	 */
 	later?(callback: () => void, ms: number): void;
+	/** Ends the process now (process.exit); absent in tests. */
+	exit?(code: number): void;
+	/** Lets go of a terminal that went away, before exit (see processEdges). */
+	releaseTerminal?(): void;
 }
 
 /**
@@ -91,6 +100,36 @@ export interface Lifecycle {
 	drive(run: Run): Promise<number>;
 	/** No run after all (bad input, a failed start): stop listening. Idempotent. */
 	dispose(): void;
+	/**
+	 * The process's end, once everything is written: at once when the terminal went away
+	 * (before Node's own teardown); else the process ends by itself when stdout is flushed,
+	 * and a signal meanwhile (a reader that stopped reading) ends it at once with `code`.
+	 */
+	leave(code: number): void;
+}
+
+/** The real process as the lifecycle sees it. */
+export function processEdges(): Edges {
+	// Asked now: once the terminal has gone, isatty() says no (its attributes cannot be read).
+	const terminalFds = [0, 1, 2].filter(fd => isatty(fd));
+	return {
+		on: (signal, listener) => process.on(signal, listener),
+		off: (signal, listener) => process.off(signal, listener),
+		stdout: process.stdout,
+		stderr: process.stderr,
+		exit: code => process.exit(code),
+		// Its descriptors are closed so that Node's own teardown does not try to restore the
+		// terminal (Node 20 aborts there, exit 134: nodejs/node#58200).
+		releaseTerminal() {
+			for (const fd of terminalFds) {
+				try {
+					closeSync(fd);
+				} catch {
+					// Already closed.
+				}
+			}
+		},
+	};
 }
 
 /** Exit codes (DESIGN.md): 0 finished, 3 a threshold crossed, 130 interrupted, 1 anything else. */
@@ -135,6 +174,17 @@ export function createLifecycle(edges: Edges): Lifecycle {
 	let isFinished = false;
 	let run: Run | undefined;
 	let onEnded: (() => void) | undefined;
+	/** The exit code, once the run has finished: a signal after that ends the process with it. */
+	let finalCode: number | undefined;
+	/** A SIGHUP or EIO: the terminal is (likely) gone. */
+	let isTerminalGone = false;
+
+	/** Ends the process at once (a reader that stopped reading would keep it alive for ever). */
+	const exitNow = (code: number) => {
+		if (edges.exit === undefined) return;
+		if (isTerminalGone) edges.releaseTerminal?.();
+		edges.exit(code);
+	};
 
 	const end = (why: Ending) => {
 		if (ending !== undefined) return;
@@ -142,16 +192,22 @@ export function createLifecycle(edges: Edges): Lifecycle {
 		onEnded?.();
 	};
 
-	const onSignal = () => {
+	const onSignal = (signal?: Signal) => {
+		if (signal === 'SIGHUP') isTerminalGone = true;
 		if (ending === undefined) end('signal');
 		else if (finishing !== undefined && !isFinished) run?.hurry?.();
+		// Everything is written that will be: the process only waits for stdout's reader.
+		else if (finalCode !== undefined) exitNow(finalCode);
 	};
 
 	const onOutError = (error: NodeJS.ErrnoException) => {
 		if (isOutGone) return;
 		isOutGone = true;
 		if (error.code === 'EPIPE') end('pipe');
-		else if (error.code === 'EIO') end('terminal');
+		else if (error.code === 'EIO') {
+			isTerminalGone = true;
+			end('terminal');
+		}
 		else {
 			isOutBroken = true;
 			io.err(`sms-dash: stdout: cannot write (${describeWriteError(error)})\n`);
@@ -159,9 +215,10 @@ export function createLifecycle(edges: Edges): Lifecycle {
 		}
 	};
 
-	const onErrError = () => {
-		// Nowhere left to say anything: the exit code still tells.
-	};
+	/** Nowhere left to say anything: the exit code still tells. Never removed (a late error is no crash). */
+	const onErrError = () => {};
+	/** After the end a stdout error (a stalled reader that finally goes away) has nothing to stop. */
+	const onLateOutError = () => {};
 
 	const io: Io = {
 		out(text) {
@@ -194,6 +251,16 @@ export function createLifecycle(edges: Edges): Lifecycle {
 		for (const signal of signals) edges.off(signal, onSignal);
 		edges.stdout.off('error', onOutError);
 		edges.stderr.off('error', onErrError);
+		if (edges.exit !== undefined) {
+			edges.stdout.on('error', onLateOutError);
+			edges.stderr.on('error', onErrError);
+		}
+	}
+
+	/** Listening stops once stdout's last bytes are taken (until then a signal ends the process). */
+	function disposeWhenFlushed(): void {
+		if ((edges.stdout.writableLength ?? 0) > 0 && edges.stdout.once !== undefined) edges.stdout.once('drain', disposeWhenFlushed);
+		else dispose();
 	}
 
 	const later = (callback: () => void, ms: number) => {
@@ -229,7 +296,8 @@ export function createLifecycle(edges: Edges): Lifecycle {
 			});
 			const code = isOutBroken ? 1 : exitCodeOf(why, verdict);
 			isFinished = true;
-			later(dispose, lingerMs);
+			finalCode = code;
+			later(disposeWhenFlushed, lingerMs);
 			return code;
 		} catch (error) {
 			dispose();
@@ -237,5 +305,12 @@ export function createLifecycle(edges: Edges): Lifecycle {
 		}
 	}
 
-	return {io, end, drive, dispose};
+	function leave(code: number): void {
+		if (isTerminalGone) exitNow(code);
+		// A signal asked for the end: a reader that has not taken the last output a moment
+		// later (it stopped reading) is not waited for.
+		else if (ending === 'signal' && (edges.stdout.writableLength ?? 0) > 0) later(() => exitNow(code), lingerMs);
+	}
+
+	return {io, end, drive, dispose, leave};
 }

@@ -1,6 +1,6 @@
 // The end of a run on paper: the summary object (DESIGN.md "Headless output"), its
 // text form, the --report file and the --log writer. Shared by headless and dashboard.
-import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
+import {closeSync, ftruncateSync, openSync, statSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
 import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1, wrapParts} from './format.js';
@@ -349,9 +349,27 @@ function actualOf(expr: string, actual: number): string {
 	}
 }
 
-/** Writes the summary as JSON to `path`. */
+/** Writes the summary as JSON to `path`, whole or not at all (see writeWhole). */
 export function writeReport(path: string, summary: Summary): void {
-	writeFileSync(path, JSON.stringify(summary, null, 2) + '\n');
+	writeWhole(path, JSON.stringify(summary, null, 2) + '\n');
+}
+
+/**
+ * Writes a file whole or leaves none: a write that fails (a full disk) removes what it
+ * began, so no empty or half report is mistaken for one. Throws the write's error.
+ */
+export function writeWhole(path: string, text: string): void {
+	try {
+		writeFileSync(path, text);
+	} catch (error) {
+		try {
+			if (statSync(path).isFile()) unlinkSync(path);
+		} catch {
+			// Nothing was made.
+		}
+
+		throw error;
+	}
 }
 
 /**
@@ -362,6 +380,8 @@ export function writeReport(path: string, summary: Summary): void {
 export class LogWriter {
 	private readonly fd: number;
 	private buffer = '';
+	/** Bytes in the file, every line whole. */
+	private size = 0;
 	count = 0;
 
 	constructor(path: string) {
@@ -378,14 +398,37 @@ export class LogWriter {
 		if (this.buffer.length >= 65_536) this.flush();
 	}
 
+	/**
+	 * Writes what is gathered. A write that fails part-way (a full disk) cuts the file back
+	 * to its last whole line, then throws: the log never ends in half a line.
+	 */
 	flush(): void {
 		if (this.buffer.length === 0) return;
-		writeSync(this.fd, this.buffer);
+		const bytes = Buffer.from(this.buffer);
 		this.buffer = '';
+		let done = 0;
+		try {
+			while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+		} catch (error) {
+			const whole = done === 0 ? 0 : bytes.lastIndexOf(10, done - 1) + 1;
+			try {
+				ftruncateSync(this.fd, this.size + whole);
+			} catch {
+				// A device has no length to cut.
+			}
+
+			this.size += whole;
+			throw error;
+		}
+
+		this.size += bytes.length;
 	}
 
 	close(): void {
-		this.flush();
-		closeSync(this.fd);
+		try {
+			this.flush();
+		} finally {
+			closeSync(this.fd);
+		}
 	}
 }

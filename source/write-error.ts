@@ -9,6 +9,7 @@ const writeReasons: Record<string, string> = {
 	EPERM: 'permission denied',
 	EFBIG: 'the file is too large',
 	EROFS: 'a read-only file system',
+	ENXIO: 'no such device: no terminal?',
 };
 
 /** `no space left on the device`: a failed write in words, one line, no stack. */

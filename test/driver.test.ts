@@ -307,6 +307,18 @@ describe('Driver', () => {
 		});
 	});
 
+	it('a send that takes an hour, read every millisecond: no reading for the idle stretch, the same at every speed', async () => {
+		const slow = settingsOf({messages: 2, senders: [spec({meanMs: 3_600_000, distribution: 'constant', failureRate: 0})], intervalMs: 1});
+		const max = await runAt(Infinity, slow);
+		const fast = await runAt(1_000_000, slow);
+		expect(fast.ticks).toEqual(max.ticks);
+		expect(max.outcomes.map(o => o.simMs)).toEqual([3_600_000, 7_200_000]);
+		// Some 1,000 readings before each send is answered, not 3.6 million.
+		expect(max.ticks.length).toBeLessThan(2500);
+		const times = max.ticks.map(p => p.simMs);
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+	});
+
 	describe('stall', () => {
 		it('no senders, unpaced: reports the stall once, waits without a timer, goes on after wake()', async () => {
 			const run = setUp(settingsOf({senders: []}), {speed: Infinity});

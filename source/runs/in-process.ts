@@ -1,14 +1,14 @@
 // One run's wiring, in-process (and the pieces a broker run shares): engine + driver +
 // store + --log, and finish(), the idempotent stop that builds the summary and writes
 // --log, --report and --html. Never writes to stdout and never hears signals (lifecycle.ts does).
-import {writeFileSync} from 'node:fs';
+import {ConfigError} from '../config/error.js';
 import {Driver} from '../driver.js';
 import {createEngine, type Engine} from '../engine/engine.js';
 import type {Histogram} from '../engine/histogram.js';
 import type {Progress} from '../engine/monitor.js';
 import type {Simulation} from '../engine/simulation.js';
 import type {Outcome, SenderSpec, TimedAction} from '../engine/types.js';
-import {buildSummary, LogWriter, writeReport, type Summary} from '../report.js';
+import {buildSummary, LogWriter, writeReport, writeWhole, type Summary} from '../report.js';
 import type {Settings, Threshold} from '../settings.js';
 import {lostRule} from '../thresholds.js';
 import {createDashStore, skipNote, type DashStore, type RunControls} from '../store.js';
@@ -82,7 +82,7 @@ export interface RunFiles {
  */
 export function openRunFiles(settings: Settings, onLogBroken?: () => void, html?: RunHtml): RunFiles {
 	if (settings.htmlPath !== undefined && html === undefined) throw new Error('--html needs its page (RunOptions.html)');
-	const log = settings.logPath === undefined ? undefined : new LogWriter(settings.logPath);
+	const log = settings.logPath === undefined ? undefined : openLog(settings.logPath);
 	const writeErrors: string[] = [];
 	let isLogBroken = false;
 	return {
@@ -113,7 +113,7 @@ export function openRunFiles(settings: Settings, onLogBroken?: () => void, html?
 			}
 
 			try {
-				if (html !== undefined) writeFileSync(settings.htmlPath!, html.render(summary));
+				if (html !== undefined) writeWhole(settings.htmlPath!, html.render(summary));
 			} catch (error) {
 				writeErrors.push(writeError('--html', settings.htmlPath!, error));
 			}
@@ -233,6 +233,15 @@ export function finisher(engine: Simulation, controls: Pick<RunControls, 'wallEl
 		files.finish(summary);
 		return summary;
 	};
+}
+
+/** Opens --log, or refuses it before anything runs (bad input: one line, exit 2). */
+function openLog(path: string): LogWriter {
+	try {
+		return new LogWriter(path);
+	} catch (error) {
+		throw new ConfigError(`--log ${path}: cannot write there (${describeWriteError(error)})`);
+	}
 }
 
 /** `--log out.log: cannot write (no space left on the device)`: one line, no stack. */

@@ -1,7 +1,6 @@
 // `sms-dash size …`: its flags, their validation (the sender flags and the shared rules of
 // config/, so messages match the main command), and its output: a line per count tried, a
 // progress bar on a TTY, or one JSON object; with --html, a page drawn from that object.
-import {writeFileSync} from 'node:fs';
 import type {AnyFlags} from 'meow';
 import {ConfigError} from '../config/error.js';
 import {deliveryFlagDraft, finishDelivery, reachPercent} from '../config/delivery.js';
@@ -13,6 +12,7 @@ import {formatDuration} from '../duration.js';
 import {formatClock, formatCost, formatCount, formatPercent} from '../format.js';
 import {inputCap, readInput} from '../input-files.js';
 import type {Io, Run} from '../lifecycle.js';
+import {writeWhole} from '../report.js';
 import {describeWriteError} from '../write-error.js';
 import {estimate, type Estimate} from './estimate.js';
 import {createPool} from './pool.js';
@@ -167,6 +167,11 @@ function estimateLines(query: SizeQuery, guess: Estimate): string[] {
 export function impossibleText(query: SizeQuery, guess: Estimate): string {
 	const {impossible} = guess;
 	if (impossible === undefined) return '';
+	if (impossible.by === 'never-sent') {
+		const cause = impossible.why === 'failure-rate' ? 'every attempt fails (--failure-rate 1)' : 'every number is invalid (--invalid 100%)';
+		return `No answer: ${cause}, so no message is ever sent, whatever the count of senders.\n`;
+	}
+
 	if (impossible.by === 'gateway') {
 		const segments = guess.segments === 1 ? 'segment' : 'segments';
 		return [
@@ -317,7 +322,7 @@ async function refuse(query: SizeQuery, guess: Estimate, options: {isJson: boole
 async function writeSizeHtml(path: string, size: ReturnType<typeof sizeObject>, status: (text: string) => void): Promise<boolean> {
 	const {renderHtml} = await import('../report/html.js');
 	try {
-		writeFileSync(path, renderHtml({kind: 'size', size}));
+		writeWhole(path, renderHtml({kind: 'size', size}));
 		return true;
 	} catch (error) {
 		status(`sms-dash: --html ${path}: cannot write (${describeWriteError(error)})\n`);

@@ -13,6 +13,8 @@ export type EstimateInput = Pick<SizeQuery, 'messages' | 'spec' | 'retries' | 'w
 /** Why no count of senders can meet the goal. */
 export type Impossible =
 	| {by: 'gateway'; gatewayRate: number}
+	/** Every attempt fails (--failure-rate 1) or every number is invalid: nothing is ever sent. */
+	| {by: 'never-sent'; why: 'failure-rate' | 'invalid'}
 	| {by: 'unreachable'; reachableShare: number};
 
 export interface Estimate {
@@ -77,6 +79,10 @@ export function estimateWith(input: EstimateInput, segments: number): Estimate {
 	const accepted = input.messages * (1 - (input.delivery.invalid ?? 0)) * (1 - spec.failureRate ** (input.retries + 1)) * segments;
 	const cost = accepted * (spec.price ?? 0);
 	const base = {perSenderRate, goalMessages, segments, attempts, neededRate, cost};
+	if (input.messages > 0 && (spec.failureRate >= 1 || (input.delivery.invalid ?? 0) >= 1)) {
+		return {...base, senders: undefined, bottleneck: bySender, impossible: {by: 'never-sent', why: spec.failureRate >= 1 ? 'failure-rate' : 'invalid'}};
+	}
+
 	const {gatewayRate} = input.delivery;
 	if (gatewayRate !== undefined && gatewayRate < neededRate) {
 		return {...base, senders: undefined, bottleneck: 'gateway', impossible: {by: 'gateway', gatewayRate}};

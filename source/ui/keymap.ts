@@ -225,7 +225,13 @@ export function keyNames(input: string, key: Key): string[] {
 	if (key.end) return ['end'];
 	if (key.escape) return ['escape'];
 	if (key.return || key.tab || key.backspace || key.delete || key.ctrl || key.leftArrow || key.rightArrow) return [];
-	return [...input].map(char => (char === ' ' ? 'space' : char));
+	// A chunk read at once ("\u0003\u0003": two Ctrl+C, `q` and Ctrl+C) counts every key in it;
+	// other control characters (Enter, Tab, …) name no key.
+	return [...input].flatMap(char => {
+		if (char === '\u0003') return ['ctrl+c'];
+		if (char < ' ' || char === '\u007F') return [];
+		return [char === ' ' ? 'space' : char];
+	});
 }
 
 /**

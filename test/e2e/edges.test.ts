@@ -358,8 +358,8 @@ describe.concurrent('careful at every edge (built binary)', {timeout: 60_000}, (
 			const statics = [...entry.matchAll(/^import\s[^;]*?from\s+"(\.\/[^"]+)"|^import\s+"(\.\/[^"]+)"/gm)].map(match => match[1] ?? match[2]!);
 			const bytes = statics.reduce((sum, path) => sum + readFileSync(join(root, 'dist', path)).length, entry.length);
 			expect(bytes).toBeLessThan(16 * 1024);
-			expect(entry.indexOf('createLifecycle(process)')).toBeGreaterThan(0);
-			expect(entry.indexOf('createLifecycle(process)')).toBeLessThan(entry.indexOf('await import('));
+			expect(entry.indexOf('createLifecycle(processEdges())')).toBeGreaterThan(0);
+			expect(entry.indexOf('createLifecycle(processEdges())')).toBeLessThan(entry.indexOf('await import('));
 		});
 	});
 

@@ -2,9 +2,11 @@
 // the wrong type, empty or huge; unknown flags and keys; broken, missing, empty and odd files;
 // output paths that cannot be written. Each is refused before anything runs: exactly one
 // line on stderr naming the flag or key (and file:line:col for a file), exit 2, no stack
-// trace, nothing on stdout, no --log or --report file made.
-import {spawn} from 'node:child_process';
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+// trace, nothing on stdout, no --log or --report file made. Then output that cannot be
+// written: a full device, a full disk (a tmpfs, and a file-size limit), a stdout whose reader
+// stopped reading, outputs that would block (a FIFO) or cannot open (/dev/tty, no terminal).
+import {execFileSync, spawn} from 'node:child_process';
+import {existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
@@ -310,6 +312,142 @@ describe.concurrent('hostile input on the built binary', () => {
 			expect(result.code).toBe(1);
 			expect(result.stderr).toBe(`sms-dash: ${flag} /dev/full: cannot write (no space left on the device)\n`);
 			expect(JSON.parse(result.stdout.trimEnd().split('\n').at(-1)!)).toMatchObject({type: 'summary'});
+		});
+	});
+});
+
+describe.concurrent('output that cannot be written', () => {
+	/** The CLI with stdout and stderr where the case puts them (a file descriptor), read back from files. */
+	function runTo(args: readonly string[], {stdout, stderr, shell}: {stdout?: number; stderr?: number; shell?: string} = {}): Promise<CliResult> {
+		const out = tempDir();
+		const outFd = stdout ?? openSync(join(out, 'out'), 'w');
+		const errFd = stderr ?? openSync(join(out, 'err'), 'w');
+		const command = shell === undefined ? [process.execPath, cliPath, ...args] : ['bash', '-c', `${shell}; exec "$@"`, 'bash', process.execPath, cliPath, ...args];
+		return new Promise((resolve, reject) => {
+			const child = spawn(command[0]!, command.slice(1), {cwd: root, env: {...process.env, CI: 'true'}, stdio: ['ignore', outFd, errFd]});
+			const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+			child.on('error', reject);
+			child.on('close', (code, signal) => {
+				clearTimeout(timer);
+				const read = (fd: number | undefined, name: string) => (fd === undefined ? readFileSync(join(out, name), 'utf8') : '');
+				resolve({code, signal, stdout: read(stdout, 'out'), stderr: read(stderr, 'err')});
+			});
+		});
+	}
+
+	const noStack = /\bat .+:\d+:\d+|node:internal|^\s*at /m;
+	/** The log is whole JSON lines (none cut), each a finished message once. */
+	function wholeLines(path: string): number {
+		const text = readFileSync(path, 'utf8');
+		expect(text === '' || text.endsWith('\n'), 'the last log line is whole').toBe(true);
+		const ids = text.split('\n').filter(line => line !== '').map(line => (JSON.parse(line) as {id: number}).id);
+		expect(new Set(ids).size).toBe(ids.length);
+		return ids.length;
+	}
+
+	const busy = ['--headless', '--json', '--speed', 'max', '--seed', '1', '-m', '20000', '-s', '5'];
+
+	it('stdout on a full device (>/dev/full): one line, exit 1, the report and the log written whole', async () => {
+		const dir = tempDir();
+		const full = openSync('/dev/full', 'w');
+		const result = await runTo([...busy, '--log', join(dir, 'x.log'), '--report', join(dir, 'r.json')], {stdout: full});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe('sms-dash: stdout: cannot write (no space left on the device)\n');
+		const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as {sent: number; failed: number; interrupted: boolean};
+		expect(report.interrupted).toBe(true);
+		expect(wholeLines(join(dir, 'x.log'))).toBe(report.sent + report.failed);
+	});
+
+	it('stderr on a full device keeps the exit code of bad input (2), and --help to a full stdout is exit 1', async () => {
+		const full = openSync('/dev/full', 'w');
+		expect((await runTo(['--headless', '-m', 'abc'], {stderr: full})).code).toBe(2);
+		expect((await runTo(['--headless', '--mean', '-5ms'], {stderr: full})).code).toBe(2);
+		const help = await runTo(['--help'], {stdout: openSync('/dev/full', 'w')});
+		expect(help.code).toBe(1);
+		expect(help.stderr).toBe('sms-dash: stdout: cannot write (no space left on the device)\n');
+	});
+
+	// The file-size limit (ulimit -f, in KiB) makes writes past 64 KiB fail part-way, as a full disk does; no root needed.
+	it('a --log that fills up mid-run: cut back to its last whole line, the summary and report written, one line, exit 1', async () => {
+		const dir = tempDir();
+		const result = await runTo([...busy, '--log', join(dir, 'x.log'), '--report', join(dir, 'r.json')], {shell: 'ulimit -f 64'});
+		expect(result.code, result.stderr).toBe(1);
+		expect(result.stderr).toMatch(/^sms-dash: --log \S+x\.log: cannot write \(the file is too large\)\n$/);
+		const summary = JSON.parse(result.stdout.trimEnd().split('\n').at(-1)!) as {type: string; sent: number; failed: number};
+		expect(summary.type).toBe('summary');
+		expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toEqual(summary);
+		const lines = wholeLines(join(dir, 'x.log'));
+		expect(lines).toBeGreaterThan(100);
+		expect(lines).toBeLessThanOrEqual(summary.sent + summary.failed);
+	});
+
+	// A real full file system: a 64 KiB tmpfs (tests run as root in CI).
+	it('a full disk: the log ends in a whole line, the report is not left empty or half, one line each, exit 1', async () => {
+		const dir = tempDir();
+		try {
+			execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], {stdio: 'ignore'});
+		} catch {
+			throw new Error('mounting a tmpfs needs root (CI runs the tests as root)');
+		}
+
+		try {
+			const result = await runTo([...busy, '--log', join(dir, 'x.log'), '--report', join(dir, 'r.json'), '--html', join(dir, 'r.html')]);
+			expect(result.code).toBe(1);
+			expect(result.stderr).not.toMatch(noStack);
+			expect(result.stderr.split('\n').filter(Boolean).map(line => line.split(' ')[1])).toEqual(['--log', '--report', '--html']);
+			expect(JSON.parse(result.stdout.trimEnd().split('\n').at(-1)!)).toMatchObject({type: 'summary'});
+			expect(wholeLines(join(dir, 'x.log'))).toBeGreaterThan(100);
+			expect(existsSync(join(dir, 'r.json')), 'no empty or half report').toBe(false);
+			expect(existsSync(join(dir, 'r.html'))).toBe(false);
+		} finally {
+			execFileSync('umount', [dir]);
+		}
+	});
+
+	it('a stdout whose reader stopped reading: SIGINT still ends the run at once, exit 130, report and log complete', async () => {
+		const dir = tempDir();
+		const [log, report] = [join(dir, 'x.log'), join(dir, 'r.json')];
+		const child = spawn(process.execPath, [cliPath, '--headless', '--json', '--speed', 'max', '--interval', '0.01', '-m', '100000000', '--log', log, '--report', report], {
+			cwd: root,
+			env: {...process.env, CI: 'true'},
+			// stdout is never read: the pipe fills and stays full.
+			stdio: ['ignore', 'pipe', 'ignore'],
+		});
+		const guard = setTimeout(() => child.kill('SIGKILL'), 30_000);
+		const ended = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
+		// Well past the pipe's 64 KiB of readings: the log has grown (polled, not a fixed wait).
+		while ((statSync(log, {throwIfNoEntry: false})?.size ?? 0) < 200_000) await new Promise(resolve => setTimeout(resolve, 20));
+		child.kill('SIGINT');
+		const signalled = performance.now();
+		const code = await ended;
+		clearTimeout(guard);
+		expect(code).toBe(130);
+		expect(performance.now() - signalled, 'not waiting for the reader').toBeLessThan(10_000);
+		const summary = JSON.parse(readFileSync(report, 'utf8')) as {interrupted: boolean; sent: number; failed: number};
+		expect(summary.interrupted).toBe(true);
+		expect(wholeLines(log)).toBe(summary.sent + summary.failed);
+	}, 40_000);
+
+	describe('outputs that would block or cannot open are refused before the run', () => {
+		const dir = tempDir();
+		execFileSync('mkfifo', [join(dir, 'fifo')]);
+		it.each(['--log', '--report', '--html'])('%s onto a FIFO nobody reads', async flag => {
+			const result = await run(['--headless', '-m', '5', flag, join(dir, 'fifo')]);
+			expectRefused(result, [flag, 'FIFO', 'not a regular file']);
+		});
+
+		it.each(['--log', '--report'])('%s /dev/tty with no terminal', async flag => {
+			// A session of its own: no controlling terminal, whatever runs the tests.
+			const result = await new Promise<CliResult>((resolve, reject) => {
+				const child = spawn(process.execPath, [cliPath, '--headless', '-m', '5', flag, '/dev/tty'], {cwd: root, env: {...process.env, CI: 'true'}, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+				let stdout = '';
+				let stderr = '';
+				child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+				child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+				child.on('error', reject);
+				child.on('close', (code, signal) => resolve({code, signal, stdout, stderr}));
+			});
+			expectRefused(result, [flag, '/dev/tty', 'no terminal']);
 		});
 	});
 });

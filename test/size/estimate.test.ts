@@ -116,6 +116,13 @@ describe('size estimate', () => {
 		expect(estimate({...base, reachGoal: 0.3, delivery}).impossible).toEqual({by: 'unreachable', reachableShare: 0.25});
 	});
 
+	it('messages that can never be sent have no answer: failure rate 1, or every number invalid', () => {
+		expect(estimate({...base, spec: {...base.spec, failureRate: 1}}).impossible).toEqual({by: 'never-sent', why: 'failure-rate'});
+		expect(estimate({...base, retries: 5, spec: {...base.spec, failureRate: 1}}).senders).toBeUndefined();
+		expect(estimate({...base, delivery: {invalid: 1}}).impossible).toEqual({by: 'never-sent', why: 'invalid'});
+		expect(estimate({...base, spec: {...base.spec, failureRate: 0.99}}).impossible).toBeUndefined();
+	});
+
 	it('zero send time with no rate: no ceiling, one sender', () => {
 		expect(estimate({...base, spec: {...base.spec, meanMs: 0}})).toMatchObject({perSenderRate: Infinity, senders: 1, bottleneck: 'window'});
 	});

@@ -343,6 +343,10 @@ describe('key table', () => {
 		expect(keyNames(' ', noKey)).toEqual(['space']);
 		expect(keyNames('G', {...noKey, shift: true})).toEqual(['G']);
 		expect(keyNames('ax', noKey)).toEqual(['a', 'x']);
+		// Keys read in one chunk all count: two Ctrl+C, a key and Ctrl+C; Enter and Tab name none.
+		expect(keyNames('\u0003\u0003', noKey)).toEqual(['ctrl+c', 'ctrl+c']);
+		expect(keyNames('q\u0003', noKey)).toEqual(['q', 'ctrl+c']);
+		expect(keyNames('a\r\tb\u007F', noKey)).toEqual(['a', 'b']);
 		expect(keyNames('', {...noKey, return: true})).toEqual([]);
 	});
 
