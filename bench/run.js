@@ -3,6 +3,7 @@
 // Usage: node bench/run.js [name-filter] [--runs N]
 import {dashboardRatio} from './dashboard.js';
 import {measure, median} from './measure.js';
+import {firstFrame, startup} from './startup.js';
 
 const argv = process.argv.slice(2);
 const runsIndex = argv.indexOf('--runs');
@@ -120,6 +121,22 @@ const benches = [
 				value: `${r.ratio.toFixed(2)}× (min ${r.min.toFixed(2)}, max ${r.max.toFixed(2)}); main thread ${r.mainRatio.toFixed(2)}×; whole process ${r.whole.toFixed(2)}× (${r.headMs.toFixed(0)} vs ${r.dashMs.toFixed(0)} ms CPU)`,
 				ok: r.ratio <= 1.25,
 			};
+		},
+	},
+	{
+		name: 'startup',
+		target: 'headless -m 1 (unpaced) within 0.03 s of node -e 0 (wall, medians of 21, run in turn)',
+		async run() {
+			const {bareMs, headlessMs} = await startup({runs: Math.max(runs, 21)});
+			return {value: `${(headlessMs / 1000).toFixed(3)} s vs ${(bareMs / 1000).toFixed(3)} s (+${(headlessMs - bareMs).toFixed(0)} ms)`, ok: headlessMs - bareMs <= 30};
+		},
+	},
+	{
+		name: 'first-frame',
+		target: "the dashboard's first frame on screen in < 0.3 s (pseudo-terminal 100×30, median of 21)",
+		async run() {
+			const ms = await firstFrame({runs: Math.max(runs, 21)});
+			return {value: `${(ms / 1000).toFixed(3)} s`, ok: ms < 300};
 		},
 	},
 ];

@@ -1,9 +1,9 @@
 // argv -> Settings -> mode -> a run handed to the lifecycle, and errors -> exit codes.
 // Loaded by cli.tsx once the lifecycle listens. Stays thin: parsing lives in config/, the
 // runs in runs/ and broker/, the faces in headless.ts and ui/, how a run ends in lifecycle.ts.
-import {randomInt} from 'node:crypto';
 import {ConfigError, errorLine} from './config/error.js';
-import {mainCommand, parseCommandLine, TextRequest} from './config/flags.js';
+import {mainCommand, TextRequest} from './config/flags.js';
+import {quickFlags} from './config/quick-flags.js';
 import {textFilePath} from './config/delivery.js';
 import {resolveSettings} from './config/resolve.js';
 import {headlessRun} from './headless.js';
@@ -12,7 +12,6 @@ import type {Lifecycle} from './lifecycle.js';
 import {chooseMode} from './mode.js';
 import {disagreement} from './replay.js';
 import {createRun, type RunOptions} from './runs/in-process.js';
-import {resolveSizeQuery, sizeCommand, sizeHtmlPath, sizeRun} from './size/cli.js';
 
 async function main(lifecycle: Lifecycle): Promise<number> {
 	if (process.argv[2] === 'size') return size(lifecycle);
@@ -21,10 +20,14 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		return runWorkerCommand(process.argv.slice(3), lifecycle);
 	}
 
-	const flags = parseCommandLine(mainCommand, process.argv.slice(2), import.meta);
+	// meow (parse.ts) is loaded only for what the quick parser leaves: help, version, mistakes.
+	const argv = process.argv.slice(2);
+	const flags = quickFlags(mainCommand, argv) ?? (await import('./config/parse.js')).parseCommandLine(mainCommand, argv, import.meta);
 	const settings = resolveSettings(flags, {
 		readFile: path => readInput(path, path === flags.replay ? reportCap : inputCap),
-		randomSeed: () => randomInt(0, 2 ** 32 - 1),
+		// Any 32-bit number will do, and the run prints it; V8 seeds Math.random from the
+		// system's entropy, and node:crypto would take longer to load than the run to start.
+		randomSeed: () => Math.floor(Math.random() * (2 ** 32 - 1)),
 	});
 	// Every file the run writes.
 	const outputs = [
@@ -108,6 +111,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 }
 
 async function size(lifecycle: Lifecycle): Promise<number> {
+	const [{parseCommandLine}, {resolveSizeQuery, sizeCommand, sizeHtmlPath, sizeRun}] = await Promise.all([import('./config/parse.js'), import('./size/cli.js')]);
 	const flags = parseCommandLine(sizeCommand, process.argv.slice(3), import.meta);
 	const query = resolveSizeQuery(flags);
 	const htmlPath = sizeHtmlPath(flags);

@@ -4,6 +4,7 @@
 import type {flags} from './config/flags.js';
 import type {DeliverySettings, TimedAction} from './engine/types.js';
 import type {ReportSettings, Summary} from './report.js';
+import {expandSenders} from './report/sender-runs.js';
 import type {Settings, Threshold} from './settings.js';
 import {parseThreshold} from './thresholds.js';
 
@@ -81,7 +82,7 @@ export function replaySettings(report: Replayable, presentation: Presentation, e
 	const known = new Set(thresholds.map(t => t.expr));
 	return {
 		messages: settings.messages,
-		senders: settings.senders.map(spec => ({...spec})),
+		senders: expandSenders(settings.senders),
 		retries: settings.retries,
 		seed: settings.seed,
 		intervalMs: settings.intervalMs,

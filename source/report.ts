@@ -4,6 +4,8 @@ import {closeSync, ftruncateSync, openSync, statSync, unlinkSync, writeFileSync,
 import type {Simulation} from './engine/simulation.js';
 import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1, wrapParts} from './format.js';
+import {groupSenders, type SenderRun} from './report/sender-runs.js';
+import {cell, senderLines} from './report/sender-table.js';
 import type {Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
@@ -95,7 +97,8 @@ export interface Summary {
 /** What decides the outcomes; enough for --replay to rebuild the run (delivery keys when set). */
 export interface ReportSettings extends DeliverySettings {
 	messages: number;
-	senders: SenderSpec[];
+	/** Identical consecutive senders once, with a `count` (report/sender-runs.ts). */
+	senders: SenderRun[];
 	retries: number;
 	seed: number;
 	intervalMs: number;
@@ -189,7 +192,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		})),
 		settings: {
 			messages: settings.messages,
-			senders: settings.senders,
+			senders: groupSenders(settings.senders),
 			retries: settings.retries,
 			seed: settings.seed,
 			intervalMs: settings.intervalMs,
@@ -266,9 +269,6 @@ function heading(summary: Summary, {isQuit = false}: SummaryTextOptions): string
 	return isQuit ? 'Summary (stopped by the user before every message finished)' : 'Summary (interrupted)';
 }
 
-/** A table cell: a time right-aligned in 8 columns. */
-const cell = (ms: number | null) => fmt(ms).padStart(8);
-
 /** The summary as a block of text for people, every line within 80 columns (but a note's word longer than that). */
 export function summaryText(summary: Summary, options: SummaryTextOptions = {}): string {
 	const finished = summary.sent + summary.failed;
@@ -297,22 +297,8 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		`  elapsed     ${formatClock(summary.simElapsedMs)} simulated · ${formatMs(summary.wallElapsedMs)} wall`,
 		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per simulated second)`,
 		`  seed        ${summary.seed}`,
-		`  senders     ${summary.senders.length}`,
+		...senderLines(summary.senders),
 	);
-	const shown = summary.senders.slice(0, 20);
-	if (shown.length > 0) {
-		lines.push(`  ${'#'.padStart(4)}  ${'distribution'}${'mean'.padStart(8)}${'fail'.padStart(6)}${'sent'.padStart(9)}${'failed'.padStart(9)}${'avg'.padStart(8)}${'p95'.padStart(8)}`);
-	}
-
-	for (const s of shown) {
-		const rested = s.rests > 0 ? ` · rested ${formatCount(s.rests)}× ${formatMs(s.restedMs)}` : '';
-		lines.push(
-			`  ${String(s.id).padStart(4)}  ${s.distribution.padEnd(12)}${formatMs(s.meanMs).padStart(8)}${String(s.failureRate).padStart(6)}${formatCount(s.sent).padStart(9)}${formatCount(s.failed).padStart(9)}${cell(s.avgTimeMs)}${cell(s.p95Ms)}${s.removed ? ' removed' : ''}`,
-		);
-		if (rested !== '') lines.push(`        ${rested.slice(3)}`);
-	}
-
-	if (summary.senders.length > shown.length) lines.push(`    … ${summary.senders.length - shown.length} more (see --report)`);
 	lines.push(...thresholdLines(summary.thresholds, isUnfinished));
 
 	for (const note of summary.notes) lines.push(wrapParts('  note       ', note.split(' '), ' '));
@@ -334,12 +320,6 @@ export function thresholdLines(results: readonly ThresholdResult[], isInterrupte
 	];
 }
 
-/** A rule's actual figure in its own unit: 212.4ms, 7.3%, 40, 412.5/s. */
-
-function fmt(ms: number | null): string {
-	return formatMs(ms ?? undefined);
-}
-
 /** A result's actual figure in its rule's unit (the rule is read again from its text). */
 function actualOf(expr: string, actual: number): string {
 	try {
@@ -349,9 +329,20 @@ function actualOf(expr: string, actual: number): string {
 	}
 }
 
-/** Writes the summary as JSON to `path`, whole or not at all (see writeWhole). */
+/** Writes the summary as JSON to `path` (reportJson), whole or not at all (see writeWhole). */
 export function writeReport(path: string, summary: Summary): void {
-	writeWhole(path, JSON.stringify(summary, null, 2) + '\n');
+	writeWhole(path, reportJson(summary));
+}
+
+/**
+ * The --report file's text: JSON indented for people, each of `senders` on a line of its
+ * own (a table to read, and a third of the size of one key a line at 10,000 senders).
+ */
+export function reportJson(summary: Summary): string {
+	const text = JSON.stringify({...summary, senders: []}, null, 2);
+	const list = summary.senders.length === 0 ? '[]' : `[\n${summary.senders.map(s => `    ${JSON.stringify(s)}`).join(',\n')}\n  ]`;
+	// The top level's key alone has this indent (a string holds no raw line break).
+	return text.replace('\n  "senders": [],\n', () => `\n  "senders": ${list},\n`) + '\n';
 }
 
 /**

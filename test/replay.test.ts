@@ -9,7 +9,7 @@ import {resolveSettings} from '../source/config/resolve.js';
 import {applyAction} from '../source/engine/actions.js';
 import {createEngine} from '../source/engine/engine.js';
 import {distributions, type Action, type Outcome, type RunSettings, type SenderSpec, type TimedAction} from '../source/engine/types.js';
-import {buildSummary, summaryText, type Summary} from '../source/report.js';
+import {buildSummary, reportJson, summaryText, type Summary} from '../source/report.js';
 import {replayedPart, replaySettings} from '../source/replay.js';
 import {createRun} from '../source/runs/in-process.js';
 import {skipNote} from '../source/store.js';
@@ -58,7 +58,7 @@ async function runToEnd(settings: Settings): Promise<Outcomes> {
 
 /** The summary as --report writes it, read back through `--replay` as the CLI does. */
 function replayOf(summary: Summary, speed: 'max' | '1'): Settings {
-	const text = JSON.stringify(summary, null, 2);
+	const text = reportJson(summary);
 	return resolveSettings(
 		{replay: 'report.json', speed, headless: true, json: true, exitOnDone: true},
 		{
@@ -126,7 +126,10 @@ const specArb: fc.Arbitrary<SenderSpec> = fc
 
 const runArb: fc.Arbitrary<RunSettings> = fc.record({
 	messages: whole(0, 300),
-	senders: fc.array(specArb, {maxLength: 4}),
+	// Repeated senders too: a report writes them once with a count.
+	senders: fc
+		.array(fc.tuple(specArb, whole(1, 3)), {maxLength: 3})
+		.map(kinds => kinds.flatMap(([spec, count]) => Array.from({length: count}, () => ({...spec})))),
 	retries: whole(0, 2),
 	seed: whole(0, 2 ** 32 - 1),
 	intervalMs: fc.constantFrom(100, 250, 1000),
@@ -262,6 +265,27 @@ describe('replay', () => {
 		expect(settings.thresholds.map(t => t.expr)).toEqual([...rules, 'avg<1s']);
 		expect(settings.script).toEqual(summary.actions);
 		expect(settings.script[0]).not.toBe(summary.actions[0]);
+	});
+
+	test('a run of 10,000 senders replays exactly from a report that writes each kind once', async () => {
+		const kinds: SenderSpec[] = [
+			{meanMs: 40, failureRate: 0.1, distribution: 'gamma'},
+			{meanMs: 10, failureRate: 0.2, distribution: 'exponential', failoverMs: 30},
+		];
+		const senders = [6000, 4000].flatMap((count, kind) => Array.from({length: count}, () => ({...kinds[kind]!})));
+		const original = runOnEngine({messages: 30_000, senders, retries: 1, seed: 11, intervalMs: 1000}, [
+			{simMs: 20, add: kinds[0]!},
+			{simMs: 30, tune: {sender: 7, failureRate: 1}},
+			{simMs: 40, remove: 9000},
+		]);
+		expect(original.summary.settings.senders).toStrictEqual([
+			{...kinds[0], count: 6000},
+			{...kinds[1], count: 4000},
+		]);
+		expect(original.summary.senders).toHaveLength(10_001);
+		const fast = await runToEnd(replayOf(original.summary, 'max'));
+		expect(fast.outcomes).toEqual(original.outcomes);
+		expect(replayedPart(fast.summary)).toEqual(replayedPart(original.summary));
 	});
 
 	test('the text summary lists each rule with its verdict in words and its figure in the rule\'s unit', () => {

@@ -1,10 +1,13 @@
 // The summary's figures and words: min, p90, max and end-to-end percentiles beside the
 // existing fields, a heading that says how the run ended, every line within 80 columns.
+import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {createEngine} from '../source/engine/engine.js';
 import type {SenderSpec} from '../source/engine/types.js';
 import {startOutput} from '../source/headless.js';
-import {buildSummary, summaryText, type Summary} from '../source/report.js';
+import {buildSummary, reportJson, summaryText, type SenderSummary, type Summary} from '../source/report.js';
+import {expandSenders, groupSenders, senderCount} from '../source/report/sender-runs.js';
+import {listedSenders, senderLines, shownEachEnd} from '../source/report/sender-table.js';
 import type {Settings} from '../source/settings.js';
 import {parseThreshold} from '../source/thresholds.js';
 
@@ -148,5 +151,112 @@ describe('the start line of a headless run', () => {
 			thresholds: ['p95<250ms', 'failed<=5%', 'throughput>10/s'],
 			abortOnFail: true,
 		});
+	});
+});
+
+describe('a report\'s settings.senders', () => {
+	const specArb: fc.Arbitrary<SenderSpec> = fc.record(
+		{
+			meanMs: fc.constantFrom(50, 100),
+			failureRate: fc.constantFrom(0, 0.1),
+			distribution: fc.constantFrom('gamma' as const, 'constant' as const),
+			failoverMs: fc.constantFrom(10, 20),
+			window: fc.constantFrom(1, 10),
+		},
+		{requiredKeys: ['meanMs', 'failureRate', 'distribution']},
+	).map(spec => ({...spec}));
+
+	test('identical consecutive senders are written once with a count, and expand to the same list', () => {
+		fc.assert(
+			fc.property(fc.array(specArb, {maxLength: 40}), specs => {
+				const runs = groupSenders(specs);
+				expect(expandSenders(runs)).toStrictEqual(specs);
+				expect(senderCount(runs)).toBe(specs.length);
+				for (const [index, run] of runs.entries()) {
+					const {count, ...spec} = run;
+					// A count only where it saves something; never two equal runs side by side.
+					if (count !== undefined) expect(count).toBeGreaterThan(1);
+					if (index > 0) {
+						const {count: _count, ...before} = runs[index - 1]!;
+						expect(spec).not.toStrictEqual(before);
+					}
+				}
+			}),
+		);
+	});
+
+	test('10,000 senders of 2 kinds are 2 entries, and the summary says how many there are', () => {
+		const a = spec();
+		const b = spec({meanMs: 50});
+		const senders = [...Array.from({length: 6000}, () => ({...a})), ...Array.from({length: 4000}, () => ({...b}))];
+		const {summary} = summaryAfter(0, settingsOf({messages: 10, senders}));
+		expect(summary.settings.senders).toStrictEqual([{...a, count: 6000}, {...b, count: 4000}]);
+		expect(summary.senders).toHaveLength(10_000);
+	});
+
+	test('the --report file is the summary, indented, with each of its senders on one line', () => {
+		for (const senders of [[], [spec()], settingsOf().senders]) {
+			const {summary} = summaryAfter(Infinity, settingsOf({senders}));
+			const text = reportJson({...summary, notes: ['a note with "senders": [],\n in it']});
+			expect(JSON.parse(text)).toStrictEqual({...summary, notes: ['a note with "senders": [],\n in it']});
+			const lines = text.split('\n');
+			expect(lines.filter(line => /^ {4}\{"id":\d+,.*\},?$/.test(line))).toHaveLength(summary.senders.length);
+			expect(lines.at(-1)).toBe('');
+		}
+	});
+
+	test('a run of distinct senders is written as before: no count', () => {
+		const senders = [spec(), spec({meanMs: 50}), spec()];
+		const {summary} = summaryAfter(0, settingsOf({senders}));
+		expect(summary.settings.senders).toStrictEqual(senders);
+	});
+});
+
+describe('the text summary\'s senders', () => {
+	const sender = (id: number, sent: number, failed = 0): SenderSummary => ({
+		id,
+		meanMs: 100,
+		failureRate: 0.1,
+		distribution: 'gamma',
+		sent,
+		failed,
+		attempts: sent + failed,
+		avgTimeMs: 100,
+		observedMeanMs: 100,
+		p95Ms: 200,
+		rests: 0,
+		restedMs: 0,
+		window: 1,
+		rate: null,
+		price: 0,
+		segments: sent,
+		throttled: 0,
+	});
+	const ids = (lines: string[]) => lines.map(line => /^ {2} *(\d+)  gamma/.exec(line)?.[1]).filter(id => id !== undefined).map(Number);
+
+	test(`up to ${listedSenders} every sender is listed, in order`, () => {
+		const senders = Array.from({length: listedSenders}, (_, index) => sender(index + 1, 100 - index));
+		const lines = senderLines(senders);
+		expect(lines[0]).toBe(`  senders     ${listedSenders}`);
+		expect(ids(lines)).toEqual(senders.map(s => s.id));
+	});
+
+	test('beyond that, the most and the least sent, and one line for the rest', () => {
+		// Sent: 1,000 senders, sender i sent (i * 7919) % 1000 (every figure once), failed i % 5.
+		const senders = Array.from({length: 1000}, (_, index) => sender(index + 1, ((index + 1) * 7919) % 1000, (index + 1) % 5));
+		const lines = senderLines(senders);
+		const bySent = [...senders].sort((x, y) => y.sent - x.sent);
+		expect(ids(lines)).toEqual([...bySent.slice(0, shownEachEnd), ...bySent.slice(-shownEachEnd)].map(s => s.id));
+		expect(lines[0]).toBe('  senders     1,000 · the 5 that sent most and the 5 that sent least');
+		expect(lines).toContain('    … 990 more: sent 5–994, failed 0–4 each (see --report)');
+		for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+		expect(lines).toHaveLength(2 + 2 * shownEachEnd + 1);
+	});
+
+	test('the rest\'s line says a single figure once; equal senders keep the order of their ids', () => {
+		const senders = Array.from({length: 20}, (_, index) => sender(index + 1, 7));
+		const lines = senderLines(senders);
+		expect(ids(lines)).toEqual([1, 2, 3, 4, 5, 16, 17, 18, 19, 20]);
+		expect(lines).toContain('    … 10 more: sent 7, failed 0 each (see --report)');
 	});
 });

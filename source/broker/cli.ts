@@ -4,7 +4,8 @@
 // back (at once on a second Ctrl+C). Returns exit codes; never calls process.exit.
 import type {AnyFlags} from 'meow';
 import {ConfigError, errorLine} from '../config/error.js';
-import {parseCommandLine, refuseOtherFlags, senderFlags, TextRequest, type Command, type FlagsOf} from '../config/flags.js';
+import {refuseOtherFlags, senderFlags, TextRequest, type Command, type FlagsOf} from '../config/flags.js';
+import {parseCommandLine} from '../config/parse.js';
 import {flagValue, limits, whole, wholeFromTo} from '../config/rules.js';
 import {senderFromFlags} from '../config/sender-spec.js';
 import type {SenderSpec} from '../engine/types.js';

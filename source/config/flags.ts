@@ -1,9 +1,8 @@
-// The command line's vocabulary: meow flag definitions, help text and argv -> flags for every
-// command (DESIGN.md "Command line"). Every valued flag is a string that the rules parse:
-// meow's `number` type turns "abc" into null.
-import meow, {type AnyFlags, type TypedFlags} from 'meow';
-import {suggest} from '../thresholds.js';
-import {ConfigError, escapeText, quote} from './error.js';
+// The command line's vocabulary: meow flag definitions and help text for every command
+// (DESIGN.md "Command line"); parse.ts turns argv into flags. Every valued flag is a string
+// that the rules parse: meow's `number` type turns "abc" into null.
+import type {AnyFlags, TypedFlags} from 'meow';
+import {ConfigError, escapeText} from './error.js';
 
 /**
  * A sender's keys as flags: the main command, `size` and `worker` all take them, and
@@ -195,35 +194,6 @@ export const helpText = `
 	      --text @alert.txt --delivery "mean=8s,undelivered=0.02" --speed max
 `;
 
-/**
- * What meow would get silently wrong, as one line, or undefined: a boolean flag given a
- * value (`--json=3` reads as false) and a negative value after a valued flag (`--mean
- * -5ms` reads as the short flags -5, -m, -s).
- */
-function argvProblem(argv: readonly string[], definitions: AnyFlags): string | undefined {
-	const byName = new Map<string, {type: string; name: string}>();
-	for (const [key, definition] of Object.entries(definitions)) {
-		const name = flagLabel(key);
-		byName.set(name, {type: definition.type ?? 'string', name});
-		if (definition.shortFlag !== undefined) byName.set(`-${definition.shortFlag}`, {type: definition.type ?? 'string', name});
-	}
-
-	for (let i = 0; i < argv.length; i++) {
-		const token = argv[i]!;
-		if (token === '--') break;
-		const [flag, value] = token.split(/=(.*)/s, 2) as [string, string | undefined];
-		const definition = byName.get(flag);
-		if (definition === undefined) continue;
-		if (definition.type === 'boolean' && value !== undefined) return `${definition.name} takes no value, got "${value}"`;
-		const next = argv[i + 1];
-		if (definition.type === 'string' && value === undefined && next !== undefined && /^-\.?\d/.test(next)) {
-			return `${definition.name} must not be negative, got "${next}"`;
-		}
-	}
-
-	return undefined;
-}
-
 /** `--mean` for `mean`, `--failure-rate` for `failureRate`, `-m` for a short flag's letter. */
 export const flagLabel = (name: string) => (name.length === 1 ? `-${name}` : `--${name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`);
 
@@ -242,99 +212,12 @@ export interface Command<F extends AnyFlags> {
 
 export const mainCommand: Command<typeof flags> = {name: undefined, help: helpText, flags};
 
-/**
- * argv (the words after the command's name) -> meow's flags, refusing what meow would get
- * wrong or throw (a repeated flag, `--mean -5ms`, `--json=3`, a stray word) as a ConfigError.
- * `booleanDefault: undefined` keeps an absent boolean flag undefined, so a config file's
- * `headless: true` is not overridden by a default false. Unknown flags are let through so
- * that the command can refuse them in its own words (the main command with a "did you mean").
- */
-export function parseCommandLine<F extends AnyFlags>(
-	command: Command<F>,
-	argv: readonly string[],
-	importMeta: ImportMeta,
-): FlagsOf<F> {
-	const asked = askedFor(argv);
-	if (asked !== undefined) {
-		// Anywhere on the line, before anything else is checked: print and do nothing else.
-		const shown = meow({
-			help: command.help,
-			...(command.hasOwnDescription === true ? {description: false} : {}),
-			flags: {},
-			autoHelp: false,
-			autoVersion: false,
-			argv: [],
-			importMeta,
-		});
-		throw new TextRequest(asked === 'help' ? `${shown.help.replace(/\n+$/, '')}\n` : `${shown.pkg.version ?? ''}\n`);
-	}
-
-	const problem = argvProblem(argv, command.flags);
-	if (problem !== undefined) throw new ConfigError(problem);
-	let cli;
-	try {
-		cli = meow({
-			help: command.help,
-			...(command.hasOwnDescription === true ? {description: false} : {}),
-			flags: command.flags,
-			allowUnknownFlags: true,
-			booleanDefault: undefined,
-			autoHelp: false,
-			autoVersion: false,
-			argv: [...argv],
-			importMeta,
-		});
-	} catch (error) {
-		// meow's own refusals ("The flag --seed can only be set once.") are bad input too.
-		if (!(error instanceof Error) || !/^The flag /.test(error.message)) throw error;
-		// meow names the flag by its key (--failureRate): say it as it is typed.
-		throw new ConfigError(error.message.replace(/^The flag /, '').replace(/\.$/, '').replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`));
-	}
-
-	const [word] = cli.input;
-	if (word === '-') {
-		const before = argv[argv.indexOf('-') - 1];
-		throw new ConfigError(`${before?.startsWith('-') ? `${escapeText(before)} ` : ''}-: stdout is not a file here; give a file name`);
-	}
-
-	if (word !== undefined) {
-		throw new ConfigError(
-			command.name === undefined
-				? `unknown command ${quote(word)} (${word === 'size' || word === 'worker' ? `give it first: sms-dash ${word} …` : commandHint(word)})`
-				: `${command.name} takes no argument ${quote(word)} (see sms-dash ${command.name} --help)`,
-		);
-	}
-
-	return cli.flags as FlagsOf<F>;
-}
-
-/**
- * `--help`, `-h`, `--version` or `-v` anywhere before `--`: they win over everything else
- * on the line (`-m 3 --help` prints the help and runs nothing).
- */
-function askedFor(argv: readonly string[]): 'help' | 'version' | undefined {
-	let asked: 'help' | 'version' | undefined;
-	for (const token of argv) {
-		if (token === '--') break;
-		if (token === '--help' || token === '-h') return 'help';
-		if (token === '--version' || token === '-v') asked = 'version';
-	}
-
-	return asked;
-}
-
 /** What `sms-dash` prints instead of running: its help or its version (not an error; exit 0). */
 export class TextRequest extends Error {
 	override name = 'TextRequest';
 	constructor(readonly text: string) {
 		super('help or version asked for');
 	}
-}
-
-/** A stray word where the main command takes none: a "did you mean" for a misspelt command. */
-function commandHint(word: string): string {
-	const guess = suggest(word, ['size', 'worker']);
-	return guess === undefined ? 'see sms-dash --help' : `did you mean ${guess}?`;
 }
 
 /** `size` and `worker` take only their own flags: anything else is named and refused. */

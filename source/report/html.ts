@@ -9,6 +9,7 @@ import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRat
 import {usesDeliveryModel, type SenderSummary, type Summary} from '../report.js';
 import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
+import {senderCount} from './sender-runs.js';
 import {SeriesRecorder, type ModelSeries, type SeriesPoint} from './series.js';
 
 /** What a run's page shows: the --report summary plus the series behind the charts. */
@@ -207,7 +208,7 @@ function runBody({summary, reach, activeUntilMs}: RunReportData): string {
 		)
 		.join('\n');
 	const settings = summary.settings;
-	const senderSpecs = settings.senders.length;
+	const senderSpecs = senderCount(settings.senders);
 	return `<header>
 <h1>sms-dash run</h1>
 <p class="settings">${formatCount(settings.messages)} messages · ${formatCount(senderSpecs)} sender${senderSpecs === 1 ? '' : 's'} at the start · retries ${settings.retries} · interval ${formatMs(settings.intervalMs)} · seed <span data-field="seed">${summary.seed}</span></p>

@@ -2,7 +2,8 @@
 // parsed as carefully: each bad input is one line naming the flag, exit 2, before Redis.
 import {describe, expect, test} from 'vitest';
 import {runWorkerCommand, resolveWorkerPlan, workerCommand} from '../../source/broker/cli.js';
-import {parseCommandLine, senderFlags} from '../../source/config/flags.js';
+import {senderFlags} from '../../source/config/flags.js';
+import {parseCommandLine} from '../../source/config/parse.js';
 import type {SenderSpec} from '../../source/engine/types.js';
 import {createLifecycle} from '../../source/lifecycle.js';
 import {mainCommandRefusal, refusalOf} from '../helpers/refusal.js';

@@ -1,7 +1,8 @@
 // Every command's --help as printed: within 80 columns, and naming every flag it takes.
 import {describe, expect, test} from 'vitest';
 import {workerCommand} from '../../source/broker/cli.js';
-import {flagLabel, mainCommand, parseCommandLine, TextRequest, type Command} from '../../source/config/flags.js';
+import {flagLabel, mainCommand, TextRequest, type Command} from '../../source/config/flags.js';
+import {parseCommandLine} from '../../source/config/parse.js';
 import {sizeCommand} from '../../source/size/cli.js';
 import type {AnyFlags} from 'meow';
 

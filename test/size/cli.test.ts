@@ -1,7 +1,8 @@
 // `sms-dash size`'s flags: the main command's sender vocabulary and rules, its own
 // question (--within, --confidence, --runs, --max-senders), one line naming each bad input.
 import {describe, expect, test} from 'vitest';
-import {parseCommandLine, senderFlags} from '../../source/config/flags.js';
+import {senderFlags} from '../../source/config/flags.js';
+import {parseCommandLine} from '../../source/config/parse.js';
 import {resolveSizeQuery, sizeCommand} from '../../source/size/cli.js';
 import type {SizeQuery} from '../../source/size/search.js';
 import {mainCommandRefusal, refusalOf} from '../helpers/refusal.js';

@@ -1,0 +1,48 @@
+// The text summary's senders: every one when they are few; beyond that the ones that sent
+// most and least, and one line for the rest (a --report keeps every sender in full).
+import {formatCount, formatMs} from '../format.js';
+import type {SenderSummary} from '../report.js';
+
+/** Up to this many senders every one is listed; beyond it the top and bottom `shownEachEnd`. */
+export const listedSenders = 12;
+export const shownEachEnd = 5;
+
+/** A table cell: a time right-aligned in 8 columns. */
+export const cell = (ms: number | null) => formatMs(ms ?? undefined).padStart(8);
+
+function row(s: SenderSummary): string[] {
+	const lines = [
+		`  ${String(s.id).padStart(4)}  ${s.distribution.padEnd(12)}${formatMs(s.meanMs).padStart(8)}${String(s.failureRate).padStart(6)}${formatCount(s.sent).padStart(9)}${formatCount(s.failed).padStart(9)}${cell(s.avgTimeMs)}${cell(s.p95Ms)}${s.removed ? ' removed' : ''}`,
+	];
+	if (s.rests > 0) lines.push(`        rested ${formatCount(s.rests)}× ${formatMs(s.restedMs)}`);
+	return lines;
+}
+
+/** 12, or 95–105: the least and most of `values`. */
+function span(values: readonly number[]): string {
+	let least = Infinity;
+	let most = -Infinity;
+	for (const value of values) {
+		least = Math.min(least, value);
+		most = Math.max(most, value);
+	}
+
+	return least === most ? formatCount(least) : `${formatCount(least)}–${formatCount(most)}`;
+}
+
+/** The `senders` lines of the text summary, every one within 80 columns. */
+export function senderLines(senders: readonly SenderSummary[]): string[] {
+	if (senders.length === 0) return ['  senders     0'];
+	const header = `  ${'#'.padStart(4)}  ${'distribution'}${'mean'.padStart(8)}${'fail'.padStart(6)}${'sent'.padStart(9)}${'failed'.padStart(9)}${'avg'.padStart(8)}${'p95'.padStart(8)}`;
+	if (senders.length <= listedSenders) return [`  senders     ${senders.length}`, header, ...senders.flatMap(row)];
+	// Most sent first; among equals, the lower id first, so the order never depends on the sort.
+	const ranked = [...senders].sort((a, b) => b.sent - a.sent || a.id - b.id);
+	const rest = ranked.slice(shownEachEnd, -shownEachEnd);
+	return [
+		`  senders     ${formatCount(senders.length)} · the ${shownEachEnd} that sent most and the ${shownEachEnd} that sent least`,
+		header,
+		...ranked.slice(0, shownEachEnd).flatMap(row),
+		`    … ${formatCount(rest.length)} more: sent ${span(rest.map(s => s.sent))}, failed ${span(rest.map(s => s.failed))} each (see --report)`,
+		...ranked.slice(-shownEachEnd).flatMap(row),
+	];
+}
