@@ -20,6 +20,11 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		return runWorkerCommand(process.argv.slice(3), lifecycle);
 	}
 
+	if (process.argv[2] === 'smsc') {
+		const {runSmscCommand} = await import('./smpp/smsc-cli.js');
+		return runSmscCommand(process.argv.slice(3), lifecycle);
+	}
+
 	// meow (parse.ts) is loaded only for what the quick parser leaves: help, version, mistakes.
 	const argv = process.argv.slice(2);
 	const flags = quickFlags(mainCommand, argv) ?? (await import('./config/parse.js')).parseCommandLine(mainCommand, argv, import.meta);

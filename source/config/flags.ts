@@ -179,6 +179,7 @@ export const helpText = `
 	  $ sms-dash size --help      how many senders a broadcast needs
 	  $ sms-dash worker --help    senders in this process, taking from a --broker
 	                              queue
+	  $ sms-dash smsc --help      a local SMSC to point SMPP clients at
 
 	Exit codes
 	  0 finished, 2 bad input, 3 a threshold was crossed, 130 interrupted, 1
@@ -200,10 +201,10 @@ export const flagLabel = (name: string) => (name.length === 1 ? `-${name}` : `--
 /** meow's own flags, handled by meow itself. */
 export const meowFlags: ReadonlySet<string> = new Set(['help', 'version']);
 
-/** A command: `sms-dash`, or one after it (`size`, `worker`). */
+/** A command: `sms-dash`, or one after it (`size`, `worker`, `smsc`). */
 export interface Command<F extends AnyFlags> {
 	/** undefined for the main command. */
-	name: 'size' | 'worker' | undefined;
+	name: 'size' | 'worker' | 'smsc' | undefined;
 	help: string;
 	flags: F;
 	/** Its help opens with its own description, not the package's. */

@@ -93,7 +93,7 @@ export function parseCommandLine<F extends AnyFlags>(
 	if (word !== undefined) {
 		throw new ConfigError(
 			command.name === undefined
-				? `unknown command ${quote(word)} (${word === 'size' || word === 'worker' ? `give it first: sms-dash ${word} …` : commandHint(word)})`
+				? `unknown command ${quote(word)} (${word === 'size' || word === 'worker' || word === 'smsc' ? `give it first: sms-dash ${word} …` : commandHint(word)})`
 				: `${command.name} takes no argument ${quote(word)} (see sms-dash ${command.name} --help)`,
 		);
 	}
@@ -118,6 +118,6 @@ export function askedFor(argv: readonly string[]): 'help' | 'version' | undefine
 
 /** A stray word where the main command takes none: a "did you mean" for a misspelt command. */
 function commandHint(word: string): string {
-	const guess = suggest(word, ['size', 'worker']);
+	const guess = suggest(word, ['size', 'worker', 'smsc']);
 	return guess === undefined ? 'see sms-dash --help' : `did you mean ${guess}?`;
 }

@@ -4,6 +4,7 @@ import {workerCommand} from '../../source/broker/cli.js';
 import {flagLabel, mainCommand, TextRequest, type Command} from '../../source/config/flags.js';
 import {parseCommandLine} from '../../source/config/parse.js';
 import {sizeCommand} from '../../source/size/cli.js';
+import {smscCommand} from '../../source/smpp/smsc-cli.js';
 import type {AnyFlags} from 'meow';
 
 function printedHelp(command: Command<AnyFlags>): string {
@@ -21,6 +22,7 @@ describe.each<[string, Command<AnyFlags>]>([
 	['sms-dash', mainCommand],
 	['sms-dash size', sizeCommand],
 	['sms-dash worker', workerCommand],
+	['sms-dash smsc', smscCommand],
 ])('%s --help', (_name, command) => {
 	const help = printedHelp(command);
 
