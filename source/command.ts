@@ -10,6 +10,7 @@ import {headlessRun} from './headless.js';
 import {checkDistinct, checkWritable, inputCap, readInput, reportCap} from './input-files.js';
 import type {Lifecycle} from './lifecycle.js';
 import {chooseMode} from './mode.js';
+import {smppCommandOf} from './smpp/options.js';
 import {createRun, type RunOptions} from './runs/in-process.js';
 import {resolveSizeQuery, sizeCommand, sizeHtmlPath, sizeRun} from './size/cli.js';
 
@@ -21,10 +22,12 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 	}
 
 	const flags = parseCommandLine(mainCommand, process.argv.slice(2), import.meta);
-	const settings = resolveSettings(flags, {
+	const smpp = smppCommandOf(flags);
+	const resolved = resolveSettings(flags, {
 		readFile: path => readInput(path, path === flags.replay ? reportCap : inputCap),
 		randomSeed: () => randomInt(0, 2 ** 32 - 1),
 	});
+	const settings = smpp === undefined ? resolved : {...resolved, smpp: smpp.target.display};
 	// Every file the run writes.
 	const outputs = [
 		['--log', settings.logPath],
@@ -75,7 +78,10 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 
 	let noWorkers: string | undefined;
 	let run;
-	if (broker === undefined) run = createRun(settings, hooks);
+	if (smpp !== undefined) {
+		const {createSmppRun} = await import('./smpp/run.js');
+		run = await createSmppRun(settings, smpp, hooks);
+	} else if (broker === undefined) run = createRun(settings, hooks);
 	else {
 		const {createBrokerRun} = await import('./broker/run.js');
 		run = await createBrokerRun(settings, broker, {

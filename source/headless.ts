@@ -5,7 +5,7 @@ import {formatClock, formatCount, formatMs, formatRate, round1} from './format.j
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
 import type {StoreRun} from './runs/in-process.js';
-import type {Settings} from './settings.js';
+import {hasReceipts, type Settings} from './settings.js';
 import type {DashStore} from './store.js';
 
 /**
@@ -166,7 +166,7 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 	return {
 		start() {
 			if (settings !== undefined) io.out(startOutput(settings, isJson));
-			detach = attachHeadless(run.store, isJson, text => io.out(text), settings?.delivery !== undefined);
+			detach = attachHeadless(run.store, isJson, text => io.out(text), settings !== undefined && hasReceipts(settings));
 			run.store.getState().actions.start();
 		},
 		async finish(ending) {

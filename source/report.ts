@@ -4,7 +4,7 @@ import {closeSync, openSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
 import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1} from './format.js';
-import type {Settings} from './settings.js';
+import {hasReceipts, type Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
 export interface SenderSummary {
@@ -135,7 +135,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 	const figures = figuresOf(snap);
 	const simElapsedMs = snap.lastOutcomeMs;
 	const throughput = simElapsedMs > 0 ? figures.throughput : undefined;
-	const hasReceipts = settings.delivery !== undefined;
+	const isAwaitingReceipts = hasReceipts(settings);
 	return {
 		type: 'summary',
 		produced: snap.produced,
@@ -170,8 +170,8 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		segments: snap.segments,
 		throttled: snap.throttled,
 		failedBy: {error: snap.failed - snap.failedInvalid, invalid: snap.failedInvalid},
-		delivered: hasReceipts ? snap.delivered : null,
-		undelivered: hasReceipts ? snap.undelivered : null,
+		delivered: isAwaitingReceipts ? snap.delivered : null,
+		undelivered: isAwaitingReceipts ? snap.undelivered : null,
 		reachP50Ms: round1(snap.reachP50Ms) ?? null,
 		reachP95Ms: round1(snap.reachP95Ms) ?? null,
 		reachP99Ms: round1(snap.reachP99Ms) ?? null,

@@ -50,4 +50,11 @@ export interface Settings extends RunSettings {
 	abortOnFail?: true;
 	/** Broker mode: end the run (exit 1) when no worker has come for this long. */
 	waitForWorkersMs?: number;
+	/** SMPP mode: the SMSC's URL as it may be shown (the password masked). */
+	smpp?: string;
+}
+
+/** Accepted messages await receipts: drawn (--delivery) or from the SMSC (--smpp). */
+export function hasReceipts(settings: Pick<Settings, 'delivery' | 'smpp'>): boolean {
+	return settings.delivery !== undefined || settings.smpp !== undefined;
 }

@@ -97,6 +97,12 @@ export interface Outcome {
 
 export type SenderState = 'idle' | 'sending' | 'resting' | 'removed';
 
+/** A sender's SMPP bind (with --smpp only): its connection and its messages awaiting receipts. */
+export interface BindView {
+	state: 'binding' | 'bound' | 'reconnecting' | 'closed';
+	receiptsPending: number;
+}
+
 export interface SenderSnapshot {
 	id: number;
 	spec: SenderSpec;
@@ -121,6 +127,8 @@ export interface SenderSnapshot {
 	/** Observed mean of one attempt's wait (differs from spec.meanMs when max-wait cuts). */
 	observedMeanMs: number | undefined;
 	p95Ms: number | undefined;
+	/** Its SMPP bind, in SMPP mode only. */
+	bind?: BindView;
 }
 
 export interface Snapshot {

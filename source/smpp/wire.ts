@@ -129,3 +129,24 @@ export const esmClass = {receipt: 0x04, udhIndicator: 0x40} as const;
 
 /** data_coding values: GSM-7 as the SMSC default alphabet, and UCS-2. */
 export const dataCoding = {smscDefault: 0, ucs2: 8} as const;
+
+/**
+ * Refusals that no retry can change (the number, the source, the text as sent): counted
+ * `invalid`, never retried. Other errors are temporary (DESIGN "A real gateway").
+ */
+export const permanentRefusals: ReadonlySet<number> = new Set(
+	[
+		'ESME_RINVDSTADR',
+		'ESME_RINVDSTTON',
+		'ESME_RINVDSTNPI',
+		'ESME_RINVDSTADDRSUBUNIT',
+		'ESME_RINVSRCADR',
+		'ESME_RINVSRCTON',
+		'ESME_RINVSRCNPI',
+		'ESME_RINVMSGLEN',
+		'ESME_RINVESMCLASS',
+		'ESME_RINVDCS',
+		'ESME_RPROHIBITED',
+		'ESME_RX_P_APPN',
+	].map(name => code(name)),
+);

@@ -56,10 +56,10 @@ export function SenderList({columns, lines}: SenderListProps) {
 	const removed = removedTotals(snap.senders);
 	// Widths change only when a figure gains a digit, so the plan is rebuilt rarely. The
 	// removed line's sums are figures of the same columns.
-	const {idWidth, sentWidth, failedWidth, windowWidth, capWidth} = columnFigures([...senders, ...removedFigures(removed)]);
+	const {idWidth, sentWidth, failedWidth, windowWidth, capWidth, stateWidth} = columnFigures([...senders, ...removedFigures(removed)]);
 	const plan = useMemo(
-		() => planColumns(columns, {idWidth, sentWidth, failedWidth, windowWidth, capWidth}),
-		[columns, idWidth, sentWidth, failedWidth, windowWidth, capWidth],
+		() => planColumns(columns, {idWidth, sentWidth, failedWidth, windowWidth, capWidth, stateWidth}),
+		[columns, idWidth, sentWidth, failedWidth, windowWidth, capWidth, stateWidth],
 	);
 	const segmentRates = useSegmentRates();
 	if (senders.length === 0) {

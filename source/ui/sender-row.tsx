@@ -50,10 +50,12 @@ export interface ColumnFigures {
 	windowWidth?: number;
 	/** Length of the widest rate cap's use ("100% of 100/s"); 0 when no sender has a rate (no column). */
 	capWidth?: number;
+	/** Width of the state column when senders are SMPP binds ("bound 12 rcpt 3 thr"); 0: the usual. */
+	stateWidth?: number;
 }
 
 /** A sender as columnFigures() reads it: the removed line's sums have no spec. */
-export type FigureSource = Pick<SenderSnapshot, 'id' | 'sent' | 'failed'> & {spec?: Pick<SenderSpec, 'window' | 'rate'>};
+export type FigureSource = Pick<SenderSnapshot, 'id' | 'sent' | 'failed' | 'bind'> & {spec?: Pick<SenderSpec, 'window' | 'rate'>};
 
 /** The widths the senders' figures need. */
 export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
@@ -62,7 +64,9 @@ export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
 	let maxFailed = 0;
 	let maxWindow = 0;
 	let maxRate = 0;
+	let isBind = false;
 	for (const s of senders) {
+		isBind ||= s.bind !== undefined;
 		maxId = Math.max(maxId, s.id);
 		maxSent = Math.max(maxSent, s.sent);
 		maxFailed = Math.max(maxFailed, s.failed);
@@ -78,6 +82,7 @@ export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
 		failedWidth: formatCount(maxFailed).length,
 		windowWidth: maxWindow === 0 ? 0 : windowText(maxWindow, maxWindow).length,
 		capWidth: maxRate === 0 ? 0 : capText(maxRate, maxRate).length,
+		stateWidth: isBind ? bindStateWidth : 0,
 	};
 }
 
@@ -98,7 +103,10 @@ function formatRateCap(rate: number): string {
 	return Number.isInteger(rate) ? formatCount(rate) : String(Math.round(rate * 100) / 100);
 }
 
-function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0}: ColumnFigures): ColumnSpec[] {
+/** The state column of SMPP binds: room for "reconnecting" and for "bound 1,234 rcpt 56 thr". */
+const bindStateWidth = 22;
+
+function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0, stateWidth = 0}: ColumnFigures): ColumnSpec[] {
 	const model: ColumnSpec[] = [
 		...(windowWidth > 0 ? [{id: 'win', header: 'win', width: Math.max(5, windowWidth), align: 'right', rank: 3.4} as const] : []),
 		...(capWidth > 0 ? [{id: 'cap', header: 'rate cap', width: Math.max(8, capWidth), align: 'right', rank: 3.5} as const] : []),
@@ -110,7 +118,7 @@ function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0}:
 		{id: 'obs', header: 'obs', width: 7, align: 'right', rank: 7},
 		{id: 'p95', header: 'p95', width: 7, align: 'right', rank: 8},
 		{id: 'fail', header: 'fail', width: 5, align: 'right', rank: 5},
-		{id: 'state', header: 'state', width: 13, align: 'left', rank: 1},
+		{id: 'state', header: 'state', width: Math.max(13, stateWidth), align: 'left', rank: 1},
 		{id: 'sent', header: 'sent', width: Math.max(7, sentWidth), align: 'right', rank: 2},
 		{id: 'failed', header: 'failed', width: Math.max(6, failedWidth + 2), align: 'right', rank: 3},
 		...model,
@@ -136,7 +144,17 @@ export function planColumns(columns: number, figures: ColumnFigures): Column[] {
 export function stateText(sender: SenderSnapshot, isPaused = false): string {
 	if (isPaused && sender.state !== 'removed') return 'paused';
 	if (sender.state === 'resting') return `resting ${formatCountdown(sender.restLeftMs)}`;
+	if (sender.bind !== undefined && sender.state !== 'removed') return bindText(sender);
 	return sender.state;
+}
+
+/** An SMPP bind's state, its messages awaiting receipts and its throttled submits: "bound 12 rcpt 3 thr". */
+function bindText(sender: SenderSnapshot): string {
+	const {state, receiptsPending} = sender.bind!;
+	if (state !== 'bound') return state;
+	const pending = receiptsPending > 0 ? ` ${formatCount(receiptsPending)} rcpt` : '';
+	const throttled = sender.throttled > 0 ? ` ${formatCount(sender.throttled)} thr` : '';
+	return `bound${pending}${throttled}`;
 }
 
 /** The plain text of each cell, before padding; `segmentRate`: the sender's recent segments/s. */
@@ -201,7 +219,7 @@ function cellColor(id: ColumnId, sender: SenderSnapshot, theme: Theme, isPaused:
 	if (id === 'failed' && sender.failed > 0) return theme.bad;
 	if (id === 'sent' && sender.sent > 0) return theme.ok;
 	if (id === 'state') {
-		if (isPaused || sender.state === 'resting') return theme.warn;
+		if (isPaused || sender.state === 'resting' || (sender.bind !== undefined && sender.bind.state !== 'bound' && sender.state !== 'removed')) return theme.warn;
 		if (sender.state === 'idle') return theme.muted;
 	}
 
