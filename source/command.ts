@@ -10,7 +10,7 @@ import {headlessRun} from './headless.js';
 import {checkDistinct, checkWritable, inputCap, readInput, reportCap} from './input-files.js';
 import type {Lifecycle} from './lifecycle.js';
 import {chooseMode} from './mode.js';
-import {smppCommandOf} from './smpp/options.js';
+import {bindSpecOf, smppCommandOf} from './smpp/options.js';
 import {createRun, type RunOptions} from './runs/in-process.js';
 import {resolveSizeQuery, sizeCommand, sizeHtmlPath, sizeRun} from './size/cli.js';
 
@@ -27,7 +27,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		readFile: path => readInput(path, path === flags.replay ? reportCap : inputCap),
 		randomSeed: () => randomInt(0, 2 ** 32 - 1),
 	});
-	const settings = smpp === undefined ? resolved : {...resolved, smpp: smpp.target.display};
+	const settings = smpp === undefined ? resolved : {...resolved, smpp: smpp.target.display, senders: resolved.senders.map(bindSpecOf)};
 	// Every file the run writes.
 	const outputs = [
 		['--log', settings.logPath],

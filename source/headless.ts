@@ -86,18 +86,23 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 			intervalMs: settings.intervalMs,
 			thresholds,
 			abortOnFail: settings.abortOnFail === true,
+			...(settings.smpp === undefined ? {} : {smpp: settings.smpp}),
 		}) + '\n';
 	}
 
 	const groups = new Map<string, number>();
 	for (const spec of settings.senders) {
-		const text = `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`;
+		const text =
+			settings.smpp === undefined
+				? `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`
+				: `SMPP bind, window ${spec.window ?? 1}, rate ${spec.rate ?? 'none'}`;
 		groups.set(text, (groups.get(text) ?? 0) + 1);
 	}
 
 	const kinds = [...groups].map(([text, count]) => `${count}× ${text}`);
 	const lines = [
 		`Run  ${formatCount(settings.messages)} messages · ${formatCount(settings.senders.length)} senders · retries ${settings.retries} · readings every ${formatClock(settings.intervalMs)} · seed ${settings.seed}`,
+		...(settings.smpp === undefined ? [] : [`  smsc        ${settings.smpp}`]),
 		...kinds.slice(0, 3).map(kind => `  senders     ${kind}`),
 		...(kinds.length > 3 ? [`  senders     … ${kinds.length - 3} more kinds`] : []),
 		...(thresholds.length === 0 ? [] : [`  thresholds  ${thresholds.join(' · ')}${settings.abortOnFail === true ? '  (abort on fail)' : ''}`]),

@@ -88,6 +88,8 @@ export interface Summary {
 	settings: ReportSettings;
 	actions: TimedAction[];
 	notes: string[];
+	/** SMPP mode: the SMSC the senders were bound to, its password masked. */
+	smpp?: string;
 }
 
 /** What decides the outcomes; enough for --replay to rebuild the run (delivery keys when set). */
@@ -177,6 +179,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		reachP99Ms: round1(snap.reachP99Ms) ?? null,
 		cost: Math.round(snap.cost * 10_000) / 10_000,
 		gatewayRate: settings.gatewayRate ?? null,
+		...(settings.smpp === undefined ? {} : {smpp: settings.smpp}),
 		senders: snap.senders.map(senderSummary),
 		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
 			expr: r.expr,
@@ -290,14 +293,17 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		`  elapsed     ${formatClock(summary.simElapsedMs)} simulated · ${formatMs(summary.wallElapsedMs)} wall`,
 		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per simulated second)`,
 		`  seed        ${summary.seed}`,
-		`  senders     ${summary.senders.length}`,
+		...(summary.smpp === undefined ? [] : [`  smsc        ${summary.smpp}`]),
+		`  senders     ${summary.senders.length}${summary.smpp === undefined ? '' : ' SMPP binds'}`,
 	);
 	const shown = summary.senders.slice(0, 20);
-	if (shown.length > 0) {
+	if (summary.smpp !== undefined) {
+		lines.push(...bindLines(shown));
+	} else if (shown.length > 0) {
 		lines.push(`  ${'#'.padStart(4)}  ${'distribution'}${'mean'.padStart(8)}${'fail'.padStart(6)}${'sent'.padStart(9)}${'failed'.padStart(9)}${'avg'.padStart(8)}${'p95'.padStart(8)}`);
 	}
 
-	for (const s of shown) {
+	for (const s of summary.smpp === undefined ? shown : []) {
 		const rested = s.rests > 0 ? ` · rested ${formatCount(s.rests)}× ${formatMs(s.restedMs)}` : '';
 		lines.push(
 			`  ${String(s.id).padStart(4)}  ${s.distribution.padEnd(12)}${formatMs(s.meanMs).padStart(8)}${String(s.failureRate).padStart(6)}${formatCount(s.sent).padStart(9)}${formatCount(s.failed).padStart(9)}${cell(s.avgTimeMs)}${cell(s.p95Ms)}${s.removed ? ' removed' : ''}`,
@@ -310,6 +316,19 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 
 	for (const note of summary.notes) lines.push(`  note        ${note}`);
 	return lines.join('\n');
+}
+
+/** SMPP binds in the text summary: their window and rate cap, not a distribution the SMSC decides. */
+function bindLines(senders: readonly SenderSummary[]): string[] {
+	if (senders.length === 0) return [];
+	const cell = (ms: number | null) => formatMs(ms ?? undefined).padStart(8);
+	return [
+		`  ${'#'.padStart(4)}${'window'.padStart(8)}${'rate'.padStart(7)}${'sent'.padStart(9)}${'failed'.padStart(9)}${'throttled'.padStart(10)}${'avg'.padStart(8)}${'p95'.padStart(8)}`,
+		...senders.map(
+			s =>
+				`  ${String(s.id).padStart(4)}${formatCount(s.window).padStart(8)}${(s.rate === null ? 'none' : String(s.rate)).padStart(7)}${formatCount(s.sent).padStart(9)}${formatCount(s.failed).padStart(9)}${formatCount(s.throttled).padStart(10)}${cell(s.avgTimeMs)}${cell(s.p95Ms)}${s.removed ? ' removed' : ''}`,
+		),
+	];
 }
 
 /**

@@ -1,6 +1,7 @@
 // The command line's SMPP words: --smpp, --from and --submit-timeout read and checked, and the
 // flags SMPP mode refuses (what the SMSC decides, and the other modes). Imports no socket code.
 import {ConfigError} from '../config/error.js';
+import type {SenderSpec} from '../engine/types.js';
 import {flagLabel} from '../config/flags.js';
 import {check, positiveDuration, typed} from '../config/rules.js';
 import {SmppError} from './error.js';
@@ -55,6 +56,14 @@ export function smppCommandOf(flags: Readonly<Record<string, unknown>>): SmppCom
 	const from = flags['from'] === undefined ? defaultFrom : checkFrom(String(flags['from']));
 	const submitTimeoutMs = flags['submitTimeout'] === undefined ? defaultSubmitTimeoutMs : check(typed(positiveDuration), flags['submitTimeout'], {label: '--submit-timeout'});
 	return {target, from, submitTimeoutMs};
+}
+
+/**
+ * A sender's spec as an SMPP bind: its window, rate cap and price; the send time and failures
+ * are the SMSC's, so the summary does not report a distribution that never ran.
+ */
+export function bindSpecOf(spec: SenderSpec): SenderSpec {
+	return {meanMs: 0, failureRate: 0, distribution: 'constant', window: spec.window, rate: spec.rate, price: spec.price};
 }
 
 /** A source address: up to 11 letters and digits (alphanumeric sender id), or a number of up to 20 digits (+ for international). */

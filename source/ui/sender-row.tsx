@@ -164,12 +164,13 @@ export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false,
 			return `#${sender.id}`;
 		}
 
+		// An SMPP bind's send time and failures are the SMSC's: no setting to show.
 		case 'dist': {
-			return distShort[sender.spec.distribution];
+			return sender.bind === undefined ? distShort[sender.spec.distribution] : none;
 		}
 
 		case 'mean': {
-			return formatMs(sender.spec.meanMs);
+			return sender.bind === undefined ? formatMs(sender.spec.meanMs) : none;
 		}
 
 		case 'obs': {
@@ -181,7 +182,7 @@ export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false,
 		}
 
 		case 'fail': {
-			return formatRatePercent(sender.spec.failureRate);
+			return sender.bind === undefined ? formatRatePercent(sender.spec.failureRate) : none;
 		}
 
 		case 'state': {
