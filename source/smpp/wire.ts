@@ -87,12 +87,18 @@ export function connect(
 ): Session {
 	const settings = options.tls ? {...options, servername: options.host} : {...options};
 	// The package reads (host, port) from two arguments, so a missing listener is not passed at all.
-	return onConnect ? library.connect(settings, onConnect) : library.connect(settings);
+	const session = onConnect ? library.connect(settings, onConnect) : library.connect(settings);
+	// Each PDU goes at once: Nagle's algorithm would hold a small submit for the last one's ACK.
+	session.socket.setNoDelay(true);
+	return session;
 }
 
 /** A server whose sessions reach `onSession`; listen on it as on any net.Server. */
 export function createServer(onSession: (session: Session) => void, tlsOptions?: {key: Buffer | string; cert: Buffer | string}): SmppServer {
-	return library.createServer(tlsOptions ?? {}, onSession);
+	return library.createServer(tlsOptions ?? {}, session => {
+		session.socket.setNoDelay(true);
+		onSession(session);
+	});
 }
 
 /** A new PDU of a command (`submit_sm`, `deliver_sm`, ...) with its fields. */
