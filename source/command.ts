@@ -21,6 +21,11 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		return runWorkerCommand(process.argv.slice(3), lifecycle);
 	}
 
+	if (process.argv[2] === 'smsc') {
+		const {runSmscCommand} = await import('./smpp/smsc-cli.js');
+		return runSmscCommand(process.argv.slice(3), lifecycle);
+	}
+
 	const flags = parseCommandLine(mainCommand, process.argv.slice(2), import.meta);
 	const smpp = smppCommandOf(flags);
 	const resolved = resolveSettings(flags, {

@@ -194,6 +194,7 @@ export const helpText = `
 	  $ sms-dash size --help      how many senders a broadcast needs
 	  $ sms-dash worker --help    senders in this process, taking from a --broker
 	                              queue
+	  $ sms-dash smsc --help      a local SMSC to point SMPP clients at
 
 	Exit codes
 	  0 finished, 2 bad input, 3 a threshold was crossed, 130 interrupted, 1
@@ -244,10 +245,10 @@ export const flagLabel = (name: string) => (name.length === 1 ? `-${name}` : `--
 /** meow's own flags, handled by meow itself. */
 export const meowFlags: ReadonlySet<string> = new Set(['help', 'version']);
 
-/** A command: `sms-dash`, or one after it (`size`, `worker`). */
+/** A command: `sms-dash`, or one after it (`size`, `worker`, `smsc`). */
 export interface Command<F extends AnyFlags> {
 	/** undefined for the main command. */
-	name: 'size' | 'worker' | undefined;
+	name: 'size' | 'worker' | 'smsc' | undefined;
 	help: string;
 	flags: F;
 	/** Its help opens with its own description, not the package's. */
@@ -314,7 +315,7 @@ export function parseCommandLine<F extends AnyFlags>(
 	if (word !== undefined) {
 		throw new ConfigError(
 			command.name === undefined
-				? `unknown command ${quote(word)} (${word === 'size' || word === 'worker' ? `give it first: sms-dash ${word} …` : commandHint(word)})`
+				? `unknown command ${quote(word)} (${word === 'size' || word === 'worker' || word === 'smsc' ? `give it first: sms-dash ${word} …` : commandHint(word)})`
 				: `${command.name} takes no argument ${quote(word)} (see sms-dash ${command.name} --help)`,
 		);
 	}
@@ -347,7 +348,7 @@ export class TextRequest extends Error {
 
 /** A stray word where the main command takes none: a "did you mean" for a misspelt command. */
 function commandHint(word: string): string {
-	const guess = suggest(word, ['size', 'worker']);
+	const guess = suggest(word, ['size', 'worker', 'smsc']);
 	return guess === undefined ? 'see sms-dash --help' : `did you mean ${guess}?`;
 }
 

@@ -115,6 +115,9 @@ function code(name: string): number {
 /** The command_status codes sms-dash sends or reads (SMPP 3.4, 5.1.3). */
 export const status = {
 	ok: code('ESME_ROK'),
+	invalidCommand: code('ESME_RINVCMDID'),
+	invalidBindStatus: code('ESME_RINVBNDSTS'),
+	alreadyBound: code('ESME_RALYBND'),
 	invalidDestination: code('ESME_RINVDSTADR'),
 	bindFailed: code('ESME_RBINDFAIL'),
 	invalidPassword: code('ESME_RINVPASWD'),
@@ -132,6 +135,9 @@ export function statusName(value: number): string {
 
 /** esm_class bits: a delivery receipt (SMSC delivery receipt, 0x04) and a UDH in the message (0x40). */
 export const esmClass = {receipt: 0x04, udhIndicator: 0x40} as const;
+
+/** message_state values a receipt's TLV carries (SMPP 3.4, 5.2.28). */
+export const messageState = {delivered: 2, expired: 3, undeliverable: 5} as const;
 
 /** data_coding values: GSM-7 as the SMSC default alphabet, and UCS-2. */
 export const dataCoding = {smscDefault: 0, ucs2: 8} as const;

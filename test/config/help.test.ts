@@ -3,6 +3,7 @@ import {describe, expect, test} from 'vitest';
 import {workerCommand} from '../../source/broker/cli.js';
 import {flagLabel, mainCommand, parseCommandLine, TextRequest, type Command} from '../../source/config/flags.js';
 import {sizeCommand} from '../../source/size/cli.js';
+import {smscCommand} from '../../source/smpp/smsc-cli.js';
 import type {AnyFlags} from 'meow';
 
 function printedHelp(command: Command<AnyFlags>): string {
@@ -20,6 +21,7 @@ describe.each<[string, Command<AnyFlags>]>([
 	['sms-dash', mainCommand],
 	['sms-dash size', sizeCommand],
 	['sms-dash worker', workerCommand],
+	['sms-dash smsc', smscCommand],
 ])('%s --help', (_name, command) => {
 	const help = printedHelp(command);
 
