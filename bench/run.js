@@ -3,6 +3,7 @@
 // Usage: node bench/run.js [name-filter] [--runs N]
 import {dashboardRatio} from './dashboard.js';
 import {measure, median} from './measure.js';
+import {smppRun} from './smpp.js';
 
 const argv = process.argv.slice(2);
 const runsIndex = argv.indexOf('--runs');
@@ -119,6 +120,21 @@ const benches = [
 			return {
 				value: `${r.ratio.toFixed(2)}× (min ${r.min.toFixed(2)}, max ${r.max.toFixed(2)}); main thread ${r.mainRatio.toFixed(2)}×; whole process ${r.whole.toFixed(2)}× (${r.headMs.toFixed(0)} vs ${r.dashMs.toFixed(0)} ms CPU)`,
 				ok: r.ratio <= 1.25,
+			};
+		},
+	},
+	{
+		name: 'smpp',
+		target: 'sms-dash --smpp against its own smsc on loopback: 8 binds of window 10 at 20 ms (constant) ≥ 0.9 × the ceiling 4,000 submits/s; CPU per 1,000 submits for both processes',
+		async run() {
+			const results = await repeat(() => smppRun());
+			const rate = median(results.map(r => r.rate));
+			const ratio = median(results.map(r => r.ratio));
+			const client = median(results.map(r => r.clientCpuPer1000));
+			const server = median(results.map(r => r.smscCpuPer1000));
+			return {
+				value: `${fmt(rate)} submits/s of 4,000 (${ratio.toFixed(2)}×); CPU per 1,000 submits: client ${client.toFixed(0)} ms, smsc ${server.toFixed(0)} ms`,
+				ok: ratio >= 0.9,
 			};
 		},
 	},
