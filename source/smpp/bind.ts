@@ -49,6 +49,7 @@ export class Bind {
 	private enquiryAt: number | undefined;
 	private nextWaitMs: number;
 	private isClosing = false;
+	private isCorked = false;
 
 	constructor(private readonly options: BindOptions) {
 		this.nextWaitMs = options.reconnectMs ?? 250;
@@ -83,6 +84,7 @@ export class Bind {
 			};
 
 			const entry: InFlight = {resolve: settle, sentAt: performance.now()};
+			this.cork(session);
 			const request = pdu('submit_sm', fields);
 			const isSent = session.send(request, response => {
 				this.lastHeardAt = performance.now();
@@ -193,6 +195,7 @@ export class Bind {
 	}
 
 	private delivered(session: Session, request: Pdu): void {
+		this.cork(session);
 		session.send(request.response());
 		if (((request.esm_class ?? 0) & esmClass.receipt) === 0) return;
 		const body = request.short_message;
@@ -201,6 +204,20 @@ export class Bind {
 		// The receipt TLVs win over the text where they are given (SMPP 3.4 5.3.2.12).
 		if (receipt !== undefined && request.receipted_message_id !== undefined && request.receipted_message_id !== '') receipt.id = request.receipted_message_id;
 		if (receipt !== undefined) this.options.onReceipt(receipt);
+	}
+
+	/**
+	 * Holds the socket's writes until the end of this tick: the PDUs sent meanwhile (a window's
+	 * worth of submits, a batch of receipt answers) leave in one write, not one each.
+	 */
+	private cork(session: Session): void {
+		if (this.isCorked) return;
+		this.isCorked = true;
+		session.socket.cork();
+		process.nextTick(() => {
+			this.isCorked = false;
+			session.socket.uncork();
+		});
 	}
 
 	/** Submits past their timeout fail; an SMSC silent for long is asked whether it is there. */

@@ -12,7 +12,7 @@ import type {Simulation, Totals} from '../engine/simulation.js';
 import type {BindView, Outcome, RunSettings, SenderSnapshot, SenderSpec, TimedAction} from '../engine/types.js';
 import {Bind, type BindOptions, type BindState} from './bind.js';
 import {Ledger, type LedgerSender} from './ledger.js';
-import {answerText, submitPlan, type SubmitAnswer} from './submit.js';
+import {answerText, encodeSegments, sourceAddress, submitFields, type EncodedText, type SubmitAnswer} from './submit.js';
 import type {SmppTarget} from './url.js';
 import type {PduFields} from './wire.js';
 
@@ -71,6 +71,8 @@ export class SmppSimulation implements Simulation {
 	private readonly ready: Message[] = [];
 	private readyHead = 0;
 	private readonly segments: number;
+	private readonly encoded: EncodedText | undefined;
+	private readonly source: ReturnType<typeof sourceAddress>;
 	private total: number;
 	private produced = 0;
 	private held = 0;
@@ -92,6 +94,9 @@ export class SmppSimulation implements Simulation {
 		this.rng = producerRng(settings.seed);
 		this.total = settings.messages;
 		this.segments = segmentCount(settings.text);
+		// The alert is the same for everyone: split and encoded once.
+		this.encoded = settings.text === undefined ? undefined : encodeSegments(settings.text);
+		this.source = sourceAddress(options.from);
 	}
 
 	get timeHistogram(): Histogram {
@@ -387,8 +392,8 @@ export class SmppSimulation implements Simulation {
 	}
 
 	private partsOf(message: Message): PduFields[] {
-		const text = this.settings.text ?? messageText(message.textSeed, message.textLength);
-		return submitPlan(text, phoneText(message.phone), this.options.from, message.id, this.settings.text === undefined);
+		const text = this.encoded ?? encodeSegments(messageText(message.textSeed, message.textLength), true);
+		return submitFields(text, phoneText(message.phone), this.source, message.id);
 	}
 
 	// ---- the queue ----

@@ -76,6 +76,7 @@ interface Package {
 	createServer(options: object, onSession: (session: Session) => void): SmppServer;
 	PDU: new (command: string, fields?: PduFields) => Pdu;
 	errors: Record<string, number>;
+	encodings: Record<'ASCII' | 'UCS2', {encode(text: string): Buffer}>;
 }
 
 const library = smppPackage as Package;
@@ -131,6 +132,15 @@ export const status = {
 export function statusName(value: number): string {
 	for (const [name, known] of Object.entries(library.errors)) if (known === value) return name;
 	return `0x${value.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * A text's bytes as a short_message of `coding` carries them: GSM 03.38 septets, one a byte
+ * (the SMSC default alphabet, escapes included), or UTF-16BE. The package's own encoders,
+ * so a text encoded once (the same alert to everyone) reads as the package would send it.
+ */
+export function encodeText(text: string, coding: (typeof dataCoding)[keyof typeof dataCoding]): Buffer {
+	return coding === dataCoding.ucs2 ? library.encodings.UCS2.encode(text) : library.encodings.ASCII.encode(text);
 }
 
 /** esm_class bits: a delivery receipt (SMSC delivery receipt, 0x04) and a UDH in the message (0x40). */
