@@ -27,6 +27,7 @@ const refused: ReadonlyArray<[string, string]> = [
 	['failover', 'a failed submit is retried on the same bind (--retries)'],
 	['invalid', 'the SMSC decides which numbers are invalid'],
 	['delivery', 'the SMSC sends the receipts'],
+	['gatewayRate', "the SMSC throttles above its own cap (keep --senders × --rate under the account's)"],
 	['speed', 'an SMPP run is real time'],
 	['broker', 'the senders are SMPP binds in this process'],
 	['queue', 'the senders are SMPP binds in this process'],

@@ -13,7 +13,7 @@ describe('smppCommandOf', () => {
 		expect(smppCommandOf({smpp: url, from: 'CITY ALERT'})).toMatchObject({from: 'CITY ALERT'});
 	});
 
-	it.each(['mean', 'distribution', 'spread', 'failureRate', 'invalid', 'delivery', 'speed', 'broker', 'replay', 'failover', 'maxWait'])('--%s is refused with --smpp', name => {
+	it.each(['mean', 'distribution', 'spread', 'failureRate', 'invalid', 'delivery', 'speed', 'broker', 'replay', 'failover', 'maxWait', 'gatewayRate'])('--%s is refused with --smpp', name => {
 		expect(refusalOf(() => smppCommandOf({smpp: url, [name]: 'x'}))).toMatch(/ is refused with --smpp: /);
 	});
 
