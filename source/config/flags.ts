@@ -183,8 +183,8 @@ export const helpText = `
 	                              for TLS): each sender is a transceiver bind to
 	                              that SMSC; --window and --rate are per bind, and
 	                              the SMSC's answers and receipts decide the rest
-	                              (--mean, --failure-rate, --invalid, --delivery
-	                              and --speed are refused)
+	                              (--mean, --failure-rate, --invalid, --delivery,
+	                              --gateway-rate and --speed are refused)
 	      --from <address>        the source address (default ALERT)
 	      --submit-timeout <duration>
 	                              a submit unanswered this long is a temporary
