@@ -5,13 +5,14 @@ import {Hold, Slot, throttledAnswer} from '../broker/slot.js';
 import {defaultBackoffMs} from '../engine/engine.js';
 import {senderSnapshot, type SnapshotSource, type Spread} from '../engine/figures.js';
 import type {Histogram} from '../engine/histogram.js';
-import {drawMessage, messageText, phoneText, producerRng, type MessageBody} from '../engine/message.js';
+import {messageText, phoneText} from '../engine/message.js';
 import {defaultValidityMs} from '../engine/receipts.js';
 import {segmentCount} from '../engine/segments.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {BindView, Outcome, RunSettings, SenderSnapshot, SenderSpec, TimedAction} from '../engine/types.js';
 import {Bind, type BindOptions, type BindState} from './bind.js';
 import {Ledger, type LedgerSender} from './ledger.js';
+import {MessageQueue, type Message} from './queue.js';
 import {answerText, encodeSegments, sourceAddress, submitFields, type EncodedText, type SubmitAnswer} from './submit.js';
 import type {SmppTarget} from './url.js';
 import type {PduFields} from './wire.js';
@@ -29,17 +30,6 @@ export interface SmppOptions {
 	onNotice?: (text: string) => void;
 }
 
-interface Message extends MessageBody {
-	id: number;
-	producedAt: number;
-	/** First pickup, on the run's clock. */
-	pickedAt: number | undefined;
-	/** Attempts finished. */
-	attempts: number;
-	/** The SMSC's id of each segment accepted so far (a retry or a resend submits only the others). */
-	ids: Array<string | undefined> | undefined;
-}
-
 interface Sender extends SnapshotSource, LedgerSender {
 	slot: Slot;
 	/** Its connection to the SMSC. */
@@ -52,8 +42,6 @@ interface Sender extends SnapshotSource, LedgerSender {
 
 /** How often the driver looks for what happened. */
 const pollMs = 50;
-/** Messages made ahead of the senders. */
-const readyCapacity = 1000;
 /** A driver this far behind the wall clock was held up: what happens is placed on its clock. */
 const reanchorMs = 1500;
 /** Said once when accepted messages have had no receipt for this long. */
@@ -63,18 +51,12 @@ export class SmppSimulation implements Simulation {
 	simMs = 0;
 	readonly actions: TimedAction[] = [];
 	readonly notices: string[] = [];
-	/** Messages put back in the queue because their bind dropped. */
-	resent = 0;
 	private readonly ledger: Ledger;
 	private readonly senders: Sender[] = [];
-	private readonly rng;
-	private readonly ready: Message[] = [];
-	private readyHead = 0;
+	private readonly queue: MessageQueue;
 	private readonly segments: number;
 	private readonly encoded: EncodedText | undefined;
 	private readonly source: ReturnType<typeof sourceAddress>;
-	private total: number;
-	private produced = 0;
 	private held = 0;
 	private nextId = 1;
 	private freeTick = 0;
@@ -91,8 +73,7 @@ export class SmppSimulation implements Simulation {
 		readonly options: SmppOptions,
 	) {
 		this.ledger = new Ledger(settings.validityMs ?? defaultValidityMs);
-		this.rng = producerRng(settings.seed);
-		this.total = settings.messages;
+		this.queue = new MessageQueue(settings.seed, settings.messages);
 		this.segments = segmentCount(settings.text);
 		// The alert is the same for everyone: split and encoded once.
 		this.encoded = settings.text === undefined ? undefined : encodeSegments(settings.text);
@@ -128,7 +109,8 @@ export class SmppSimulation implements Simulation {
 
 	get isDone(): boolean {
 		const {sent, failed} = this.ledger.tally;
-		return this.produced === this.total && this.queued === 0 && this.held === 0 && sent + failed === this.total && this.ledger.awaiting === 0 && this.ledger.pending === 0;
+		const {produced, total, length} = this.queue;
+		return produced === total && length === 0 && this.held === 0 && sent + failed === total && this.ledger.awaiting === 0 && this.ledger.pending === 0;
 	}
 
 	runUntil(untilMs: number, maxEvents = Infinity): number {
@@ -194,21 +176,22 @@ export class SmppSimulation implements Simulation {
 	produceMore(count: number): void {
 		if (count <= 0) return;
 		this.actions.push({simMs: this.simMs, more: count});
-		this.ledger.askMore(this.total + 1, this.simMs);
-		this.total += count;
+		this.ledger.askMore(this.queue.total + 1, this.simMs);
+		this.queue.total += count;
 		this.topUp();
 		this.dispatch();
 	}
 
 	totals(): Totals {
 		const tally = this.ledger.tally;
-		const open = Math.max(0, this.produced - tally.sent - tally.failed);
+		const {produced, total} = this.queue;
+		const open = Math.max(0, produced - tally.sent - tally.failed);
 		const inFlight = Math.min(this.held, open);
 		return tally.totals({
 			simMs: this.simMs,
-			total: this.total,
-			produced: this.produced,
-			pending: this.total - this.produced,
+			total,
+			produced,
+			pending: total - produced,
 			queued: open - inFlight,
 			inFlight,
 			resting: 0,
@@ -314,7 +297,7 @@ export class SmppSimulation implements Simulation {
 			}
 
 			if (best === undefined) return;
-			const message = this.take();
+			const message = this.queue.take(this.now());
 			if (message === undefined) return;
 			void this.carry(best, message);
 		}
@@ -340,7 +323,7 @@ export class SmppSimulation implements Simulation {
 				const answers = await Promise.all(todo.map(async index => slot.through(hold, async () => this.send(sender, parts[index]!), backoffMs, onThrottled)));
 				for (const [k, answer] of answers.entries()) if (answer?.kind === 'accepted') ids[todo[k]!] = answer.messageId;
 				if (answers.includes(undefined)) {
-					this.handBack(message);
+					this.queue.handBack(message);
 					return;
 				}
 
@@ -396,42 +379,13 @@ export class SmppSimulation implements Simulation {
 		return submitFields(text, phoneText(message.phone), this.source, message.id);
 	}
 
-	// ---- the queue ----
-
-	private get queued(): number {
-		return this.ready.length - this.readyHead;
+	/** Messages put back in the queue because their bind dropped. */
+	get resent(): number {
+		return this.queue.handedBack;
 	}
 
-	/** Makes messages ahead of the senders, up to the queue's capacity. */
 	private topUp(): void {
-		if (this.epoch === undefined) return;
-		const at = this.now();
-		while (this.queued < readyCapacity && this.produced < this.total) {
-			this.produced++;
-			const message: Message = {id: this.produced, phone: 0, textLength: 0, textSeed: 0, producedAt: at, pickedAt: undefined, attempts: 0, ids: undefined};
-			drawMessage(this.rng, message);
-			this.ready.push(message);
-		}
-	}
-
-	private take(): Message | undefined {
-		if (this.queued === 0) this.topUp();
-		if (this.queued === 0) return undefined;
-		const message = this.ready[this.readyHead]!;
-		this.ready[this.readyHead++] = undefined as unknown as Message;
-		if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
-			this.ready.splice(0, this.readyHead);
-			this.readyHead = 0;
-		}
-
-		return message;
-	}
-
-	/** A message whose bind dropped goes back to the front of the queue, with what it went through. */
-	private handBack(message: Message): void {
-		this.resent++;
-		if (this.readyHead > 0) this.ready[--this.readyHead] = message;
-		else this.ready.unshift(message);
+		if (this.epoch !== undefined) this.queue.topUp(this.now());
 	}
 
 	// ---- the clock and notices ----
