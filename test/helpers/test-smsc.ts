@@ -33,6 +33,8 @@ export interface SubmitSeen {
 export interface TestSmscOptions {
 	/** Refuse binds whose password is not this. */
 	password?: string;
+	/** Leave enquire_link unanswered (an SMSC that hangs). */
+	isDeafToEnquireLink?: boolean;
 	/** Decides each submit's reply (n counts submits from 1, all binds). */
 	reply?: (submit: SubmitSeen, n: number) => Reply;
 }
@@ -116,7 +118,8 @@ export class TestSmsc {
 		});
 		session.on('enquire_link', (request: Pdu) => {
 			this.enquireLinks++;
-			session.send(request.response());
+			if (this.options.isDeafToEnquireLink !== true) session.send(request.response());
+			this.check();
 		});
 		session.on('unbind', (request: Pdu) => {
 			this.unbinds++;

@@ -164,6 +164,37 @@ describe('SMPP senders against a test SMSC', () => {
 		expect(smsc.binds.length).toBe(3);
 	});
 
+	it('asks an idle SMSC with enquire_link; an SMSC gone leaves the binds reconnecting, nothing lost', async () => {
+		const {smsc, simulation} = await start({reply: () => ({delayMs: 30})}, {messages: 20, senders: [bindSpec(4), bindSpec(4)]}, {submitTimeoutMs: 400, bind: {enquireLinkMs: 40, reconnectMs: 20}});
+		simulation.runUntil(0);
+		await smsc.until(() => smsc.submits.length >= 3);
+		await smsc.close();
+		const deadline = performance.now() + 5000;
+		while (simulation.snapshot().senders.some(sender => sender.bind?.state !== 'reconnecting')) {
+			if (performance.now() > deadline) throw new Error('the binds did not show reconnecting');
+			await new Promise(resolve => setTimeout(resolve, 5));
+		}
+
+		simulation.runUntil(Number.POSITIVE_INFINITY);
+		const t = simulation.totals();
+		expect(t.produced).toBe(t.queued + t.inFlight + t.sent + t.failed);
+		expect(t.inFlight).toBe(0);
+		expect(t.sent + t.queued).toBe(t.produced);
+	});
+
+	it('sends enquire_link on an idle bind', async () => {
+		const {smsc, simulation} = await start({reply: () => ({receipt: 'DELIVRD'})}, {messages: 1}, {submitTimeoutMs: 100, bind: {enquireLinkMs: 30}});
+		await runToEnd(simulation);
+		await smsc.until(() => smsc.enquireLinks >= 2);
+		expect(smsc.enquireLinks).toBeGreaterThanOrEqual(2);
+	});
+
+	it('drops a bind whose SMSC leaves enquire_link unanswered, and binds again', async () => {
+		const {smsc, notices} = await start({isDeafToEnquireLink: true}, {messages: 1}, {submitTimeoutMs: 100, bind: {enquireLinkMs: 30, reconnectMs: 10}});
+		await smsc.until(() => smsc.binds.length >= 2);
+		expect(notices.some(line => line.includes('bind #1 dropped (the SMSC stopped answering enquire_link)'))).toBe(true);
+	});
+
 	it('unbinds every bind when closed', async () => {
 		const {smsc, simulation} = await start({reply: () => ({receipt: 'DELIVRD'})}, {messages: 2, senders: [bindSpec(), bindSpec()]});
 		await runToEnd(simulation);
