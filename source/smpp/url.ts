@@ -3,8 +3,9 @@
 // the SMSC goes through display or redact().
 import {SmppError} from './error.js';
 
-/** SMPP's registered port (IANA "smpp"); the same default for TLS, where providers differ. */
+/** SMPP's usual port, and the one the smpp package takes for TLS (providers differ: give it). */
 export const defaultSmppPort = 2775;
+export const defaultSmppsPort = 3550;
 
 /** A parsed --smpp URL. `password` goes into bind_transceiver and nowhere else. */
 export interface SmppTarget {
@@ -60,7 +61,7 @@ export function parseSmppUrl(raw: string): SmppTarget {
 	if (scheme !== 'smpp' && scheme !== 'smpps') bad(`must start with smpp:// or smpps:// (not ${scheme}://)`);
 	const host = url.hostname.replace(/^\[(.*)]$/, '$1');
 	if (host === '') bad('needs a host, as in smpp://SYSTEM_ID:PASSWORD@127.0.0.1:2775');
-	const port = url.port === '' ? defaultSmppPort : Number(url.port);
+	const port = url.port === '' ? (scheme === 'smpps' ? defaultSmppsPort : defaultSmppPort) : Number(url.port);
 	if (!Number.isInteger(port) || port < 1 || port > 65_535) bad('needs a port from 1 to 65535');
 	if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '') bad('takes no path, ?query or #fragment');
 	const decode = (part: string): string => {

@@ -1,7 +1,7 @@
 // The one door to the `smpp` package (SMPP 3.4 PDUs, sessions, a server): typed sessions,
 // PDUs and the command_status codes sms-dash speaks. Nothing else imports the package.
 import type {EventEmitter} from 'node:events';
-import type {Server} from 'node:net';
+import {isIP, type Server} from 'node:net';
 import smppPackage from 'smpp';
 
 /** A short message body: bytes, or text with its user data headers (concatenation). */
@@ -86,7 +86,8 @@ export function connect(
 	options: {host: string; port: number; tls?: boolean; rejectUnauthorized?: boolean},
 	onConnect?: () => void,
 ): Session {
-	const settings = options.tls ? {...options, servername: options.host} : {...options};
+	// SNI carries a host name only (RFC 6066); an address is checked against the certificate as it is.
+	const settings = options.tls && isIP(options.host) === 0 ? {...options, servername: options.host} : {...options};
 	// The package reads (host, port) from two arguments, so a missing listener is not passed at all.
 	const session = onConnect ? library.connect(settings, onConnect) : library.connect(settings);
 	// Each PDU goes at once: Nagle's algorithm would hold a small submit for the last one's ACK.

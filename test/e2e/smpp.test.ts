@@ -1,6 +1,7 @@
 // The built binary as an SMPP client (--smpp) against an SMSC written in the test on the smpp
 // package: a headless run counted exactly, a wrong password and a closed port refused (exit 2,
 // one line, within seconds), Ctrl+C unbinding cleanly, and the password never shown anywhere.
+import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {join} from 'node:path';
@@ -95,5 +96,25 @@ describe('sms-dash --smpp (built binary)', () => {
 		const result = await runCli(['--smpp', `smpp://a:${password}@127.0.0.1:2775`, '--failure-rate', '0.1']);
 		expect(result.code).toBe(2);
 		expect(result.stderr).toBe('sms-dash: --failure-rate is refused with --smpp: the SMSC decides which submits fail\n');
+	});
+});
+
+describe('sms-dash --smpp over TLS (smpps://)', () => {
+	it('binds through TLS when the certificate is trusted, and refuses an untrusted one with exit 2', async () => {
+		const dir = tempDir();
+		const key = join(dir, 'key.pem');
+		const cert = join(dir, 'cert.pem');
+		execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {stdio: 'ignore'});
+		smsc = new TestSmsc({password, tls: {key: readFileSync(key), cert: readFileSync(cert)}, reply: () => ({receipt: 'DELIVRD'})});
+		const port = await smsc.listen();
+		const url = `smpps://alerts:${password}@127.0.0.1:${port}`;
+		const untrusted = await runCli(['--smpp', url, '-m', '3', '--headless']);
+		expect(untrusted.code).toBe(2);
+		expect(untrusted.stderr.trim().split('\n')).toHaveLength(1);
+		expect(untrusted.stderr).toMatch(/cannot reach the SMSC: .*certificate/i);
+		expect(untrusted.stderr).not.toContain(password);
+		const trusted = await runCli(['--smpp', url, '-m', '3', '--headless', '--json'], {env: {NODE_EXTRA_CA_CERTS: cert}});
+		expect(trusted.code).toBe(0);
+		expect(jsonLines(trusted.stdout).at(-1)).toMatchObject({sent: 3, delivered: 3, smpp: `smpps://alerts:***@127.0.0.1:${port}`});
 	});
 });

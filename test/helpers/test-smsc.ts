@@ -33,6 +33,8 @@ export interface SubmitSeen {
 export interface TestSmscOptions {
 	/** Refuse binds whose password is not this. */
 	password?: string;
+	/** Speak TLS with this key and certificate. */
+	tls?: {key: Buffer; cert: Buffer};
 	/** Leave enquire_link unanswered (an SMSC that hangs). */
 	isDeafToEnquireLink?: boolean;
 	/** Decides each submit's reply (n counts submits from 1, all binds). */
@@ -56,7 +58,7 @@ export class TestSmsc {
 	private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
 	constructor(private readonly options: TestSmscOptions = {}) {
-		this.server = createServer(session => this.accept(session));
+		this.server = createServer(session => this.accept(session), options.tls);
 	}
 
 	async listen(): Promise<number> {

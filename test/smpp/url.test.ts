@@ -13,7 +13,7 @@ describe('parseSmppUrl', () => {
 			isTls: false,
 			display: 'smpp://alerts:***@smsc.example.net:2775',
 		});
-		expect(parseSmppUrl('smpps://alerts:pw@10.0.0.1')).toMatchObject({isTls: true, port: 2775, display: 'smpps://alerts:***@10.0.0.1:2775'});
+		expect(parseSmppUrl('smpps://alerts:pw@10.0.0.1')).toMatchObject({isTls: true, port: 3550, display: 'smpps://alerts:***@10.0.0.1:3550'});
 		expect(parseSmppUrl('smpp://alerts:p%40ss%2Fw@[::1]:3000')).toMatchObject({host: '::1', port: 3000, password: 'p@ss/w', display: 'smpp://alerts:***@[::1]:3000'});
 		expect(parseSmppUrl('smpp://alerts@127.0.0.1:2775')).toMatchObject({password: '', display: 'smpp://alerts@127.0.0.1:2775'});
 	});
