@@ -27,6 +27,8 @@ export interface BindOptions {
 	onState(state: BindState): void;
 	/** The connection dropped: every submit in flight was answered `dropped`. */
 	onDropped(why: string): void;
+	/** Binding again failed (told once per outage; it goes on trying). */
+	onRebindFailed?(why: string): void;
 }
 
 /** How long the first bind may take before the SMSC counts as unreachable. */
@@ -50,6 +52,7 @@ export class Bind {
 	private nextWaitMs: number;
 	private isClosing = false;
 	private isCorked = false;
+	private isRebindTold = false;
 
 	constructor(private readonly options: BindOptions) {
 		this.nextWaitMs = options.reconnectMs ?? 250;
@@ -65,9 +68,18 @@ export class Bind {
 	 * answer rejects with one line (never the password); later drops reconnect by themselves.
 	 * @throws {SmppError}
 	 */
-	open(): Promise<void> {
+	open({isRetried = false}: {isRetried?: boolean} = {}): Promise<void> {
 		return new Promise((resolve, reject) => {
-			this.attempt(error => (error === undefined ? resolve() : reject(error)));
+			this.attempt(error => {
+				if (error === undefined) {
+					resolve();
+					return;
+				}
+
+				// A bind opened during the run keeps trying, as a dropped one does.
+				if (isRetried) this.again();
+				reject(error);
+			});
 		});
 	}
 
@@ -148,8 +160,14 @@ export class Bind {
 			session.on('error', () => undefined);
 			session.destroy();
 			if (this.session === session) this.session = undefined;
-			if (done !== undefined) done(new SmppError(redact(`${why} (--smpp ${target.display})`, target)));
-			else this.again(why);
+			if (done !== undefined) {
+				done(new SmppError(redact(`${why} (--smpp ${target.display})`, target)));
+				return;
+			}
+
+			if (!this.isRebindTold) this.options.onRebindFailed?.(redact(why, target));
+			this.isRebindTold = true;
+			this.again();
 		};
 
 		const timer = setTimeout(() => fail(`the SMSC did not bind within ${bindTimeoutMs / 1000} s`), bindTimeoutMs);
@@ -180,6 +198,7 @@ export class Bind {
 
 	private bound(session: Session): void {
 		this.nextWaitMs = this.options.reconnectMs ?? 250;
+		this.isRebindTold = false;
 		this.lastHeardAt = performance.now();
 		this.enquiryAt = undefined;
 		session.on('deliver_sm', (pdu: Pdu) => this.delivered(session, pdu));
@@ -253,11 +272,11 @@ export class Bind {
 		session.destroy();
 		this.answerAllDropped();
 		this.options.onDropped(redact(why, this.options.target));
-		this.again(why);
+		this.again();
 	}
 
 	/** Binds again after a wait that doubles on each failure. */
-	private again(_why: string): void {
+	private again(): void {
 		if (this.isClosing) return;
 		this.setState('reconnecting');
 		const waitMs = this.nextWaitMs;

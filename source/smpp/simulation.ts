@@ -144,7 +144,7 @@ export class SmppSimulation implements Simulation {
 	addSender(spec: SenderSpec): number {
 		this.actions.push({simMs: this.simMs, add: {...spec}});
 		const sender = this.start(spec);
-		sender.link.open().catch((error: unknown) => this.notice(`bind #${sender.id}: ${error instanceof Error ? error.message : String(error)}; trying again`));
+		sender.link.open({isRetried: true}).catch((error: unknown) => this.notice(`bind #${sender.id}: ${error instanceof Error ? error.message : String(error)}; trying again`));
 		return sender.id;
 	}
 
@@ -267,6 +267,7 @@ export class SmppSimulation implements Simulation {
 				for (const hold of sender.slot.holds) hold.abandon();
 				this.notice(`bind #${id} dropped (${why})${back > 0 ? `: ${back} message${back === 1 ? '' : 's'} back in the queue` : ''}; binding again`);
 			},
+			onRebindFailed: why => this.notice(`bind #${id} cannot bind again (${why}); trying with backoff`),
 		});
 		this.senders.push(sender);
 		return sender;

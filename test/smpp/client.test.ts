@@ -165,7 +165,7 @@ describe('SMPP senders against a test SMSC', () => {
 	});
 
 	it('asks an idle SMSC with enquire_link; an SMSC gone leaves the binds reconnecting, nothing lost', async () => {
-		const {smsc, simulation} = await start({reply: () => ({delayMs: 30})}, {messages: 20, senders: [bindSpec(4), bindSpec(4)]}, {submitTimeoutMs: 400, bind: {enquireLinkMs: 40, reconnectMs: 20}});
+		const {smsc, simulation, notices} = await start({reply: () => ({delayMs: 30})}, {messages: 20, senders: [bindSpec(4), bindSpec(4)]}, {submitTimeoutMs: 400, bind: {enquireLinkMs: 40, reconnectMs: 20}});
 		simulation.runUntil(0);
 		await smsc.until(() => smsc.submits.length >= 3);
 		await smsc.close();
@@ -180,6 +180,11 @@ describe('SMPP senders against a test SMSC', () => {
 		expect(t.produced).toBe(t.queued + t.inFlight + t.sent + t.failed);
 		expect(t.inFlight).toBe(0);
 		expect(t.sent + t.queued).toBe(t.produced);
+		const deadline2 = performance.now() + 5000;
+		while (!notices.some(line => /bind #\d cannot bind again \(cannot reach the SMSC: connection refused \(ECONNREFUSED\)\); trying with backoff/.test(line))) {
+			if (performance.now() > deadline2) throw new Error(`no rebind notice: ${notices.join(' | ')}`);
+			await new Promise(resolve => setTimeout(resolve, 5));
+		}
 	});
 
 	it('sends enquire_link on an idle bind', async () => {
