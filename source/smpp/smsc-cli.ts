@@ -98,7 +98,7 @@ export const smscHelp = `
 
 export const smscCommand: Command<typeof smscFlags> = {name: 'smsc', help: smscHelp, flags: smscFlags};
 
-/** A line a second while anything changes. */
+/** A line a second while anything changes (and one more once it stops). */
 const lineEveryMs = 1000;
 
 /** SMPP 3.4 bind fields: system_id at most 15 characters, password at most 8. */
@@ -224,6 +224,7 @@ export function smscRun(smsc: Smsc, plan: SmscPlan, io: Io): Run {
 	let ticker: ReturnType<typeof setInterval> | undefined;
 	let last = smsc.totals();
 	let lastAt = 0;
+	let wasBusy = false;
 	const {isJson} = plan;
 	const json = (object: Record<string, unknown>) => io.out(`${JSON.stringify(object)}\n`);
 
@@ -238,25 +239,39 @@ export function smscRun(smsc: Smsc, plan: SmscPlan, io: Io): Run {
 	const tick = () => {
 		const now = elapsedMs();
 		const totals = smsc.totals();
-		if (sameTotals(totals, last)) return;
 		const seconds = (now - lastAt) / 1000;
 		const submitsPerSecond = (totals.submits - last.submits) / seconds;
 		const receiptsPerSecond = (totals.receipts - last.receipts) / seconds;
+		// Quiet while nothing happens; the second after it stopped still says 0/s once.
+		const isQuiet = sameTotals(totals, last) && !wasBusy;
+		wasBusy = !sameTotals(totals, last);
 		last = totals;
 		lastAt = now;
+		if (isQuiet) return;
 		if (isJson) {
 			json({type: 'progress', elapsedMs: Math.round(now), ...totals, submitsPerSecond: round(submitsPerSecond), receiptsPerSecond: round(receiptsPerSecond)});
 			return;
 		}
 
-		io.out(
-			`${formatClock(now).padStart(6)}  binds ${totals.binds} · submits ${formatCount(submitsPerSecond)}/s · accepted ${formatCount(totals.accepted)} · throttled ${formatCount(totals.throttled)} · failed ${formatCount(totals.failed)} · invalid ${formatCount(totals.invalid)} · receipts ${formatCount(totals.receipts)} (${formatCount(totals.receiptsPending)} pending)\n`,
-		);
+		const figures = [
+			`binds ${totals.binds}`,
+			`submits ${formatCount(submitsPerSecond)}/s`,
+			`accepted ${formatCount(totals.accepted)}`,
+			`throttled ${formatCount(totals.throttled)}`,
+			`failed ${formatCount(totals.failed)}`,
+			`invalid ${formatCount(totals.invalid)}`,
+			`receipts ${formatCount(totals.receipts)}`,
+			`pending ${formatCount(totals.receiptsPending)}`,
+		];
+		io.out(`[${formatClock(now).padStart(7)}] ${figures.join('  ')}\n`);
 	};
 
 	return {
 		start() {
 			ticker = setInterval(tick, lineEveryMs);
+		},
+		hurry() {
+			smsc.cut();
 		},
 		async finish() {
 			clearInterval(ticker);

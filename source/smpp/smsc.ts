@@ -79,6 +79,8 @@ export interface Smsc {
 	 * `graceMs`), then every connection is closed. Submits and receipts still waiting stay counted.
 	 */
 	close(graceMs?: number): Promise<void>;
+	/** Drops every connection at once (a second Ctrl+C while closing). */
+	cut(): void;
 }
 
 /** setTimeout takes at most 2^31 − 1 ms (24.8 days); a longer validity is waited in steps. */
@@ -382,17 +384,25 @@ export async function startSmsc(options: SmscOptions): Promise<Smsc> {
 		const closed = new Promise<void>(resolve => {
 			server.close(() => resolve());
 		});
+		// An unbound client is closed at once; a bound one when it answers the unbind, or after the grace.
 		const goodbyes = [...binds].map(
 			async bind =>
 				new Promise<void>(resolve => {
 					bind.answers.clear();
-					if (bind.kind === undefined || !bind.session.unbind({}, () => resolve())) resolve();
-					setTimeout(resolve, graceMs).unref();
-					bind.session.once('close', () => resolve());
+					if (bind.isClosed) {
+						resolve();
+						return;
+					}
+
+					const grace = setTimeout(() => bind.session.destroy(), graceMs);
+					bind.session.once('close', () => {
+						clearTimeout(grace);
+						resolve();
+					});
+					if (bind.kind === undefined || !bind.session.unbind({}, () => bind.session.close())) bind.session.destroy();
 				}),
 		);
 		await Promise.all(goodbyes);
-		for (const bind of binds) bind.session.destroy();
 		await closed;
 	}
 
@@ -403,6 +413,9 @@ export async function startSmsc(options: SmscOptions): Promise<Smsc> {
 		async close(graceMs) {
 			closing ??= close(graceMs);
 			return closing;
+		},
+		cut() {
+			for (const bind of binds) bind.session.destroy();
 		},
 	};
 }

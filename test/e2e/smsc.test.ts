@@ -91,7 +91,7 @@ describe('sms-dash smsc (built)', () => {
 		await client.until(() => client.receipts.length === 12);
 		expect(client.receipts.map(receipt => receipt.id).sort()).toStrictEqual(answers.map(answer => answer.message_id).sort());
 		// A line a second while anything happens.
-		await server.line(/binds 1 · submits .* accepted 12 · .* receipts 12 \(0 pending\)$/);
+		await server.line(/^\[ +[\d.]+s\] binds 1  submits [\d,]+\/s  accepted 12  throttled 0  failed 0  invalid 0  receipts 12  pending 0$/);
 		server.child.kill('SIGINT');
 		const {code} = await server.ended;
 		expect(code).toBe(130);

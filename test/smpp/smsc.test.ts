@@ -185,6 +185,22 @@ describe('sms-dash smsc, in-process', () => {
 		expect(smsc!.totals()).toMatchObject({submits: 6, accepted: 1, dropped: 5, inFlight: 0, binds: 1});
 	});
 
+	it('closing unbinds every client, and a client that does not answer is cut after the grace', async () => {
+		const port = await start();
+		const polite = await client(port);
+		const unbinds: string[] = [];
+		polite.session.on('unbind', () => unbinds.push('polite'));
+		const silent = await client(port);
+		silent.session.removeAllListeners('unbind');
+		silent.session.on('unbind', () => unbinds.push('silent'));
+		const closing = smsc!.close(60_000);
+		await polite.closed();
+		expect(unbinds.sort()).toStrictEqual(['polite', 'silent']);
+		smsc!.cut();
+		await closing;
+		await silent.closed();
+	});
+
 	it('says why it cannot listen: the port in use', async () => {
 		const port = await start();
 		await expect(startSmsc({port, model: {send: constant(5), invalid: 0, seed: 1}})).rejects.toMatchObject({code: 'EADDRINUSE'});
