@@ -4,6 +4,7 @@
 import {dashboardRatio} from './dashboard.js';
 import {measure, median} from './measure.js';
 import {firstFrame, startup} from './startup.js';
+import {smppRun} from './smpp.js';
 
 const argv = process.argv.slice(2);
 const runsIndex = argv.indexOf('--runs');
@@ -137,6 +138,21 @@ const benches = [
 		async run() {
 			const ms = await firstFrame({runs: Math.max(runs, 21)});
 			return {value: `${(ms / 1000).toFixed(3)} s`, ok: ms < 300};
+		},
+	},
+	{
+		name: 'smpp',
+		target: 'sms-dash --smpp against its own smsc on loopback: 8 binds of window 10 at 20 ms (constant) ≥ 0.9 × the ceiling 4,000 submits/s; CPU per 1,000 submits for both processes',
+		async run() {
+			const results = await repeat(() => smppRun());
+			const rate = median(results.map(r => r.rate));
+			const ratio = median(results.map(r => r.ratio));
+			const client = median(results.map(r => r.clientCpuPer1000));
+			const server = median(results.map(r => r.smscCpuPer1000));
+			return {
+				value: `${fmt(rate)} submits/s of 4,000 (${ratio.toFixed(2)}×); CPU per 1,000 submits: client ${client.toFixed(0)} ms, smsc ${server.toFixed(0)} ms`,
+				ok: ratio >= 0.9,
+			};
 		},
 	},
 ];

@@ -11,6 +11,7 @@ import {checkDistinct, checkWritable, inputCap, readInput, reportCap} from './in
 import type {Lifecycle} from './lifecycle.js';
 import {chooseMode} from './mode.js';
 import {disagreement} from './replay.js';
+import {bindSpecOf, smppCommandOf} from './smpp/options.js';
 import {createRun, type RunOptions} from './runs/in-process.js';
 
 async function main(lifecycle: Lifecycle): Promise<number> {
@@ -28,12 +29,14 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 	// meow (parse.ts) is loaded only for what the quick parser leaves: help, version, mistakes.
 	const argv = process.argv.slice(2);
 	const flags = quickFlags(mainCommand, argv) ?? (await import('./config/parse.js')).parseCommandLine(mainCommand, argv, import.meta);
-	const settings = resolveSettings(flags, {
+	const smpp = smppCommandOf(flags);
+	const resolved = resolveSettings(flags, {
 		readFile: path => readInput(path, path === flags.replay ? reportCap : inputCap),
 		// Any 32-bit number will do, and the run prints it; V8 seeds Math.random from the
 		// system's entropy, and node:crypto would take longer to load than the run to start.
 		randomSeed: () => Math.floor(Math.random() * (2 ** 32 - 1)),
 	});
+	const settings = smpp === undefined ? resolved : {...resolved, smpp: smpp.target.display, senders: resolved.senders.map(bindSpecOf)};
 	// Every file the run writes.
 	const outputs = [
 		['--log', settings.logPath],
@@ -89,7 +92,10 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 
 	let noWorkers: string | undefined;
 	let run;
-	if (broker === undefined) run = createRun(settings, hooks);
+	if (smpp !== undefined) {
+		const {createSmppRun} = await import('./smpp/run.js');
+		run = await createSmppRun(settings, smpp, hooks);
+	} else if (broker === undefined) run = createRun(settings, hooks);
 	else {
 		const {createBrokerRun} = await import('./broker/run.js');
 		run = await createBrokerRun(settings, broker, {

@@ -5,7 +5,7 @@ import {formatClock, formatCount, formatMs, formatRate, round1, wrapParts} from 
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
 import type {StoreRun} from './runs/in-process.js';
-import type {Settings} from './settings.js';
+import {hasReceipts, type Settings} from './settings.js';
 import type {DashStore} from './store.js';
 
 /**
@@ -88,12 +88,16 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 			intervalMs: settings.intervalMs,
 			thresholds,
 			abortOnFail: settings.abortOnFail === true,
+			...(settings.smpp === undefined ? {} : {smpp: settings.smpp}),
 		}) + '\n';
 	}
 
 	const groups = new Map<string, number>();
 	for (const spec of settings.senders) {
-		const text = `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`;
+		const text =
+			settings.smpp === undefined
+				? `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`
+				: `SMPP bind, window ${spec.window ?? 1}, rate ${spec.rate ?? 'none'}`;
 		groups.set(text, (groups.get(text) ?? 0) + 1);
 	}
 
@@ -108,6 +112,7 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 	const rules = thresholds.map((expr, index) => (index === thresholds.length - 1 && settings.abortOnFail === true ? `${expr}  (abort on fail)` : expr));
 	const lines = [
 		wrapParts('Run ', run, ' · '),
+		...(settings.smpp === undefined ? [] : [`  smsc        ${settings.smpp}`]),
 		...kinds.slice(0, 3).map(kind => `  senders     ${kind}`),
 		...(kinds.length > 3 ? [`  senders     … ${kinds.length - 3} more kinds`] : []),
 		...(thresholds.length === 0 ? [] : [wrapParts('  thresholds ', rules, ' · ')]),
@@ -176,7 +181,7 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 	return {
 		start() {
 			if (settings !== undefined) io.out(startOutput(settings, isJson));
-			detach = attachHeadless(run.store, isJson, text => io.out(text), settings?.delivery !== undefined);
+			detach = attachHeadless(run.store, isJson, text => io.out(text), settings !== undefined && hasReceipts(settings));
 			run.store.getState().actions.start();
 		},
 		async finish(ending) {

@@ -53,4 +53,11 @@ export interface Settings extends RunSettings {
 	waitForWorkersMs?: number;
 	/** --replay of a finished run: the figures its report recorded, checked against the replay's. */
 	recorded?: RecordedFigures;
+	/** SMPP mode: the SMSC's URL as it may be shown (the password masked). */
+	smpp?: string;
+}
+
+/** Accepted messages await receipts: drawn (--delivery) or from the SMSC (--smpp). */
+export function hasReceipts(settings: Pick<Settings, 'delivery' | 'smpp'>): boolean {
+	return settings.delivery !== undefined || settings.smpp !== undefined;
 }

@@ -45,6 +45,9 @@ export class Hold {
 	}
 }
 
+/** What `send` answers when the gateway throttled the submit (Slot.through). */
+export const throttledAnswer = 'throttled';
+
 export class Slot extends AttemptModel {
 	isResting = false;
 	isStopping = false;
@@ -102,14 +105,34 @@ export class Slot extends AttemptModel {
 	 * @returns false when the message was handed back meanwhile
 	 */
 	async submit(hold: Hold, gateway: (() => Promise<boolean>) | undefined, backoffMs: number, onThrottled: () => void): Promise<boolean> {
-		for (;;) {
-			if (!(await this.enterWindow(hold))) return false;
-			try {
-				if (!(await this.waitTurn(hold))) return false;
+		const answer = await this.through(
+			hold,
+			async () => {
 				const isThrottled = gateway !== undefined && !(await gateway());
 				const waitMs = this.drawWaitMs();
-				if (waitMs > 0 && !(await hold.sleep(waitMs))) return false;
-				if (!isThrottled) return true;
+				if (waitMs > 0 && !(await hold.sleep(waitMs))) return undefined;
+				return isThrottled ? throttledAnswer : true;
+			},
+			backoffMs,
+			onThrottled,
+		);
+		return answer !== undefined;
+	}
+
+	/**
+	 * One submit through the window, the rate cap and any backoff, made by `send`, which
+	 * says the answer (a draw here, an SMSC's answer for an SMPP bind). A throttled answer
+	 * waits the backoff and goes again, told to `onThrottled`.
+	 * @returns the answer, or undefined when the message was handed back meanwhile
+	 */
+	async through<T>(hold: Hold, send: () => Promise<T | typeof throttledAnswer | undefined>, backoffMs: number, onThrottled: () => void): Promise<T | undefined> {
+		for (;;) {
+			if (!(await this.enterWindow(hold))) return undefined;
+			try {
+				if (!(await this.waitTurn(hold))) return undefined;
+				const answer = await send();
+				if (answer === undefined) return undefined;
+				if (answer !== throttledAnswer) return answer as T;
 				this.throttled++;
 				onThrottled();
 				this.holdUntil = Math.max(this.holdUntil, performance.now() + backoffMs);

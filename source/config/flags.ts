@@ -56,6 +56,9 @@ export const flags = {
 	queue: {type: 'string'},
 	abortOnFail: {type: 'boolean'},
 	waitForWorkers: {type: 'string'},
+	smpp: {type: 'string'},
+	from: {type: 'string'},
+	submitTimeout: {type: 'string'},
 } as const satisfies AnyFlags;
 
 /**
@@ -174,6 +177,18 @@ export const helpText = `
 	      --wait-for-workers <duration>
 	                              end the run (exit 1) when no worker has come for
 	                              this long
+
+	A real gateway (SMPP 3.4; real time only)
+	      --smpp <url>            smpp://SYSTEM_ID:PASSWORD@HOST:PORT (or smpps://
+	                              for TLS): each sender is a transceiver bind to
+	                              that SMSC; --window and --rate are per bind, and
+	                              the SMSC's answers and receipts decide the rest
+	                              (--mean, --failure-rate, --invalid, --delivery,
+	                              --gateway-rate and --speed are refused)
+	      --from <address>        the source address (default ALERT)
+	      --submit-timeout <duration>
+	                              a submit unanswered this long is a temporary
+	                              failure, retried per --retries (default 10s)
 
 	Commands
 	  $ sms-dash size --help      how many senders a broadcast needs

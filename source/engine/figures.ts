@@ -2,7 +2,7 @@
 // in-process, the broker simulation across processes. Pure.
 import {Histogram} from './histogram.js';
 import type {Totals} from './simulation.js';
-import type {SenderSnapshot, SenderSpec, SenderState, Snapshot} from './types.js';
+import type {BindView, SenderSnapshot, SenderSpec, SenderState, Snapshot} from './types.js';
 
 /** A run's counts: the totals without the averages, and the sums they come from. */
 export type RunCounts = Omit<Totals, 'avgTimeMs' | 'avgE2eMs'> & {
@@ -91,6 +91,8 @@ export interface SnapshotSource extends SenderCounts {
 	windowUsed: number;
 	/** Bumped on every change of what a snapshot shows but the rest countdown. */
 	version: number;
+	/** Its SMPP bind (SMPP mode): a new object whenever it changes. */
+	bind?: BindView;
 	cached: SenderSnapshot | undefined;
 	cachedVersion: number;
 }
@@ -118,6 +120,7 @@ export function senderSnapshot(sender: SnapshotSource, state: SenderState, restL
 		...(place?.where === undefined ? {} : {where: place.where}),
 		...(place?.isGone === true ? {isGone: true as const} : {}),
 	};
+	if (sender.bind !== undefined) snap.bind = sender.bind;
 	sender.cached = snap;
 	sender.cachedVersion = sender.version;
 	return snap;

@@ -22,9 +22,31 @@ export interface SegmentInfo {
 /** The encoding, length and segments of one text; no text (the random stand-in) is 1 GSM-7 segment. */
 export function segmentInfo(text: string | undefined): SegmentInfo {
 	if (text === undefined) return {encoding: 'gsm7', units: 0, segments: 1};
-	const sizes: number[] = [];
+	const {encoding, units, parts} = layout(text);
+	return {encoding, units, segments: parts.length};
+}
+
+/** Segments of one message; no text (random stand-in text) counts as 1. */
+export function segmentCount(text: string | undefined): number {
+	return segmentInfo(text).segments;
+}
+
+/**
+ * The texts of a message's segments, in order, as an SMPP client submits them: one text
+ * when it fits alone, else parts of 153 septets or 67 units (never cutting an escape pair
+ * or a surrogate pair). Its length is always segmentCount(text): both come from layout().
+ */
+export function splitSegments(text: string): {encoding: SegmentInfo['encoding']; parts: string[]} {
+	const {encoding, parts} = layout(text);
+	return {encoding, parts};
+}
+
+/** The encoding, units and segment texts of a text: the one packing count and split share. */
+function layout(text: string): {encoding: SegmentInfo['encoding']; units: number; parts: string[]} {
+	const chars = Array.from(text);
 	let encoding: SegmentInfo['encoding'] = 'gsm7';
-	for (const char of text) {
+	const sizes: number[] = [];
+	for (const char of chars) {
 		if (basic.has(char)) sizes.push(1);
 		else if (extension.has(char)) sizes.push(2);
 		else {
@@ -34,29 +56,24 @@ export function segmentInfo(text: string | undefined): SegmentInfo {
 	}
 
 	// UCS-2 counts UTF-16 units: an astral character (emoji) is a surrogate pair, 2 units.
-	const units = encoding === 'gsm7' ? sizes.reduce((sum, size) => sum + size, 0) : text.length;
-	if (units <= room[encoding].single) return {encoding, units, segments: 1};
-	const pieces = encoding === 'gsm7' ? sizes : Array.from(text, char => char.length);
-	return {encoding, units, segments: packed(pieces, room[encoding].part)};
-}
-
-/** Segments of one message; no text (random stand-in text) counts as 1. */
-export function segmentCount(text: string | undefined): number {
-	return segmentInfo(text).segments;
-}
-
-/** Pieces that may not be cut, packed in order into segments of `part` units. */
-function packed(pieces: readonly number[], part: number): number {
-	let segments = 1;
+	const pieces = encoding === 'gsm7' ? sizes : chars.map(char => char.length);
+	const units = pieces.reduce((sum, size) => sum + size, 0);
+	if (units <= room[encoding].single) return {encoding, units, parts: [text]};
+	const part = room[encoding].part;
+	const parts: string[] = [];
+	let current = '';
 	let used = 0;
-	for (const size of pieces) {
+	for (const [index, size] of pieces.entries()) {
 		if (used + size > part) {
-			segments++;
+			parts.push(current);
+			current = '';
 			used = 0;
 		}
 
+		current += chars[index]!;
 		used += size;
 	}
 
-	return segments;
+	parts.push(current);
+	return {encoding, units, parts};
 }

@@ -108,6 +108,12 @@ export interface SenderWhere {
 	isHere: boolean;
 }
 
+/** A sender's SMPP bind (with --smpp only): its connection and its messages awaiting receipts. */
+export interface BindView {
+	state: 'binding' | 'bound' | 'reconnecting' | 'closed';
+	receiptsPending: number;
+}
+
 export interface SenderSnapshot {
 	id: number;
 	spec: SenderSpec;
@@ -136,6 +142,8 @@ export interface SenderSnapshot {
 	where?: SenderWhere;
 	/** Broker mode: its process stopped heartbeating (state 'removed'); it may come back. */
 	isGone?: true;
+	/** Its SMPP bind, in SMPP mode only. */
+	bind?: BindView;
 }
 
 export interface Snapshot {

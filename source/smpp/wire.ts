@@ -1,7 +1,7 @@
 // The one door to the `smpp` package (SMPP 3.4 PDUs, sessions, a server): typed sessions,
 // PDUs and the command_status codes sms-dash speaks. Nothing else imports the package.
 import type {EventEmitter} from 'node:events';
-import type {Server} from 'node:net';
+import {isIP, type Server} from 'node:net';
 import smppPackage from 'smpp';
 
 /** A short message body: bytes, or text with its user data headers (concatenation). */
@@ -76,6 +76,7 @@ interface Package {
 	createServer(options: object, onSession: (session: Session) => void): SmppServer;
 	PDU: new (command: string, fields?: PduFields) => Pdu;
 	errors: Record<string, number>;
+	encodings: Record<'ASCII' | 'UCS2', {encode(text: string): Buffer}>;
 }
 
 const library = smppPackage as Package;
@@ -85,14 +86,21 @@ export function connect(
 	options: {host: string; port: number; tls?: boolean; rejectUnauthorized?: boolean},
 	onConnect?: () => void,
 ): Session {
-	const settings = options.tls ? {...options, servername: options.host} : {...options};
+	// SNI carries a host name only (RFC 6066); an address is checked against the certificate as it is.
+	const settings = options.tls && isIP(options.host) === 0 ? {...options, servername: options.host} : {...options};
 	// The package reads (host, port) from two arguments, so a missing listener is not passed at all.
-	return onConnect ? library.connect(settings, onConnect) : library.connect(settings);
+	const session = onConnect ? library.connect(settings, onConnect) : library.connect(settings);
+	// Each PDU goes at once: Nagle's algorithm would hold a small submit for the last one's ACK.
+	session.socket.setNoDelay(true);
+	return session;
 }
 
 /** A server whose sessions reach `onSession`; listen on it as on any net.Server. */
 export function createServer(onSession: (session: Session) => void, tlsOptions?: {key: Buffer | string; cert: Buffer | string}): SmppServer {
-	return library.createServer(tlsOptions ?? {}, onSession);
+	return library.createServer(tlsOptions ?? {}, session => {
+		session.socket.setNoDelay(true);
+		onSession(session);
+	});
 }
 
 /** A new PDU of a command (`submit_sm`, `deliver_sm`, ...) with its fields. */
@@ -127,6 +135,15 @@ export function statusName(value: number): string {
 	return `0x${value.toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * A text's bytes as a short_message of `coding` carries them: GSM 03.38 septets, one a byte
+ * (the SMSC default alphabet, escapes included), or UTF-16BE. The package's own encoders,
+ * so a text encoded once (the same alert to everyone) reads as the package would send it.
+ */
+export function encodeText(text: string, coding: (typeof dataCoding)[keyof typeof dataCoding]): Buffer {
+	return coding === dataCoding.ucs2 ? library.encodings.UCS2.encode(text) : library.encodings.ASCII.encode(text);
+}
+
 /** esm_class bits: a delivery receipt (SMSC delivery receipt, 0x04) and a UDH in the message (0x40). */
 export const esmClass = {receipt: 0x04, udhIndicator: 0x40} as const;
 
@@ -135,3 +152,24 @@ export const messageState = {delivered: 2, expired: 3, undeliverable: 5} as cons
 
 /** data_coding values: GSM-7 as the SMSC default alphabet, and UCS-2. */
 export const dataCoding = {smscDefault: 0, ucs2: 8} as const;
+
+/**
+ * Refusals that no retry can change (the number, the source, the text as sent): counted
+ * `invalid`, never retried. Other errors are temporary (DESIGN "A real gateway").
+ */
+export const permanentRefusals: ReadonlySet<number> = new Set(
+	[
+		'ESME_RINVDSTADR',
+		'ESME_RINVDSTTON',
+		'ESME_RINVDSTNPI',
+		'ESME_RINVDSTADDRSUBUNIT',
+		'ESME_RINVSRCADR',
+		'ESME_RINVSRCTON',
+		'ESME_RINVSRCNPI',
+		'ESME_RINVMSGLEN',
+		'ESME_RINVESMCLASS',
+		'ESME_RINVDCS',
+		'ESME_RPROHIBITED',
+		'ESME_RX_P_APPN',
+	].map(name => code(name)),
+);

@@ -5,7 +5,7 @@ import {render, type Instance} from 'ink';
 import type {Io, Run} from '../lifecycle.js';
 import {summaryText, verdictOf, type Summary} from '../report.js';
 import type {DeliverySpec} from '../engine/types.js';
-import type {Threshold} from '../settings.js';
+import {hasReceipts, type Threshold} from '../settings.js';
 import type {DashStore} from '../store.js';
 import {App} from './app.js';
 
@@ -25,6 +25,8 @@ export interface DashView {
 	/** The gateway's cap (segments/s) and receipts: the totals show their figures. */
 	gatewayRate?: number | undefined;
 	delivery?: DeliverySpec | undefined;
+	/** SMPP mode (the SMSC's receipts): the URL as shown. */
+	smpp?: string | undefined;
 	/** The monitor period, simulated ms (recent rates span a few). */
 	intervalMs?: number;
 }
@@ -41,7 +43,7 @@ export function dashboardRun(run: DashRun, view: DashView, io: Io): Run {
 					seed={view.seed}
 					thresholds={view.thresholds}
 					gatewayRate={view.gatewayRate}
-					hasReceipts={view.delivery !== undefined}
+					hasReceipts={hasReceipts(view)}
 					intervalMs={view.intervalMs}
 					onExit={code => end(code === 130 ? 'signal' : 'quit')}
 				/>,

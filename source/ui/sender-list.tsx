@@ -56,10 +56,10 @@ export function SenderList({columns, lines}: SenderListProps) {
 	const removed = removedTotals(snap.senders);
 	// Widths change only when a figure gains a digit, so the plan is rebuilt rarely. The
 	// removed line's sums are figures of the same columns.
-	const {idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth} = columnFigures([...senders, ...removedFigures(removed)]);
+	const {idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth, stateColumn} = columnFigures([...senders, ...removedFigures(removed)]);
 	const plan = useMemo(
-		() => planColumns(columns, {idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth}),
-		[columns, idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth],
+		() => planColumns(columns, {idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth, stateColumn}),
+		[columns, idWidth, sentWidth, failedWidth, windowWidth, capWidth, whereWidth, stateColumn],
 	);
 	const segmentRates = useSegmentRates();
 	if (senders.length === 0) {

@@ -53,10 +53,12 @@ export interface ColumnFigures {
 	capWidth?: number;
 	/** Length of the longest place ("this process", "host/pid"); 0 when no sender says (in-process: no column). */
 	whereWidth?: number;
+	/** Width of the state column when senders are SMPP binds ("bound 12 rcpt 3 thr"); 0: the usual. */
+	stateColumn?: number;
 }
 
 /** A sender as columnFigures() reads it: the removed line's sums have no spec. */
-export type FigureSource = Pick<SenderSnapshot, 'id' | 'sent' | 'failed' | 'where'> & {spec?: Pick<SenderSpec, 'window' | 'rate'>};
+export type FigureSource = Pick<SenderSnapshot, 'id' | 'sent' | 'failed' | 'where' | 'bind'> & {spec?: Pick<SenderSpec, 'window' | 'rate'>};
 
 /** The widths the senders' figures need. */
 export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
@@ -66,8 +68,10 @@ export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
 	let maxWindow = 0;
 	let maxRate = 0;
 	let maxWhere = 0;
+	let isBind = false;
 	for (const s of senders) {
 		if (s.where !== undefined) maxWhere = Math.max(maxWhere, whereText(s.where).length);
+		isBind ||= s.bind !== undefined;
 		maxId = Math.max(maxId, s.id);
 		maxSent = Math.max(maxSent, s.sent);
 		maxFailed = Math.max(maxFailed, s.failed);
@@ -84,6 +88,7 @@ export function columnFigures(senders: readonly FigureSource[]): ColumnFigures {
 		windowWidth: maxWindow === 0 ? 0 : windowText(maxWindow, maxWindow).length,
 		capWidth: maxRate === 0 ? 0 : capText(maxRate, maxRate).length,
 		whereWidth: Math.min(whereMax, maxWhere),
+		stateColumn: isBind ? bindStateWidth : 0,
 	};
 }
 
@@ -112,7 +117,10 @@ function formatRateCap(rate: number): string {
 	return Number.isInteger(rate) ? formatCount(rate) : String(Math.round(rate * 100) / 100);
 }
 
-function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0, whereWidth = 0}: ColumnFigures): ColumnSpec[] {
+/** The state column of SMPP binds: room for "reconnecting" and for "bound 1,234 rcpt 56 thr". */
+const bindStateWidth = 22;
+
+function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0, whereWidth = 0, stateColumn = 0}: ColumnFigures): ColumnSpec[] {
 	const model: ColumnSpec[] = [
 		...(windowWidth > 0 ? [{id: 'win', header: 'win', width: Math.max(5, windowWidth), align: 'right', rank: 3.4} as const] : []),
 		...(capWidth > 0 ? [{id: 'cap', header: 'rate cap', width: Math.max(8, capWidth), align: 'right', rank: 3.5} as const] : []),
@@ -124,7 +132,7 @@ function specs({idWidth, sentWidth, failedWidth, windowWidth = 0, capWidth = 0, 
 		{id: 'obs', header: 'obs', width: 7, align: 'right', rank: 7},
 		{id: 'p95', header: 'p95', width: 7, align: 'right', rank: 8},
 		{id: 'fail', header: 'fail', width: 5, align: 'right', rank: 5},
-		{id: 'state', header: 'state', width: stateWidth, align: 'left', rank: 1},
+		{id: 'state', header: 'state', width: Math.max(stateWidth, stateColumn), align: 'left', rank: 1},
 		...(whereWidth > 0 ? [{id: 'where', header: 'runs in', width: Math.max(7, whereWidth), align: 'left', rank: 2.5} as const] : []),
 		{id: 'sent', header: 'sent', width: Math.max(7, sentWidth), align: 'right', rank: 2},
 		{id: 'failed', header: 'failed', width: Math.max(6, failedWidth + 2), align: 'right', rank: 3},
@@ -154,12 +162,13 @@ export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false,
 			return `#${sender.id}`;
 		}
 
+		// An SMPP bind's send time and failures are the SMSC's: no setting to show.
 		case 'dist': {
-			return distShort[sender.spec.distribution];
+			return sender.bind === undefined ? distShort[sender.spec.distribution] : none;
 		}
 
 		case 'mean': {
-			return formatMs(sender.spec.meanMs);
+			return sender.bind === undefined ? formatMs(sender.spec.meanMs) : none;
 		}
 
 		case 'obs': {
@@ -171,7 +180,7 @@ export function cellText(id: ColumnId, sender: SenderSnapshot, isPaused = false,
 		}
 
 		case 'fail': {
-			return formatRatePercent(sender.spec.failureRate);
+			return sender.bind === undefined ? formatRatePercent(sender.spec.failureRate) : none;
 		}
 
 		case 'state': {

@@ -2,11 +2,12 @@
 // A new state (an SMPP bind's binding / bound / reconnecting) is one entry here and one
 // line in rowStateOf(). Pure: no React.
 import type {SenderSnapshot} from '../engine/types.js';
+import {formatCount} from '../format.js';
 import {formatCountdown} from './text.js';
 import type {ColorName, Theme} from './theme.js';
 
 /** What a row says a sender is doing. */
-export type RowState = 'idle' | 'sending' | 'resting' | 'paused' | 'gone' | 'removed';
+export type RowState = 'idle' | 'sending' | 'resting' | 'paused' | 'gone' | 'removed' | 'binding' | 'bound' | 'reconnecting';
 
 type Tone = 'plain' | 'muted' | 'warn' | 'bad';
 
@@ -25,7 +26,18 @@ const looks: Record<RowState, StateLook> = {
 	// Broker mode: its worker stopped heartbeating (killed, or cut off); it may come back.
 	gone: {text: () => 'gone', tone: 'bad'},
 	removed: {text: () => 'removed', tone: 'muted'},
+	// SMPP binds (--smpp): a bound one says its messages awaiting receipts and its throttled submits.
+	binding: {text: () => 'binding', tone: 'warn'},
+	bound: {text: boundText, tone: 'plain'},
+	reconnecting: {text: () => 'reconnecting', tone: 'warn'},
 };
+
+/** "bound 12 rcpt 3 thr": a bound SMPP bind, its messages awaiting receipts and its throttled submits. */
+function boundText(sender: SenderSnapshot): string {
+	const pending = (sender.bind?.receiptsPending ?? 0) > 0 ? ` ${formatCount(sender.bind!.receiptsPending)} rcpt` : '';
+	const throttled = sender.throttled > 0 ? ` ${formatCount(sender.throttled)} thr` : '';
+	return `bound${pending}${throttled}`;
+}
 
 /** The widest state text a row shows ("resting 2m05s"). */
 export const stateWidth = 13;
@@ -35,7 +47,8 @@ export function rowStateOf(sender: SenderSnapshot, isPaused = false): RowState {
 	if (sender.isGone === true) return 'gone';
 	if (sender.state === 'removed') return 'removed';
 	if (isPaused) return 'paused';
-	return sender.state;
+	if (sender.state === 'resting' || sender.bind === undefined) return sender.state;
+	return sender.bind.state === 'closed' ? 'removed' : sender.bind.state;
 }
 
 /** A sender's state in words. */

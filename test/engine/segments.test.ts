@@ -1,7 +1,7 @@
 // GSM 03.38 segment counting on boundary texts: GSM-7 and its extension table, UCS-2 in
 // UTF-16 units, and the real split that never cuts an escape pair or a surrogate pair.
 import {describe, expect, test} from 'vitest';
-import {segmentCount, segmentInfo, type SegmentInfo} from '../../source/engine/segments.js';
+import {segmentCount, segmentInfo, splitSegments, type SegmentInfo} from '../../source/engine/segments.js';
 
 const a = (n: number) => 'a'.repeat(n);
 
@@ -60,5 +60,37 @@ describe('segmentCount', () => {
 	test('the DESIGN example: 240 characters with one emoji', () => {
 		// 238 GSM-7 characters + one emoji: UCS-2, 240 units, 67 a segment.
 		expect(segmentCount(a(238) + '\u{1F6A8}')).toBe(4);
+	});
+});
+
+describe('splitSegments', () => {
+	const cases: Array<[string, string]> = [
+		['empty', ''],
+		['160 GSM-7', a(160)],
+		['161 GSM-7', a(161)],
+		['306 GSM-7 (two full parts)', a(306)],
+		['307 GSM-7', a(307)],
+		['an escape pair across the 153rd septet', a(152) + '€' + a(10)],
+		['extension characters only', '€'.repeat(81)],
+		['70 UCS-2', 'é' + '`'.repeat(69)],
+		['71 UCS-2', '`'.repeat(71)],
+		['a surrogate pair across the 67th unit', '`'.repeat(66) + '\u{1F6A8}' + '`'.repeat(10)],
+		['the DESIGN example', a(238) + '\u{1F6A8}'],
+	];
+	test.each(cases)('%s: as many parts as segmentCount, joined back to the text', (_name, text) => {
+		const {parts, encoding} = splitSegments(text);
+		expect(parts.length).toBe(segmentCount(text));
+		expect(parts.join('')).toBe(text);
+		expect(encoding).toBe(segmentInfo(text).encoding);
+		if (parts.length > 1) {
+			const limit = encoding === 'gsm7' ? 153 : 67;
+			for (const part of parts) expect(segmentInfo(part).units).toBeLessThanOrEqual(limit);
+		}
+	});
+
+	test('an escape pair is never cut: the euro moves to the next part', () => {
+		const {parts} = splitSegments(a(152) + '€' + a(10));
+		expect(parts[0]).toBe(a(152));
+		expect(parts[1]!.startsWith('€')).toBe(true);
 	});
 });

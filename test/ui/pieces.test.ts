@@ -234,6 +234,19 @@ describe('sender columns', () => {
 		expect(cellText('failed', sender())).toBe('0');
 	});
 
+	test('an SMPP bind: its state, receipts pending and throttled in the state cell, no simulated settings', () => {
+		const bound = sender({throttled: 3, bind: {state: 'bound', receiptsPending: 1234}});
+		expect(stateText(bound)).toBe('bound 1,234 rcpt 3 thr');
+		expect(stateText(sender({bind: {state: 'bound', receiptsPending: 0}}))).toBe('bound');
+		expect(stateText(sender({bind: {state: 'reconnecting', receiptsPending: 7}}))).toBe('reconnecting');
+		expect(stateText(sender({bind: {state: 'binding', receiptsPending: 0}}))).toBe('binding');
+		expect(stateText(sender({state: 'removed', bind: {state: 'closed', receiptsPending: 0}}))).toBe('removed');
+		for (const id of ['dist', 'mean', 'fail'] as const) expect(cellText(id, bound)).toBe('–');
+		const plan = planColumns(140, columnFigures([bound]));
+		expect(plan.find(c => c.id === 'state')!.width).toBeGreaterThanOrEqual('bound 1,234 rcpt 3 thr'.length);
+		expect(planColumns(140, columnFigures([sender()])).find(c => c.id === 'state')!.width).toBe(13);
+	});
+
 	test('a row is one line as wide as its header, coloured per column only when colours are on', () => {
 		const plan = planColumns(100, figures);
 		const s = sender({id: 12, sent: 1234, failed: 56});
