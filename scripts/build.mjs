@@ -2,8 +2,7 @@
 // chunk, the size worker), with React's production build. Node then reads a few files
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see README, Benchmarks). `tsc --noEmit` stays the type check.
-import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {readFileSync, rmSync} from 'node:fs';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
 
@@ -73,14 +72,5 @@ await build({
 	logLevel: 'warning',
 });
 
-// esbuild writes strings and names as ASCII (its default charset), but keeps comments as
-// they are. One character beyond ASCII, even in a comment, makes Node decode the whole file
-// as UTF-16: the dashboard's chunk (878 kB) then loaded in a third more CPU. Only comments
-// can hold one, so each is written as \u{...} text.
-for (const name of readdirSync('dist', {recursive: true})) {
-	if (!String(name).endsWith('.js')) continue;
-	const path = join('dist', String(name));
-	const code = readFileSync(path, 'utf8');
-	if (/[^\u0000-\u007F]/.test(code)) writeFileSync(path, code.replaceAll(/[^\u0000-\u007F]/gu, c => `\\u{${c.codePointAt(0).toString(16)}}`));
-}
-
+// Every file ASCII, so Node never decodes one as UTF-16 (see scripts/ascii-dist.mjs).
+(await import('./ascii-dist.mjs')).asciiOnly('dist');
