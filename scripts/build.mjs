@@ -90,3 +90,6 @@ await build({
 	],
 	logLevel: 'warning',
 });
+
+// Every file ASCII, so Node never decodes one as UTF-16 (see scripts/ascii-dist.mjs).
+(await import('./ascii-dist.mjs')).asciiOnly('dist');

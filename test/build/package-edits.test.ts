@@ -133,6 +133,12 @@ describe('the built dashboard', () => {
 		for (const name of changedPackages) expect(packages, name).toContain(name);
 	});
 
+	it('is ASCII in every file, so Node never decodes one as UTF-16 (npm test builds first)', () => {
+		const files = readdirSync('dist', {recursive: true}).map(String).filter(name => name.endsWith('.js'));
+		expect(files.length).toBeGreaterThan(5);
+		for (const name of files) expect(readFileSync(join('dist', name), 'utf8'), name).toMatch(/^[\u0000-\u007F]*$/);
+	});
+
 	it('carries no devtools, and runs with DEV=true', () => {
 		const names = readdirSync('dist');
 		const code = names.filter(name => name.endsWith('.js')).map(name => readFileSync(join('dist', name), 'utf8'));

@@ -5,6 +5,7 @@ import {afterAll, describe, expect, test} from 'vitest';
 import type {RawFlags} from '../../source/config/flags.js';
 import {type ConfigIo, resolveSettings} from '../../source/config/resolve.js';
 import type {SenderSpec} from '../../source/engine/types.js';
+import {groupSenders} from '../../source/report/sender-runs.js';
 import type {Settings} from '../../source/settings.js';
 import {refusalOf} from '../helpers/refusal.js';
 
@@ -601,6 +602,14 @@ describe('--script in script form (a report\'s `actions`)', () => {
 			{simMs: 9000, remove: 4},
 		];
 		expect(withScript(JSON.stringify(actions)).script).toStrictEqual(actions);
+	});
+
+	test('a report\'s settings.senders, pasted into a config file, give the senders the run had', () => {
+		const kinds = [sender(40, 0.1, {window: 10, rate: 50, price: 0.01}), sender(10, 0.2, {distribution: 'exponential', failoverMs: 30})];
+		const senders = [...times(600, kinds[0]!), kinds[1]!, ...times(2, kinds[0]!)];
+		const written = groupSenders(senders);
+		expect(written).toHaveLength(3);
+		expect(withFile(JSON.stringify({senders: written})).senders).toStrictEqual(senders);
 	});
 
 	test.each<[string, string]>([
