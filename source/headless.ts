@@ -103,8 +103,8 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 
 	const kinds = [...groups].map(([text, count]) => `${count}× ${text}`);
 	const run = [
-		`${formatCount(settings.messages)} messages`,
-		`${formatCount(settings.senders.length)} senders`,
+		`${formatCount(settings.messages)} ${settings.messages === 1 ? 'message' : 'messages'}`,
+		`${formatCount(settings.senders.length)} ${settings.senders.length === 1 ? 'sender' : 'senders'}`,
 		`retries ${settings.retries}`,
 		`readings every ${formatClock(settings.intervalMs)}`,
 		`seed ${settings.seed}`,
@@ -190,7 +190,7 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 			const summary = run.finish({isStalled});
 			io.out(summaryOutput(summary, isJson));
 			for (const error of run.writeErrors) io.err(`sms-dash: ${error}\n`);
-			if (isStalled) io.err(`sms-dash: stopped: ${summary.queued + summary.pending} messages wait and no sender is left to send them\n`);
+			if (isStalled) io.err(`sms-dash: stopped: ${waitingText(summary.queued + summary.pending)} and no sender is left to send them\n`);
 			await run.close?.();
 			return verdictOf(summary, run.writeErrors);
 		},
@@ -200,3 +200,6 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 export function summaryOutput(summary: Summary, isJson: boolean): string {
 	return (isJson ? JSON.stringify(summary) : summaryText(summary)) + '\n';
 }
+
+/** "1 message waits", "3 messages wait". */
+const waitingText = (count: number) => (count === 1 ? '1 message waits' : `${formatCount(count)} messages wait`);

@@ -376,6 +376,22 @@ describe('createDashStore', () => {
 		expect(t.get().snap.total).toBe(207);
 	});
 
+	it('the keys keep the limits the command line keeps: messages up to 1,000,000,000, senders up to 100,000, each noted once', () => {
+		const s = setUp(settingsOf({messages: 999_999_500}));
+		s.get().actions.produceMore();
+		expect(s.get().snap.total).toBe(1_000_000_000);
+		s.get().actions.produceMore();
+		s.get().actions.produceMore();
+		expect(s.get().snap.total).toBe(1_000_000_000);
+		expect(s.get().notes.filter(note => note.includes('limit of 1,000,000,000 messages'))).toHaveLength(1);
+		const t = setUp(settingsOf({senders: Array.from({length: 100_000}, () => spec())}));
+		t.get().actions.addSender();
+		t.get().actions.addSender();
+		expect(t.engine.snapshot().senders).toHaveLength(100_000);
+		expect(t.get().notes.filter(note => note.includes('limit of 100,000 senders'))).toHaveLength(1);
+		expect(t.engine.actions).toEqual([]);
+	});
+
 	it('produceMore after the run is done runs the new messages (the dashboard stays after done)', async () => {
 		const onDone = vi.fn();
 		const s = setUp(settingsOf(), {speed: 1, onDone});

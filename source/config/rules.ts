@@ -6,7 +6,7 @@ import {parseDuration, ValueError} from '../duration.js';
 import {distributions, limits, type Distribution} from '../engine/types.js';
 import {formatCount} from '../format.js';
 import {suggest} from '../thresholds.js';
-import {ConfigError, keyLabel, quote, showValue} from './error.js';
+import {ConfigError, keyLabel, showValue} from './error.js';
 import {flagLabel} from './flags.js';
 
 /** Values used when neither a flag nor the file gives one (DESIGN.md "Command line"). */

@@ -6,7 +6,7 @@
 // written: a full device, a full disk (a tmpfs, and a file-size limit), a stdout whose reader
 // stopped reading, outputs that would block (a FIFO) or cannot open (/dev/tty, no terminal).
 import {execFileSync, spawn} from 'node:child_process';
-import {existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, linkSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {Readable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
@@ -21,6 +21,8 @@ const file = (name: string, text: string): string => {
 };
 
 const missingDir = join(dir, 'no-such-folder');
+/** How long the cases below wait for the binary to end, on a loaded machine. */
+const slowMs = 20_000;
 const aFile = join(dir, 'a-file.txt');
 
 beforeAll(() => {
@@ -40,15 +42,17 @@ function expectRefused(result: CliResult, words: readonly string[]): void {
 
 /**
  * Runs headless, adding --log and --report in a fresh folder unless the case is about them, and
- * checks that neither file was made. A run that starts instead of refusing is stopped after 5 s.
+ * checks that neither file was made. A run that starts instead of refusing is stopped after
+ * `timeoutMs` (5 s; the later cases give 20 s, for a loaded machine).
  */
-async function refuse(args: readonly string[], words: readonly string[], {withOutputs = true} = {}): Promise<void> {
+async function refuse(args: readonly string[], words: readonly string[], {withOutputs = true, timeoutMs = 5000} = {}): Promise<CliResult> {
 	const out = tempDir();
 	const hasOutput = !withOutputs || args.some(arg => /^--(log|report|replay)\b/.test(arg));
 	const outputs = hasOutput ? [] : ['--log', join(out, 'x.log'), '--report', join(out, 'r.json')];
-	const result = await run(['--headless', ...args, ...outputs]);
+	const result = await run(['--headless', ...args, ...outputs], timeoutMs);
 	expectRefused(result, words);
 	expect(existsSync(join(out, 'x.log')) || existsSync(join(out, 'r.json')), 'nothing run').toBe(false);
+	return result;
 }
 
 describe.concurrent('hostile input on the built binary', () => {
@@ -306,6 +310,99 @@ describe.concurrent('hostile input on the built binary', () => {
 		});
 	});
 
+	describe('an output is never an input under another name', () => {
+		it('a hard link to the config file is the same file: refused, the config intact', async () => {
+			const config = file('linked.yaml', 'messages: 3\nseed: 1\n');
+			const link = join(dir, 'hard-link.yaml');
+			linkSync(config, link);
+			for (const flag of ['--report', '--log', '--html']) await refuse(['-c', config, flag, link], [flag, '--config', 'same file'], {withOutputs: false, timeoutMs: slowMs});
+			expect(readFileSync(config, 'utf8')).toBe('messages: 3\nseed: 1\n');
+		});
+	});
+
+	describe('a broker URL never shows what stands before its last @', () => {
+		it.each([
+			'redis://s3cret/PW@127.0.0.1:1',
+			'redis://s3cret#PW@127.0.0.1:1',
+			'redis://s3cret?PW@127.0.0.1:1',
+			'redis://s3cret@PW@127.0.0.1:1',
+			'redis://:s3cret%PW@127.0.0.1:1',
+			's3cret/PW@127.0.0.1:1',
+		])('%s', async url => {
+			for (const args of [['--broker', url, '-m', '1'], ['worker', '--broker', url]]) {
+				const result = await run(args[0] === 'worker' ? args : ['--headless', ...args], slowMs);
+				expect(result.code, result.stderr).toBe(2);
+				expect(result.stderr).toMatch(/^sms-dash( worker)?: [^\n]+\n$/);
+				expect(result.stderr).not.toMatch(/s3cret|PW/);
+			}
+		});
+	});
+
+	describe('a value read from a file is shown only when short, printable and not like a secret', () => {
+		const key = 'sk_live_51HxYz0123456789abcdefABCDEF';
+		it.each([
+			['-c', 'v1.yaml', `mean: ${key}\n`, 'v1.yaml:1:7'],
+			['-c', 'v2.yaml', `senders:\n  - {max_wait: ${key}}\n`, 'v2.yaml:2:'],
+			['-c', 'v3.yaml', `thresholds: ["p95<${key}"]\n`, 'v3.yaml:1:14'],
+			['-c', 'v4.yaml', `thresholds: ["${key}<1"]\n`, 'v4.yaml:1:14'],
+			['-c', 'v5.yaml', `delivery: "mean=${key}"\n`, 'v5.yaml:1:11'],
+			['-c', 'v6.yaml', `messages: *${key}\n`, 'v6.yaml'],
+			['--script', 'v8.yaml', `- {at: ${key}, more: 1}\n`, 'v8.yaml:1:8'],
+			['--script', 'v9.yaml', `- {at: 1s, tune: {sender: 1, mean: "\\e]0;x\\a${key}"}}\n`, 'v9.yaml:1:'],
+		])('%s %s', async (flag, name, text, where) => {
+			await refuse([flag, file(name, text)], [where], {timeoutMs: slowMs});
+			const result = await run(['--headless', flag, join(dir, name)]);
+			expect(result.stderr).not.toMatch(/0123456789abcdef|\u001b|\u0007/);
+		});
+	});
+
+	describe('every limit holds on every path: messages asked for by a script or a report', () => {
+		it('more messages than the limit in all, by a script', async () => {
+			const path = file('more.yaml', '- {at: 1ms, more: 999999999}\n- {at: 2ms, more: 999999999}\n');
+			await refuse(['-m', '10', '--script', path], ['more.yaml:1:', 'brings the messages to 1,000,000,009', 'limit of 1,000,000,000'], {timeoutMs: slowMs});
+			await refuse(['-m', '1000000000', '--script', file('more1.yaml', '- {at: 1ms, more: 1}\n')], ['more1.yaml:1:', '1,000,000,001'], {timeoutMs: slowMs});
+		});
+
+		it('more messages than the limit in all, by a report --replay reruns', async () => {
+			const report = await recorded();
+			report['actions'] = [{simMs: 1, more: 999_999_999}];
+			await refuse(['--replay', file('more-report.json', JSON.stringify(report))], ['more-report.json:', 'limit of 1,000,000,000'], {timeoutMs: slowMs});
+		});
+	});
+
+	describe('a report that does not agree with itself', () => {
+		it.each<[string, (report: Record<string, any>) => void, string[]]>([
+			['a seed that is not settings.seed', report => (report['seed'] = 99), ['seed is 99, but settings.seed is 7', 'does not agree with itself']],
+			['settings.seed edited alone', report => (report['settings'].seed = 99), ['seed is 7, but settings.seed is 99']],
+			['more produced than asked for', report => (report['produced'] = 5000), ['produced is 5,000, more than the 200']],
+			['more finished than produced', report => (report['sent'] = 500), ['sent and failed add up to']],
+			['a broker run: sent, with no sender and none added', report => (report['settings'].senders = []), ['a --broker run', 'cannot be replayed']],
+		])('%s: refused', async (name, edit, words) => {
+			const report = await recorded();
+			edit(report);
+			const path = file(`${name.replaceAll(/\W+/g, '-')}.json`, JSON.stringify(report));
+			await refuse(['--replay', path, '--speed', 'max'], words, {timeoutMs: slowMs});
+		});
+
+		it('a finished run whose figures were edited: the replay runs and says where it differs', async () => {
+			const report = await recorded();
+			const {sent, p95Ms} = report as {sent: number; p95Ms: number};
+			report['sent'] = sent - 1;
+			report['failed'] += 1;
+			report['p95Ms'] = 1;
+			const path = file('edited.json', JSON.stringify(report));
+			const result = await run(['--headless', '--json', '--speed', 'max', '--replay', path], slowMs);
+			expect(result.code).toBe(0);
+			expect(result.stderr).toBe(
+				`sms-dash: --replay ${path}: the replay does not agree with the report (sent ${sent} here, ${sent - 1} in the report; failed ${200 - sent} here, ${201 - sent} in the report; p95Ms ${p95Ms} here, 1 in the report): the report was edited or written by another version\n`,
+			);
+			// As it stood, the same report replays without a word.
+			const intact = await run(['--headless', '--speed', 'max', '--replay', file('intact.json', JSON.stringify(await recorded()))], slowMs);
+			expect(intact.code).toBe(0);
+			expect(intact.stderr).toBe('');
+		});
+	});
+
 	describe.skipIf(!existsSync('/dev/full'))('an output that fails during the run (a full disk)', () => {
 		it.each(['--log', '--report', '--html'])('%s /dev/full: the summary still prints, then one line on stderr, exit 1', async flag => {
 			const result = await run(['--headless', '--json', '--speed', 'max', '--seed', '1', '-m', '20000', '-s', '5', flag, '/dev/full']);
@@ -451,6 +548,13 @@ describe.concurrent('output that cannot be written', () => {
 		});
 	});
 });
+/** A finished run's --report (200 messages, seed 7), as parsed JSON. */
+async function recorded(): Promise<Record<string, any>> {
+	const path = join(tempDir(), 'r.json');
+	const result = await run(['--headless', '--speed', 'max', '-m', '200', '--seed', '7', '--report', path], slowMs);
+	expect(result.code, result.stderr).toBe(0);
+	return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
+}
 
 /**
  * The built CLI with no stdin (so headless), stopped after `timeoutMs` if it has not ended,
