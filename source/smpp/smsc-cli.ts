@@ -233,7 +233,7 @@ export function smscRun(smsc: Smsc, plan: SmscPlan, io: Io): Run {
 	if (isJson) {
 		json({type: 'listening', host: smsc.host, port: smsc.port, seed: plan.model.seed, systemId: plan.systemId ?? null, hasPassword: plan.password !== undefined});
 	} else {
-		io.out(`sms-dash smsc: listening on ${smsc.host}:${smsc.port} · ${access} · seed ${plan.model.seed}\n`);
+		io.out(`sms-dash smsc: listening on ${smsc.host.includes(':') ? `[${smsc.host}]` : smsc.host}:${smsc.port} · ${access} · seed ${plan.model.seed}\n`);
 		io.out(`sms-dash smsc: ${describeModel(plan.model)}\n`);
 	}
 

@@ -73,6 +73,21 @@ describe('sms-dash smsc, in-process', () => {
 		for (const ms of times) expect(ms).toBeGreaterThanOrEqual(29);
 	});
 
+	it('answers one bind out of order when a later submit draws a shorter send time', async () => {
+		// Uniform 1..99 ms: twenty submits sent at once come back in the order of their draws.
+		const port = await start({send: {meanMs: 50, spreadMs: 49, distribution: 'uniform', failureRate: 0}});
+		const sms = await client(port);
+		const order: number[] = [];
+		await Promise.all(
+			numbers(20).map(async (destination_addr, i) => {
+				await sms.submit({destination_addr});
+				order.push(i);
+			}),
+		);
+		expect(order).not.toStrictEqual([...order].sort((a, b) => a - b));
+		expect(order.sort((a, b) => a - b)).toStrictEqual(Array.from({length: 20}, (_, i) => i));
+	});
+
 	it('refuses every submit with ESME_RSUBMITFAIL at failure rate 1, none at 0, and sends no receipt for them', async () => {
 		const port = await start({send: constant(1, 1)});
 		const sms = await client(port);
