@@ -171,6 +171,9 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 	};
 }
 
+/** Bytes stdout's reader may leave untaken before the clock waits for it. */
+const maxBacklog = 1024 * 1024;
+
 /**
  * A headless run for the lifecycle: `run`'s readings as they come (attachHeadless); at the
  * end the last readings, then the summary, then a line per failed --log or --report write
@@ -178,10 +181,27 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
  */
 export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: Settings): Run {
 	let detach: (() => void) | undefined;
+	let isHeld = false;
+	/**
+	 * A reader that does not keep up (or stopped reading) would have the readings pile up in
+	 * memory: the clock is held until it has taken them. Output is the same at every speed.
+	 */
+	const write = (text: string) => {
+		io.out(text);
+		if (isHeld || io.outBacklog <= maxBacklog || run.store.getState().run.isPaused) return;
+		isHeld = true;
+		const {actions} = run.store.getState();
+		actions.togglePause();
+		io.onOutDrained(() => {
+			isHeld = false;
+			if (run.store.getState().run.isPaused) actions.togglePause();
+		});
+	};
+
 	return {
 		start() {
 			if (settings !== undefined) io.out(startOutput(settings, isJson));
-			detach = attachHeadless(run.store, isJson, text => io.out(text), settings !== undefined && hasReceipts(settings));
+			detach = attachHeadless(run.store, isJson, write, settings !== undefined && hasReceipts(settings));
 			run.store.getState().actions.start();
 		},
 		async finish(ending) {

@@ -48,6 +48,10 @@ export interface Io {
 	err(text: string): void;
 	/** stdout went away (closed pipe, closed terminal, a failed write). */
 	readonly isOutGone: boolean;
+	/** Bytes given to out() that stdout's reader has not taken yet (it reads slowly, or stopped). */
+	readonly outBacklog: number;
+	/** Calls `callback` once, when stdout's reader has taken the backlog. */
+	onOutDrained(callback: () => void): void;
 }
 
 interface Stream {
@@ -238,6 +242,13 @@ export function createLifecycle(edges: Edges): Lifecycle {
 		},
 		get isOutGone() {
 			return isOutGone;
+		},
+		get outBacklog() {
+			return edges.stdout.writableLength ?? 0;
+		},
+		onOutDrained(callback) {
+			if (edges.stdout.once === undefined || io.outBacklog === 0) queueMicrotask(callback);
+			else edges.stdout.once('drain', callback);
 		},
 	};
 

@@ -130,6 +130,33 @@ describe('lifecycle', () => {
 		expect(fake.calls).toEqual(['start', 'finish signal', 'hurry', 'hurry']);
 	});
 
+	it('once finished, a signal ends the process at once with the run\'s code (a reader that stopped reading keeps it alive)', async () => {
+		const proc = new FakeProcess();
+		const exits: Array<number | string> = [];
+		const lifecycle = createLifecycle(Object.assign(proc, {exit: (code: number) => exits.push(code), releaseTerminal: () => exits.push('released')}));
+		const fake = fakeRun({code: 3});
+		const exit = lifecycle.drive(fake.run);
+		await turn();
+		fake.end('done');
+		expect(await exit).toBe(3);
+		lifecycle.leave(3);
+		expect(exits).toEqual([]);
+		proc.emit('SIGINT');
+		expect(exits).toEqual([3]);
+	});
+
+	it('a closed terminal (SIGHUP, EIO): leave() lets go of it and exits at once, before Node\'s teardown', async () => {
+		const proc = new FakeProcess();
+		const exits: Array<number | string> = [];
+		const lifecycle = createLifecycle(Object.assign(proc, {exit: (code: number) => exits.push(code), releaseTerminal: () => exits.push('released')}));
+		const exit = lifecycle.drive(fakeRun().run);
+		await turn();
+		proc.emit('SIGHUP', 'SIGHUP');
+		expect(await exit).toBe(130);
+		lifecycle.leave(130);
+		expect(exits).toEqual(['released', 130]);
+	});
+
 	it('a signal while the run is built: never started, finished at once with exit 130', async () => {
 		const proc = new FakeProcess();
 		const lifecycle = createLifecycle(proc);

@@ -2,15 +2,17 @@
 // outputs never land on inputs or on each other (by real path), what is not a regular file
 // or is too large is refused at once, no secret and no raw control character is ever
 // echoed, every limit holds whatever the path (flag, file, script, report), a far-off
-// scripted action does not print a line per idle interval, and messages name the problem,
-// not the parser's internals.
+// scripted action (or a next event hours off) does not print a line per idle interval, size
+// answers at once what it can know, messages name the problem, not the parser's internals,
+// and the dashboard hears two Ctrl+C read at once and ends cleanly when its terminal closes.
 import {spawn} from 'node:child_process';
 import {execFileSync} from 'node:child_process';
 import {existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {chooseMode} from '../../source/mode.js';
 import {cliPath, root, tempDir, type CliResult} from '../helpers/run-cli.js';
+import {ensureBuilt, hasTmux, Pane} from '../helpers/tmux.js';
 
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {version: string}).version;
 
@@ -319,6 +321,33 @@ describe.concurrent('careful at every edge (built binary)', {timeout: 60_000}, (
 		});
 	});
 
+	describe('a run that waits long for its next event', () => {
+		it('a send of an hour read every millisecond: a few lines, not 3.6 million', async () => {
+			const result = await run(['--headless', '--json', '--speed', 'max', '-m', '2', '-s', '1', '--mean', '1h', '--distribution', 'constant', '-f', '0', '-i', '1ms', '--seed', '1'], {timeoutMs: 20_000});
+			expect(result.code, result.stderr).toBe(0);
+			const lines = result.stdout.trimEnd().split('\n');
+			expect(lines.length).toBeLessThan(2500);
+			expect(JSON.parse(lines.at(-1)!)).toMatchObject({type: 'summary', sent: 2, simElapsedMs: 7_200_000});
+		});
+	});
+
+	describe('size answers what it can know at once', () => {
+		it('messages that can never be sent (--failure-rate 1): no answer, exit 3, nothing run', async () => {
+			const result = await run(['size', '-m', '100', '--within', '10s', '-f', '1']);
+			expect(result.code, result.stderr).toBe(3);
+			expect(result.stdout).toContain('No answer: every attempt fails (--failure-rate 1)');
+			expect(result.stdout).not.toMatch(/senders {2}\d+\/\d+ runs/);
+		});
+
+		it('a billion messages within 1ms: each run stops at the deadline', async () => {
+			const started = performance.now();
+			const result = await run(['size', '-m', '1000000000', '--within', '1ms', '--max-senders', '2000', '--runs', '2', '--json'], {timeoutMs: 30_000});
+			expect(result.code, result.stderr).toBe(3);
+			expect(JSON.parse(result.stdout)).toMatchObject({type: 'size', senders: null, tried: [{senders: 2000, okRuns: 0, p50Ms: null}]});
+			expect(performance.now() - started).toBeLessThan(30_000);
+		});
+	});
+
 	describe('messages name the problem, not the parser', () => {
 		it.each<[string, string, string, string[]]>([
 			['multi-document YAML', '-c', 'messages: 5\n---\nseed: 1\n', ['more than one YAML document']],
@@ -368,4 +397,47 @@ describe.concurrent('careful at every edge (built binary)', {timeout: 60_000}, (
 		expect(chooseMode({...terminal, env: {TERM: 'dumb'}})).toBe('headless');
 		expect(chooseMode({...terminal, env: {TERM: 'xterm-256color'}})).toBe('dashboard');
 	});
+});
+
+describe.skipIf(!hasTmux)('the dashboard at its edges (tmux)', () => {
+	const panes: Pane[] = [];
+	beforeAll(() => {
+		ensureBuilt();
+	}, 60_000);
+	afterEach(() => {
+		for (const p of panes.splice(0)) p.kill();
+	});
+
+	const busy = ['-m', '5000000', '-s', '20', '--mean', '20ms', '--speed', '20'];
+
+	it('two Ctrl+C read at once: the first interrupts, exit 130', async () => {
+		const p = new Pane();
+		panes.push(p);
+		p.start(busy);
+		await p.waitFor('the first figures', screen => /\bsent\s+[1-9]/.test(screen), 15_000);
+		// tmux writes both in one go: one read of "\u0003\u0003".
+		p.keys('C-c', 'C-c');
+		expect(await p.exitCode(15_000)).toBe(130);
+		expect(p.history()).toMatch(/^Summary \(interrupted\)$/m);
+	}, 40_000);
+
+	it('the terminal closed under it: exit 130 (not Node 20\'s abort, 134), the report complete', async () => {
+		const p = new Pane();
+		panes.push(p);
+		const report = join(p.dir, 'run.json');
+		const code = join(p.dir, 'code');
+		// The shell around it ignores the hangup, to write the CLI's exit code (Node resets the signal for itself).
+		const command = `cd '${root}' && trap '' HUP; env -u CI -u FORCE_COLOR -u NODE_ENV node dist/cli.js ${busy.join(' ')} --report '${report}' 2>/dev/null; echo $? > '${code}'`;
+		p.tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'dash', 'bash', '-c', command);
+		await p.waitFor('the first figures', screen => /\bsent\s+[1-9]/.test(screen), 15_000);
+		p.kill();
+		const deadline = Date.now() + 15_000;
+		while (!existsSync(code) || readFileSync(code, 'utf8').trim() === '') {
+			if (Date.now() > deadline) throw new Error('the CLI did not exit after its terminal closed');
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+
+		expect(Number(readFileSync(code, 'utf8').trim())).toBe(130);
+		expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({type: 'summary', interrupted: true});
+	}, 40_000);
 });
