@@ -137,8 +137,9 @@ export const pageScript = String.raw`(function () {
 			{label: 'answer', stroke: color('c-answer'), width: 0, points: {show: true, size: 14, fill: color('c-answer')}},
 		], [
 			xs,
-			tried.map(function (t) { return t.p50Ms / 1000; }),
-			tried.map(function (t) { return t.p95Ms / 1000; }),
+			// A late run (null) is a gap, not a point at 0.
+			tried.map(function (t) { return t.p50Ms === null ? null : t.p50Ms / 1000; }),
+			tried.map(function (t) { return t.p95Ms === null ? null : t.p95Ms / 1000; }),
 			tried.map(function () { return size.withinMs / 1000; }),
 			tried.map(function (t) { return t.senders === size.senders ? t.p95Ms / 1000 : null; }),
 		], {axes: axes('senders', 'completion time (simulated s)'), scales: {x: {time: false, distr: xs.length > 1 && xs[xs.length - 1] / xs[0] > 20 ? 3 : 1}}});
