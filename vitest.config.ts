@@ -32,7 +32,10 @@ export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
 		setupFiles: ['test/setup.ts'],
-		testTimeout: 30_000,
+		// End-to-end and broker tests start real processes (and Redis, tmux, Chromium): on a
+		// busy two-core machine a start alone can take many seconds. Their waits have deadlines
+		// of their own, which say what did not happen; this only backs them up.
+		testTimeout: 60_000,
 		// CI machines are shared and noisy, and the e2e tests drive real processes, terminals,
 		// Redis and Chromium: in CI a test gets one more try. One that fails twice fails the run;
 		// run locally (no CI), a test has one try, so an intermittent failure still shows.

@@ -17,6 +17,19 @@ it('re-tunes, adds and removes senders at runtime, here and remotely', async () 
 	sim.onFinish = outcome => outcomes.push(outcome);
 	const pump = setInterval(() => sim.runUntil(Number.POSITIVE_INFINITY), 20);
 	const from = (id: number, since: number) => outcomes.slice(since).filter(o => o.sender === id);
+	/**
+	 * Waits for a window of `windowMs` with no outcome (of `count`'s): those in flight finish
+	 * first, later on a busy machine. Fails if they keep coming for 15 s; returns how many.
+	 */
+	const quiet = async (windowMs: number, what: string, count = () => outcomes.length) => {
+		const deadline = performance.now() + 15_000;
+		for (;;) {
+			const before = count();
+			await new Promise(resolve => setTimeout(resolve, windowMs));
+			if (count() === before) return before;
+			if (performance.now() > deadline) throw new Error(`outcomes keep coming ${what}`);
+		}
+	};
 	try {
 		await until(() => from(remoteId, 0).length >= 5, 5000, () => 'the remote sender sends nothing');
 		expect(from(remoteId, 0).every(o => o.outcome === 'sent')).toBe(true);
@@ -42,10 +55,7 @@ it('re-tunes, adds and removes senders at runtime, here and remotely', async () 
 
 		// Pause the queue for every worker: what is in flight finishes, nothing new starts.
 		await sim.setPaused(true);
-		await new Promise(resolve => setTimeout(resolve, 300));
-		const paused = outcomes.length;
-		await new Promise(resolve => setTimeout(resolve, 400));
-		expect(outcomes.length).toBe(paused);
+		const paused = await quiet(400, 'while paused');
 		await sim.setPaused(false);
 		await until(() => outcomes.length > paused + 10, 3000, () => 'nothing after resuming');
 
@@ -59,15 +69,12 @@ it('re-tunes, adds and removes senders at runtime, here and remotely', async () 
 			`sender #${remoteId} was removed from the dashboard (0 left here)\nsms-dash worker: every sender here was removed from the dashboard\n`,
 		);
 		// Its last outcomes may still be on their way through the event stream.
-		await new Promise(resolve => setTimeout(resolve, 200));
+		await quiet(200, 'from the removed worker', () => from(remoteId, 0).length);
 		const afterRemoval = outcomes.length;
 
 		// Remove the local one: it stops taking messages.
 		expect(sim.removeSender(local.id)).toBe(true);
-		await new Promise(resolve => setTimeout(resolve, 300));
-		const settled = outcomes.length;
-		await new Promise(resolve => setTimeout(resolve, 500));
-		expect(outcomes.length).toBe(settled);
+		await quiet(500, 'after every sender was removed');
 		expect(from(remoteId, afterRemoval)).toEqual([]);
 		expect(sim.snapshot().senders.filter(s => s.state !== 'removed')).toEqual([]);
 

@@ -128,17 +128,18 @@ it('the gateway cap is one bucket in Redis for every worker: g/s in all, throttl
 	await other.addSender(constant(5, {window: 5}));
 	await other.addSender(constant(5, {window: 5}));
 	try {
-		// 4 senders × window 5 / 5 ms = 4,000 submits/s against a gateway of 100/s, a second's worth at first.
-		const {snap} = await runBroker({messages: 250, gatewayRate: 100, backoffMs: 50, senders: [constant(5, {window: 5}), constant(5, {window: 5})]}, {queue});
-		expect(snap.sent).toBe(250);
+		// 4 senders × window 5 / 5 ms = 4,000 submits/s against a gateway of 25/s, a second's worth
+		// at first: far below what even a busy machine submits (20 at a time), so there are throttles.
+		const {snap} = await runBroker({messages: 75, gatewayRate: 25, backoffMs: 50, senders: [constant(5, {window: 5}), constant(5, {window: 5})]}, {queue});
+		expect(snap.sent).toBe(75);
 		expect(snap.failed).toBe(0);
-		expect(snap.attempts).toBe(250);
-		expect(snap.segments).toBe(250);
+		expect(snap.attempts).toBe(75);
+		expect(snap.segments).toBe(75);
 		expect(snap.throttled).toBeGreaterThan(0);
 		expect(snap.senders.reduce((sum, s) => sum + s.throttled, 0)).toBe(snap.throttled);
-		// 100 at once, then 150 more at 100/s: about 1.5 s, whichever worker sent them.
-		expect(snap.lastOutcomeMs).toBeGreaterThan(1300);
-		expect(snap.lastOutcomeMs).toBeLessThan(3500);
+		// 25 at once, then 50 more at 25/s: about 2 s, whichever worker sent them.
+		expect(snap.lastOutcomeMs).toBeGreaterThan(1800);
+		expect(snap.lastOutcomeMs).toBeLessThan(4000);
 		expect(snap.senders.filter(s => s.sent > 0).length).toBeGreaterThanOrEqual(3);
 	} finally {
 		await other.close();
@@ -160,21 +161,27 @@ it('receipts follow acceptance on the monitor clock: delivered and undelivered a
 	expect(delivered).toHaveLength(snap.delivered);
 	expect(delivered.every(o => o.reachMs !== undefined && o.reachMs >= 300)).toBe(true);
 	expect(outcomes.filter(o => o.delivery === 'expired').every(o => o.reachMs === undefined)).toBe(true);
-	// The last expiry is 600 ms after its acceptance.
-	// Its elapsed time ends with the last receipt (300 ms after an acceptance), not at the expiries.
+	// Its elapsed time ends with the last receipt (300 ms after an acceptance), not at the
+	// expiries (600 ms after theirs, so later on a quiet machine). Both are read off the lines,
+	// on the monitor's clock: the check holds however long a busy machine takes to accept.
+	const lastReceiptMs = Math.max(...delivered.map(o => o.simMs));
+	const expiries = outcomes.filter(o => o.delivery === 'expired').map(o => o.simMs);
+	expect(expiries.length).toBeGreaterThan(0);
 	expect(snap.lastOutcomeMs).toBeGreaterThanOrEqual(300);
-	expect(snap.lastOutcomeMs).toBeLessThan(600);
+	expect(snap.lastOutcomeMs).toBe(lastReceiptMs);
 });
 
 it('a broker run with every key on: its summary and --log as in-process for the same settings', async () => {
 	const text = 'Evacuate zone B now. '.repeat(10);
 	const settings = {
-		messages: 120,
+		messages: 60,
 		seed: 11,
 		retries: 1,
 		text,
 		invalid: 0.2,
-		gatewayRate: 150,
+		// About 100 submits (two segments each, some retried) against a gateway of 40/s: throttled
+		// even on a busy machine (8 submits at a time), over in about 1.5 s.
+		gatewayRate: 40,
 		backoffMs: 40,
 		delivery: {meanMs: 100, distribution: 'constant' as const, undelivered: 0.1},
 		validityMs: 300,
@@ -195,17 +202,17 @@ it('a broker run with every key on: its summary and --log as in-process for the 
 	const local = inProcess(settings);
 	const s = segmentCount(text);
 	expect(summary.failedBy).toEqual({error: summary.failed - local.failedInvalid, invalid: local.failedInvalid});
-	expect(summary.sent + summary.failed).toBe(120);
+	expect(summary.sent + summary.failed).toBe(60);
 	expect(summary.segments).toBe(summary.sent * s);
 	expect(summary.cost).toBeCloseTo(summary.sent * s * 0.5, 4);
 	expect(summary.throttled).toBeGreaterThan(0);
-	expect(summary.gatewayRate).toBe(150);
+	expect(summary.gatewayRate).toBe(40);
 	expect(summary.delivered! + summary.undelivered!).toBe(summary.sent);
 	expect(summary.reachP50Ms).toBeGreaterThanOrEqual(100);
 	expect(summary.senders.reduce((sum, x) => sum + x.segments, 0)).toBe(summary.segments);
 
 	const lines = readFileSync(logPath, 'utf8').trimEnd().split('\n').map(line => JSON.parse(line) as Outcome);
-	expect(lines).toHaveLength(120);
+	expect(lines).toHaveLength(60);
 	expect(lines.every(o => o.segments === s)).toBe(true);
 	expect(lines.filter(o => o.reason === 'invalid')).toHaveLength(local.failedInvalid);
 	expect(lines.filter(o => o.outcome === 'sent').every(o => o.delivery !== undefined)).toBe(true);

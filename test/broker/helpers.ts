@@ -33,7 +33,7 @@ export function useBroker(): BrokerFixture {
 	const fixture = {workers: []} as unknown as BrokerFixture;
 	beforeAll(async () => {
 		fixture.redis = await startRedis();
-	});
+	}, startBudgetMs);
 
 	afterAll(async () => {
 		for (const worker of fixture.workers) worker.child.kill('SIGKILL');
@@ -42,6 +42,12 @@ export function useBroker(): BrokerFixture {
 
 	return fixture;
 }
+
+/**
+ * How long a process may take to start on a busy machine: a worker loads Redis's client and
+ * BullMQ (~1 s of CPU), many times that when the cores are shared.
+ */
+export const startBudgetMs = 40_000;
 
 /** Starts `sms-dash worker ARGS` and waits for its start line (or its exit). */
 export async function startWorker(args: string[]): Promise<WorkerProcess> {
@@ -55,7 +61,7 @@ export async function startWorker(args: string[]): Promise<WorkerProcess> {
 	);
 	let hasExited = false;
 	void exited.then(() => (hasExited = true));
-	await until(() => hasExited || /senders? \(/.test(text), 10_000, () => `worker did not start: ${text}`);
+	await until(() => hasExited || /senders? \(/.test(text), startBudgetMs, () => `worker did not start: ${text}`);
 	const line = /senders? \(([^)]*)\)/.exec(text)?.[1] ?? '';
 	const ids = [...line.matchAll(/#(\d+)/g)].map(m => Number(m[1]));
 	const [first, last] = line.includes('–') ? ids : [undefined, undefined];

@@ -73,7 +73,8 @@ export async function startRedis(options: {password?: string} = {}): Promise<Red
 }
 
 async function waitUntilUp(port: number, auth: string[][]): Promise<void> {
-	const deadline = performance.now() + 5000;
+	// redis-server starts in milliseconds, on a busy machine in seconds.
+	const deadline = performance.now() + 20_000;
 	for (;;) {
 		try {
 			if ((await send(port, [...auth, ['PING']])).includes('PONG')) return;

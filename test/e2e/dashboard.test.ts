@@ -77,7 +77,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		expect(summary.senders.map(s => s.id)).toEqual([1, 2, 3, 4]);
 		expect(summary.senders.filter(s => !s.removed).map(s => s.id)).toEqual([2, 3, 4]);
 		expect(summary.interrupted).toBe(true);
-	}, 20_000);
+	});
 
 	it('fits 80×24 and 40×10 after a resize, honours NO_COLOR, and Ctrl+C exits 130', async () => {
 		const p = pane();
@@ -100,7 +100,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		p.keys('C-c');
 		expect(await p.exitCode()).toBe(130);
 		expect(p.history()).toMatch(/^Summary \(interrupted\)$/m);
-	}, 20_000);
+	});
 
 	it('a shrink leaves one frame on the screen, not a stale copy of the old one above it', async () => {
 		const p = pane();
@@ -120,7 +120,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 
 		p.keys('q');
 		expect(await p.exitCode()).toBe(0);
-	}, 20_000);
+	});
 
 	it('80×24, 100×30, 120×40, 160×50: each shows all that the one before it shows, the failed figure whole', async () => {
 		const p = pane();
@@ -155,7 +155,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		expect(before!.shown.has('footer ? help')).toBe(true);
 		p.keys('q');
 		expect(await p.exitCode()).toBe(0);
-	}, 30_000);
+	});
 
 	it('Ctrl+L wipes what something else wrote on the terminal and draws the dashboard again', async () => {
 		const p = pane();
@@ -175,7 +175,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		expect(redrawn.split('produced').length - 1).toBe(1);
 		p.keys('q');
 		expect(await p.exitCode()).toBe(0);
-	}, 20_000);
+	});
 
 	it('SIGTERM exits 130 after the summary and --report', async () => {
 		const p = pane();
@@ -186,7 +186,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		expect(await p.exitCode()).toBe(130);
 		expect(p.history()).toMatch(/^Summary \(interrupted\)$/m);
 		expect(JSON.parse(readFileSync(report, 'utf8')).senders).toHaveLength(2);
-	}, 20_000);
+	});
 
 	it('--exit-on-done closes by itself with 0 and prints the summary', async () => {
 		const p = pane();
@@ -195,5 +195,5 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		const screen = await p.waitFor('the summary', s => s.includes('Summary'));
 		expect(screen).toContain('300 produced');
 		expect(screen).not.toContain('Summary (interrupted)');
-	}, 20_000);
+	});
 });

@@ -142,7 +142,7 @@ describe('--html when the run is cut short', () => {
 		expect((await embedded(page))['summary']).toEqual(summary);
 		expect(await page.locator('#outcome').textContent()).toMatch(/^Interrupted after /);
 		await page.close();
-	}, 20_000);
+	});
 
 	it.each([
 		['--report', (html: string) => ['--report', html]],

@@ -23,7 +23,7 @@ describe('--no-headless', () => {
 		p.keys('q');
 		expect(await p.exitCode()).toBe(0);
 		expect(p.history()).toContain('200 produced');
-	}, 20_000);
+	});
 
 	it('draws every frame where CI is empty or only CONTINUOUS_INTEGRATION is set (Ink would draw only the last)', async () => {
 		const p = new Pane();
@@ -32,7 +32,7 @@ describe('--no-headless', () => {
 		await p.waitFor('the dashboard done', s => /^sms-dash .*done/m.test(s), 10_000);
 		p.keys('q');
 		expect(await p.exitCode()).toBe(0);
-	}, 20_000);
+	});
 
 	it('is refused, exit 2, one line, when stdout is not a terminal', async () => {
 		const result = await runCli(['--no-headless', '-m', '5'], {env: {CI: '1'}});

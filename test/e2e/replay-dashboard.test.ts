@@ -39,5 +39,5 @@ describe('replay of a dashboard session', () => {
 		const strip = (summary: Record<string, unknown>) => ({...summary, wallElapsedMs: 0, speed: 0});
 		expect(strip(JSON.parse(readFileSync(replayReport, 'utf8')))).toEqual(strip(session));
 		expect(readFileSync(replayLog, 'utf8')).toBe(readFileSync(log, 'utf8'));
-	}, 30_000);
+	});
 });

@@ -91,8 +91,11 @@ export class Pane {
 		return Number(execFileSync('pgrep', ['-P', shellPid], {encoding: 'utf8'}).trim().split('\n')[0]);
 	}
 
-	/** Polls the screen until `check` holds; fails with the last screen at the deadline. */
-	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 5000): Promise<string> {
+	/**
+	 * Polls the screen until `check` holds; fails with the last screen at the deadline (long
+	 * enough for a busy machine: a wait ends as soon as the screen shows what it waits for).
+	 */
+	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 15_000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		let screen = '';
 		for (;;) {
@@ -103,7 +106,7 @@ export class Pane {
 		}
 	}
 
-	async exitCode(timeoutMs = 5000): Promise<number> {
+	async exitCode(timeoutMs = 15_000): Promise<number> {
 		const deadline = Date.now() + timeoutMs;
 		while (!existsSync(this.codeFile) || readFileSync(this.codeFile, 'utf8').trim() === '') {
 			if (Date.now() > deadline) throw new Error(`the CLI did not exit; the screen:\n${this.screen()}`);
