@@ -4,7 +4,7 @@
 // bind (sender.ts): a window of unanswered submits, a rate cap; a message of s segments
 // is s submits; the gateway's cap throttles; receipts follow acceptance (DESIGN.md
 // "Real SMS delivery"). Without those keys it is one submit at a time, as it always was.
-import {restMsOf, senderRng} from './attempt.js';
+import {restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
 import {TimeHeap} from './time-heap.js';
@@ -78,6 +78,8 @@ export class Engine implements Simulation {
 	private readonly receipts: Receipts | undefined;
 	private readonly asked = new AskedTimes();
 	private nextSenderId = 1;
+	/** The settings the last sender was started with, and the copy it shares. */
+	private lastSpec: {given: SenderSpec; model: SpecModel} | undefined;
 	private total: number;
 	private produced = 0;
 	private inFlight = 0;
@@ -233,7 +235,7 @@ export class Engine implements Simulation {
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
 		// Its submits stay on the clock, answered to nobody.
-		for (const submit of sender.submits) submit.message = undefined;
+		for (const submit of sender.submits ?? []) submit.message = undefined;
 		const held = sender.letGo();
 		for (let i = held.length - 1; i >= 0; i--) this.queue.unshift(held[i]!);
 		this.inFlight -= held.length;
@@ -333,7 +335,9 @@ export class Engine implements Simulation {
 
 	private startSender(spec: SenderSpec): Sender {
 		const id = this.nextSenderId++;
-		const sender = new Sender(id, spec, senderRng(this.settings.seed, id));
+		// Senders of the same settings (a `count` of them) share one copy and its sampler.
+		if (this.lastSpec === undefined || !isSameSpec(spec, this.lastSpec.given)) this.lastSpec = {given: spec, model: specModel(spec)};
+		const sender = new Sender(id, this.lastSpec.model, senderStreamSeed(this.settings.seed, id));
 		this.senders.push(sender);
 		this.pump(sender);
 		return sender;
@@ -380,7 +384,7 @@ export class Engine implements Simulation {
 				}
 			}
 
-			const message = sender.ready.shift() ?? this.take(sender);
+			const message = sender.nextReady() ?? this.take(sender);
 			if (message === undefined) break;
 			this.submit(sender, message);
 		}
@@ -408,14 +412,14 @@ export class Engine implements Simulation {
 		sender.hold(message);
 		this.inFlight++;
 		message.unanswered = this.segments;
-		for (let i = 1; i < this.segments; i++) sender.ready.unshift(message);
+		sender.readyFirst(message, this.segments - 1);
 		return message;
 	}
 
 	/** Readies every segment of a message's next attempt (a retry), ahead of anything else. */
 	private startAttempt(sender: Sender, message: Message): void {
 		message.unanswered = this.segments;
-		for (let i = 0; i < this.segments; i++) sender.ready.unshift(message);
+		sender.readyFirst(message, this.segments);
 	}
 
 	private submit(sender: Sender, message: Message): void {
@@ -442,7 +446,7 @@ export class Engine implements Simulation {
 		sender.releaseSubmit(submit);
 		if (isThrottled) {
 			this.tally.throttle(sender);
-			sender.ready.unshift(message);
+			sender.readyFirst(message, 1);
 			sender.holdUntil = Math.max(sender.holdUntil, this.simMs + this.backoffMs);
 		} else if (--message.unanswered === 0) {
 			this.endAttempt(sender, message);
@@ -609,6 +613,20 @@ export class Engine implements Simulation {
 	private recycle(message: Message): void {
 		if (this.spare.length < this.capacity) this.spare.push(message);
 	}
+}
+
+/** Whether two senders' settings are the same, key by key and in the same order. */
+function isSameSpec(a: SenderSpec, b: SenderSpec): boolean {
+	if (a === b) return true;
+	const keys = Object.keys(a);
+	const others = Object.keys(b);
+	if (keys.length !== others.length) return false;
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i] as keyof SenderSpec;
+		if (key !== others[i] || !Object.is(a[key], b[key])) return false;
+	}
+
+	return true;
 }
 
 /** Creates an engine for the given settings; it has produced its first queue-full. */
