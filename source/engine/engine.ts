@@ -198,11 +198,11 @@ export class Engine extends EngineCore implements Simulation {
 	 * Totals, percentiles and every sender (removed ones too, marked so); O(senders),
 	 * never O(messages). An unchanged sender keeps the same object between calls.
 	 */
-	snapshot(): Snapshot {
+	snapshot(withSenders = true): Snapshot {
 		return this.tally.snapshot(
 			this.totals(),
 			// A resting sender's countdown moves with the clock.
-			this.senders.map(sender => senderSnapshot(sender, sender.state, sender.isResting ? sender.dueAt - this.simMs : 0)),
+			!withSenders ? [] : this.senders.map(sender => senderSnapshot(sender, sender.state, sender.isResting ? sender.dueAt - this.simMs : 0)),
 		);
 	}
 

@@ -25,8 +25,8 @@ export interface Simulation {
 	produceMore(count: number): void;
 	/** O(1) running totals. */
 	totals(): Totals;
-	/** Totals, percentiles and every sender; O(senders). */
-	snapshot(): Snapshot;
+	/** Totals, percentiles and every sender, O(senders); `withSenders` false: an empty list, O(1). */
+	snapshot(withSenders?: boolean): Snapshot;
 	/** Min, percentiles and max of time per message and of end-to-end time; for the summary. */
 	spread(): Spread;
 	forEachSender(visit: (id: number, finished: number) => void): void;
