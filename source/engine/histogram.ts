@@ -156,7 +156,7 @@ let senderScale: Histogram | undefined;
  */
 export class SenderHistogram implements Quantiles {
 	count = 0;
-	private values: number[] | undefined = [];
+	private values: number[] | undefined;
 	private dense: Histogram | undefined;
 
 	record(ms: number): void {
@@ -166,7 +166,13 @@ export class SenderHistogram implements Quantiles {
 			return;
 		}
 
-		const values = this.values!;
+		const values = this.values;
+		// A literal of one is one slot (`[]` would take 17 at its first push).
+		if (values === undefined) {
+			this.values = [ms];
+			return;
+		}
+
 		values.push(ms);
 		if (values.length <= fewValues) return;
 		const dense = new Histogram(senderPrecision);
@@ -178,8 +184,8 @@ export class SenderHistogram implements Quantiles {
 	/** As Histogram.quantile: the bucket of the ⌈q·n⌉-th smallest, kept within min and max. */
 	quantile(q: number): number | undefined {
 		if (this.dense !== undefined) return this.dense.quantile(q);
-		const values = this.values!;
-		if (values.length === 0) return undefined;
+		const values = this.values;
+		if (values === undefined) return undefined;
 		const sorted = values.slice().sort((a, b) => a - b);
 		const value = (senderScale ??= new Histogram(senderPrecision)).bucketValue(sorted[Math.max(1, Math.ceil(q * values.length)) - 1]!);
 		return Math.min(sorted.at(-1)!, Math.max(sorted[0]!, value));

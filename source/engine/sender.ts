@@ -121,7 +121,9 @@ export class Sender extends AttemptModel implements Schedulable {
 		let submit = this.free?.pop();
 		if (submit === undefined) {
 			submit = new Submit(this);
-			(this.submits ??= []).push(submit);
+			// A literal of one is one slot; `[]` grows to 17 at its first push.
+			if (this.submits === undefined) this.submits = [submit];
+			else this.submits.push(submit);
 		}
 
 		submit.message = message;
@@ -131,14 +133,20 @@ export class Sender extends AttemptModel implements Schedulable {
 
 	releaseSubmit(submit: Submit): void {
 		submit.message = undefined;
-		(this.free ??= []).push(submit);
+		if (this.free === undefined) this.free = [submit];
+		else this.free.push(submit);
 	}
 
 	/** Holds a message it took. */
 	hold(message: Message): void {
-		const held = (this.held ??= []);
-		message.heldAt = held.length;
-		held.push(message);
+		if (this.held === undefined) {
+			message.heldAt = 0;
+			this.held = [message];
+			return;
+		}
+
+		message.heldAt = this.held.length;
+		this.held.push(message);
 	}
 
 	/** Lets go of a message it held (finished, or back to the queue). */
