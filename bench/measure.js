@@ -21,17 +21,18 @@ export function measure(args, {env = {}, nodeArgs = []} = {}) {
 		let usage = '';
 		let stderr = '';
 		// Keep only the last whole line (the summary can be megabytes with many senders).
+		// Only a chunk with a newline is searched: the summary of 100,000 senders is one line of
+		// megabytes, and searching the whole of it at every chunk took minutes.
 		child.stdout.setEncoding('utf8').on('data', chunk => {
-			const text = partial + chunk;
-			const end = text.lastIndexOf('\n');
+			const end = chunk.lastIndexOf('\n');
 			if (end < 0) {
-				partial = text;
+				partial += chunk;
 				return;
 			}
 
-			const start = text.lastIndexOf('\n', end - 1) + 1;
-			lastLine = text.slice(start, end);
-			partial = text.slice(end + 1);
+			const before = chunk.lastIndexOf('\n', end - 1);
+			lastLine = before < 0 ? partial + chunk.slice(0, end) : chunk.slice(before + 1, end);
+			partial = chunk.slice(end + 1);
 		});
 		child.stderr.setEncoding('utf8').on('data', chunk => (stderr += chunk));
 		child.stdio[3].setEncoding('utf8').on('data', chunk => (usage += chunk));

@@ -103,6 +103,63 @@ const benches = [
 		},
 	},
 	{
+		name: 'senders-100k',
+		target: '1M messages over 100,000 senders: wall ≤ 2.5 × 1M over 1,000, peak RSS ≤ 250 MB (max speed, whole process)',
+		async run() {
+			const base = [...headless, '--speed', 'max', '-m', '1000000', '--mean', '100ms', '--interval', '1000s'];
+			const few = [];
+			const many = [];
+			// Side by side, one of each in turn.
+			for (let i = 0; i < runs; i++) {
+				few.push(await measure([...base, '-s', '1000']));
+				many.push(await measure([...base, '-s', '100000']));
+			}
+
+			const a = median(few.map(r => r.wallMs));
+			const b = median(many.map(r => r.wallMs));
+			const rss = median(many.map(r => r.maxRssMb));
+			return {
+				value: `${(b / a).toFixed(2)}× wall (${(a / 1000).toFixed(2)} vs ${(b / 1000).toFixed(2)} s), CPU ${(median(few.map(r => r.cpuMs)) / 1000).toFixed(2)} vs ${(median(many.map(r => r.cpuMs)) / 1000).toFixed(2)} s; RSS ${median(few.map(r => r.maxRssMb)).toFixed(0)} vs ${rss.toFixed(0)} MB`,
+				ok: b / a <= 2.5 && rss <= 250,
+			};
+		},
+	},
+	{
+		name: 'idle-senders',
+		target: '100,000 idle senders (-m 1): ≤ 0.5 KB each of peak RSS over 1 sender (whole process, its summary included)',
+		async run() {
+			const base = [...headless, '--speed', 'max', '-m', '1'];
+			const one = [];
+			const many = [];
+			for (let i = 0; i < runs; i++) {
+				one.push(await measure([...base, '-s', '1']));
+				many.push(await measure([...base, '-s', '100000']));
+			}
+
+			const a = median(one.map(r => r.maxRssMb));
+			const b = median(many.map(r => r.maxRssMb));
+			const each = ((b - a) * 1024 * 1024) / 100_000 / 1024;
+			return {value: `${each.toFixed(2)} KB a sender (${a.toFixed(0)} → ${b.toFixed(0)} MB)`, ok: each <= 0.5};
+		},
+	},
+	{
+		name: 'rss-10m',
+		target: '10M messages / 1,000 senders: peak RSS ≤ 1.1 × 1M / 1,000 (max speed)',
+		async run() {
+			const base = [...headless, '--speed', 'max', '-s', '1000', '--mean', '100ms', '--interval', '1000s'];
+			const one = [];
+			const ten = [];
+			for (let i = 0; i < runs; i++) {
+				one.push(await measure([...base, '-m', '1000000']));
+				ten.push(await measure([...base, '-m', '10000000']));
+			}
+
+			const a = median(one.map(r => r.maxRssMb));
+			const b = median(ten.map(r => r.maxRssMb));
+			return {value: `${a.toFixed(0)} → ${b.toFixed(0)} MB (${(b / a).toFixed(2)}×), wall ${(median(one.map(r => r.wallMs)) / 1000).toFixed(1)} vs ${(median(ten.map(r => r.wallMs)) / 1000).toFixed(1)} s`, ok: b / a <= 1.1};
+		},
+	},
+	{
 		name: 'size-readme',
 		target: "the README's worked example (500,000 recipients, 4 segments, short codes, gateway cap, --reach 95%): answer in ≤ 10 s wall",
 		async run() {

@@ -75,7 +75,7 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		onAbort: () => lifecycle.end('abort'),
 		// Each publish is a React render and an Ink frame: 10 a second keeps it lively and
 		// leaves the CPU to the simulation (measured in bench/dashboard.js).
-		...(isDashboard ? {trackSenders: true, publishEveryMs: 100} : {}),
+		...(isDashboard ? {trackSenders: true, publishEveryMs: 100} : {showsSenders: false}),
 	};
 	let dashboard: typeof import('./ui/dashboard.js') | undefined;
 	if (isDashboard) {

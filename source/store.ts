@@ -100,6 +100,11 @@ export interface DashStoreOptions {
 	defaultSpec: SenderSpec;
 	/** Messages `n` adds. @default 1000 */
 	moreCount?: number;
+	/**
+	 * Whether the face reads each snapshot's senders (the dashboard does; headless lines read
+	 * the readings only, and 100,000 senders' snapshots a publish are not free). @default true
+	 */
+	showsSenders?: boolean;
 }
 
 export type DashStore = StoreApi<DashState> & {
@@ -187,7 +192,7 @@ export function listedSenders(snap: Snapshot): readonly SenderSnapshot[] {
 	return listed;
 }
 
-export function createDashStore({simulation: engine, controls, defaultSpec, moreCount = 1000}: DashStoreOptions): DashStore {
+export function createDashStore({simulation: engine, controls, defaultSpec, moreCount = 1000, showsSenders = true}: DashStoreOptions): DashStore {
 	let pendingTicks: Progress[] = [];
 	const notes: string[] = [];
 	// eslint-disable-next-line prefer-const -- note() needs the store
@@ -219,7 +224,7 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 		const publish = () => {
 			const ticks = pendingTicks;
 			pendingTicks = [];
-			const snap = engine.snapshot();
+			const snap = engine.snapshot(showsSenders);
 			const count = listedSenders(snap).length;
 			const {ui} = get();
 			const selected = Math.max(0, Math.min(ui.selected, count - 1));
@@ -261,7 +266,7 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 		};
 
 		return {
-			snap: engine.snapshot(),
+			snap: engine.snapshot(showsSenders),
 			progress: controls.progress,
 			ticks: [],
 			run: runState(),

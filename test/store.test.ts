@@ -88,6 +88,16 @@ describe('createDashStore', () => {
 		]);
 	});
 
+	it('without showsSenders (headless) each publish carries the totals and no sender; the summary still sees every sender', async () => {
+		const s = setUp(settingsOf(), {showsSenders: false});
+		s.get().actions.start();
+		await untilDone(s.driver);
+		expect(s.states.length).toBeGreaterThan(1);
+		for (const state of s.states) expect(state.snap.senders).toEqual([]);
+		expect(s.get().snap.sent + s.get().snap.failed).toBe(200);
+		expect(s.engine.snapshot().senders.map(sender => sender.sent + sender.failed).reduce((a, b) => a + b, 0)).toBe(200);
+	});
+
 	it('two stores are independent (a factory, no module state)', () => {
 		const a = setUp();
 		const b = setUp();

@@ -4,7 +4,7 @@
 import {hostname} from 'node:os';
 import type {Redis} from 'ioredis';
 import {senderSnapshot, type SenderCounts} from '../engine/figures.js';
-import type {Histogram} from '../engine/histogram.js';
+import type {Quantiles} from '../engine/histogram.js';
 import type {SenderSnapshot, SenderSpec, SenderState, SenderWhere} from '../engine/types.js';
 import {describeError, type BrokerTarget} from './connection.js';
 import {idList, type AliveRecord} from './protocol.js';
@@ -29,7 +29,7 @@ interface Watched extends SenderPlace, SenderCounts {
 	isGone: boolean;
 	/** A heartbeat was read (an outcome may show a sender first). */
 	hasRecord: boolean;
-	histogram: Histogram | undefined;
+	histogram: Quantiles | undefined;
 	/** Messages held and submits unanswered, as its state and last heartbeat say (set as its snapshot is read). */
 	holding: number;
 	windowUsed: number;

@@ -19,7 +19,12 @@ export type Verdict = 'sent' | 'failed' | 'retry' | 'requeue' | 'failed-rest';
 
 /** The random stream of sender `id` of a run. */
 export function senderRng(seed: number, id: number): Rng {
-	return Rng.fromSeed(streamSeed(seed, id));
+	return Rng.fromSeed(senderStreamSeed(seed, id));
+}
+
+/** The seed of sender `id`'s stream (an AttemptModel makes the stream when it first draws). */
+export function senderStreamSeed(seed: number, id: number): number {
+	return streamSeed(seed, id);
 }
 
 /** How long a sender rests after a failed attempt (its failover), or 0: no rest. */
@@ -37,18 +42,41 @@ export function nextSubmitAt(lastSubmitAt: number, holdUntil: number, rate: numb
 	return rate === undefined || rate <= 0 ? holdUntil : Math.max(holdUntil, lastSubmitAt + 1000 / rate);
 }
 
+/** A copy of a sender's settings and its sampler, which senders of the same settings may share. */
+export interface SpecModel {
+	spec: SenderSpec;
+	sample: Sampler;
+}
+
+/** A private copy of `spec` and its sampler. */
+export function specModel(spec: SenderSpec): SpecModel {
+	const copy = {...spec};
+	return {spec: copy, sample: makeSampler(copy)};
+}
+
 /** A sender's settings and random stream, and the decisions they make. */
 export class AttemptModel {
 	/** The attempt under way keeps its drawn wait when this changes; its verdict reads the new one. */
 	spec: SenderSpec;
 	private sample: Sampler;
+	private stream: Rng | undefined;
 
+	/**
+	 * @param rngOrSeed its stream, or the seed of it (made at the first draw: an idle sender has none)
+	 * @param model a copy of `spec` and its sampler, which may be shared: never changed in place (`tune` makes new ones)
+	 */
 	constructor(
 		spec: SenderSpec,
-		readonly rng: Rng,
+		private readonly rngOrSeed: Rng | number,
+		model = specModel(spec),
 	) {
-		this.spec = {...spec};
-		this.sample = makeSampler(this.spec);
+		this.spec = model.spec;
+		this.sample = model.sample;
+		if (typeof rngOrSeed !== 'number') this.stream = rngOrSeed;
+	}
+
+	get rng(): Rng {
+		return (this.stream ??= Rng.fromSeed(this.rngOrSeed as number));
 	}
 
 	/** Changes the settings (a copy is kept). */

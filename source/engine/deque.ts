@@ -5,8 +5,9 @@ export class Deque<T> {
 	private head = 0;
 	length = 0;
 
+	/** @param initialCapacity rounded up to a power of two (a sender's few segments: 2) */
 	constructor(initialCapacity = 16) {
-		let capacity = 16;
+		let capacity = 2;
 		while (capacity < initialCapacity) capacity *= 2;
 		this.items = new Array<T | undefined>(capacity);
 	}

@@ -1,6 +1,6 @@
 // The figures a run reports, derived the same way whoever keeps the counts: the engine
 // in-process, the broker simulation across processes. Pure.
-import {Histogram} from './histogram.js';
+import {Histogram, SenderHistogram, type Quantiles} from './histogram.js';
 import type {Totals} from './simulation.js';
 import type {BindView, SenderSnapshot, SenderSpec, SenderState, Snapshot} from './types.js';
 
@@ -59,7 +59,7 @@ export interface SenderCounts {
 	/** Sum of its attempts' waits. */
 	waitSumMs: number;
 	/** Its times per message, once it has finished one. */
-	histogram: Histogram | undefined;
+	histogram: Quantiles | undefined;
 }
 
 /** A sender's figures for its snapshot. */
@@ -107,6 +107,8 @@ export type BrokerPlace = Pick<SenderSnapshot, 'where' | 'isGone'>;
 export function senderSnapshot(sender: SnapshotSource, state: SenderState, restLeftMs: number, place?: BrokerPlace): SenderSnapshot {
 	const cached = sender.cached;
 	if (cached !== undefined && sender.cachedVersion === sender.version && cached.state === state && cached.restLeftMs === restLeftMs) return cached;
+	// One literal with every key (no spread): its fields sit in the object itself.
+	const finished = sender.sent + sender.failed;
 	const snap: SenderSnapshot = {
 		id: sender.id,
 		spec: sender.spec,
@@ -116,10 +118,17 @@ export function senderSnapshot(sender: SnapshotSource, state: SenderState, restL
 		windowUsed: sender.windowUsed,
 		rests: sender.rests,
 		restedMs: sender.restedMs,
-		...senderFigures(sender),
-		...(place?.where === undefined ? {} : {where: place.where}),
-		...(place?.isGone === true ? {isGone: true as const} : {}),
+		sent: sender.sent,
+		failed: sender.failed,
+		attempts: sender.attempts,
+		segments: sender.segments,
+		throttled: sender.throttled,
+		avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
+		observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
+		p95Ms: sender.histogram?.quantile(0.95),
 	};
+	if (place?.where !== undefined) snap.where = place.where;
+	if (place?.isGone === true) snap.isGone = true;
 	if (sender.bind !== undefined) snap.bind = sender.bind;
 	sender.cached = snap;
 	sender.cachedVersion = sender.version;
@@ -230,7 +239,7 @@ export class Tally implements TallySums {
 		if (isSent) sender.sent++;
 		else sender.failed++;
 		sender.timeSumMs += timeMs;
-		(sender.histogram ??= new Histogram(0.05)).record(timeMs);
+		(sender.histogram ??= new SenderHistogram()).record(timeMs);
 	}
 
 	/** The totals, given what the keeper of the queue knows. */

@@ -1,10 +1,10 @@
 // An in-process sender as the engine schedules it: one SMPP bind with its window of
 // unanswered submits and its rate cap, the messages it holds, and its counts. The engine
 // decides what happens; this only keeps where the sender stands. Pure.
-import {AttemptModel, nextSubmitAt} from './attempt.js';
+import {AttemptModel, nextSubmitAt, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import type {Schedulable} from './event-heap.js';
-import type {Histogram} from './histogram.js';
+import type {Quantiles} from './histogram.js';
 import type {MessageBody} from './message.js';
 import type {Rng} from './rng.js';
 import type {SenderSnapshot, SenderSpec, SenderState} from './types.js';
@@ -43,13 +43,15 @@ export class Sender extends AttemptModel implements Schedulable {
 	seq = 0;
 	heapIndex = -1;
 	state: SenderState = 'idle';
-	/** Messages it holds, in the order it took them. */
-	readonly held: Message[] = [];
-	/** Segments ready to submit, one entry per segment. */
-	readonly ready = new Deque<Message>(4);
-	/** Every submit object it has made (in flight or spare); `free` are the spare ones. */
-	readonly submits: Submit[] = [];
-	readonly free: Submit[] = [];
+	/**
+	 * Messages it holds; segments ready to submit, one entry per segment; every submit object
+	 * it has made (in flight or spare), `free` the spare ones. Made at first use: 100,000
+	 * idle senders cost no arrays.
+	 */
+	private held: Message[] | undefined;
+	private ready: Deque<Message> | undefined;
+	submits: Submit[] | undefined;
+	private free: Submit[] | undefined;
 	/** Its window (spec.window ?? 1) and the ms between submits its rate cap asks (0: none). */
 	window = 1;
 	spacingMs = 0;
@@ -75,16 +77,16 @@ export class Sender extends AttemptModel implements Schedulable {
 	rests = 0;
 	restedMs = 0;
 	/** Made at the first outcome: 2 KB each, so a million idle senders cost no gigabytes. */
-	histogram: Histogram | undefined;
+	histogram: Quantiles | undefined;
 	cached: SenderSnapshot | undefined;
 	cachedVersion = -1;
 
 	constructor(
 		readonly id: number,
-		spec: SenderSpec,
-		rng: Rng,
+		model: SpecModel,
+		rng: Rng | number,
 	) {
-		super(spec, rng);
+		super(model.spec, rng, model);
 		this.readLimits();
 	}
 
@@ -94,7 +96,19 @@ export class Sender extends AttemptModel implements Schedulable {
 	}
 
 	get holding(): number {
-		return this.held.length;
+		return this.held === undefined ? 0 : this.held.length;
+	}
+
+	/** The next segment ready to submit (a message's, once per segment), if any. */
+	nextReady(): Message | undefined {
+		return this.ready === undefined ? undefined : this.ready.shift();
+	}
+
+	/** Readies `count` segments of `message`, ahead of anything else. */
+	readyFirst(message: Message, count: number): void {
+		if (count <= 0) return;
+		const ready = (this.ready ??= new Deque<Message>(4));
+		for (let i = 0; i < count; i++) ready.unshift(message);
 	}
 
 	/** The earliest it may submit again: its rate cap spaces submits, a backoff holds them. */
@@ -104,10 +118,12 @@ export class Sender extends AttemptModel implements Schedulable {
 
 	/** A submit object to schedule (reused: a run makes no garbage per message). */
 	takeSubmit(message: Message): Submit {
-		let submit = this.free.pop();
+		let submit = this.free?.pop();
 		if (submit === undefined) {
 			submit = new Submit(this);
-			this.submits.push(submit);
+			// A literal of one is one slot; `[]` grows to 17 at its first push.
+			if (this.submits === undefined) this.submits = [submit];
+			else this.submits.push(submit);
 		}
 
 		submit.message = message;
@@ -117,18 +133,25 @@ export class Sender extends AttemptModel implements Schedulable {
 
 	releaseSubmit(submit: Submit): void {
 		submit.message = undefined;
-		this.free.push(submit);
+		if (this.free === undefined) this.free = [submit];
+		else this.free.push(submit);
 	}
 
 	/** Holds a message it took. */
 	hold(message: Message): void {
+		if (this.held === undefined) {
+			message.heldAt = 0;
+			this.held = [message];
+			return;
+		}
+
 		message.heldAt = this.held.length;
 		this.held.push(message);
 	}
 
 	/** Lets go of a message it held (finished, or back to the queue). */
 	drop(message: Message): void {
-		const held = this.held;
+		const held = this.held!;
 		const last = held.pop()!;
 		if (last !== message) {
 			held[message.heldAt] = last;
@@ -143,15 +166,15 @@ export class Sender extends AttemptModel implements Schedulable {
 	 * their unfinished attempts forgotten. Its submits must be taken off the clock first.
 	 */
 	letGo(): Message[] {
-		const held = [...this.held].sort((a, b) => a.pickedAt - b.pickedAt || a.id - b.id);
+		const held = [...(this.held ?? [])].sort((a, b) => a.pickedAt - b.pickedAt || a.id - b.id);
 		for (const message of held) {
 			message.attemptStart = -1;
 			message.heldAt = -1;
 		}
 
-		this.held.length = 0;
+		this.held = undefined;
 		this.windowUsed = 0;
-		while (this.ready.shift() !== undefined);
+		this.ready = undefined;
 		return held;
 	}
 
@@ -162,7 +185,7 @@ export class Sender extends AttemptModel implements Schedulable {
 
 	/** Its state as shown: resting, sending while it holds a message, else idle. */
 	updateState(): void {
-		const state: SenderState = this.state === 'removed' ? 'removed' : this.isResting ? 'resting' : this.held.length > 0 ? 'sending' : 'idle';
+		const state: SenderState = this.state === 'removed' ? 'removed' : this.isResting ? 'resting' : this.holding > 0 ? 'sending' : 'idle';
 		if (state !== this.state) {
 			this.state = state;
 			this.version++;

@@ -27,8 +27,8 @@ export interface Simulation {
 	readonly duplicates?: number;
 	/** O(1) running totals. */
 	totals(): Totals;
-	/** Totals, percentiles and every sender; O(senders). */
-	snapshot(): Snapshot;
+	/** Totals, percentiles and every sender, O(senders); `withSenders` false: an empty list, O(1). */
+	snapshot(withSenders?: boolean): Snapshot;
 	/** Min, percentiles and max of time per message and of end-to-end time; for the summary. */
 	spread(): Spread;
 	/** Visits each running sender with its sent count (the sparklines count sent only). */

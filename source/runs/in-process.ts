@@ -44,6 +44,8 @@ export interface InProcessRun extends StoreRun {
 
 export interface RunOptions {
 	trackSenders?: boolean;
+	/** The face reads the senders of each published snapshot (DashStoreOptions). @default true */
+	showsSenders?: boolean;
 	/** Least wall time between two store publishes (each one is a frame in the dashboard). */
 	publishEveryMs?: number;
 	onDone?: () => void;
@@ -126,6 +128,7 @@ export interface DrivenStoreOptions {
 	intervalMs: number;
 	script?: readonly TimedAction[];
 	trackSenders?: boolean;
+	showsSenders?: boolean;
 	publishEveryMs?: number;
 	defaultSpec: SenderSpec;
 	/** Messages `n` adds. @default 1000 */
@@ -165,7 +168,7 @@ export function createDrivenStore(engine: Simulation, options: DrivenStoreOption
 		onDone: () => options.onDone?.(),
 		onStall: () => options.onStall?.(),
 	});
-	store = createDashStore({simulation: engine, controls: options.controls?.(driver, engine) ?? driver, defaultSpec: options.defaultSpec, moreCount: options.moreCount});
+	store = createDashStore({simulation: engine, controls: options.controls?.(driver, engine) ?? driver, defaultSpec: options.defaultSpec, moreCount: options.moreCount, showsSenders: options.showsSenders});
 	return {driver, store};
 }
 
@@ -191,6 +194,7 @@ export function storeOptionsOf(settings: Settings, options: RunOptions, files: R
 		intervalMs: settings.intervalMs,
 		script: settings.script,
 		trackSenders: options.trackSenders,
+		showsSenders: options.showsSenders,
 		publishEveryMs: options.publishEveryMs,
 		defaultSpec: settings.senders[0] ?? fallbackSpec,
 		onDone: options.onDone,

@@ -1,0 +1,409 @@
+// The engine's inside: the state of a run and what happens at each event (a sender
+// submits, a submit is answered, an attempt is judged, a message is accepted, failed,
+// delivered or expired). engine.ts runs it on the clock and changes it at runtime.
+// At every moment produced = queued + inFlight + sent + failed. Each sender is an SMPP
+// bind (sender.ts): a window of unanswered submits, a rate cap; a message of s segments
+// is s submits; the gateway's cap throttles; receipts follow acceptance (DESIGN.md
+// "Real SMS delivery"). Without those keys it is one submit at a time, as it always was.
+import {restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
+import {Deque} from './deque.js';
+import {EventHeap} from './event-heap.js';
+import {TimeHeap} from './time-heap.js';
+import {Tally} from './figures.js';
+import {Gateway} from './gateway.js';
+import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js';
+import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
+import type {Rng} from './rng.js';
+import {segmentCount} from './segments.js';
+import {newMessage, Sender, type Message, type Submit} from './sender.js';
+import type {Outcome, RunSettings, SenderSpec, TimedAction} from './types.js';
+
+/** Messages kept ready in the queue; the producer makes the rest when room frees up. */
+export const defaultQueueCapacity = 1000;
+
+/** Wait after a throttled answer before the sender submits again (DESIGN.md "Real SMS delivery"). */
+export const defaultBackoffMs = 1000;
+
+/** Options that shape the simulation but not its contract. */
+export interface EngineOptions {
+	queueCapacity?: number;
+	/** Keep the exact moment the n-th recipient is reached (`reachRankAtMs`): size's goal. */
+	reachRank?: number;
+}
+
+/** A run's state and its events; Engine (engine.ts) adds the clock, the runtime changes and the reading. */
+export class EngineCore {
+	/** Simulated time, ms. Moves only forward. */
+	simMs = 0;
+	/** Called once per finished message (feeds --log); outcomes are not kept. */
+	onFinish: ((outcome: Outcome) => void) | undefined;
+	/** Every runtime change so far, in script form. */
+	readonly actions: TimedAction[] = [];
+
+	/**
+	 * Submits to be answered (many: a window each, kept in typed arrays) and senders' own
+	 * wake-ups (few, and taken out when a sender is re-tuned), interleaved at equal times in
+	 * the order they were scheduled; receipts in their own heap, expiries in order.
+	 */
+	protected readonly order = {next: 0};
+	protected readonly answers = new TimeHeap<Submit>(this.order);
+	protected readonly heap = new EventHeap<Sender>(this.order);
+	/**
+	 * Receipts to come: the message when its --log line waits for it, else nothing but the
+	 * moment it was asked for (the heap's number), so the message is reused at once.
+	 */
+	protected readonly receiptHeap = new TimeHeap<Message | undefined>();
+	/** Expiries come in the order of acceptance (one validity for all): a queue, not a heap; the message, or its moment. */
+	protected readonly expiries = new Deque<Message | number>();
+	protected readonly queue: Deque<Message>;
+	/** Senders with room for a message and none to take, in the order they asked. */
+	protected readonly waiting = new Deque<Sender>();
+	protected readonly senders: Sender[] = [];
+	protected readonly producerRng: Rng;
+	protected readonly tally = new Tally();
+	/**
+	 * Finished messages, kept for the producer to reuse. A run makes no garbage per message,
+	 * so V8 never grows its heap with the run's length: peak RSS stays flat (bench/soak.js).
+	 */
+	protected readonly spare: Message[] = [];
+	protected readonly capacity: number;
+	protected readonly retries: number;
+	/** Submits per message. */
+	protected readonly segments: number;
+	protected readonly gateway: Gateway | undefined;
+	protected readonly backoffMs: number;
+	protected readonly invalid: number;
+	/** With receipts: whether a receipt never comes, and when it does. */
+	protected readonly receipts: Receipts | undefined;
+	protected readonly asked = new AskedTimes();
+	protected nextSenderId = 1;
+	/** The settings the last sender was started with, and the copy it shares. */
+	protected lastSpec: {given: SenderSpec; model: SpecModel} | undefined;
+	protected total: number;
+	protected produced = 0;
+	protected inFlight = 0;
+	protected resting = 0;
+	/** Accepted messages whose receipt (or expiry) has not come, and of them those that will expire. */
+	protected awaiting = 0;
+	protected expiring = 0;
+
+	constructor(
+		readonly settings: RunSettings,
+		options: EngineOptions = {},
+	) {
+		this.capacity = Math.max(1, options.queueCapacity ?? defaultQueueCapacity);
+		this.queue = new Deque(Math.min(this.capacity, 1 << 16));
+		this.retries = settings.retries;
+		this.total = settings.messages;
+		this.producerRng = producerRng(settings.seed);
+		this.segments = segmentCount(settings.text);
+		this.gateway = settings.gatewayRate === undefined ? undefined : new Gateway(settings.gatewayRate);
+		this.backoffMs = settings.backoffMs ?? defaultBackoffMs;
+		this.invalid = settings.invalid ?? 0;
+		if (settings.delivery !== undefined) this.receipts = new Receipts(settings.delivery, settings.seed, settings.validityMs ?? defaultValidityMs);
+
+		this.tally.reachRank = options.reachRank ?? 0;
+		this.refill();
+		for (const spec of settings.senders) this.startSender(spec);
+	}
+
+	protected nextExpiryAt(): number {
+		const next = this.expiries.first();
+		return next === undefined ? Number.POSITIVE_INFINITY : typeof next === 'number' ? next : next.dueAt;
+	}
+
+	protected startSender(spec: SenderSpec): Sender {
+		const id = this.nextSenderId++;
+		// Senders of the same settings (a `count` of them) share one copy and its sampler.
+		if (this.lastSpec === undefined || !isSameSpec(spec, this.lastSpec.given)) this.lastSpec = {given: spec, model: specModel(spec)};
+		const sender = new Sender(id, this.lastSpec.model, senderStreamSeed(this.settings.seed, id));
+		this.senders.push(sender);
+		this.pump(sender);
+		return sender;
+	}
+
+	/** The producer tops the queue up to its capacity. */
+	protected refill(): void {
+		const rng = this.producerRng;
+		while (this.queue.length < this.capacity && this.produced < this.total) {
+			this.produced++;
+			const message = this.spare.pop() ?? newMessage();
+			message.id = this.produced;
+			drawMessage(rng, message);
+			message.producedAt = this.simMs;
+			message.pickedAt = -1;
+			message.attempts = 0;
+			message.attemptStart = -1;
+			this.queue.push(message);
+		}
+	}
+
+	/** Senders waiting for work take what waits in the queue. */
+	protected dispatch(): void {
+		while (this.queue.length > 0 && this.waiting.length > 0) {
+			const sender = this.waiting.shift()!;
+			sender.isWaiting = false;
+			if (sender.state !== 'removed') this.pump(sender);
+		}
+	}
+
+	/**
+	 * The sender submits what it may: while its window has room and its rate cap allows,
+	 * the segments it has ready, else those of the next message in the queue.
+	 */
+	protected pump(sender: Sender): void {
+		if (sender.isResting || sender.state === 'removed') return;
+		const window = sender.window;
+		while (sender.windowUsed < window) {
+			if (sender.spacingMs !== 0 || sender.holdUntil > this.simMs) {
+				const nextAt = sender.nextSubmitAt();
+				if (this.simMs < nextAt) {
+					if (sender.heapIndex < 0) this.heap.schedule(sender, nextAt);
+					break;
+				}
+			}
+
+			const message = sender.nextReady() ?? this.take(sender);
+			if (message === undefined) break;
+			this.submit(sender, message);
+		}
+
+		sender.updateState();
+	}
+
+	/**
+	 * The sender takes the next queued message and readies its segments; the first is
+	 * returned to submit now. Undefined (and it waits) when the queue is empty.
+	 */
+	protected take(sender: Sender): Message | undefined {
+		const message = this.queue.shift();
+		if (message === undefined) {
+			if (!sender.isWaiting) {
+				sender.isWaiting = true;
+				this.waiting.push(sender);
+			}
+
+			return undefined;
+		}
+
+		if (this.produced < this.total) this.refill();
+		if (message.pickedAt < 0) message.pickedAt = this.simMs;
+		sender.hold(message);
+		this.inFlight++;
+		message.unanswered = this.segments;
+		sender.readyFirst(message, this.segments - 1);
+		return message;
+	}
+
+	/** Readies every segment of a message's next attempt (a retry), ahead of anything else. */
+	protected startAttempt(sender: Sender, message: Message): void {
+		message.unanswered = this.segments;
+		sender.readyFirst(message, this.segments);
+	}
+
+	protected submit(sender: Sender, message: Message): void {
+		const now = this.simMs;
+		if (message.attemptStart < 0) message.attemptStart = now;
+		const submit = sender.takeSubmit(message);
+		submit.isThrottled = this.gateway !== undefined && !this.gateway.take(now);
+		sender.windowUsed++;
+		sender.lastSubmitAt = now;
+		sender.version++;
+		this.answers.push(submit, now + sender.drawWaitMs());
+	}
+
+	/**
+	 * The gateway answers a submit. Throttled: the sender keeps the segment, first in line,
+	 * and waits out the backoff before it submits anything. Else the segment is done.
+	 */
+	protected answer(submit: Submit): void {
+		const sender = submit.sender;
+		const message = submit.message!;
+		const isThrottled = submit.isThrottled;
+		sender.windowUsed--;
+		sender.version++;
+		sender.releaseSubmit(submit);
+		if (isThrottled) {
+			this.tally.throttle(sender);
+			sender.readyFirst(message, 1);
+			sender.holdUntil = Math.max(sender.holdUntil, this.simMs + this.backoffMs);
+		} else if (--message.unanswered === 0) {
+			this.endAttempt(sender, message);
+		}
+
+		this.pump(sender);
+	}
+
+	/** Every segment of the attempt is answered: it succeeded or failed as a whole. */
+	protected endAttempt(sender: Sender, message: Message): void {
+		const now = this.simMs;
+		message.attempts++;
+		this.tally.attempt(sender, now - message.attemptStart);
+		message.attemptStart = -1;
+		if (this.invalid > 0 && isInvalidNumber(message.phone, this.invalid)) {
+			this.fail(sender, message, 'invalid');
+			return;
+		}
+
+		const verdict = sender.judge(message.attempts, this.retries);
+		if (verdict === 'retry') this.startAttempt(sender, message);
+		else if (verdict === 'sent') this.accept(sender, message);
+		else if (verdict === 'failed') this.fail(sender, message, 'error');
+		else {
+			// Vendor failover: the message goes back for any sender (or is finished), this one rests.
+			if (verdict === 'requeue') {
+				sender.drop(message);
+				this.inFlight--;
+				this.queue.unshift(message);
+			} else {
+				this.fail(sender, message, 'error');
+			}
+
+			this.rest(sender);
+			this.dispatch();
+		}
+	}
+
+	protected rest(sender: Sender): void {
+		const until = this.simMs + restMsOf(sender.spec);
+		if (sender.isResting) {
+			if (until > sender.dueAt) {
+				this.heap.remove(sender);
+				this.heap.schedule(sender, until);
+			}
+
+			return;
+		}
+
+		if (sender.heapIndex >= 0) this.heap.remove(sender);
+		sender.isResting = true;
+		sender.restStart = this.simMs;
+		sender.rests++;
+		sender.version++;
+		this.resting++;
+		this.heap.schedule(sender, until);
+		sender.updateState();
+	}
+
+	/** The sender's own event: its rest is over, or its rate cap or a backoff lets it submit again. */
+	protected wake(sender: Sender): void {
+		if (sender.isResting) {
+			sender.isResting = false;
+			this.resting--;
+			sender.restedMs += this.simMs - sender.restStart;
+			sender.version++;
+		}
+
+		this.pump(sender);
+	}
+
+	/** The gateway accepted the message: reached now, or once its receipt comes. */
+	protected accept(sender: Sender, message: Message): void {
+		const now = this.simMs;
+		sender.drop(message);
+		this.inFlight--;
+		this.tally.finish(sender, true, now - message.pickedAt, now - message.producedAt, now);
+		this.tally.accept(sender, this.segments, sender.spec.price ?? 0);
+		const receipts = this.receipts;
+		if (receipts === undefined) {
+			this.tally.reach(now - this.asked.of(message.id), now);
+			this.tell(message, 'sent', sender.id, now, undefined);
+			this.recycle(message);
+			return;
+		}
+
+		const {isDelivered, afterMs} = receipts.draw();
+		this.awaiting++;
+		if (!isDelivered) this.expiring++;
+		const dueAt = now + afterMs;
+		// The message is kept only for its --log line; without one it is reused at once.
+		if (this.onFinish === undefined) {
+			if (isDelivered) this.receiptHeap.push(undefined, dueAt, this.asked.of(message.id));
+			else this.expiries.push(dueAt);
+			this.recycle(message);
+			return;
+		}
+
+		message.acceptedAt = now;
+		message.acceptedBy = sender.id;
+		message.dueAt = dueAt;
+		if (isDelivered) this.receiptHeap.push(message, dueAt);
+		else this.expiries.push(message);
+	}
+
+	/** A receipt came: the message (kept for its log line), or only when it was asked for. */
+	protected delivered(message: Message | undefined, askedAt: number): void {
+		const now = this.simMs;
+		this.awaiting--;
+		this.tally.receipt(true, now);
+		this.tally.reach(now - (message === undefined ? askedAt : this.asked.of(message.id)), now);
+		if (message === undefined) return;
+		this.tell(message, 'sent', message.acceptedBy, message.acceptedAt, 'delivered');
+		this.recycle(message);
+	}
+
+	/** An accepted message expired at its validity without a receipt. */
+	protected expired(expiry: Message | number): void {
+		this.awaiting--;
+		this.expiring--;
+		this.tally.receipt(false, this.simMs);
+		if (typeof expiry === 'number') return;
+		this.tell(expiry, 'sent', expiry.acceptedBy, expiry.acceptedAt, 'expired');
+		this.recycle(expiry);
+	}
+
+	protected fail(sender: Sender, message: Message, reason: 'error' | 'invalid'): void {
+		const now = this.simMs;
+		sender.drop(message);
+		this.inFlight--;
+		this.tally.finish(sender, false, now - message.pickedAt, now - message.producedAt, now, reason === 'invalid');
+		this.tell(message, 'failed', sender.id, now, undefined, reason);
+		this.recycle(message);
+	}
+
+	/** Its --log line: `doneAt` is acceptance or failure (times run to it), the line is now. */
+	protected tell(
+		message: Message,
+		outcome: 'sent' | 'failed',
+		sender: number,
+		doneAt: number,
+		delivery: 'delivered' | 'expired' | undefined,
+		reason?: 'error' | 'invalid',
+	): void {
+		if (this.onFinish === undefined) return;
+		const line: Outcome = {
+			id: message.id,
+			phone: phoneText(message.phone),
+			outcome,
+			attempts: message.attempts,
+			timeMs: doneAt - message.pickedAt,
+			e2eMs: doneAt - message.producedAt,
+			sender,
+			simMs: this.simMs,
+			segments: this.segments,
+		};
+		if (reason !== undefined) line.reason = reason;
+		if (delivery !== undefined) line.delivery = delivery;
+		if (delivery === 'delivered') line.reachMs = this.simMs - this.asked.of(message.id);
+		this.onFinish(line);
+	}
+
+	/** Nothing holds a finished message any more: the producer may reuse it. */
+	protected recycle(message: Message): void {
+		if (this.spare.length < this.capacity) this.spare.push(message);
+	}
+}
+
+/** Whether two senders' settings are the same, key by key and in the same order. */
+function isSameSpec(a: SenderSpec, b: SenderSpec): boolean {
+	if (a === b) return true;
+	const keys = Object.keys(a);
+	const others = Object.keys(b);
+	if (keys.length !== others.length) return false;
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i] as keyof SenderSpec;
+		if (key !== others[i] || !Object.is(a[key], b[key])) return false;
+	}
+
+	return true;
+}
