@@ -24,6 +24,8 @@ export class Outcomes {
 	/** Outcomes read twice (at-least-once processing) and counted once. */
 	duplicates = 0;
 	onFinish: ((outcome: Outcome) => void) | undefined;
+	/** The time of the last line told (an outcome, a receipt or an expiry): no later line is stamped before it. */
+	private lastToldMs = 0;
 	private received: Received[] = [];
 	private head = 0;
 
@@ -87,7 +89,7 @@ export class Outcomes {
 	}
 
 	private atOf(item: Received): number {
-		return Math.max(this.tally.lastOutcomeMs, this.simMsOf(item.finishedAt));
+		return Math.max(this.tally.lastOutcomeMs, this.lastToldMs, this.simMsOf(item.finishedAt));
 	}
 
 	private foldOne(item: Received, atMs: number): void {
@@ -133,6 +135,12 @@ export class Outcomes {
 		if (!item.isSent) outcome.reason = isInvalid ? 'invalid' : 'error';
 		// Reached now, or its line waits for its receipt.
 		if (item.isSent && this.onAccepted?.(outcome, atMs) === true) return;
+		this.tell(outcome);
+	}
+
+	/** An outcome's line, in time order with every other (receipts.ts tells receipts and expiries here too). */
+	tell(outcome: Outcome): void {
+		this.lastToldMs = Math.max(this.lastToldMs, outcome.simMs);
 		this.onFinish?.(outcome);
 	}
 }

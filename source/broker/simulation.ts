@@ -148,7 +148,7 @@ export class BrokerSimulation implements Simulation {
 		this.outcomes = new Outcomes(this.producer, this.roster, runPrefix, at => at - this.epochWall - this.shiftMs, segments, (outcome, atMs) =>
 			this.receipts.accepted(outcome, atMs),
 		);
-		this.receipts = new ReceiptQueue(this.outcomes.tally, settings, outcome => this.outcomes.onFinish?.(outcome));
+		this.receipts = new ReceiptQueue(this.outcomes.tally, settings, outcome => this.outcomes.tell(outcome));
 		this.reader = new EventReader(eventsClient, this.queue.toKey('events'), runPrefix, '0-0', events => this.outcomes.receive(events));
 		this.recovery = new Recovery(client, this.queue, this.producer, this.reader, this.runId, notice);
 		client.on('close', () => this.connectionLost());
