@@ -43,9 +43,10 @@ function startSmsc(args) {
 
 /**
  * One run: `binds` binds of `window` against an SMSC answering in `responseMs` (constant, no
- * failures, receipts at once), `messages` one-segment messages.
+ * failures, receipts at once), `messages` one-segment messages (enough that start-up and the
+ * first seconds' compiling weigh little: about 30 s a run).
  */
-export async function smppRun({binds = 8, window = 10, responseMs = 20, messages = 40_000} = {}) {
+export async function smppRun({binds = 8, window = 10, responseMs = 20, messages = 100_000} = {}) {
 	const smsc = await startSmsc(['--mean', `${responseMs}ms`, '--distribution', 'constant', '-f', '0', '--seed', '1']);
 	let client;
 	let server;
