@@ -3,16 +3,13 @@
 // the end: close() is asynchronous (it lets go of Redis), after finish().
 import {headlessRun} from '../headless.js';
 import {createLifecycle, type Edges} from '../lifecycle.js';
-import {createDrivenStore, finisher, openRunFiles, storeOptionsOf, type RunFiles, type RunOptions, type StoreRun} from '../runs/in-process.js';
-import {wallClockControls} from '../runs/wall-clock.js';
+import type {RunOptions} from '../runs/in-process.js';
+import {wireWallClockRun, type WallClockRun} from '../runs/wall-clock.js';
 import type {Settings} from '../settings.js';
 import {createBrokerSimulation, type BrokerOptions, type BrokerSimulation, type BrokerSimulationOptions} from './simulation.js';
 
-export interface BrokerRun extends StoreRun {
-	engine: BrokerSimulation;
-	/** After finish(): lets go of Redis (bounded, also when Redis is gone). Idempotent. */
-	close(): Promise<void>;
-}
+/** close(), after finish(), lets go of Redis (bounded, also when Redis is gone). */
+export type BrokerRun = WallClockRun<BrokerSimulation>;
 
 /**
  * Connects and starts producing; the store's clock starts on `actions.start()`.
@@ -36,36 +33,7 @@ export async function createBrokerRun(
 			toStore?.(text);
 		},
 	});
-	let abortedBy: string | undefined;
-	let files: RunFiles;
-	try {
-		files = openRunFiles(settings, options.onWriteError, options.html?.(engine.timeHistogram, engine.reachHistogram));
-	} catch (error) {
-		await engine.close();
-		throw error;
-	}
-
-	if (settings.logPath !== undefined) engine.onFinish = outcome => files.logOutcome(outcome);
-	const {driver, store} = createDrivenStore(engine, {
-		...storeOptionsOf(settings, options, files, expr => (abortedBy = expr)),
-		// Real time only (--speed other than 1 was refused).
-		speed: 1,
-		controls: (driver, simulation) => wallClockControls(driver, simulation, text => toStore?.(text)),
-	});
-	for (const text of engine.notices) store.note(text);
-	toStore = text => store.note(text);
-
-	let closing: Promise<void> | undefined;
-	return {
-		engine,
-		store,
-		writeErrors: files.writeErrors,
-		finish: finisher(engine, driver, store, settings, files, () => abortedBy),
-		close() {
-			closing ??= engine.close();
-			return closing;
-		},
-	};
+	return wireWallClockRun(engine, settings, options, note => (toStore = note));
 }
 
 /** Where headless broker mode writes; process.stdout by default. */
