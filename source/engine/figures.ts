@@ -62,23 +62,6 @@ export interface SenderCounts {
 	histogram: Quantiles | undefined;
 }
 
-/** A sender's figures for its snapshot. */
-export function senderFigures(
-	sender: SenderCounts,
-): Pick<SenderSnapshot, 'sent' | 'failed' | 'attempts' | 'segments' | 'throttled' | 'avgTimeMs' | 'observedMeanMs' | 'p95Ms'> {
-	const finished = sender.sent + sender.failed;
-	return {
-		sent: sender.sent,
-		failed: sender.failed,
-		attempts: sender.attempts,
-		segments: sender.segments,
-		throttled: sender.throttled,
-		avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
-		observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
-		p95Ms: sender.histogram?.quantile(0.95),
-	};
-}
-
 /** What a sender keeps to give its snapshot: its counts and the last snapshot it gave. */
 export interface SnapshotSource extends SenderCounts {
 	id: number;

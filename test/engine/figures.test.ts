@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
-import {senderFigures, snapshotOf, Tally, totalsOf, type RunCounts, type SenderCounts} from '../../source/engine/figures.js';
+import {senderSnapshot, snapshotOf, Tally, totalsOf, type RunCounts, type SenderCounts} from '../../source/engine/figures.js';
 import {Histogram} from '../../source/engine/histogram.js';
+import type {SenderSpec} from '../../source/engine/types.js';
 
 const counts: RunCounts = {
 	simMs: 2000,
@@ -65,7 +66,7 @@ describe('Tally (outcome folding shared by the engine and the broker monitor)', 
 	const sender = (): SenderCounts => ({sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, histogram: undefined});
 	const state = {simMs: 2000, total: 10, produced: 10, pending: 0, queued: 4, inFlight: 2, resting: 1, isDone: false};
 
-	it('folds attempts and outcomes into the run and the sender, as totalsOf and senderFigures read them', () => {
+	it('folds attempts and outcomes into the run and the sender, as totalsOf and senderSnapshot read them', () => {
 		const tally = new Tally();
 		const a = sender();
 		const b = sender();
@@ -93,3 +94,8 @@ describe('Tally (outcome folding shared by the engine and the broker monitor)', 
 		expect(tally.totals(state)).toMatchObject({failed: 1, sent: 0, attempts: 0, lastOutcomeMs: 10, avgE2eMs: 5});
 	});
 });
+
+/** A sender's snapshot figures from its counts alone (the rest of the sender does not matter here). */
+function senderFigures(counts: SenderCounts) {
+	return senderSnapshot({...counts, id: 1, spec: {} as SenderSpec, rests: 0, restedMs: 0, holding: 0, windowUsed: 0, version: 0, cached: undefined, cachedVersion: -1}, 'idle', 0);
+}
