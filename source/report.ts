@@ -5,7 +5,7 @@ import type {Simulation} from './engine/simulation.js';
 import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1, wrapParts} from './format.js';
 import {groupSenders, type SenderRun} from './report/sender-runs.js';
-import {cell, senderLines} from './report/sender-table.js';
+import {bindLines, cell, senderLines} from './report/sender-table.js';
 import {hasReceipts, type Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
@@ -272,17 +272,6 @@ function heading(summary: Summary, {isQuit = false}: SummaryTextOptions): string
 	return isQuit ? 'Summary (stopped by the user before every message finished)' : 'Summary (interrupted)';
 }
 
-/** The smsc and its binds, in SMPP mode (the first 20; a --report keeps every one). */
-function smppSenderLines(summary: Summary): string[] {
-	const shown = summary.senders.slice(0, 20);
-	return [
-		`  smsc        ${summary.smpp}`,
-		`  senders     ${summary.senders.length} SMPP binds`,
-		...bindLines(shown),
-		...(summary.senders.length > shown.length ? [`    … ${summary.senders.length - shown.length} more (see --report)`] : []),
-	];
-}
-
 /** The summary as a block of text for people, every line within 80 columns (but a note's word longer than that). */
 export function summaryText(summary: Summary, options: SummaryTextOptions = {}): string {
 	const finished = summary.sent + summary.failed;
@@ -311,25 +300,12 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		`  elapsed     ${formatClock(summary.simElapsedMs)} simulated · ${formatMs(summary.wallElapsedMs)} wall`,
 		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per simulated second)`,
 		`  seed        ${summary.seed}`,
-		...(summary.smpp === undefined ? senderLines(summary.senders) : smppSenderLines(summary)),
+		...(summary.smpp === undefined ? senderLines(summary.senders) : bindLines(summary.smpp, summary.senders)),
 	);
 	lines.push(...thresholdLines(summary.thresholds, isUnfinished));
 
 	for (const note of summary.notes) lines.push(wrapParts('  note       ', note.split(' '), ' '));
 	return lines.join('\n');
-}
-
-/** SMPP binds in the text summary: their window and rate cap, not a distribution the SMSC decides. */
-function bindLines(senders: readonly SenderSummary[]): string[] {
-	if (senders.length === 0) return [];
-	const cell = (ms: number | null) => formatMs(ms ?? undefined).padStart(8);
-	return [
-		`  ${'#'.padStart(4)}${'window'.padStart(8)}${'rate'.padStart(7)}${'sent'.padStart(9)}${'failed'.padStart(9)}${'throttled'.padStart(10)}${'avg'.padStart(8)}${'p95'.padStart(8)}`,
-		...senders.map(
-			s =>
-				`  ${String(s.id).padStart(4)}${formatCount(s.window).padStart(8)}${(s.rate === null ? 'none' : String(s.rate)).padStart(7)}${formatCount(s.sent).padStart(9)}${formatCount(s.failed).padStart(9)}${formatCount(s.throttled).padStart(10)}${cell(s.avgTimeMs)}${cell(s.p95Ms)}${s.removed ? ' removed' : ''}`,
-		),
-	];
 }
 
 /**

@@ -5,6 +5,7 @@ import {EventHeap, type Schedulable} from '../engine/event-heap.js';
 import type {Tally} from '../engine/figures.js';
 import {AskedTimes, Receipts} from '../engine/receipts.js';
 import type {Outcome, RunSettings} from '../engine/types.js';
+import type {Outcomes} from './outcomes.js';
 
 interface Awaited extends Schedulable {
 	isDelivering: boolean;
@@ -78,4 +79,23 @@ export class ReceiptQueue {
 /** The earlier of two moments, either may be missing. */
 export function earliest(a: number | undefined, b: number | undefined): number | undefined {
 	return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
+/** Outcomes and receipts folded in time order, up to `target`, at most `maxEvents`; how many. */
+export function foldInTimeOrder(outcomes: Outcomes, receipts: ReceiptQueue, target: number, maxEvents: number): number {
+	let done = 0;
+	while (done < maxEvents) {
+		const outcomeAt = outcomes.nextAt();
+		const receiptAt = receipts.nextAt();
+		if (receiptAt !== undefined && receiptAt <= target && (outcomeAt === undefined || receiptAt < outcomeAt)) {
+			receipts.foldNext();
+			done++;
+		} else if (outcomeAt !== undefined && outcomeAt <= target) {
+			done += outcomes.fold(outcomeAt, 1);
+		} else {
+			break;
+		}
+	}
+
+	return done;
 }

@@ -13,18 +13,7 @@ import {BullWorker} from './bull-worker.js';
 import {GatewayBucket} from './gateway-bucket.js';
 import {Hold, Slot} from './slot.js';
 import {checkReachable, closeClient, describeError, openClient, sayOnce, within, type BrokerTarget} from './connection.js';
-import {
-	aliveTtlMs,
-	epochMs,
-	heartbeatMs,
-	keysFor,
-	runIdOf,
-	type AliveRecord,
-	type AttemptReport,
-	type ControlRecord,
-	type EarlierAttempts,
-	type JobData,
-} from './protocol.js';
+import {aliveTtlMs, epochMs, heartbeatMs, keysFor, runIdOf, type AliveRecord, type AttemptReport, type ControlRecord, type EarlierAttempts, type JobData} from './protocol.js';
 
 export interface SenderHostOptions {
 	target: BrokerTarget;

@@ -22,15 +22,15 @@ import {
 	within,
 	type BrokerTarget,
 } from './connection.js';
-import {formatMs} from '../format.js';
 import {EventReader, lastStreamId} from './events.js';
 import {Outcomes} from './outcomes.js';
 import {Producer, defaultCapacity} from './producer.js';
 import {aliveTtlMs, epochMs, eventsMaxLen, jobIdOf, keysFor, type AttemptReport, type JobData, jobModelOf} from './protocol.js';
-import {earliest, ReceiptQueue} from './receipts.js';
+import {earliest, foldInTimeOrder, ReceiptQueue} from './receipts.js';
 import {SilenceWatch} from './silence.js';
 import {Recovery} from './recovery.js';
 import {Roster, type SenderPlace} from './roster.js';
+import {WorkerWatch} from './worker-watch.js';
 
 export type {SenderPlace} from './roster.js';
 
@@ -113,10 +113,7 @@ export class BrokerSimulation implements Simulation {
 	private backAt = -Infinity;
 	private loop: Promise<void> | undefined;
 	private wake: (() => void) | undefined;
-	/** Since when no sender has been on the queue (performance.now()), and when that was last said. */
-	private noSenderSince: number | undefined;
-	private waitingSaidAt = -Infinity;
-	private isNoWorkersTold = false;
+	private readonly workerWatch: WorkerWatch;
 
 	/** Use {@link createBrokerSimulation}. */
 	constructor(
@@ -149,6 +146,7 @@ export class BrokerSimulation implements Simulation {
 			this.receipts.accepted(outcome, atMs),
 		);
 		this.receipts = new ReceiptQueue(this.outcomes.tally, settings, outcome => this.outcomes.tell(outcome));
+		this.workerWatch = new WorkerWatch(queueName, text => this.notice(text), {...options, waitingNoticeMs: options.waitingNoticeMs ?? waitingNoticeMs});
 		this.reader = new EventReader(eventsClient, this.queue.toKey('events'), runPrefix, '0-0', events => this.outcomes.receive(events));
 		this.recovery = new Recovery(client, this.queue, this.producer, this.reader, this.runId, notice);
 		client.on('close', () => this.connectionLost());
@@ -209,29 +207,10 @@ export class BrokerSimulation implements Simulation {
 		const target = Number.isFinite(untilMs) ? untilMs : wallSim;
 		// The driver was paused (or the process stalled): go on from its clock.
 		if (wallSim - target > reanchorMs) this.shiftMs += wallSim - target;
-		const done = this.settings.delivery === undefined ? this.outcomes.fold(target, maxEvents) : this.foldWithReceipts(target, maxEvents);
+		const done = this.settings.delivery === undefined ? this.outcomes.fold(target, maxEvents) : foldInTimeOrder(this.outcomes, this.receipts, target, maxEvents);
 		const next = earliest(this.outcomes.nextAt(), this.receipts.nextAt());
 		const isCut = done === maxEvents && next !== undefined && next <= target;
 		if (!isCut && target > this.simMs) this.simMs = target;
-		return done;
-	}
-
-	/** Outcomes and receipts in time order, up to `target`. */
-	private foldWithReceipts(target: number, maxEvents: number): number {
-		let done = 0;
-		while (done < maxEvents) {
-			const outcomeAt = this.outcomes.nextAt();
-			const receiptAt = this.receipts.nextAt();
-			if (receiptAt !== undefined && receiptAt <= target && (outcomeAt === undefined || receiptAt < outcomeAt)) {
-				this.receipts.foldNext();
-				done++;
-			} else if (outcomeAt !== undefined && outcomeAt <= target) {
-				done += this.outcomes.fold(outcomeAt, 1);
-			} else {
-				break;
-			}
-		}
-
 		return done;
 	}
 
@@ -391,38 +370,11 @@ export class BrokerSimulation implements Simulation {
 		if (now - this.lastRegistryAt >= registryMs) {
 			this.lastRegistryAt = now;
 			await this.readRegistry();
-			this.watchForWorkers(now);
+			this.workerWatch.check(now, !this.isDone && this.roster.alive() === 0 && this.isConnected);
 			this.lostOutcomes = Number((await this.client.hget(keysFor(this.queueName).duplicates, this.runId)) ?? 0);
 		}
 
 		await this.recovery.findLost(now, this.waiting === 0 && this.active === 0);
-	}
-
-	/**
-	 * With work left and no sender anywhere: says "waiting for workers" at once and every few
-	 * seconds, and after --wait-for-workers gives up with one line (onNoWorkers).
-	 */
-	private watchForWorkers(now: number): void {
-		if (this.isDone || this.roster.alive() > 0 || !this.isConnected) {
-			this.noSenderSince = undefined;
-			this.waitingSaidAt = -Infinity;
-			return;
-		}
-
-		this.noSenderSince ??= now;
-		const waitedMs = now - this.noSenderSince;
-		const {waitForWorkersMs, onNoWorkers} = this.options;
-		if (waitForWorkersMs !== undefined && waitedMs >= waitForWorkersMs) {
-			if (this.isNoWorkersTold) return;
-			this.isNoWorkersTold = true;
-			onNoWorkers?.(`no worker came to queue "${this.queueName}" within ${formatMs(waitForWorkersMs)} (--wait-for-workers)`);
-			return;
-		}
-
-		if (now - this.waitingSaidAt < (this.options.waitingNoticeMs ?? waitingNoticeMs)) return;
-		this.waitingSaidAt = now;
-		const waited = waitedMs === 0 ? '' : ` (${(waitedMs / 1000).toFixed(1)} s so far)`;
-		this.notice(`waiting for workers on queue "${this.queueName}"${waited}`);
 	}
 
 	private async readRegistry(): Promise<void> {

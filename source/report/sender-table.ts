@@ -1,5 +1,5 @@
 // The text summary's senders: every one when they are few; beyond that the ones that sent
-// most and least, and one line for the rest (a --report keeps every sender in full).
+// most and least, and one line for the rest (a --report keeps every sender in full); SMPP binds.
 import {formatCount, formatMs} from '../format.js';
 import type {SenderSummary} from '../report.js';
 
@@ -44,5 +44,20 @@ export function senderLines(senders: readonly SenderSummary[]): string[] {
 		...ranked.slice(0, shownEachEnd).flatMap(row),
 		`    … ${formatCount(rest.length)} more: sent ${span(rest.map(s => s.sent))}, failed ${span(rest.map(s => s.failed))} each (see --report)`,
 		...ranked.slice(-shownEachEnd).flatMap(row),
+	];
+}
+
+/** The smsc and its binds, in SMPP mode (the first 20; a --report keeps every one). */
+export function bindLines(smpp: string, senders: readonly SenderSummary[]): string[] {
+	const shown = senders.slice(0, 20);
+	return [
+		`  smsc        ${smpp}`,
+		`  senders     ${senders.length} SMPP binds`,
+		...(shown.length === 0 ? [] : [`  ${'#'.padStart(4)}${'window'.padStart(8)}${'rate'.padStart(7)}${'sent'.padStart(9)}${'failed'.padStart(9)}${'throttled'.padStart(10)}${'avg'.padStart(8)}${'p95'.padStart(8)}`]),
+		...shown.map(
+			s =>
+				`  ${String(s.id).padStart(4)}${formatCount(s.window).padStart(8)}${(s.rate === null ? 'none' : String(s.rate)).padStart(7)}${formatCount(s.sent).padStart(9)}${formatCount(s.failed).padStart(9)}${formatCount(s.throttled).padStart(10)}${cell(s.avgTimeMs)}${cell(s.p95Ms)}${s.removed ? ' removed' : ''}`,
+		),
+		...(senders.length > shown.length ? [`    … ${senders.length - shown.length} more (see --report)`] : []),
 	];
 }
