@@ -3,7 +3,7 @@
 // no clock, no I/O; it draws only from the sender's own stream, two draws an attempt.
 import {makeSampler, type Sampler} from './distributions.js';
 import {streamSeed} from './message.js';
-import {Rng} from './rng.js';
+import {Rng, seedWords} from './rng.js';
 import type {SenderSpec} from './types.js';
 
 /**
@@ -22,7 +22,7 @@ export function senderRng(seed: number, id: number): Rng {
 	return Rng.fromSeed(senderStreamSeed(seed, id));
 }
 
-/** The seed of sender `id`'s stream (an AttemptModel makes the stream when it first draws). */
+/** The seed of sender `id`'s stream. */
 export function senderStreamSeed(seed: number, id: number): number {
 	return streamSeed(seed, id);
 }
@@ -54,29 +54,30 @@ export function specModel(spec: SenderSpec): SpecModel {
 	return {spec: copy, sample: makeSampler(copy)};
 }
 
-/** A sender's settings and random stream, and the decisions they make. */
-export class AttemptModel {
+/**
+ * A sender's settings and random stream, and the decisions they make. It is its own
+ * stream (an Rng), so a draw touches no other object: with 100,000 senders each object
+ * a draw reaches is a cache miss.
+ */
+export class AttemptModel extends Rng {
 	/** The attempt under way keeps its drawn wait when this changes; its verdict reads the new one. */
 	spec: SenderSpec;
 	private sample: Sampler;
-	private stream: Rng | undefined;
 
 	/**
-	 * @param rngOrSeed its stream, or the seed of it (made at the first draw: an idle sender has none)
+	 * @param rngOrSeed its stream (taken up where it stands), or the seed of it
 	 * @param model a copy of `spec` and its sampler, which may be shared: never changed in place (`tune` makes new ones)
 	 */
-	constructor(
-		spec: SenderSpec,
-		private readonly rngOrSeed: Rng | number,
-		model = specModel(spec),
-	) {
+	constructor(spec: SenderSpec, rngOrSeed: Rng | number, model = specModel(spec)) {
+		const [a, b, c, d] = typeof rngOrSeed === 'number' ? seedWords(rngOrSeed) : rngOrSeed.words();
+		super(a, b, c, d);
 		this.spec = model.spec;
 		this.sample = model.sample;
-		if (typeof rngOrSeed !== 'number') this.stream = rngOrSeed;
 	}
 
+	/** Its random stream: itself. */
 	get rng(): Rng {
-		return (this.stream ??= Rng.fromSeed(this.rngOrSeed as number));
+		return this;
 	}
 
 	/** Changes the settings (a copy is kept). */
@@ -87,7 +88,7 @@ export class AttemptModel {
 
 	/** Draws how long the next attempt takes, ms: from the distribution, cut to max-wait. */
 	drawWaitMs(): number {
-		return this.sample(this.rng);
+		return this.sample(this);
 	}
 
 	/**
@@ -97,7 +98,7 @@ export class AttemptModel {
 	 */
 	judge(attempts: number, retries: number): Verdict {
 		const spec = this.spec;
-		if (!(this.rng.next() < spec.failureRate)) return 'sent';
+		if (!(this.next() < spec.failureRate)) return 'sent';
 		const isRetry = attempts <= retries;
 		if (restMsOf(spec) > 0) return isRetry ? 'requeue' : 'failed-rest';
 		return isRetry ? 'retry' : 'failed';

@@ -15,7 +15,7 @@ import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js
 import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
 import type {Rng} from './rng.js';
 import {segmentCount} from './segments.js';
-import {newMessage, Sender, type Message, type Submit} from './sender.js';
+import {newMessage, Sender, type Message} from './sender.js';
 import type {Outcome, RunSettings, SenderSpec, TimedAction} from './types.js';
 
 /** Messages kept ready in the queue; the producer makes the rest when room frees up. */
@@ -41,12 +41,13 @@ export class EngineCore {
 	readonly actions: TimedAction[] = [];
 
 	/**
-	 * Submits to be answered (many: a window each, kept in typed arrays) and senders' own
-	 * wake-ups (few, and taken out when a sender is re-tuned), interleaved at equal times in
-	 * the order they were scheduled; receipts in their own heap, expiries in order.
+	 * Submits to be answered (many: a window each, kept in typed arrays; each the message
+	 * and its number `submitCode`) and senders' own wake-ups (few, and taken out when a
+	 * sender is re-tuned), interleaved at equal times in the order they were scheduled;
+	 * receipts in their own heap, expiries in order.
 	 */
 	protected readonly order = {next: 0};
-	protected readonly answers = new TimeHeap<Submit>(this.order);
+	protected readonly answers = new TimeHeap<Message>(this.order);
 	protected readonly heap = new EventHeap<Sender>(this.order);
 	/**
 	 * Receipts to come: the message when its --log line waits for it, else nothing but the
@@ -204,25 +205,27 @@ export class EngineCore {
 	protected submit(sender: Sender, message: Message): void {
 		const now = this.simMs;
 		if (message.attemptStart < 0) message.attemptStart = now;
-		const submit = sender.takeSubmit(message);
-		submit.isThrottled = this.gateway !== undefined && !this.gateway.take(now);
+		const isThrottled = this.gateway !== undefined && !this.gateway.take(now);
 		sender.windowUsed++;
 		sender.lastSubmitAt = now;
 		sender.version++;
-		this.answers.push(submit, now + sender.drawWaitMs());
+		this.answers.push(message, now + sender.drawWaitMs(), submitCode(sender.id, isThrottled));
+	}
+
+	/** The sender a submit's number names; undefined once it was removed (nobody hears the answer). */
+	protected submitter(code: number): Sender | undefined {
+		const sender = this.senders[(code >>> 1) - 1]!;
+		return sender.state === 'removed' ? undefined : sender;
 	}
 
 	/**
 	 * The gateway answers a submit. Throttled: the sender keeps the segment, first in line,
 	 * and waits out the backoff before it submits anything. Else the segment is done.
 	 */
-	protected answer(submit: Submit): void {
-		const sender = submit.sender;
-		const message = submit.message!;
-		const isThrottled = submit.isThrottled;
+	protected answer(sender: Sender, message: Message, code: number): void {
+		const isThrottled = (code & 1) === 1;
 		sender.windowUsed--;
 		sender.version++;
-		sender.releaseSubmit(submit);
 		if (isThrottled) {
 			this.tally.throttle(sender);
 			sender.readyFirst(message, 1);
@@ -392,6 +395,11 @@ export class EngineCore {
 	protected recycle(message: Message): void {
 		if (this.spare.length < this.capacity) this.spare.push(message);
 	}
+}
+
+/** A submit's number in the answers heap: its sender's id (ids start at 1, one per place in `senders`) and whether it was throttled. */
+function submitCode(senderId: number, isThrottled: boolean): number {
+	return senderId * 2 + (isThrottled ? 1 : 0);
 }
 
 /** Whether two senders' settings are the same, key by key and in the same order. */

@@ -30,7 +30,7 @@ export class Engine extends EngineCore implements Simulation {
 	/** Simulated time of the next event, or undefined when nothing is scheduled. */
 	nextEventAt(): number | undefined {
 		// Submits of removed senders at the front would only be skipped: drop them now.
-		while (this.answers.size > 0 && this.answers.peek()!.message === undefined) this.answers.pop();
+		while (this.answers.size > 0 && this.submitter(this.answers.peekValue()) === undefined) this.answers.pop();
 		const at = Math.min(this.heap.peek()?.dueAt ?? Number.POSITIVE_INFINITY, this.answers.peekTime(), this.receiptHeap.peekTime(), this.nextExpiryAt());
 		return Number.isFinite(at) ? at : undefined;
 	}
@@ -71,9 +71,13 @@ export class Engine extends EngineCore implements Simulation {
 
 			if (at > untilMs || at === Number.POSITIVE_INFINITY) break;
 			// A submit of a sender removed since: nothing happens.
-			if (source === 'answer' && answers.peek()!.message === undefined) {
-				answers.pop();
-				continue;
+			let submitter: Sender | undefined;
+			if (source === 'answer') {
+				submitter = this.submitter(answers.peekValue());
+				if (submitter === undefined) {
+					answers.pop();
+					continue;
+				}
 			}
 
 			// Stop early between two times rather than inside one. An instant of zero-time
@@ -83,7 +87,8 @@ export class Engine extends EngineCore implements Simulation {
 			if (done >= maxEvents && (at !== this.simMs || done >= 16 * maxEvents)) return done;
 			this.simMs = at;
 			if (source === 'answer') {
-				this.answer(answers.pop()!);
+				const message = answers.pop()!;
+				this.answer(submitter!, message, answers.poppedValue);
 			} else if (source === 'wake') {
 				heap.pop();
 				this.wake(wake!);
@@ -133,8 +138,7 @@ export class Engine extends EngineCore implements Simulation {
 		this.actions.push({simMs: this.simMs, remove: id});
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
-		// Its submits stay on the clock, answered to nobody.
-		for (const submit of sender.submits ?? []) submit.message = undefined;
+		// Its submits stay on the clock, answered to nobody (submitter() finds it removed).
 		const held = sender.letGo();
 		for (let i = held.length - 1; i >= 0; i--) this.queue.unshift(held[i]!);
 		this.inFlight -= held.length;

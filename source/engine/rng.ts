@@ -10,15 +10,8 @@ export class Rng {
 
 	/** Seeds the four state words from one 32-bit seed with splitmix32. */
 	static fromSeed(seed: number): Rng {
-		let x = seed >>> 0;
-		const next = () => {
-			x = (x + 0x9e_37_79_b9) | 0;
-			let z = x;
-			z = Math.imul(z ^ (z >>> 16), 0x85_eb_ca_6b);
-			z = Math.imul(z ^ (z >>> 13), 0xc2_b2_ae_35);
-			return (z ^ (z >>> 16)) >>> 0;
-		};
-		return new Rng(next(), next(), next(), next());
+		const [a, b, c, d] = seedWords(seed);
+		return new Rng(a, b, c, d);
 	}
 
 	/** Raw state; the all-zero state is replaced because it would only give zeros. */
@@ -28,6 +21,11 @@ export class Rng {
 		this.s2 = c | 0;
 		this.s3 = d | 0;
 		if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+	}
+
+	/** Its four state words (to start another stream where this one stands). */
+	words(): [number, number, number, number] {
+		return [this.s0, this.s1, this.s2, this.s3];
 	}
 
 	/** Next 32-bit unsigned integer. */
@@ -69,3 +67,16 @@ export class Rng {
 	}
 }
 
+
+/** The four state words splitmix32 makes of one 32-bit seed. */
+export function seedWords(seed: number): [number, number, number, number] {
+	let x = seed >>> 0;
+	const next = () => {
+		x = (x + 0x9e_37_79_b9) | 0;
+		let z = x;
+		z = Math.imul(z ^ (z >>> 16), 0x85_eb_ca_6b);
+		z = Math.imul(z ^ (z >>> 13), 0xc2_b2_ae_35);
+		return (z ^ (z >>> 16)) >>> 0;
+	};
+	return [next(), next(), next(), next()];
+}

@@ -28,6 +28,11 @@ export class TimeHeap<T> {
 		return this.size === 0 ? undefined : this.items[0];
 	}
 
+	/** The number the first item carries; 0 when empty. */
+	peekValue(): number {
+		return this.size === 0 ? 0 : this.values[0]!;
+	}
+
 	push(item: T, atMs: number, value = 0): void {
 		if (this.size === this.times.length) this.grow();
 		const seq = this.order.next++;
