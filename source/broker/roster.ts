@@ -4,7 +4,6 @@
 import {hostname} from 'node:os';
 import type {Redis} from 'ioredis';
 import {senderSnapshot, type SenderCounts} from '../engine/figures.js';
-import type {Quantiles} from '../engine/histogram.js';
 import type {SenderSnapshot, SenderSpec, SenderState, SenderWhere} from '../engine/types.js';
 import {describeError, type BrokerTarget} from './connection.js';
 import {idList, type AliveRecord} from './protocol.js';
@@ -29,7 +28,6 @@ interface Watched extends SenderPlace, SenderCounts {
 	isGone: boolean;
 	/** A heartbeat was read (an outcome may show a sender first). */
 	hasRecord: boolean;
-	histogram: Quantiles | undefined;
 	/** Messages held and submits unanswered, as its state and last heartbeat say (set as its snapshot is read). */
 	holding: number;
 	windowUsed: number;
@@ -234,7 +232,9 @@ export class Roster {
 			sent: 0,
 			failed: 0,
 			timeSumMs: 0,
-			histogram: undefined,
+			timesCount: 0,
+			timesFew: undefined,
+			timesDense: undefined,
 			attempts: 0,
 			segments: 0,
 			throttled: 0,

@@ -1,6 +1,6 @@
 // The figures a run reports, derived the same way whoever keeps the counts: the engine
 // in-process, the broker simulation across processes. Pure.
-import {Histogram, SenderHistogram, type Quantiles} from './histogram.js';
+import {Histogram, recordTime, timesQuantile, type SenderTimes} from './histogram.js';
 import type {Totals} from './simulation.js';
 import type {BindView, SenderSnapshot, SenderSpec, SenderState, Snapshot} from './types.js';
 
@@ -45,8 +45,8 @@ export function reachQuantile(reach: Histogram | undefined, total: number, q: nu
 	return reach.quantile(rank / reach.count);
 }
 
-/** What a sender counts; its snapshot's figures come from these. */
-export interface SenderCounts {
+/** What a sender counts; its snapshot's figures come from these (its times per message too). */
+export interface SenderCounts extends SenderTimes {
 	sent: number;
 	failed: number;
 	attempts: number;
@@ -58,8 +58,6 @@ export interface SenderCounts {
 	timeSumMs: number;
 	/** Sum of its attempts' waits. */
 	waitSumMs: number;
-	/** Its times per message, once it has finished one. */
-	histogram: Quantiles | undefined;
 }
 
 /** What a sender keeps to give its snapshot: its counts and the last snapshot it gave. */
@@ -108,7 +106,7 @@ export function senderSnapshot(sender: SnapshotSource, state: SenderState, restL
 		throttled: sender.throttled,
 		avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
 		observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
-		p95Ms: sender.histogram?.quantile(0.95),
+		p95Ms: timesQuantile(sender, 0.95),
 	};
 	if (place?.where !== undefined) snap.where = place.where;
 	if (place?.isGone === true) snap.isGone = true;
@@ -222,7 +220,7 @@ export class Tally implements TallySums {
 		if (isSent) sender.sent++;
 		else sender.failed++;
 		sender.timeSumMs += timeMs;
-		(sender.histogram ??= new SenderHistogram()).record(timeMs);
+		recordTime(sender, timeMs);
 	}
 
 	/** The totals, given what the keeper of the queue knows. */

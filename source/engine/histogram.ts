@@ -137,12 +137,6 @@ export class Histogram {
 	}
 }
 
-/** What a sender's times are read through (a Histogram, or the lighter SenderHistogram). */
-export interface Quantiles {
-	record(ms: number): void;
-	quantile(q: number): number | undefined;
-}
-
 /** Values a sender keeps one by one before it takes a Histogram's buckets (2.3 KB at 5 %). */
 const fewValues = 64;
 const senderPrecision = 0.05;
@@ -150,44 +144,46 @@ const senderPrecision = 0.05;
 let senderScale: Histogram | undefined;
 
 /**
- * A sender's times per message, with the quantiles of a Histogram(0.05) to the bit: its
- * values themselves while it has few (with 100,000 senders each holds a handful), a
- * Histogram's buckets once it has more.
+ * Where a sender keeps its times per message, with the quantiles of a Histogram(0.05) to the
+ * bit: the values themselves while it has few (with 100,000 senders each holds a handful),
+ * a Histogram's buckets once it has more. The fields sit in the sender itself: one object
+ * fewer for each message to reach.
  */
-export class SenderHistogram implements Quantiles {
-	count = 0;
-	private values: number[] | undefined;
-	private dense: Histogram | undefined;
+export interface SenderTimes {
+	timesCount: number;
+	timesFew: number[] | undefined;
+	timesDense: Histogram | undefined;
+}
 
-	record(ms: number): void {
-		this.count++;
-		if (this.dense !== undefined) {
-			this.dense.record(ms);
-			return;
-		}
-
-		const values = this.values;
-		// A literal of one is one slot (`[]` would take 17 at its first push).
-		if (values === undefined) {
-			this.values = [ms];
-			return;
-		}
-
-		values.push(ms);
-		if (values.length <= fewValues) return;
-		const dense = new Histogram(senderPrecision);
-		for (const value of values) dense.record(value);
-		this.dense = dense;
-		this.values = undefined;
+/** Counts one time per message in `times`. */
+export function recordTime(times: SenderTimes, ms: number): void {
+	times.timesCount++;
+	if (times.timesDense !== undefined) {
+		times.timesDense.record(ms);
+		return;
 	}
 
-	/** As Histogram.quantile: the bucket of the ⌈q·n⌉-th smallest, kept within min and max. */
-	quantile(q: number): number | undefined {
-		if (this.dense !== undefined) return this.dense.quantile(q);
-		const values = this.values;
-		if (values === undefined) return undefined;
-		const sorted = values.slice().sort((a, b) => a - b);
-		const value = (senderScale ??= new Histogram(senderPrecision)).bucketValue(sorted[Math.max(1, Math.ceil(q * values.length)) - 1]!);
-		return Math.min(sorted.at(-1)!, Math.max(sorted[0]!, value));
+	const values = times.timesFew;
+	// A literal of one is one slot (`[]` would take 17 at its first push).
+	if (values === undefined) {
+		times.timesFew = [ms];
+		return;
 	}
+
+	values.push(ms);
+	if (values.length <= fewValues) return;
+	const dense = new Histogram(senderPrecision);
+	for (const value of values) dense.record(value);
+	times.timesDense = dense;
+	times.timesFew = undefined;
+}
+
+/** As Histogram.quantile: the bucket of the ⌈q·n⌉-th smallest, kept within min and max; undefined with none. */
+export function timesQuantile(times: SenderTimes, q: number): number | undefined {
+	if (times.timesDense !== undefined) return times.timesDense.quantile(q);
+	const values = times.timesFew;
+	if (values === undefined) return undefined;
+	const sorted = values.slice().sort((a, b) => a - b);
+	const value = (senderScale ??= new Histogram(senderPrecision)).bucketValue(sorted[Math.max(1, Math.ceil(q * values.length)) - 1]!);
+	return Math.min(sorted.at(-1)!, Math.max(sorted[0]!, value));
 }

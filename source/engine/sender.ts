@@ -4,7 +4,7 @@
 import {AttemptModel, nextSubmitAt, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import type {Schedulable} from './event-heap.js';
-import type {Quantiles} from './histogram.js';
+import type {Histogram} from './histogram.js';
 import type {MessageBody} from './message.js';
 import type {Rng} from './rng.js';
 import type {SenderSnapshot, SenderSpec, SenderState} from './types.js';
@@ -74,8 +74,10 @@ export class Sender extends AttemptModel implements Schedulable {
 	waitSumMs = 0;
 	rests = 0;
 	restedMs = 0;
-	/** Made at the first outcome: 2 KB each, so a million idle senders cost no gigabytes. */
-	histogram: Quantiles | undefined;
+	/** Its times per message (histogram.ts SenderTimes): values while few, then buckets. */
+	timesCount = 0;
+	timesFew: number[] | undefined;
+	timesDense: Histogram | undefined;
 	cached: SenderSnapshot | undefined;
 	cachedVersion = -1;
 
