@@ -15,7 +15,7 @@ import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js
 import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
 import type {Rng} from './rng.js';
 import {segmentCount} from './segments.js';
-import {newMessage, Sender, type Message} from './sender.js';
+import {newMessage, Sender, SenderRows, type Message} from './sender.js';
 import type {Outcome, RunSettings, SenderSpec, TimedAction} from './types.js';
 
 /** Messages kept ready in the queue; the producer makes the rest when room frees up. */
@@ -60,6 +60,7 @@ export class EngineCore {
 	/** Senders with room for a message and none to take, in the order they asked. */
 	protected readonly waiting = new Deque<Sender>();
 	protected readonly senders: Sender[] = [];
+	protected readonly senderRows = new SenderRows();
 	protected readonly producerRng: Rng;
 	protected readonly tally = new Tally();
 	/**
@@ -117,7 +118,7 @@ export class EngineCore {
 		const id = this.nextSenderId++;
 		// Senders of the same settings (a `count` of them) share one copy and its sampler.
 		if (this.lastSpec === undefined || !isSameSpec(spec, this.lastSpec.given)) this.lastSpec = {given: spec, model: specModel(spec)};
-		const sender = new Sender(id, this.lastSpec.model, senderStreamSeed(this.settings.seed, id));
+		const sender = new Sender(id, this.lastSpec.model, senderStreamSeed(this.settings.seed, id), this.senderRows);
 		this.senders.push(sender);
 		this.pump(sender);
 		return sender;
@@ -212,10 +213,14 @@ export class EngineCore {
 		this.answers.push(message, now + sender.drawWaitMs(), submitCode(sender.id, isThrottled));
 	}
 
-	/** The sender a submit's number names; undefined once it was removed (nobody hears the answer). */
-	protected submitter(code: number): Sender | undefined {
-		const sender = this.senders[(code >>> 1) - 1]!;
-		return sender.state === 'removed' ? undefined : sender;
+	/**
+	 * Who hears the answer to a submit of `message` numbered `code`: the sender that holds the
+	 * message, if it is the one that submitted it; undefined once that one was removed (its
+	 * messages were let go, and perhaps taken by another).
+	 */
+	protected submitter(message: Message, code: number): Sender | undefined {
+		const sender = message.heldBy;
+		return sender !== undefined && sender.id === code >>> 1 ? sender : undefined;
 	}
 
 	/**
@@ -397,7 +402,7 @@ export class EngineCore {
 	}
 }
 
-/** A submit's number in the answers heap: its sender's id (ids start at 1, one per place in `senders`) and whether it was throttled. */
+/** A submit's number in the answers heap: its sender's id and whether it was throttled. */
 function submitCode(senderId: number, isThrottled: boolean): number {
 	return senderId * 2 + (isThrottled ? 1 : 0);
 }

@@ -30,7 +30,7 @@ export class Engine extends EngineCore implements Simulation {
 	/** Simulated time of the next event, or undefined when nothing is scheduled. */
 	nextEventAt(): number | undefined {
 		// Submits of removed senders at the front would only be skipped: drop them now.
-		while (this.answers.size > 0 && this.submitter(this.answers.peekValue()) === undefined) this.answers.pop();
+		while (this.answers.size > 0 && this.submitter(this.answers.peek()!, this.answers.peekValue()) === undefined) this.answers.pop();
 		const at = Math.min(this.heap.peek()?.dueAt ?? Number.POSITIVE_INFINITY, this.answers.peekTime(), this.receiptHeap.peekTime(), this.nextExpiryAt());
 		return Number.isFinite(at) ? at : undefined;
 	}
@@ -73,7 +73,7 @@ export class Engine extends EngineCore implements Simulation {
 			// A submit of a sender removed since: nothing happens.
 			let submitter: Sender | undefined;
 			if (source === 'answer') {
-				submitter = this.submitter(answers.peekValue());
+				submitter = this.submitter(answers.peek()!, answers.peekValue());
 				if (submitter === undefined) {
 					answers.pop();
 					continue;
@@ -138,7 +138,7 @@ export class Engine extends EngineCore implements Simulation {
 		this.actions.push({simMs: this.simMs, remove: id});
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
-		// Its submits stay on the clock, answered to nobody (submitter() finds it removed).
+		// Its submits stay on the clock, answered to nobody (submitter() finds none).
 		const held = sender.letGo();
 		for (let i = held.length - 1; i >= 0; i--) this.queue.unshift(held[i]!);
 		this.inFlight -= held.length;

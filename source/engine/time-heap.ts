@@ -1,6 +1,7 @@
 // A min-heap of items by time, then by the order they were pushed, for many items that are
-// only ever pushed and popped (receipts awaited by the run). The times (and a number each
-// item may carry) live in typed arrays, so sifting reads contiguous memory.
+// only ever pushed and popped (submits and receipts awaited by the run). The times (and a
+// number each item may carry) live in typed arrays, so sifting reads contiguous memory; four
+// children a node, so a pop of 100,000 items goes 9 levels down, not 17.
 
 export class TimeHeap<T> {
 	size = 0;
@@ -39,7 +40,7 @@ export class TimeHeap<T> {
 		const {times, seqs, values, items} = this;
 		let i = this.size++;
 		while (i > 0) {
-			const parent = (i - 1) >> 1;
+			const parent = (i - 1) >> 2;
 			const pt = times[parent]!;
 			if (pt < atMs || (pt === atMs && seqs[parent]! < seq)) break;
 			times[i] = pt;
@@ -68,14 +69,25 @@ export class TimeHeap<T> {
 		items[last] = undefined;
 		let i = 0;
 		for (;;) {
-			let child = 2 * i + 1;
-			if (child >= last) break;
-			const right = child + 1;
-			if (right < last && (times[right]! < times[child]! || (times[right] === times[child] && seqs[right]! < seqs[child]!))) child = right;
-			const ct = times[child]!;
-			if (t < ct || (t === ct && s < seqs[child]!)) break;
+			const first = 4 * i + 1;
+			if (first >= last) break;
+			// The earliest of the (up to four) children.
+			let child = first;
+			let ct = times[first]!;
+			let cs = seqs[first]!;
+			const end = Math.min(first + 4, last);
+			for (let c = first + 1; c < end; c++) {
+				const time = times[c]!;
+				if (time < ct || (time === ct && seqs[c]! < cs)) {
+					child = c;
+					ct = time;
+					cs = seqs[c]!;
+				}
+			}
+
+			if (t < ct || (t === ct && s < cs)) break;
 			times[i] = ct;
-			seqs[i] = seqs[child]!;
+			seqs[i] = cs;
 			values[i] = values[child]!;
 			items[i] = items[child];
 			i = child;
