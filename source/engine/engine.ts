@@ -31,7 +31,7 @@ export class Engine extends EngineCore implements Simulation {
 	nextEventAt(): number | undefined {
 		// Submits of removed senders at the front would only be skipped: drop them now.
 		while (this.answers.size > 0 && this.submitter(this.answers.peek()!, this.answers.peekValue()) === undefined) this.answers.pop();
-		const at = Math.min(this.heap.peek()?.dueAt ?? Number.POSITIVE_INFINITY, this.answers.peekTime(), this.receiptHeap.peekTime(), this.nextExpiryAt());
+		const at = Math.min(this.heap.peekTime(), this.answers.peekTime(), this.receiptHeap.peekTime(), this.nextExpiryAt());
 		return Number.isFinite(at) ? at : undefined;
 	}
 
@@ -47,11 +47,11 @@ export class Engine extends EngineCore implements Simulation {
 		for (;;) {
 			// The next event of the sources; at one time, sending first (answers and wake-ups in
 			// the order they were scheduled), then receipts, then expiries.
-			const wake = heap.peek();
+			const wakeAt = heap.peekTime();
 			let at = answers.peekTime();
 			let source: 'answer' | 'wake' | 'receipt' | 'expiry' = 'answer';
-			if (wake !== undefined && (wake.dueAt < at || (wake.dueAt === at && wake.seq < answers.peekSeq()))) {
-				at = wake.dueAt;
+			if (wakeAt < at || (wakeAt === at && wakeAt !== Number.POSITIVE_INFINITY && heap.peekSeq() < answers.peekSeq())) {
+				at = wakeAt;
 				source = 'wake';
 			}
 
@@ -90,8 +90,7 @@ export class Engine extends EngineCore implements Simulation {
 				const message = answers.pop()!;
 				this.answer(submitter!, message, answers.poppedValue);
 			} else if (source === 'wake') {
-				heap.pop();
-				this.wake(wake!);
+				this.wake(heap.pop()!);
 			} else if (source === 'receipt') {
 				const message = this.receiptHeap.pop();
 				this.delivered(message, this.receiptHeap.poppedValue);
