@@ -355,6 +355,38 @@ describe('Engine', () => {
 			expect(removed).toMatchObject({id: 1, state: 'removed', inFlight: 0, attempts: 0, sent: 0});
 		});
 
+		it("each of 2,100 senders keeps its own times (their rows span three blocks of SenderRows)", () => {
+			const senders = Array.from({length: 2100}, (_, i) => spec({distribution: 'constant', meanMs: 1 + (i % 7), failureRate: 0}));
+			const engine = createEngine(settingsOf({messages: 6300, senders}));
+			engine.runUntil(Infinity);
+			const wrong = engine.snapshot().senders.filter((s, i) => s.sent === 0 || s.avgTimeMs !== 1 + (i % 7) || s.observedMeanMs !== 1 + (i % 7));
+			expect(wrong).toEqual([]);
+		});
+
+		it("a removed sender's answers still on the clock reach nobody, though another sender took its message and submits it again", () => {
+			// Sender 1 (window 3, 100 ms) has three segments of #1 in flight when it is removed at 50;
+			// sender 2 (window 1, 40 ms) takes #1 back: its segments are answered at 90, 130 and 170,
+			// and 1's three answers at 100 come while 2 holds the message.
+			const engine = createEngine(
+				settingsOf({
+					messages: 1,
+					text: 'x'.repeat(400),
+					senders: [spec({distribution: 'constant', meanMs: 100, failureRate: 0, window: 3})],
+				}),
+			);
+			const outcomes = record(engine);
+			engine.runUntil(50);
+			expect(engine.snapshot().senders[0]).toMatchObject({windowUsed: 3, inFlight: 1});
+			expect(engine.removeSender(1)).toBe(true);
+			engine.addSender(spec({distribution: 'constant', meanMs: 40, failureRate: 0}));
+			engine.runUntil(Infinity);
+			expect(outcomes.map(o => [o.id, o.sender, o.simMs, o.attempts, o.segments])).toEqual([[1, 2, 170, 1, 3]]);
+			const [first, second] = engine.snapshot().senders;
+			expect(first).toMatchObject({state: 'removed', attempts: 0, sent: 0, segments: 0});
+			expect(second).toMatchObject({attempts: 1, sent: 1, segments: 3, windowUsed: 0});
+			expect(engine.snapshot()).toMatchObject({sent: 1, segments: 3, inFlight: 0, isDone: true});
+		});
+
 		it.each(distributions)('%s: removing senders at random moments loses nothing', distribution => {
 			const engine = createEngine(
 				settingsOf({messages: 300, retries: 1, senders: Array.from({length: 6}, () => spec({distribution, failureRate: 0.2}))}),
