@@ -4,6 +4,7 @@
 import {hostname} from 'node:os';
 import type {Redis} from 'ioredis';
 import {senderSnapshot, type SenderCounts} from '../engine/figures.js';
+import {TimesArena} from '../engine/sender-times.js';
 import type {SenderSnapshot, SenderSpec, SenderState, SenderWhere} from '../engine/types.js';
 import {describeError, type BrokerTarget} from './connection.js';
 import {idList, type AliveRecord} from './protocol.js';
@@ -233,7 +234,9 @@ export class Roster {
 			failed: 0,
 			timeSumMs: 0,
 			timesCount: 0,
-			timesFew: undefined,
+			timesFirst: -1,
+			timesLast: -1,
+			timesArena: new TimesArena(),
 			timesDense: undefined,
 			attempts: 0,
 			segments: 0,

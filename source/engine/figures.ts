@@ -1,6 +1,7 @@
 // The figures a run reports, derived the same way whoever keeps the counts: the engine
 // in-process, the broker simulation across processes. Pure.
-import {Histogram, recordTime, timesQuantile, type SenderTimes} from './histogram.js';
+import {Histogram} from './histogram.js';
+import {recordTime, timesQuantile, type SenderTimes} from './sender-times.js';
 import type {Totals} from './simulation.js';
 import type {BindView, SenderSnapshot, SenderSpec, SenderState, Snapshot} from './types.js';
 

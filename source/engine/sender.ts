@@ -5,6 +5,7 @@ import {AttemptModel, nextSubmitAt, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import type {Schedulable} from './event-heap.js';
 import type {Histogram} from './histogram.js';
+import {TimesArena} from './sender-times.js';
 import type {MessageBody} from './message.js';
 import type {Rng} from './rng.js';
 import type {SenderSnapshot, SenderSpec, SenderState} from './types.js';
@@ -36,6 +37,8 @@ export interface Message extends MessageBody {
  * objects for every sender; here they are one cache line. An engine has its own.
  */
 export class SenderRows {
+	/** Their times per message while each has few. */
+	readonly times = new TimesArena(1024);
 	private block = new Float64Array(0);
 	private used = 0;
 
@@ -92,9 +95,11 @@ export class Sender extends AttemptModel implements Schedulable {
 	sent = 0;
 	failed = 0;
 	attempts = 0;
-	/** Its times per message (histogram.ts SenderTimes): values while few, then buckets. */
+	/** Its times per message (sender-times.ts): values while few, then buckets. */
 	timesCount = 0;
-	timesFew: number[] | undefined;
+	timesFirst = -1;
+	timesLast = -1;
+	readonly timesArena: TimesArena;
 	/** Its row of times (SenderRows). */
 	private readonly block: Float64Array;
 	private readonly row: number;
@@ -115,6 +120,7 @@ export class Sender extends AttemptModel implements Schedulable {
 		rows: SenderRows,
 	) {
 		super(model.spec, rng, model);
+		this.timesArena = rows.times;
 		const {block, row} = rows.take();
 		this.block = block;
 		this.row = row;

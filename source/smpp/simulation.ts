@@ -8,6 +8,7 @@ import type {Histogram} from '../engine/histogram.js';
 import {messageText, phoneText} from '../engine/message.js';
 import {defaultValidityMs} from '../engine/receipts.js';
 import {segmentCount} from '../engine/segments.js';
+import {TimesArena} from '../engine/sender-times.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {BindView, Outcome, RunSettings, SenderSnapshot, SenderSpec, TimedAction} from '../engine/types.js';
 import {Bind, type BindOptions, type BindState} from './bind.js';
@@ -247,7 +248,9 @@ export class SmppSimulation implements Simulation {
 			timeSumMs: 0,
 			waitSumMs: 0,
 			timesCount: 0,
-			timesFew: undefined,
+			timesFirst: -1,
+			timesLast: -1,
+			timesArena: new TimesArena(),
 			timesDense: undefined,
 			rests: 0,
 			restedMs: 0,

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {senderSnapshot, snapshotOf, Tally, totalsOf, type RunCounts, type SenderCounts} from '../../source/engine/figures.js';
 import {Histogram} from '../../source/engine/histogram.js';
 import type {SenderSpec} from '../../source/engine/types.js';
+import {noTimes, TimesArena} from '../../source/engine/sender-times.js';
 
 const counts: RunCounts = {
 	simMs: 2000,
@@ -47,12 +48,12 @@ describe('figures', () => {
 	it("a sender's figures: average per finished message, observed mean per attempt", () => {
 		const histogram = new Histogram(0.05);
 		histogram.record(80);
-		expect(senderFigures({sent: 2, failed: 2, attempts: 5, segments: 2, throttled: 0, timeSumMs: 400, waitSumMs: 450, timesCount: 1, timesFew: undefined, timesDense: histogram})).toMatchObject({
+		expect(senderFigures({sent: 2, failed: 2, attempts: 5, segments: 2, throttled: 0, timeSumMs: 400, waitSumMs: 450, ...noTimes(new TimesArena()), timesCount: 1, timesDense: histogram})).toMatchObject({
 			avgTimeMs: 100,
 			observedMeanMs: 90,
 			attempts: 5,
 		});
-		expect(senderFigures({sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, timesCount: 0, timesFew: undefined, timesDense: undefined})).toMatchObject({
+		expect(senderFigures({sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, ...noTimes(new TimesArena())})).toMatchObject({
 			avgTimeMs: undefined,
 			observedMeanMs: undefined,
 			p95Ms: undefined,
@@ -63,7 +64,7 @@ describe('figures', () => {
 const noDelivery = {failedInvalid: 0, segments: 0, throttled: 0, delivered: 0, undelivered: 0, cost: 0, reached: 0};
 
 describe('Tally (outcome folding shared by the engine and the broker monitor)', () => {
-	const sender = (): SenderCounts => ({sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, timesCount: 0, timesFew: undefined, timesDense: undefined});
+	const sender = (): SenderCounts => ({sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, ...noTimes(new TimesArena())});
 	const state = {simMs: 2000, total: 10, produced: 10, pending: 0, queued: 4, inFlight: 2, resting: 1, isDone: false};
 
 	it('folds attempts and outcomes into the run and the sender, as totalsOf and senderSnapshot read them', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
-import {Histogram, recordTime, timesQuantile, type SenderTimes} from '../../source/engine/histogram.js';
+import {Histogram} from '../../source/engine/histogram.js';
 import {Rng} from '../../source/engine/rng.js';
 
 const qs = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
@@ -130,25 +130,5 @@ describe('recordInOrder', () => {
 		expect([...b.copyCounts()]).toEqual([...a.copyCounts()]);
 		expect(b.quantile(0.95)).toBe(a.quantile(0.95));
 		expect([b.min, b.max, b.count]).toEqual([a.min, a.max, a.count]);
-	});
-});
-
-describe('SenderTimes (recordTime, timesQuantile)', () => {
-	it('gives the quantiles of a Histogram(0.05) to the bit, with few values and past the switch to buckets', () => {
-		fc.assert(
-			fc.property(fc.array(fc.oneof(fc.double({min: 0, max: 1e6, noNaN: true}), fc.constantFrom(0, 0.0005, 100, 100.5)), {maxLength: 200}), values => {
-				const dense = new Histogram(0.05);
-				const light: SenderTimes = {timesCount: 0, timesFew: undefined, timesDense: undefined};
-				for (const [i, v] of values.entries()) {
-					dense.record(v);
-					recordTime(light, v);
-					if (i % 13 === 0 || i === values.length - 1) for (const q of qs) expect(timesQuantile(light, q)).toBe(dense.quantile(q));
-				}
-
-				expect(light.timesCount).toBe(dense.count);
-				expect(timesQuantile(light, 0.95)).toBe(dense.quantile(0.95));
-			}),
-			{numRuns: 300},
-		);
 	});
 });

@@ -3,9 +3,10 @@
 import {describe, expect, it} from 'vitest';
 import {Ledger, type Finished, type LedgerSender} from '../../source/smpp/ledger.js';
 import type {Outcome} from '../../source/engine/types.js';
+import {noTimes, TimesArena} from '../../source/engine/sender-times.js';
 
 function sender(): LedgerSender {
-	return {id: 1, spec: {meanMs: 0, failureRate: 0, distribution: 'constant'}, receiptsPending: 0, version: 0, sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, timesCount: 0, timesFew: undefined, timesDense: undefined};
+	return {id: 1, spec: {meanMs: 0, failureRate: 0, distribution: 'constant'}, receiptsPending: 0, version: 0, sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, ...noTimes(new TimesArena())};
 }
 
 const sent = (id: number, ids: string[]): Finished => ({id, phone: '5550000000', isSent: true, isInvalid: false, attempts: 1, pickedAt: 0, producedAt: 0, segments: ids.length, ids});
