@@ -3,23 +3,14 @@
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see docs/benchmarks.md). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
 
 /** Packages BullMQ and msgpackr load only if they are there (see the absent-optional plugin). */
 const absentOptional = /^(msgpackr-extract|pg|@valkey\/valkey-glide)$/;
 
-rmSync('dist', {recursive: true, force: true});
-await build({
-	entryPoints: [
-		'source/cli.tsx',
-		// The library face: import {simulate, size} from 'sms-dash'.
-		'source/index.ts',
-		{in: 'source/size/worker.ts', out: 'size-worker'},
-		// Loaded by bench/broker.js on their own (the CLI loads them as chunks too).
-		{in: 'source/broker/cli.ts', out: 'broker/cli'},
-		{in: 'source/broker/run.ts', out: 'broker/run'},
-	],
+const common = {
 	outdir: 'dist',
 	bundle: true,
 	splitting: true,
@@ -89,7 +80,49 @@ await build({
 		},
 	],
 	logLevel: 'warning',
-});
+};
+
+/** What the CLI loads only for some runs; each also loads the command line's core (see oneCore). */
+const lazyModules = /source\/(?:ui\/dashboard\.tsx|broker\/cli\.ts|broker\/run\.ts|smpp\/run\.ts|smpp\/smsc-cli\.ts|size\/cli\.ts|report\/html\.ts|config\/parse\.ts)$/;
+const commandModule = fileURLToPath(new URL('../source/command.ts', import.meta.url));
+
+/**
+ * esbuild puts a module shared by code split apart in the chunk of the set of entries (and
+ * lazily loaded modules) that reach it, so a headless run read 16 files. Each lazily loaded
+ * module here also imports command.ts (already loaded whenever the CLI loads them; it runs
+ * nothing as it loads), so all that command.ts loads at once shares one set and one chunk.
+ */
+const oneCore = {
+	name: 'one-core',
+	setup(b) {
+		b.onLoad({filter: lazyModules}, args => ({
+			contents: `import ${JSON.stringify(commandModule)};\n${readFileSync(args.path, 'utf8')}`,
+			loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
+		}));
+	},
+};
+
+rmSync('dist', {recursive: true, force: true});
+const [cli] = await Promise.all([
+	// The CLI. broker/cli and broker/run are entries too: bench/broker.js loads them on their own.
+	build({
+		...common,
+		entryPoints: ['source/cli.tsx', {in: 'source/broker/cli.ts', out: 'broker/cli'}, {in: 'source/broker/run.ts', out: 'broker/run'}],
+		plugins: [oneCore, ...common.plugins],
+		metafile: true,
+	}),
+	// The library face (import {simulate, size} from 'sms-dash') and the size worker's thread
+	// (which the CLI starts from its file): built apart, so they share no chunk with the CLI.
+	build({...common, entryPoints: ['source/index.ts', {in: 'source/size/worker.ts', out: 'size-worker'}]}),
+]);
+// A module the CLI loads lazily and oneCore does not know would split the core again.
+for (const [from, input] of Object.entries(cli.metafile.inputs)) {
+	for (const {path, kind} of input.imports) {
+		if (kind === 'dynamic-import' && path.startsWith('source/') && path !== 'source/command.ts' && !lazyModules.test(path)) {
+			throw new Error(`scripts/build.mjs: ${from} loads ${path} lazily: add it to lazyModules`);
+		}
+	}
+}
 
 // Every file ASCII, so Node never decodes one as UTF-16 (see scripts/ascii-dist.mjs).
 (await import('./ascii-dist.mjs')).asciiOnly('dist');
