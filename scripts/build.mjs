@@ -83,12 +83,12 @@ const common = {
 };
 
 /** What the CLI loads only for some runs; each also loads the command line's core (see oneCore). */
-const lazyModules = /source\/(?:ui\/dashboard\.tsx|broker\/cli\.ts|broker\/run\.ts|smpp\/run\.ts|smpp\/smsc-cli\.ts|size\/cli\.ts|report\/html\.ts|config\/parse\.ts)$/;
+const lazyModules = /source[\\/](?:ui[\\/]dashboard\.tsx|broker[\\/](?:cli|run)\.ts|smpp[\\/](?:run|smsc-cli)\.ts|size[\\/]cli\.ts|report[\\/]html\.ts|config[\\/]parse\.ts)$/;
 const commandModule = fileURLToPath(new URL('../source/command.ts', import.meta.url));
 
 /**
  * esbuild puts a module shared by code split apart in the chunk of the set of entries (and
- * lazily loaded modules) that reach it, so a headless run read 16 files. Each lazily loaded
+ * lazily loaded modules) that reach it, so a headless run read 19 files. Each lazily loaded
  * module here also imports command.ts (already loaded whenever the CLI loads them; it runs
  * nothing as it loads), so all that command.ts loads at once shares one set and one chunk.
  */
