@@ -3,6 +3,7 @@
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see docs/benchmarks.md). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
+import {dirname} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
@@ -42,6 +43,25 @@ const common = {
 				b.onResolve({filter: absentOptional}, args => ({path: args.path, namespace: 'absent'}));
 				b.onLoad({filter: /.*/, namespace: 'absent'}, args => ({
 					contents: `throw new Error(${JSON.stringify(`${args.path} is not part of sms-dash`)});`,
+					loader: 'js',
+				}));
+			},
+		},
+		{
+			// An ES module importing a CommonJS package gets its own copy of the package's exports
+			// (esbuild's __toESM, a getter per export): React's 60, made 38 times over, and
+			// react/jsx-runtime's 9 times, as the dashboard's chunk loads. Every ES import of them
+			// goes through one ES face of each instead, made once.
+			name: 'one-react-face',
+			setup(b) {
+				b.onResolve({filter: /^react(?:\/jsx-runtime)?$/}, async args => {
+					if (args.kind !== 'import-statement' || args.namespace === 'react-face') return undefined;
+					const resolved = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, namespace: 'react-face'});
+					return {path: resolved.path, namespace: 'react-face'};
+				});
+				b.onLoad({filter: /.*/, namespace: 'react-face'}, args => ({
+					contents: `export * from ${JSON.stringify(args.path)};\nexport {default} from ${JSON.stringify(args.path)};`,
+					resolveDir: dirname(args.path),
 					loader: 'js',
 				}));
 			},
