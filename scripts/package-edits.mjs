@@ -1,6 +1,6 @@
-// Edits to a few files of Ink 6, meow and Ink's text helpers, and the string-width Ink's text helpers get,
-// made as the build bundles them (scripts/build.mjs) and as vitest loads them
-// (vitest.config.ts), so the tests run what users get. Checked by
+// Edits to a few files of Ink 6, meow, Yoga and Ink's text helpers, and the string-width
+// Ink's text helpers get, made as the build bundles them (scripts/build.mjs) and as vitest
+// loads them (vitest.config.ts), so the tests run what users get. Checked by
 // test/build/package-edits.test.ts. Each edit names the exact text it replaces: a package
 // that no longer has it fails the build and the tests.
 import {fileURLToPath} from 'node:url';
@@ -76,6 +76,17 @@ const edits = {
 			'let graphemes;\nconst segmenter = { segment: (text) => (graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };',
 		],
 	],
+	/**
+	 * Yoga (Ink's layout) carries its WebAssembly as base64 and decodes it with atob and a
+	 * loop of charCodeAt, which on Node 20 took about 7 ms of loading the dashboard's
+	 * chunk; Buffer decodes the same bytes natively.
+	 */
+	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js': [
+		[
+			'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c',
+			'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))',
+		],
+	],
 };
 
 /**
@@ -94,10 +105,10 @@ export function stringWidthFor(importer) {
  * fast path (test/build/package-edits.test.ts checks the bundle has no other). Vitest
  * loads these itself instead of leaving them to Node, so it can change them too.
  */
-export const changedPackages = ['ink', 'meow', 'string-width', 'slice-ansi', '@alcalzone/ansi-tokenize', 'wrap-ansi', 'widest-line', 'cli-truncate'];
+export const changedPackages = ['ink', 'meow', 'string-width', 'slice-ansi', '@alcalzone/ansi-tokenize', 'yoga-layout', 'wrap-ansi', 'widest-line', 'cli-truncate'];
 
 /** The files edited, as esbuild's onLoad filter. */
-export const editedFiles = /[\\/]node_modules[\\/](?:ink[\\/]build[\\/](?:measure-text|wrap-text|output)|meow[\\/]build[\\/]dependencies|string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/;
+export const editedFiles = /[\\/]node_modules[\\/](?:ink[\\/]build[\\/](?:measure-text|wrap-text|output)|meow[\\/]build[\\/]dependencies|string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize|yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm)\.js$/;
 
 /** The key of `path` in the edits: its path under the last node_modules, with forward slashes. */
 export function packageFileOf(path) {

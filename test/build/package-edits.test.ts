@@ -2,7 +2,7 @@
 // and run as modules of their own (beside node_modules, so their imports resolve as the
 // package's): Ink's text caches, its Output asking the quick frame first
 // (test/ui/fast-frame.test.ts holds the quick frame to Ink's own), meow's lazy dependencies,
-// the lazy segmenters of string-width, slice-ansi and ansi-tokenize.
+// the lazy segmenters of string-width, slice-ansi and ansi-tokenize, Yoga's decoding.
 import {spawnSync} from 'node:child_process';
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -41,7 +41,8 @@ afterAll(() => {
 describe("the build's edits to packages", () => {
 	it('apply to the files they name', () => {
 		const files = ['ink/build/measure-text.js', 'ink/build/wrap-text.js', 'ink/build/output.js', 'meow/build/dependencies.js'];
-		for (const file of [...files, 'string-width/index.js', 'slice-ansi/tokenize-ansi.js', '@alcalzone/ansi-tokenize/build/tokenize.js']) {
+		const more = ['string-width/index.js', 'slice-ansi/tokenize-ansi.js', '@alcalzone/ansi-tokenize/build/tokenize.js', 'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js'];
+		for (const file of [...files, ...more]) {
 			const path = resolve('node_modules', file);
 			expect(editedFiles.test(path), file).toBe(true);
 			expect(packageFileOf(path)).toBe(file);
@@ -125,6 +126,36 @@ describe("the build's edits to packages", () => {
 		}
 
 		expect(width('\u{1F600}')).toBe(2);
+	});
+
+	it("decode Yoga's WebAssembly with Buffer, to a Yoga that lays out as the package's does", async () => {
+		const file = 'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js';
+		expect(edited(file)).not.toContain('charCodeAt(a)');
+		type Node = {setWidth(width: number): void; setHeight(height: number): void; setFlexGrow(grow: number): void; insertChild(child: Node, index: number): void; calculateLayout(): void; getComputedLayout(): object};
+		type Yoga = {Node: {create(): Node}};
+		const [{default: wrap}, {default: loadEdited}, {default: loadPackage}] = await Promise.all([
+			import(pathToFileURL(resolve('node_modules/yoga-layout/dist/src/wrapAssembly.js')).href) as Promise<{default: (assembly: unknown) => Yoga}>,
+			editedModuleBeside<{default: () => Promise<unknown>}>(file),
+			import(pathToFileURL(resolve('node_modules', file)).href) as Promise<{default: () => Promise<unknown>}>,
+		]);
+		const layout = (yoga: Yoga): object[] => {
+			const root = yoga.Node.create();
+			root.setWidth(100);
+			root.setHeight(30);
+			const children = [1, 2].map(grow => {
+				const child = yoga.Node.create();
+				child.setFlexGrow(grow);
+				return child;
+			});
+			children.forEach((child, index) => root.insertChild(child, index));
+			root.calculateLayout();
+			return [root, ...children].map(node => node.getComputedLayout());
+		};
+
+		const editedLayout = layout(wrap(await loadEdited()));
+		expect(editedLayout).toEqual(layout(wrap(await loadPackage())));
+		// A column: the second child grows twice as much as the first.
+		expect(editedLayout[2]).toMatchObject({top: 10, width: 100, height: 20});
 	});
 
 	it('fail the build when a package no longer has the text they change', () => {
