@@ -3,23 +3,15 @@
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see docs/benchmarks.md). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
+import {dirname} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
 
 /** Packages BullMQ and msgpackr load only if they are there (see the absent-optional plugin). */
 const absentOptional = /^(msgpackr-extract|pg|@valkey\/valkey-glide)$/;
 
-rmSync('dist', {recursive: true, force: true});
-await build({
-	entryPoints: [
-		'source/cli.tsx',
-		// The library face: import {simulate, size} from 'sms-dash'.
-		'source/index.ts',
-		{in: 'source/size/worker.ts', out: 'size-worker'},
-		// Loaded by bench/broker.js on their own (the CLI loads them as chunks too).
-		{in: 'source/broker/cli.ts', out: 'broker/cli'},
-		{in: 'source/broker/run.ts', out: 'broker/run'},
-	],
+const common = {
 	outdir: 'dist',
 	bundle: true,
 	splitting: true,
@@ -51,6 +43,25 @@ await build({
 				b.onResolve({filter: absentOptional}, args => ({path: args.path, namespace: 'absent'}));
 				b.onLoad({filter: /.*/, namespace: 'absent'}, args => ({
 					contents: `throw new Error(${JSON.stringify(`${args.path} is not part of sms-dash`)});`,
+					loader: 'js',
+				}));
+			},
+		},
+		{
+			// An ES module importing a CommonJS package gets its own copy of the package's exports
+			// (esbuild's __toESM, a getter per export): React's 60, made 38 times over, and
+			// react/jsx-runtime's 9 times, as the dashboard's chunk loads. Every ES import of them
+			// goes through one ES face of each instead, made once.
+			name: 'one-react-face',
+			setup(b) {
+				b.onResolve({filter: /^react(?:\/jsx-runtime)?$/}, async args => {
+					if (args.kind !== 'import-statement' || args.namespace === 'react-face') return undefined;
+					const resolved = await b.resolve(args.path, {kind: 'import-statement', resolveDir: args.resolveDir, namespace: 'react-face'});
+					return {path: resolved.path, namespace: 'react-face'};
+				});
+				b.onLoad({filter: /.*/, namespace: 'react-face'}, args => ({
+					contents: `export * from ${JSON.stringify(args.path)};\nexport {default} from ${JSON.stringify(args.path)};`,
+					resolveDir: dirname(args.path),
 					loader: 'js',
 				}));
 			},
@@ -89,7 +100,49 @@ await build({
 		},
 	],
 	logLevel: 'warning',
-});
+};
+
+/** What the CLI loads only for some runs; each also loads the command line's core (see oneCore). */
+const lazyModules = /source[\\/](?:ui[\\/]dashboard\.tsx|broker[\\/](?:cli|run)\.ts|smpp[\\/](?:run|smsc-cli)\.ts|size[\\/]cli\.ts|report[\\/]html\.ts|config[\\/]parse\.ts)$/;
+const commandModule = fileURLToPath(new URL('../source/command.ts', import.meta.url));
+
+/**
+ * esbuild puts a module shared by code split apart in the chunk of the set of entries (and
+ * lazily loaded modules) that reach it, so a headless run read 19 files. Each lazily loaded
+ * module here also imports command.ts (already loaded whenever the CLI loads them; it runs
+ * nothing as it loads), so all that command.ts loads at once shares one set and one chunk.
+ */
+const oneCore = {
+	name: 'one-core',
+	setup(b) {
+		b.onLoad({filter: lazyModules}, args => ({
+			contents: `import ${JSON.stringify(commandModule)};\n${readFileSync(args.path, 'utf8')}`,
+			loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
+		}));
+	},
+};
+
+rmSync('dist', {recursive: true, force: true});
+const [cli] = await Promise.all([
+	// The CLI. broker/cli and broker/run are entries too: bench/broker.js loads them on their own.
+	build({
+		...common,
+		entryPoints: ['source/cli.tsx', {in: 'source/broker/cli.ts', out: 'broker/cli'}, {in: 'source/broker/run.ts', out: 'broker/run'}],
+		plugins: [oneCore, ...common.plugins],
+		metafile: true,
+	}),
+	// The library face (import {simulate, size} from 'sms-dash') and the size worker's thread
+	// (which the CLI starts from its file): built apart, so they share no chunk with the CLI.
+	build({...common, entryPoints: ['source/index.ts', {in: 'source/size/worker.ts', out: 'size-worker'}]}),
+]);
+// A module the CLI loads lazily and oneCore does not know would split the core again.
+for (const [from, input] of Object.entries(cli.metafile.inputs)) {
+	for (const {path, kind} of input.imports) {
+		if (kind === 'dynamic-import' && path.startsWith('source/') && path !== 'source/command.ts' && !lazyModules.test(path)) {
+			throw new Error(`scripts/build.mjs: ${from} loads ${path} lazily: add it to lazyModules`);
+		}
+	}
+}
 
 // Every file ASCII, so Node never decodes one as UTF-16 (see scripts/ascii-dist.mjs).
 (await import('./ascii-dist.mjs')).asciiOnly('dist');

@@ -1,6 +1,6 @@
-// Edits to a few files of Ink 6 and meow, and the string-width Ink's text helpers get,
-// made as the build bundles them (scripts/build.mjs) and as vitest loads them
-// (vitest.config.ts), so the tests run what users get. Checked by
+// Edits to a few files of Ink 6, meow, Yoga and Ink's text helpers, and the string-width
+// Ink's text helpers get, made as the build bundles them (scripts/build.mjs) and as vitest
+// loads them (vitest.config.ts), so the tests run what users get. Checked by
 // test/build/package-edits.test.ts. Each edit names the exact text it replaces: a package
 // that no longer has it fails the build and the tests.
 import {fileURLToPath} from 'node:url';
@@ -53,6 +53,40 @@ const edits = {
 			'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);',
 		],
 	],
+	/**
+	 * string-width, slice-ansi and ansi-tokenize each build an Intl.Segmenter as they load
+	 * (the first one made reads ICU's break rules), and string-width a regex of every RGI
+	 * emoji: together about 15 ms, a tenth of loading the dashboard's chunk, for strings
+	 * the quick paths (source/ui/string-width.ts, fast-frame.ts) leave to them, which most
+	 * runs never have. The edits build each on first use instead.
+	 */
+	'string-width/index.js': [
+		['const segmenter = new Intl.Segmenter();', `let graphemes;\nconst segmenter = {segment: text => (graphemes ??= new Intl.Segmenter()).segment(text)};`],
+		['const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;', 'let rgiEmoji;\nconst rgiEmojiRegex = {test: text => (rgiEmoji ??= /^\\p{RGI_Emoji}$/v).test(text)};'],
+	],
+	'slice-ansi/tokenize-ansi.js': [
+		[
+			"const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
+			"let graphemes;\nconst GRAPHEME_SEGMENTER = {segment: text => (graphemes ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text)};",
+		],
+	],
+	'@alcalzone/ansi-tokenize/build/tokenize.js': [
+		[
+			'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+			'let graphemes;\nconst segmenter = { segment: (text) => (graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text) };',
+		],
+	],
+	/**
+	 * Yoga (Ink's layout) carries its WebAssembly as base64 and decodes it with atob and a
+	 * loop of charCodeAt, which on Node 20 took about 7 ms of loading the dashboard's
+	 * chunk; Buffer decodes the same bytes natively.
+	 */
+	'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js': [
+		[
+			'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c',
+			'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))',
+		],
+	],
 };
 
 /**
@@ -71,10 +105,10 @@ export function stringWidthFor(importer) {
  * fast path (test/build/package-edits.test.ts checks the bundle has no other). Vitest
  * loads these itself instead of leaving them to Node, so it can change them too.
  */
-export const changedPackages = ['ink', 'meow', 'wrap-ansi', 'widest-line', 'cli-truncate'];
+export const changedPackages = ['ink', 'meow', 'string-width', 'slice-ansi', '@alcalzone/ansi-tokenize', 'yoga-layout', 'wrap-ansi', 'widest-line', 'cli-truncate'];
 
 /** The files edited, as esbuild's onLoad filter. */
-export const editedFiles = /[\\/]node_modules[\\/](?:ink[\\/]build[\\/](?:measure-text|wrap-text|output)|meow[\\/]build[\\/]dependencies)\.js$/;
+export const editedFiles = /[\\/]node_modules[\\/](?:ink[\\/]build[\\/](?:measure-text|wrap-text|output)|meow[\\/]build[\\/]dependencies|string-width[\\/]index|slice-ansi[\\/]tokenize-ansi|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize|yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm)\.js$/;
 
 /** The key of `path` in the edits: its path under the last node_modules, with forward slashes. */
 export function packageFileOf(path) {

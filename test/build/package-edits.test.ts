@@ -1,7 +1,8 @@
 // The edits the build makes to Ink and meow, applied to the packages that are installed
 // and run as modules of their own (beside node_modules, so their imports resolve as the
 // package's): Ink's text caches, its Output asking the quick frame first
-// (test/ui/fast-frame.test.ts holds the quick frame to Ink's own), meow's lazy dependencies.
+// (test/ui/fast-frame.test.ts holds the quick frame to Ink's own), meow's lazy dependencies,
+// the lazy segmenters of string-width, slice-ansi and ansi-tokenize, Yoga's decoding.
 import {spawnSync} from 'node:child_process';
 import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -22,13 +23,26 @@ async function editedModule<T>(file: string): Promise<T> {
 	return (await import(pathToFileURL(path).href)) as T;
 }
 
+/** Edited copies written beside the package's own files, for a file that imports its neighbours. */
+const besides: string[] = [];
+
+async function editedModuleBeside<T>(file: string): Promise<T> {
+	const path = resolve('node_modules', file.replace(/\.js$/, `.edited-${process.pid}.mjs`));
+	writeFileSync(path, edited(file));
+	besides.push(path);
+	return (await import(pathToFileURL(path).href)) as T;
+}
+
 afterAll(() => {
 	rmSync(scratch, {recursive: true, force: true});
+	for (const path of besides) rmSync(path, {force: true});
 });
 
 describe("the build's edits to packages", () => {
 	it('apply to the files they name', () => {
-		for (const file of ['ink/build/measure-text.js', 'ink/build/wrap-text.js', 'ink/build/output.js', 'meow/build/dependencies.js']) {
+		const files = ['ink/build/measure-text.js', 'ink/build/wrap-text.js', 'ink/build/output.js', 'meow/build/dependencies.js'];
+		const more = ['string-width/index.js', 'slice-ansi/tokenize-ansi.js', '@alcalzone/ansi-tokenize/build/tokenize.js', 'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js'];
+		for (const file of [...files, ...more]) {
 			const path = resolve('node_modules', file);
 			expect(editedFiles.test(path), file).toBe(true);
 			expect(packageFileOf(path)).toBe(file);
@@ -85,6 +99,63 @@ describe("the build's edits to packages", () => {
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
+	});
+
+	it("build string-width's, slice-ansi's and ansi-tokenize's segmenters and string-width's emoji regex on first use, and give what the packages give", async () => {
+		for (const file of ['string-width/index.js', 'slice-ansi/tokenize-ansi.js', '@alcalzone/ansi-tokenize/build/tokenize.js']) {
+			expect(edited(file), file).not.toMatch(/^const \w+ = (?:new Intl\.Segmenter\(|\/\^\\p\{RGI_Emoji\}\$\/v)/m);
+		}
+
+		type Width = (text: string, options?: {ambiguousIsNarrow?: boolean}) => number;
+		type Tokenize = (text: string) => unknown[];
+		const {default: width} = await editedModuleBeside<{default: Width}>('string-width/index.js');
+		const {default: sliceTokens} = await editedModuleBeside<{default: Tokenize}>('slice-ansi/tokenize-ansi.js');
+		const {tokenize} = await editedModuleBeside<{tokenize: Tokenize}>('@alcalzone/ansi-tokenize/build/tokenize.js');
+		const packages = {
+			width: ((await import(pathToFileURL(resolve('node_modules/string-width/index.js')).href)) as {default: Width}).default,
+			sliceTokens: ((await import(pathToFileURL(resolve('node_modules/slice-ansi/tokenize-ansi.js')).href)) as {default: Tokenize}).default,
+			tokenize: ((await import(pathToFileURL(resolve('node_modules/@alcalzone/ansi-tokenize/build/tokenize.js')).href)) as {tokenize: Tokenize}).tokenize,
+		};
+		const texts = ['', 'abc', '\u001B[31mred\u001B[39m', '\u00B7 \u2581\u2588', '\u{1F600}x', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}', '1\uFE0F\u20E3', '\u4E2D\u6587', '\u1100\u1161\u11A8', 'e\u0301', '\u00A1'];
+		for (const text of texts) {
+			const name = JSON.stringify(text);
+			expect(width(text), name).toBe(packages.width(text));
+			expect(width(text, {ambiguousIsNarrow: false}), name).toBe(packages.width(text, {ambiguousIsNarrow: false}));
+			expect(sliceTokens(text), name).toEqual(packages.sliceTokens(text));
+			expect(tokenize(text), name).toEqual(packages.tokenize(text));
+		}
+
+		expect(width('\u{1F600}')).toBe(2);
+	});
+
+	it("decode Yoga's WebAssembly with Buffer, to a Yoga that lays out as the package's does", async () => {
+		const file = 'yoga-layout/dist/binaries/yoga-wasm-base64-esm.js';
+		expect(edited(file)).not.toContain('charCodeAt(a)');
+		type Node = {setWidth(width: number): void; setHeight(height: number): void; setFlexGrow(grow: number): void; insertChild(child: Node, index: number): void; calculateLayout(): void; getComputedLayout(): object};
+		type Yoga = {Node: {create(): Node}};
+		const [{default: wrap}, {default: loadEdited}, {default: loadPackage}] = await Promise.all([
+			import(pathToFileURL(resolve('node_modules/yoga-layout/dist/src/wrapAssembly.js')).href) as Promise<{default: (assembly: unknown) => Yoga}>,
+			editedModuleBeside<{default: () => Promise<unknown>}>(file),
+			import(pathToFileURL(resolve('node_modules', file)).href) as Promise<{default: () => Promise<unknown>}>,
+		]);
+		const layout = (yoga: Yoga): object[] => {
+			const root = yoga.Node.create();
+			root.setWidth(100);
+			root.setHeight(30);
+			const children = [1, 2].map(grow => {
+				const child = yoga.Node.create();
+				child.setFlexGrow(grow);
+				return child;
+			});
+			children.forEach((child, index) => root.insertChild(child, index));
+			root.calculateLayout();
+			return [root, ...children].map(node => node.getComputedLayout());
+		};
+
+		const editedLayout = layout(wrap(await loadEdited()));
+		expect(editedLayout).toEqual(layout(wrap(await loadPackage())));
+		// A column: the second child grows twice as much as the first.
+		expect(editedLayout[2]).toMatchObject({top: 10, width: 100, height: 20});
 	});
 
 	it('fail the build when a package no longer has the text they change', () => {
