@@ -185,6 +185,17 @@ describe('a report\'s settings.senders', () => {
 		);
 	});
 
+	test('a spec object standing for several senders groups as its copies would', () => {
+		fc.assert(
+			fc.property(fc.array(fc.tuple(specArb, fc.boolean()), {maxLength: 40}), picks => {
+				// Each sender is a fresh spec, or the very object the sender before it has.
+				const specs: SenderSpec[] = [];
+				for (const [fresh, isSame] of picks) specs.push(isSame && specs.length > 0 ? specs.at(-1)! : fresh);
+				expect(groupSenders(specs)).toStrictEqual(groupSenders(specs.map(s => ({...s}))));
+			}),
+		);
+	});
+
 	test('10,000 senders of 2 kinds are 2 entries, and the summary says how many there are', () => {
 		const a = spec();
 		const b = spec({meanMs: 50});
