@@ -2,9 +2,10 @@
 // text form, the --report file and the --log writer. Shared by headless and dashboard.
 import {closeSync, ftruncateSync, openSync, statSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
-import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
+import type {DeliverySettings, Outcome, TimedAction} from './engine/types.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1, wrapParts} from './format.js';
 import {groupSenders, type SenderRun} from './report/sender-runs.js';
+import {SenderSummaries} from './report/sender-summaries.js';
 import {bindLines, cell, senderLines} from './report/sender-table.js';
 import {hasReceipts, type Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
@@ -137,7 +138,11 @@ export function verdictOf(summary: Summary, writeErrors: readonly string[]): {co
 
 export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isStalled = false, abortedBy}: SummaryInput): Summary {
 	if (engine.isDone) engine.runUntil(Number.POSITIVE_INFINITY);
-	const snap = engine.snapshot();
+	// The engine's senders are read one by one rather than snapshot (no object kept per sender).
+	const snap = engine.snapshot(engine.eachSenderFigures === undefined);
+	const senders = new SenderSummaries();
+	if (engine.eachSenderFigures === undefined) snap.senders.forEach(senders.add);
+	else engine.eachSenderFigures(senders.add);
 	const {time, e2e} = engine.spread();
 	const figures = figuresOf(snap);
 	const simElapsedMs = snap.lastOutcomeMs;
@@ -186,7 +191,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		cost: Math.round(snap.cost * 10_000) / 10_000,
 		gatewayRate: settings.gatewayRate ?? null,
 		...(settings.smpp === undefined ? {} : {smpp: settings.smpp}),
-		senders: snap.senders.map(senderSummary),
+		senders: senders.list,
 		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
 			expr: r.expr,
 			// The rule that ended the run is lost even where the figures so far pass (elapsed).
@@ -204,33 +209,6 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		},
 		actions: [...engine.actions],
 		notes: [...notes],
-	};
-}
-
-function senderSummary(s: SenderSnapshot): SenderSummary {
-	const {spec} = s;
-	return {
-		id: s.id,
-		meanMs: spec.meanMs,
-		failureRate: spec.failureRate,
-		distribution: spec.distribution,
-		...(spec.spreadMs === undefined ? {} : {spreadMs: spec.spreadMs}),
-		...(spec.maxWaitMs === undefined ? {} : {maxWaitMs: spec.maxWaitMs}),
-		...(spec.failoverMs === undefined ? {} : {failoverMs: spec.failoverMs}),
-		sent: s.sent,
-		failed: s.failed,
-		attempts: s.attempts,
-		avgTimeMs: round1(s.avgTimeMs),
-		observedMeanMs: round1(s.observedMeanMs),
-		p95Ms: round1(s.p95Ms),
-		rests: s.rests,
-		restedMs: round1(s.restedMs) ?? 0,
-		window: spec.window ?? 1,
-		rate: spec.rate ?? null,
-		price: spec.price ?? 0,
-		segments: s.segments,
-		throttled: s.throttled,
-		...(s.state === 'removed' ? {removed: true as const} : {}),
 	};
 }
 
