@@ -4,6 +4,7 @@ import type {Progress} from './engine/monitor.js';
 import {formatClock, formatCount, formatMs, formatRate, round1, wrapParts} from './format.js';
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
+import {summaryLinePieces} from './report/summary-json.js';
 import type {StoreRun} from './runs/in-process.js';
 import {hasReceipts, type Settings} from './settings.js';
 import type {DashStore} from './store.js';
@@ -208,7 +209,7 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 			detach?.();
 			const isStalled = ending === 'stall';
 			const summary = run.finish({isStalled});
-			io.out(summaryOutput(summary, isJson));
+			for (const piece of summaryPieces(summary, isJson)) io.out(piece);
 			for (const error of run.writeErrors) io.err(`sms-dash: ${error}\n`);
 			if (isStalled) io.err(`sms-dash: stopped: ${waitingText(summary.queued + summary.pending)} and no sender is left to send them\n`);
 			await run.close?.();
@@ -217,8 +218,12 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 	};
 }
 
-export function summaryOutput(summary: Summary, isJson: boolean): string {
-	return (isJson ? JSON.stringify(summary) : summaryText(summary)) + '\n';
+/**
+ * The summary as printed, in pieces written one after another: its JSON line is written a
+ * batch of senders at a time rather than made whole first (24 MB at 100,000 senders).
+ */
+export function summaryPieces(summary: Summary, isJson: boolean): Iterable<string> {
+	return isJson ? summaryLinePieces(summary) : [summaryText(summary) + '\n'];
 }
 
 /** "1 message waits", "3 messages wait". */

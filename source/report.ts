@@ -7,6 +7,7 @@ import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRat
 import {groupSenders, type SenderRun} from './report/sender-runs.js';
 import {SenderSummaries} from './report/sender-summaries.js';
 import {bindLines, cell, senderLines} from './report/sender-table.js';
+import {reportPieces} from './report/summary-json.js';
 import {hasReceipts, type Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
@@ -310,29 +311,25 @@ function actualOf(expr: string, actual: number): string {
 	}
 }
 
-/** Writes the summary as JSON to `path` (reportJson), whole or not at all (see writeWhole). */
+/** Writes the summary as JSON to `path` (reportJson), a piece at a time, whole or not at all (see writeWhole). */
 export function writeReport(path: string, summary: Summary): void {
-	writeWhole(path, reportJson(summary));
+	writeWhole(path, reportPieces(summary));
 }
 
-/**
- * The --report file's text: JSON indented for people, each of `senders` on a line of its
- * own (a table to read, and a third of the size of one key a line at 10,000 senders).
- */
+/** The --report file's text (report/summary-json.ts's reportPieces, joined). */
 export function reportJson(summary: Summary): string {
-	const text = JSON.stringify({...summary, senders: []}, null, 2);
-	const list = summary.senders.length === 0 ? '[]' : `[\n${summary.senders.map(s => `    ${JSON.stringify(s)}`).join(',\n')}\n  ]`;
-	// The top level's key alone has this indent (a string holds no raw line break).
-	return text.replace('\n  "senders": [],\n', () => `\n  "senders": ${list},\n`) + '\n';
+	return [...reportPieces(summary)].join('');
 }
 
 /**
- * Writes a file whole or leaves none: a write that fails (a full disk) removes what it
- * began, so no empty or half report is mistaken for one. Throws the write's error.
+ * Writes a file whole (`text`, or its pieces in turn) or leaves none: a write that fails (a
+ * full disk) removes what it began, so no empty or half report is mistaken for one. Throws
+ * the write's error.
  */
-export function writeWhole(path: string, text: string): void {
+export function writeWhole(path: string, text: string | Iterable<string>): void {
 	try {
-		writeFileSync(path, text);
+		if (typeof text === 'string') writeFileSync(path, text);
+		else writePieces(path, text);
 	} catch (error) {
 		try {
 			if (statSync(path).isFile()) unlinkSync(path);
@@ -341,6 +338,16 @@ export function writeWhole(path: string, text: string): void {
 		}
 
 		throw error;
+	}
+}
+
+/** Writes `pieces` to `path` one after another, each as it is made. Throws a write's error. */
+function writePieces(path: string, pieces: Iterable<string>): void {
+	const fd = openSync(path, 'w');
+	try {
+		for (const piece of pieces) writeFileSync(fd, piece);
+	} finally {
+		closeSync(fd);
 	}
 }
 
