@@ -5,7 +5,7 @@ import type {Simulation} from './engine/simulation.js';
 import type {DeliverySettings, Outcome, TimedAction} from './engine/types.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1, wrapParts} from './format.js';
 import {groupSenders, type SenderRun} from './report/sender-runs.js';
-import {SenderSummaries} from './report/sender-summaries.js';
+import {senderRows, SenderTable, setSenders, someSpec} from './report/sender-summaries.js';
 import {bindLines, cell, senderLines} from './report/sender-table.js';
 import {reportPieces} from './report/summary-json.js';
 import {hasReceipts, type Settings} from './settings.js';
@@ -89,6 +89,10 @@ export interface Summary {
 	cost: number;
 	/** The gateway's cap, segments per simulated second; null: none. */
 	gatewayRate: number | null;
+	/**
+	 * Every sender that ran. A built summary makes this list when it is first read; its own
+	 * writers (report/summary-json.ts, the text) read the senders one at a time (senderRows).
+	 */
 	senders: SenderSummary[];
 	thresholds: ThresholdResult[];
 	settings: ReportSettings;
@@ -141,7 +145,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 	if (engine.isDone) engine.runUntil(Number.POSITIVE_INFINITY);
 	// The engine's senders are read one by one rather than snapshot (no object kept per sender).
 	const snap = engine.snapshot(engine.eachSenderFigures === undefined);
-	const senders = new SenderSummaries();
+	const senders = new SenderTable(settings.senders.length + engine.actions.filter(action => 'add' in action).length);
 	if (engine.eachSenderFigures === undefined) snap.senders.forEach(senders.add);
 	else engine.eachSenderFigures(senders.add);
 	const {time, e2e} = engine.spread();
@@ -149,7 +153,7 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 	const simElapsedMs = snap.lastOutcomeMs;
 	const throughput = simElapsedMs > 0 ? figures.throughput : undefined;
 	const isAwaitingReceipts = hasReceipts(settings);
-	return {
+	const summary: Summary = {
 		type: 'summary',
 		produced: snap.produced,
 		sent: snap.sent,
@@ -192,7 +196,8 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		cost: Math.round(snap.cost * 10_000) / 10_000,
 		gatewayRate: settings.gatewayRate ?? null,
 		...(settings.smpp === undefined ? {} : {smpp: settings.smpp}),
-		senders: senders.list,
+		// Made from the table when first read (setSenders below).
+		senders: [],
 		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
 			expr: r.expr,
 			// The rule that ended the run is lost even where the figures so far pass (elapsed).
@@ -211,11 +216,13 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		actions: [...engine.actions],
 		notes: [...notes],
 	};
+	setSenders(summary, senders);
+	return summary;
 }
 
 /** Whether the run used any key of the delivery model (else its text summary is as it always was). */
 export function usesDeliveryModel(summary: Summary): boolean {
-	return Object.keys(deliverySettingsOf(summary.settings)).length > 0 || summary.senders.some(s => s.window > 1 || s.rate !== null || s.price > 0);
+	return Object.keys(deliverySettingsOf(summary.settings)).length > 0 || someSpec(senderRows(summary), s => s.window > 1 || s.rate !== null || s.price > 0);
 }
 
 /** The delivery model's lines of the text summary: segments, throttling, cost, failures by kind, receipts, reach. */
@@ -279,7 +286,7 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		`  elapsed     ${formatClock(summary.simElapsedMs)} simulated · ${formatMs(summary.wallElapsedMs)} wall`,
 		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per simulated second)`,
 		`  seed        ${summary.seed}`,
-		...(summary.smpp === undefined ? senderLines(summary.senders) : bindLines(summary.smpp, summary.senders)),
+		...(summary.smpp === undefined ? senderLines(senderRows(summary)) : bindLines(summary.smpp, senderRows(summary))),
 	);
 	lines.push(...thresholdLines(summary.thresholds, isUnfinished));
 

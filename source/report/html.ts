@@ -10,6 +10,7 @@ import {usesDeliveryModel, type SenderSummary, type Summary} from '../report.js'
 import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
 import {senderCount} from './sender-runs.js';
+import {senderRows} from './sender-summaries.js';
 import {SeriesRecorder, type ModelSeries, type SeriesPoint} from './series.js';
 
 /** What a run's page shows: the --report summary plus the series behind the charts. */
@@ -198,7 +199,10 @@ function modelColumns(senders: readonly SenderSummary[]): Array<[string, (s: Sen
 
 function runBody({summary, reach, activeUntilMs}: RunReportData): string {
 	const model = modelSeriesOf(summary);
-	const extra = model === undefined ? [] : modelColumns(summary.senders);
+	// The senders for this page alone: the summary keeps its own list unmade (sender-summaries.ts).
+	const rows = senderRows(summary);
+	const senders = Array.from({length: rows.length}, (_, i) => rows.at(i)!);
+	const extra = model === undefined ? [] : modelColumns(senders);
 	const finished = summary.sent + summary.failed;
 	const isFailing = summary.interrupted || summary.thresholds.some(t => !t.ok);
 	const thresholds = summary.thresholds
@@ -236,7 +240,7 @@ ${model === undefined ? '' : `${modelCharts(summary, reach !== undefined)}\n`}<s
 		.map((h, i) => `<th data-col="${i}" tabindex="0">${h}</th>`)
 		.join('')}</tr></thead>
 <tbody>
-${summary.senders
+${senders
 	.map(
 		s =>
 			`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td>${extra.map(([, cell]) => cell(s)).join('')}<td>${s.removed ? 'removed' : 'running'}</td></tr>`,

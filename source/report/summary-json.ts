@@ -1,18 +1,19 @@
 // A summary as JSON text in pieces, for the --json line and the --report file: joined, the
 // pieces are the one JSON.stringify of the whole, but `senders` come a batch at a time, so
 // no string holds 100,000 of them (some 24 MB) and each piece is written as it is made.
-import type {SenderSummary, Summary} from '../report.js';
+import type {Summary} from '../report.js';
+import {senderRows, type SenderRows} from './sender-summaries.js';
 
 /** Senders a piece: some 250 kB of text. */
 const batch = 1000;
 
 /** The summary's --json line, then a line break: JSON.stringify(summary) in pieces. */
 export function* summaryLinePieces(summary: Summary): Generator<string> {
-	const text = JSON.stringify({...summary, senders: []});
+	const text = JSON.stringify(withoutSenders(summary));
 	// The top-level key comes first: the keys before it hold no such text but in strings, where a quote is escaped.
 	const at = text.indexOf('"senders":[]') + '"senders":['.length;
 	yield text.slice(0, at);
-	yield* senderPieces(summary.senders, '', ',');
+	yield* senderPieces(senderRows(summary), '', ',');
 	yield `${text.slice(at)}\n`;
 }
 
@@ -21,16 +22,17 @@ export function* summaryLinePieces(summary: Summary): Generator<string> {
  * of its own (a table to read, and a third of the size of one key a line at 10,000 senders).
  */
 export function* reportPieces(summary: Summary): Generator<string> {
-	const text = JSON.stringify({...summary, senders: []}, null, 2);
+	const text = JSON.stringify(withoutSenders(summary), null, 2);
 	// The top level's key alone has this indent (a string holds no raw line break).
 	const marker = '\n  "senders": [],\n';
 	const at = text.indexOf(marker);
 	yield `${text.slice(0, at)}\n  "senders": `;
-	if (summary.senders.length === 0) {
+	const senders = senderRows(summary);
+	if (senders.length === 0) {
 		yield '[]';
 	} else {
 		yield '[\n';
-		yield* senderPieces(summary.senders, '    ', ',\n');
+		yield* senderPieces(senders, '    ', ',\n');
 		yield '\n  ]';
 	}
 
@@ -38,11 +40,16 @@ export function* reportPieces(summary: Summary): Generator<string> {
 }
 
 /** Each sender's JSON after `indent`, joined by `separator`, a batch a piece. */
-function* senderPieces(senders: readonly SenderSummary[], indent: string, separator: string): Generator<string> {
+function* senderPieces(senders: SenderRows, indent: string, separator: string): Generator<string> {
 	for (let start = 0; start < senders.length; start += batch) {
 		const end = Math.min(senders.length, start + batch);
 		let piece = '';
-		for (let i = start; i < end; i++) piece += (i === 0 ? indent : separator + indent) + JSON.stringify(senders[i]);
+		for (let i = start; i < end; i++) piece += (i === 0 ? indent : separator + indent) + JSON.stringify(senders.at(i));
 		yield piece;
 	}
+}
+
+/** The summary's keys in order, `senders` empty: read without making the senders' list. */
+function withoutSenders(summary: Summary): Summary {
+	return Object.fromEntries(Object.keys(summary).map(key => [key, key === 'senders' ? [] : summary[key as keyof Summary]])) as unknown as Summary;
 }

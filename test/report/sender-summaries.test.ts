@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
 import type {SenderSnapshot, SenderSpec, SenderState} from '../../source/engine/types.js';
 import {round1} from '../../source/format.js';
-import type {SenderSummary} from '../../source/report.js';
-import {SenderSummaries} from '../../source/report/sender-summaries.js';
+import type {SenderSummary, Summary} from '../../source/report.js';
+import {senderRows, SenderTable, setSenders, settleSenders, someSpec} from '../../source/report/sender-summaries.js';
+import {bindLines, senderLines} from '../../source/report/sender-table.js';
 
 /** A sender's summary as it was first written: the reference for keys, their order and values. */
 function reference(s: SenderSnapshot): SenderSummary {
@@ -54,7 +55,7 @@ const specArb: fc.Arbitrary<SenderSpec> = fc
 const time = fc.option(fc.double({min: 0, max: 1e6, noNaN: true}), {nil: undefined});
 const count = fc.nat({max: 1e6});
 
-describe('SenderSummaries', () => {
+describe('SenderTable', () => {
 	it('makes what the spread-built summary made: the same keys in the same order, the same values', () => {
 		fc.assert(
 			fc.property(
@@ -74,23 +75,83 @@ describe('SenderSummaries', () => {
 						observedMeanMs: time,
 						p95Ms: time,
 					}),
-					{maxLength: 30},
+					{maxLength: 40},
 				),
 				(specs, senders) => {
-					const summaries = new SenderSummaries();
+					const table = new SenderTable();
 					const expected: SenderSummary[] = [];
 					// One object reused for every sender, as the engine visits them.
 					const figures = {} as SenderSnapshot;
 					for (const [index, sender] of senders.entries()) {
 						Object.assign(figures, sender, {id: index + 1, spec: specs[sender.spec % specs.length], restLeftMs: 0, inFlight: 0, windowUsed: 0});
 						expected.push(reference({...figures}));
-						summaries.add(figures);
+						table.add(figures);
 					}
 
-					expect(summaries.list).toStrictEqual(expected);
-					expect(JSON.stringify(summaries.list)).toBe(JSON.stringify(expected));
+					expect(table.toArray()).toStrictEqual(expected);
+					expect(JSON.stringify(table.toArray())).toBe(JSON.stringify(expected));
+					// Read in any order, from either end, as an array is.
+					for (let i = expected.length - 1; i >= 0; i--) expect(JSON.stringify(table.at(i))).toBe(JSON.stringify(expected[i]));
+					for (const i of [-1, -expected.length, expected.length, -expected.length - 1]) expect(table.at(i)).toStrictEqual(expected.at(i));
+					// What the text reads of a table, without making every summary, is what it reads of the list.
+					expect(senderLines(table)).toStrictEqual(senderLines(expected));
+					expect(bindLines('smpp://x', table)).toStrictEqual(bindLines('smpp://x', expected));
+					const priced = (s: SenderSummary) => s.price > 0 || s.rate !== null;
+					expect(someSpec(table, priced)).toBe(expected.some(priced));
 				},
 			),
 		);
+	});
+});
+
+describe('a summary\'s senders, made when first read', () => {
+	const figures = (id: number): SenderSnapshot => ({
+		id,
+		spec: {meanMs: 10, failureRate: 0, distribution: 'constant'},
+		state: 'idle',
+		restLeftMs: 0,
+		inFlight: 0,
+		windowUsed: 0,
+		rests: 0,
+		restedMs: 0,
+		sent: id,
+		failed: 0,
+		attempts: id,
+		segments: id,
+		throttled: 0,
+		avgTimeMs: 10,
+		observedMeanMs: 10,
+		p95Ms: 10,
+	});
+	const built = () => {
+		const table = new SenderTable();
+		// More than the table first has room for.
+		for (let id = 1; id <= 3000; id++) table.add(figures(id));
+		const summary = {type: 'summary', produced: 1, senders: [], notes: []} as unknown as Summary;
+		setSenders(summary, table);
+		return {summary, table};
+	};
+
+	it('is read through the table until somebody reads the list, in its place among the keys', () => {
+		const {summary, table} = built();
+		expect(senderRows(summary)).toBe(table);
+		expect(Object.keys(summary)).toStrictEqual(['type', 'produced', 'senders', 'notes']);
+		const text = JSON.stringify(summary);
+		expect(text).toBe(JSON.stringify({type: 'summary', produced: 1, senders: table.toArray(), notes: []}));
+		// Read once: plain data from then on, the same list every time.
+		expect(Object.getOwnPropertyDescriptor(summary, 'senders')).toMatchObject({writable: true, enumerable: true});
+		expect(summary.senders).toBe(summary.senders);
+		expect(senderRows(summary)).toBe(summary.senders);
+		expect(Object.keys(summary)).toStrictEqual(['type', 'produced', 'senders', 'notes']);
+	});
+
+	it('can be replaced before it is read, and settled for the library', () => {
+		const {summary} = built();
+		summary.senders = [];
+		expect(senderRows(summary)).toStrictEqual([]);
+		const other = built();
+		settleSenders(other.summary);
+		expect(Object.getOwnPropertyDescriptor(other.summary, 'senders')?.value).toHaveLength(3000);
+		expect(other.summary.senders[2999]!.id).toBe(3000);
 	});
 });
