@@ -1,6 +1,7 @@
 // Headless mode: the store's monitor readings as one text line (or JSON object) per
 // interval, then the summary last. Never imports Ink or React.
 import type {Progress} from './engine/monitor.js';
+import type {SenderSpec} from './engine/types.js';
 import {formatClock, formatCount, formatMs, formatRate, round1, wrapParts} from './format.js';
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
@@ -94,11 +95,18 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 	}
 
 	const groups = new Map<string, number>();
+	// The senders of one group share one spec object: its words are made once.
+	let last: SenderSpec | undefined;
+	let text = '';
 	for (const spec of settings.senders) {
-		const text =
-			settings.smpp === undefined
-				? `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`
-				: `SMPP bind, window ${spec.window ?? 1}, rate ${spec.rate ?? 'none'}`;
+		if (spec !== last) {
+			last = spec;
+			text =
+				settings.smpp === undefined
+					? `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`
+					: `SMPP bind, window ${spec.window ?? 1}, rate ${spec.rate ?? 'none'}`;
+		}
+
 		groups.set(text, (groups.get(text) ?? 0) + 1);
 	}
 
