@@ -9,12 +9,18 @@ const batch = 1000;
 
 /** The summary's --json line, then a line break: JSON.stringify(summary) in pieces. */
 export function* summaryLinePieces(summary: Summary): Generator<string> {
+	yield* summaryJsonPieces(summary);
+	yield '\n';
+}
+
+/** JSON.stringify(summary) in pieces. */
+export function* summaryJsonPieces(summary: Summary): Generator<string> {
 	const text = JSON.stringify(withoutSenders(summary));
 	// The top-level key comes first: the keys before it hold no such text but in strings, where a quote is escaped.
 	const at = text.indexOf('"senders":[]') + '"senders":['.length;
 	yield text.slice(0, at);
 	yield* senderPieces(senderRows(summary), '', ',');
-	yield `${text.slice(at)}\n`;
+	yield text.slice(at);
 }
 
 /**

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {createEngine} from '../../source/engine/engine.js';
 import type {SenderSpec} from '../../source/engine/types.js';
 import {buildSummary, reportJson, type Summary} from '../../source/report.js';
+import {embeddedJson, htmlPieces, type RunReportData} from '../../source/report/html.js';
 import {reportPieces, summaryLinePieces} from '../../source/report/summary-json.js';
 import type {Settings} from '../../source/settings.js';
 import {parseThreshold} from '../../source/thresholds.js';
@@ -44,7 +45,7 @@ function bigSummary(): Summary {
 	engine.removeSender(9000);
 	engine.runUntil(Infinity);
 	// Text that looks like the key the pieces are cut at, where a string may hold it.
-	const notes = ['"senders":[] and "senders": [],\n in a note'];
+	const notes = ['"senders":[] and "senders": [],\n in a note </script> \u2028'];
 	return buildSummary({engine, settings, wallElapsedMs: 12, speed: Infinity, notes});
 }
 
@@ -77,5 +78,25 @@ describe('the summary in pieces', () => {
 		const some: Summary = {...summary, senders: summary.senders.slice(0, count)};
 		expect([...summaryLinePieces(some)].join('')).toBe(JSON.stringify(some) + '\n');
 		expect([...reportPieces(some)].join('')).toBe(reportAsBefore(some));
+	});
+});
+
+describe('the --html page in pieces', () => {
+	const summary = bigSummary();
+	const data: RunReportData = {kind: 'run', summary, series: [], histogram: [[10, 1]]};
+	const pieces = [...htmlPieces(data)];
+	const page = pieces.join('');
+
+	it('embeds the data as one JSON.stringify of it, escaped for its <script>', () => {
+		const start = page.indexOf('id="report-data">') + 'id="report-data">'.length;
+		expect(page.slice(start, page.indexOf('</script>', start))).toBe(embeddedJson(data));
+		expect(embeddedJson(data)).toContain('\\u003c/script>');
+	});
+
+	it('has a row for every sender, in order, and no piece holds them all', () => {
+		const rows = page.slice(page.indexOf('<tbody>\n') + 8, page.indexOf('\n</tbody>')).split('\n');
+		expect(rows).toHaveLength(10_000);
+		expect(rows.map(row => /^<tr><td data-v="(\d+)">/.exec(row)?.[1])).toStrictEqual(summary.senders.map(s => String(s.id)));
+		expect(Math.max(...pieces.map(piece => piece.length))).toBeLessThan(page.length / 5);
 	});
 });
