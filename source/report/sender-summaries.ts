@@ -25,6 +25,10 @@ export class SenderTable implements SenderRows {
 	private spec: SenderSpec | undefined;
 	private template: SenderSummary | undefined;
 	private removedTemplate: SenderSummary | undefined;
+	/** jsonAt's spec and its text around the figures. */
+	private jsonSpec: SenderSpec | undefined;
+	private jsonRemoved = false;
+	private jsonParts: [string, string, string] = ['', '', ''];
 
 	/** @param expected senders it will most likely hold (it grows past them) */
 	constructor(expected = 0) {
@@ -105,6 +109,26 @@ export class SenderTable implements SenderRows {
 		return summary;
 	}
 
+	/** JSON.stringify(this.at(index)) for an index in range, written without making the object. */
+	jsonAt(index: number): string {
+		const spec = this.specs[index]!;
+		const isRemoved = this.removed[index] === 1;
+		if (spec !== this.jsonSpec || isRemoved !== this.jsonRemoved) {
+			this.jsonSpec = spec;
+			this.jsonRemoved = isRemoved;
+			// The template's text, cut around its figures (each written as 0 in it).
+			const text = JSON.stringify(templateOf(spec, isRemoved));
+			const sent = text.indexOf(',"sent":0,');
+			const segments = text.indexOf(',"segments":0,');
+			this.jsonParts = [text.slice('{"id":0'.length, sent), text.slice(text.indexOf(',', text.indexOf('"restedMs":0')), segments), text.slice(text.indexOf('"throttled":0') + '"throttled":0'.length)];
+		}
+
+		const [head, middle, end] = this.jsonParts;
+		const v = this.values;
+		const at = index * width;
+		return `{"id":${json(v[at]!)}${head},"sent":${json(v[at + 1]!)},"failed":${json(v[at + 2]!)},"attempts":${json(v[at + 3]!)},"avgTimeMs":${json(v[at + 4]!)},"observedMeanMs":${json(v[at + 5]!)},"p95Ms":${json(v[at + 6]!)},"rests":${json(v[at + 7]!)},"restedMs":${json(v[at + 8]!)}${middle},"segments":${json(v[at + 9]!)},"throttled":${json(v[at + 10]!)}${end}`;
+	}
+
 	/** Figure `field` (0 id, 1 sent, 2 failed) of every sender, read without making their summaries. */
 	column(field: 0 | 1 | 2): Float64Array {
 		const column = new Float64Array(this.length);
@@ -137,6 +161,9 @@ export class SenderTable implements SenderRows {
 }
 
 const orNull = (value: number) => (Number.isNaN(value) ? null : value);
+
+/** A number as JSON.stringify writes it (NaN, for null, as null). */
+const json = (value: number) => (Number.isFinite(value) ? String(value) : 'null');
 
 /** A spec's keys of a SenderSummary, with its figures zero (the order is JSON's order). */
 function templateOf(spec: SenderSpec, isRemoved: boolean): SenderSummary {

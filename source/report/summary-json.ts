@@ -2,7 +2,7 @@
 // pieces are the one JSON.stringify of the whole, but `senders` come a batch at a time, so
 // no string holds 100,000 of them (some 24 MB) and each piece is written as it is made.
 import type {Summary} from '../report.js';
-import {senderRows, type SenderRows} from './sender-summaries.js';
+import {senderRows, SenderTable, type SenderRows} from './sender-summaries.js';
 
 /** Senders a piece: some 250 kB of text. */
 const batch = 1000;
@@ -50,7 +50,8 @@ function* senderPieces(senders: SenderRows, indent: string, separator: string): 
 	for (let start = 0; start < senders.length; start += batch) {
 		const end = Math.min(senders.length, start + batch);
 		let piece = '';
-		for (let i = start; i < end; i++) piece += (i === 0 ? indent : separator + indent) + JSON.stringify(senders.at(i));
+		const table = senders instanceof SenderTable ? senders : undefined;
+		for (let i = start; i < end; i++) piece += (i === 0 ? indent : separator + indent) + (table === undefined ? JSON.stringify(senders.at(i)) : table.jsonAt(i));
 		yield piece;
 	}
 }

@@ -52,8 +52,9 @@ const specArb: fc.Arbitrary<SenderSpec> = fc
 		...Object.fromEntries(keys.map(key => [key, optional[key][pick]])),
 	}));
 
-const time = fc.option(fc.double({min: 0, max: 1e6, noNaN: true}), {nil: undefined});
-const count = fc.nat({max: 1e6});
+/** Times of any size (1e21 and up are written with an exponent), and none. */
+const time = fc.option(fc.oneof(fc.double({min: 0, max: 1e6, noNaN: true}), fc.double({min: 0, noNaN: true}), fc.constantFrom(-0, 0, 1e21, 5e-324)), {nil: undefined});
+const count = fc.oneof(fc.nat({max: 1e6}), fc.constantFrom(2 ** 32, 1e11 + 7));
 
 describe('SenderTable', () => {
 	it('makes what the spread-built summary made: the same keys in the same order, the same values', () => {
@@ -90,6 +91,7 @@ describe('SenderTable', () => {
 
 					expect(table.toArray()).toStrictEqual(expected);
 					expect(JSON.stringify(table.toArray())).toBe(JSON.stringify(expected));
+					for (const [i, summary] of expected.entries()) expect(table.jsonAt(i)).toBe(JSON.stringify(summary));
 					// Read in any order, from either end, as an array is.
 					for (let i = expected.length - 1; i >= 0; i--) expect(JSON.stringify(table.at(i))).toBe(JSON.stringify(expected[i]));
 					for (const i of [-1, -expected.length, expected.length, -expected.length - 1]) expect(table.at(i)).toStrictEqual(expected.at(i));
