@@ -217,7 +217,9 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 			detach?.();
 			const isStalled = ending === 'stall';
 			const summary = run.finish({isStalled});
-			for (const piece of summaryPieces(summary, isJson)) io.out(piece);
+			// As bytes: a stream behind its reader gathers the pieces, and would copy gathered
+			// strings into one more buffer to write them together (24 MB at 100,000 senders).
+			for (const piece of summaryPieces(summary, isJson)) io.out(Buffer.from(piece));
 			for (const error of run.writeErrors) io.err(`sms-dash: ${error}\n`);
 			if (isStalled) io.err(`sms-dash: stopped: ${waitingText(summary.queued + summary.pending)} and no sender is left to send them\n`);
 			await run.close?.();
