@@ -1,9 +1,11 @@
 // Headless mode: the store's monitor readings as one text line (or JSON object) per
 // interval, then the summary last. Never imports Ink or React.
 import type {Progress} from './engine/monitor.js';
+import type {SenderSpec} from './engine/types.js';
 import {formatClock, formatCount, formatMs, formatRate, round1, wrapParts} from './format.js';
 import {summaryText, verdictOf, type Summary} from './report.js';
 import type {Io, Run} from './lifecycle.js';
+import {summaryLinePieces} from './report/summary-json.js';
 import type {StoreRun} from './runs/in-process.js';
 import {hasReceipts, type Settings} from './settings.js';
 import type {DashStore} from './store.js';
@@ -93,11 +95,18 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 	}
 
 	const groups = new Map<string, number>();
+	// The senders of one group share one spec object: its words are made once.
+	let last: SenderSpec | undefined;
+	let text = '';
 	for (const spec of settings.senders) {
-		const text =
-			settings.smpp === undefined
-				? `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`
-				: `SMPP bind, window ${spec.window ?? 1}, rate ${spec.rate ?? 'none'}`;
+		if (spec !== last) {
+			last = spec;
+			text =
+				settings.smpp === undefined
+					? `${spec.distribution} mean ${formatMs(spec.meanMs)} fail ${spec.failureRate}${spec.failoverMs === undefined ? '' : ` failover ${formatMs(spec.failoverMs)}`}`
+					: `SMPP bind, window ${spec.window ?? 1}, rate ${spec.rate ?? 'none'}`;
+		}
+
 		groups.set(text, (groups.get(text) ?? 0) + 1);
 	}
 
@@ -174,6 +183,9 @@ export function attachHeadless(store: DashStore, isJson: boolean, write: (text: 
 /** Bytes stdout's reader may leave untaken before the clock waits for it. */
 const maxBacklog = 1024 * 1024;
 
+/** How long the summary's pieces wait for a reader that is behind before the rest is handed over at once. */
+const summaryWaitMs = 1000;
+
 /**
  * A headless run for the lifecycle: `run`'s readings as they come (attachHeadless); at the
  * end the last readings, then the summary, then a line per failed --log or --report write
@@ -182,6 +194,9 @@ const maxBacklog = 1024 * 1024;
 export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: Settings): Run {
 	let detach: (() => void) | undefined;
 	let isHeld = false;
+	/** The summary no longer waits for the reader (it did not take a piece in time, or a second signal came). */
+	let isHurried = false;
+	let wake: (() => void) | undefined;
 	/**
 	 * A reader that does not keep up (or stopped reading) would have the readings pile up in
 	 * memory: the clock is held until it has taken them. Output is the same at every speed.
@@ -208,17 +223,51 @@ export function headlessRun(run: StoreRun, isJson: boolean, io: Io, settings?: S
 			detach?.();
 			const isStalled = ending === 'stall';
 			const summary = run.finish({isStalled});
-			io.out(summaryOutput(summary, isJson));
+			// A reader that is behind takes each piece before the next is made (a summary of
+			// 100,000 senders is 24 MB); one that stopped reading is waited for once, briefly.
+			// As bytes: a stream that gathers strings copies them into one more buffer to write.
+			for (const piece of summaryPieces(summary, isJson)) {
+				io.out(Buffer.from(piece));
+				if (!isHurried && !io.isOutGone && io.outBacklog > maxBacklog) isHurried = !(await drained());
+			}
+
 			for (const error of run.writeErrors) io.err(`sms-dash: ${error}\n`);
 			if (isStalled) io.err(`sms-dash: stopped: ${waitingText(summary.queued + summary.pending)} and no sender is left to send them\n`);
 			await run.close?.();
 			return verdictOf(summary, run.writeErrors);
 		},
+		hurry() {
+			isHurried = true;
+			wake?.();
+		},
 	};
+
+	/** Whether stdout's reader took the backlog within summaryWaitMs (and stdout did not go, and no hurry came first). */
+	function drained(): Promise<boolean> {
+		return new Promise(resolve => {
+			let waitedMs = 0;
+			const end = (isTaken: boolean) => {
+				clearInterval(timer);
+				resolve(isTaken);
+			};
+
+			// A stdout that went away (EPIPE) is told by an event the run does not hear: looked at in steps.
+			const timer = setInterval(() => {
+				waitedMs += 50;
+				if (io.isOutGone || waitedMs >= summaryWaitMs) end(false);
+			}, 50);
+			wake = () => end(false);
+			io.onOutDrained(() => end(true));
+		});
+	}
 }
 
-export function summaryOutput(summary: Summary, isJson: boolean): string {
-	return (isJson ? JSON.stringify(summary) : summaryText(summary)) + '\n';
+/**
+ * The summary as printed, in pieces written one after another: its JSON line is written a
+ * batch of senders at a time rather than made whole first (24 MB at 100,000 senders).
+ */
+export function summaryPieces(summary: Summary, isJson: boolean): Iterable<string> {
+	return isJson ? summaryLinePieces(summary) : [summaryText(summary) + '\n'];
 }
 
 /** "1 message waits", "3 messages wait". */

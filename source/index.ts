@@ -5,6 +5,7 @@ import {randomInt} from 'node:crypto';
 import {ConfigError} from './config/error.js';
 import {resolveSettings} from './config/resolve.js';
 import type {Summary} from './report.js';
+import {settleSenders} from './report/sender-summaries.js';
 import {createRun} from './runs/in-process.js';
 import {resolveSizeQuery, sizeJson, type SizeFlags} from './size/cli.js';
 import {createPool} from './size/pool.js';
@@ -65,7 +66,7 @@ export async function simulate(settings: SimulationSettings = {}, options: Simul
 			options.signal?.removeEventListener('abort', onAbort);
 			const summary = run.finish(how === 'stall' ? {isStalled: true} : undefined);
 			if (run.writeErrors.length > 0) reject(new Error(run.writeErrors.join('; ')));
-			else resolve(summary);
+			else resolve(settleSenders(summary));
 		};
 
 		const onAbort = () => end('abort');

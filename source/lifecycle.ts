@@ -43,7 +43,7 @@ export interface Run {
 /** The streams a run writes to, guarded: nothing is written to a stdout that went away. */
 export interface Io {
 	/** Data (readings, summary) to stdout, until it closes or fails. */
-	out(text: string): void;
+	out(text: string | Uint8Array): void;
 	/** Diagnostics to stderr; a stderr that cannot be written is ignored. */
 	err(text: string): void;
 	/** stdout went away (closed pipe, closed terminal, a failed write). */
@@ -55,7 +55,7 @@ export interface Io {
 }
 
 interface Stream {
-	write(text: string): unknown;
+	write(text: string | Uint8Array): unknown;
 	/** Bytes written but not yet taken by the reader (a pipe whose reader stopped reading). */
 	readonly writableLength?: number;
 	once?(event: 'drain', listener: () => void): unknown;

@@ -2,10 +2,12 @@
 // text form, the --report file and the --log writer. Shared by headless and dashboard.
 import {closeSync, ftruncateSync, openSync, statSync, unlinkSync, writeFileSync, writeSync} from 'node:fs';
 import type {Simulation} from './engine/simulation.js';
-import type {DeliverySettings, Outcome, SenderSnapshot, SenderSpec, TimedAction} from './engine/types.js';
+import type {DeliverySettings, Outcome, TimedAction} from './engine/types.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate, round1, wrapParts} from './format.js';
 import {groupSenders, type SenderRun} from './report/sender-runs.js';
+import {senderRows, SenderTable, setSenders, someSpec} from './report/sender-summaries.js';
 import {bindLines, cell, senderLines} from './report/sender-table.js';
+import {reportPieces} from './report/summary-json.js';
 import {hasReceipts, type Settings} from './settings.js';
 import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
 
@@ -87,6 +89,10 @@ export interface Summary {
 	cost: number;
 	/** The gateway's cap, segments per simulated second; null: none. */
 	gatewayRate: number | null;
+	/**
+	 * Every sender that ran. A built summary makes this list when it is first read; its own
+	 * writers (report/summary-json.ts, the text) read the senders one at a time (senderRows).
+	 */
 	senders: SenderSummary[];
 	thresholds: ThresholdResult[];
 	settings: ReportSettings;
@@ -137,13 +143,17 @@ export function verdictOf(summary: Summary, writeErrors: readonly string[]): {co
 
 export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isStalled = false, abortedBy}: SummaryInput): Summary {
 	if (engine.isDone) engine.runUntil(Number.POSITIVE_INFINITY);
-	const snap = engine.snapshot();
+	// The engine's senders are read one by one rather than snapshot (no object kept per sender).
+	const snap = engine.snapshot(engine.eachSenderFigures === undefined);
+	const senders = new SenderTable(settings.senders.length + engine.actions.filter(action => 'add' in action).length);
+	if (engine.eachSenderFigures === undefined) snap.senders.forEach(senders.add);
+	else engine.eachSenderFigures(senders.add);
 	const {time, e2e} = engine.spread();
 	const figures = figuresOf(snap);
 	const simElapsedMs = snap.lastOutcomeMs;
 	const throughput = simElapsedMs > 0 ? figures.throughput : undefined;
 	const isAwaitingReceipts = hasReceipts(settings);
-	return {
+	const summary: Summary = {
 		type: 'summary',
 		produced: snap.produced,
 		sent: snap.sent,
@@ -186,7 +196,8 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		cost: Math.round(snap.cost * 10_000) / 10_000,
 		gatewayRate: settings.gatewayRate ?? null,
 		...(settings.smpp === undefined ? {} : {smpp: settings.smpp}),
-		senders: snap.senders.map(senderSummary),
+		// Made from the table when first read (setSenders below).
+		senders: [],
 		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
 			expr: r.expr,
 			// The rule that ended the run is lost even where the figures so far pass (elapsed).
@@ -205,38 +216,13 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		actions: [...engine.actions],
 		notes: [...notes],
 	};
-}
-
-function senderSummary(s: SenderSnapshot): SenderSummary {
-	const {spec} = s;
-	return {
-		id: s.id,
-		meanMs: spec.meanMs,
-		failureRate: spec.failureRate,
-		distribution: spec.distribution,
-		...(spec.spreadMs === undefined ? {} : {spreadMs: spec.spreadMs}),
-		...(spec.maxWaitMs === undefined ? {} : {maxWaitMs: spec.maxWaitMs}),
-		...(spec.failoverMs === undefined ? {} : {failoverMs: spec.failoverMs}),
-		sent: s.sent,
-		failed: s.failed,
-		attempts: s.attempts,
-		avgTimeMs: round1(s.avgTimeMs),
-		observedMeanMs: round1(s.observedMeanMs),
-		p95Ms: round1(s.p95Ms),
-		rests: s.rests,
-		restedMs: round1(s.restedMs) ?? 0,
-		window: spec.window ?? 1,
-		rate: spec.rate ?? null,
-		price: spec.price ?? 0,
-		segments: s.segments,
-		throttled: s.throttled,
-		...(s.state === 'removed' ? {removed: true as const} : {}),
-	};
+	setSenders(summary, senders);
+	return summary;
 }
 
 /** Whether the run used any key of the delivery model (else its text summary is as it always was). */
 export function usesDeliveryModel(summary: Summary): boolean {
-	return Object.keys(deliverySettingsOf(summary.settings)).length > 0 || summary.senders.some(s => s.window > 1 || s.rate !== null || s.price > 0);
+	return Object.keys(deliverySettingsOf(summary.settings)).length > 0 || someSpec(senderRows(summary), s => s.window > 1 || s.rate !== null || s.price > 0);
 }
 
 /** The delivery model's lines of the text summary: segments, throttling, cost, failures by kind, receipts, reach. */
@@ -300,7 +286,7 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		`  elapsed     ${formatClock(summary.simElapsedMs)} simulated · ${formatMs(summary.wallElapsedMs)} wall`,
 		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per simulated second)`,
 		`  seed        ${summary.seed}`,
-		...(summary.smpp === undefined ? senderLines(summary.senders) : bindLines(summary.smpp, summary.senders)),
+		...(summary.smpp === undefined ? senderLines(senderRows(summary)) : bindLines(summary.smpp, senderRows(summary))),
 	);
 	lines.push(...thresholdLines(summary.thresholds, isUnfinished));
 
@@ -332,29 +318,25 @@ function actualOf(expr: string, actual: number): string {
 	}
 }
 
-/** Writes the summary as JSON to `path` (reportJson), whole or not at all (see writeWhole). */
+/** Writes the summary as JSON to `path` (reportJson), a piece at a time, whole or not at all (see writeWhole). */
 export function writeReport(path: string, summary: Summary): void {
-	writeWhole(path, reportJson(summary));
+	writeWhole(path, reportPieces(summary));
 }
 
-/**
- * The --report file's text: JSON indented for people, each of `senders` on a line of its
- * own (a table to read, and a third of the size of one key a line at 10,000 senders).
- */
+/** The --report file's text (report/summary-json.ts's reportPieces, joined). */
 export function reportJson(summary: Summary): string {
-	const text = JSON.stringify({...summary, senders: []}, null, 2);
-	const list = summary.senders.length === 0 ? '[]' : `[\n${summary.senders.map(s => `    ${JSON.stringify(s)}`).join(',\n')}\n  ]`;
-	// The top level's key alone has this indent (a string holds no raw line break).
-	return text.replace('\n  "senders": [],\n', () => `\n  "senders": ${list},\n`) + '\n';
+	return [...reportPieces(summary)].join('');
 }
 
 /**
- * Writes a file whole or leaves none: a write that fails (a full disk) removes what it
- * began, so no empty or half report is mistaken for one. Throws the write's error.
+ * Writes a file whole (`text`, or its pieces in turn) or leaves none: a write that fails (a
+ * full disk) removes what it began, so no empty or half report is mistaken for one. Throws
+ * the write's error.
  */
-export function writeWhole(path: string, text: string): void {
+export function writeWhole(path: string, text: string | Iterable<string>): void {
 	try {
-		writeFileSync(path, text);
+		if (typeof text === 'string') writeFileSync(path, text);
+		else writePieces(path, text);
 	} catch (error) {
 		try {
 			if (statSync(path).isFile()) unlinkSync(path);
@@ -363,6 +345,16 @@ export function writeWhole(path: string, text: string): void {
 		}
 
 		throw error;
+	}
+}
+
+/** Writes `pieces` to `path` one after another, each as it is made. Throws a write's error. */
+function writePieces(path: string, pieces: Iterable<string>): void {
+	const fd = openSync(path, 'w');
+	try {
+		for (const piece of pieces) writeFileSync(fd, piece);
+	} finally {
+		closeSync(fd);
 	}
 }
 

@@ -131,6 +131,13 @@ describe('the start line of a headless run', () => {
 		expect(startOutput(settingsOf({speed: 1}), false)).toBe(text);
 	});
 
+	test('text: senders sharing a spec object count as their copies do, in any order', () => {
+		const [a, b] = [spec(), spec({meanMs: 50})];
+		const kinds = (senders: SenderSpec[]) => startOutput(settingsOf({senders}), false).split('\n').filter(line => line.startsWith('  senders'));
+		expect(kinds([a, a, b, a, spec()])).toStrictEqual(['  senders     4× gamma mean 100.0ms fail 0.1', '  senders     1× gamma mean 50.0ms fail 0.1']);
+		expect(kinds([a, a, b, a, spec()])).toStrictEqual(kinds([a, a, b, a, spec()].map(s => ({...s}))));
+	});
+
 	test('text: long settings and many rules go on under their heading, within 80 columns', () => {
 		const many = ['p95<1s', 'failed<5%', 'reach95<10m', 'p99<2s', 'e2e<10s', 'throughput>100'].map(expr => parseThreshold(expr));
 		const text = startOutput(settingsOf({messages: 2_000_000, seed: 4_294_967_295, intervalMs: 400_000, thresholds: many, abortOnFail: true}), false);
@@ -181,6 +188,17 @@ describe('a report\'s settings.senders', () => {
 						expect(spec).not.toStrictEqual(before);
 					}
 				}
+			}),
+		);
+	});
+
+	test('a spec object standing for several senders groups as its copies would', () => {
+		fc.assert(
+			fc.property(fc.array(fc.tuple(specArb, fc.boolean()), {maxLength: 40}), picks => {
+				// Each sender is a fresh spec, or the very object the sender before it has.
+				const specs: SenderSpec[] = [];
+				for (const [fresh, isSame] of picks) specs.push(isSame && specs.length > 0 ? specs.at(-1)! : fresh);
+				expect(groupSenders(specs)).toStrictEqual(groupSenders(specs.map(s => ({...s}))));
 			}),
 		);
 	});

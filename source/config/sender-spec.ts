@@ -237,7 +237,10 @@ export function senderFromFlags(flags: SenderFlagValues): SenderSpec {
 	return finishSender(senderFlagDraft(flags), {});
 }
 
-/** Groups -> one SenderSpec per sender, refusing a total above limits.senders before building it. */
+/**
+ * Groups -> one SenderSpec per sender, refusing a total above limits.senders before building
+ * it. A group's senders share its one spec object, frozen: a change makes a new spec.
+ */
 export function expand(groups: readonly SenderGroup[]): SenderSpec[] {
 	let total = 0;
 	for (const {count, origin} of groups) {
@@ -247,5 +250,11 @@ export function expand(groups: readonly SenderGroup[]): SenderSpec[] {
 		}
 	}
 
-	return groups.flatMap(({spec, count}) => Array.from({length: count}, () => ({...spec})));
+	const senders: SenderSpec[] = [];
+	for (const {spec, count} of groups) {
+		Object.freeze(spec);
+		for (let i = 0; i < count; i++) senders.push(spec);
+	}
+
+	return senders;
 }

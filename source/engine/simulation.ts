@@ -2,7 +2,7 @@
 // one; broker mode provides another whose outcomes come from real workers.
 import type {Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
-import type {Outcome, SenderSpec, Snapshot, TimedAction} from './types.js';
+import type {Outcome, SenderSnapshot, SenderSpec, Snapshot, TimedAction} from './types.js';
 
 export type Totals = Omit<Snapshot, 'senders' | 'p50Ms' | 'p95Ms' | 'p99Ms' | 'reachP50Ms' | 'reachP95Ms' | 'reachP99Ms'>;
 
@@ -31,6 +31,11 @@ export interface Simulation {
 	snapshot(withSenders?: boolean): Snapshot;
 	/** Min, percentiles and max of time per message and of end-to-end time; for the summary. */
 	spread(): Spread;
+	/**
+	 * Every sender's figures as snapshot() shows them, in one object reused for each, making
+	 * no object per sender (the in-process engine; the summary reads snapshot() without it).
+	 */
+	eachSenderFigures?(visit: (figures: Readonly<SenderSnapshot>) => void): void;
 	/** Visits each running sender with its sent count (the sparklines count sent only). */
 	forEachSender(visit: (id: number, sent: number) => void): void;
 	/** Every finished message's time from first pickup to outcome (read it, never record). */

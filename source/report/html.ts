@@ -10,7 +10,9 @@ import {usesDeliveryModel, type SenderSummary, type Summary} from '../report.js'
 import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
 import {senderCount} from './sender-runs.js';
+import {senderRows, type SenderRows} from './sender-summaries.js';
 import {SeriesRecorder, type ModelSeries, type SeriesPoint} from './series.js';
+import {summaryJsonPieces} from './summary-json.js';
 
 /** What a run's page shows: the --report summary plus the series behind the charts. */
 export interface RunReportData {
@@ -61,7 +63,7 @@ export function createRunHtml(histogram: Histogram, reach?: Histogram): RunHtml 
 			if (model !== undefined && reach !== undefined) data.reach = reach.bins(reachBins);
 			const activeUntilMs = series.activeUntilMs;
 			if (model !== undefined && activeUntilMs > 0 && summary.simElapsedMs > 2 * activeUntilMs) data.activeUntilMs = activeUntilMs;
-			return renderHtml(data);
+			return htmlPieces(data);
 		},
 	};
 }
@@ -100,9 +102,12 @@ export function escapeHtml(text: string): string {
 	return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
-/** JSON that no string inside it can turn into the end of its <script> element. */
-export function embeddedJson(value: unknown): string {
-	const json = JSON.stringify(value);
+/**
+ * JSON that no string inside it can turn into the end of its <script> element; `isJson`:
+ * `value` is JSON text already, or a piece of it (each character is escaped on its own).
+ */
+export function embeddedJson(value: unknown, isJson = false): string {
+	const json = isJson ? (value as string) : JSON.stringify(value);
 	// Most reports hold none of these: then the text is used as it is, not copied.
 	if (!/[<\u2028\u2029]/.test(json)) return json;
 	return json.replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
@@ -110,10 +115,17 @@ export function embeddedJson(value: unknown): string {
 
 /** The whole page: one string, nothing to fetch. */
 export function renderHtml(data: ReportData): string {
+	return [...htmlPieces(data)].join('');
+}
+
+/**
+ * The page in pieces written one after another: a run's senders (its table and its data)
+ * come a batch at a time, so no one string holds 100,000 of them.
+ */
+export function* htmlPieces(data: ReportData): Generator<string> {
 	const {script, style, notice} = uplotAssets();
-	const body = data.kind === 'run' ? runBody(data) : sizeBody(data);
 	const title = data.kind === 'run' ? `sms-dash run, seed ${data.summary.seed}` : `sms-dash size, ${formatCount(data.size.messages)} messages`;
-	return `<!doctype html>
+	yield `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -125,9 +137,24 @@ export function renderHtml(data: ReportData): string {
 <style>${pageStyle}</style>
 </head>
 <body>
-${body}
+`;
+	if (data.kind === 'run') yield* runBody(data);
+	else yield sizeBody(data);
+	yield `
 <footer>Made by sms-dash. Charts drawn with uPlot; its licence follows in this file.</footer>
-<script type="application/json" id="report-data">${embeddedJson(data)}</script>
+<script type="application/json" id="report-data">`;
+	if (data.kind === 'run') {
+		// JSON.stringify(data), its summary's senders a batch at a time.
+		const text = JSON.stringify({...data, summary: 0});
+		const at = text.indexOf('"summary":0') + '"summary":'.length;
+		yield embeddedJson(text.slice(0, at), true);
+		for (const piece of summaryJsonPieces(data.summary)) yield embeddedJson(piece, true);
+		yield embeddedJson(text.slice(at + 1), true);
+	} else {
+		yield embeddedJson(data);
+	}
+
+	yield `</script>
 <!--
 ${escapeHtml(notice).replaceAll('--', '- -')}
 -->
@@ -182,23 +209,37 @@ function modelCharts(summary: Summary, hasReach: boolean): string {
 }
 
 /** The model's sender columns that tell something in this run: [heading, cell] each. */
-function modelColumns(senders: readonly SenderSummary[]): Array<[string, (s: SenderSummary) => string]> {
+function modelColumns(senders: SenderRows): Array<[string, (s: SenderSummary) => string]> {
+	let isWindowed = false;
+	let isCapped = false;
+	let isPriced = false;
+	let isThrottled = false;
+	for (let i = 0; i < senders.length; i++) {
+		const s = senders.at(i)!;
+		isWindowed ||= s.window > 1;
+		isCapped ||= s.rate !== null;
+		isPriced ||= s.price > 0;
+		isThrottled ||= s.throttled > 0;
+	}
+
 	const columns: Array<[string, (s: SenderSummary) => string]> = [];
 	// Plain numbers carry no data-v: the table sorts a cell by its text when that is a number.
-	if (senders.some(s => s.window > 1)) columns.push(['window', s => `<td>${s.window}</td>`]);
-	if (senders.some(s => s.rate !== null)) {
+	if (isWindowed) columns.push(['window', s => `<td>${s.window}</td>`]);
+	if (isCapped) {
 		columns.push(['rate cap', s => (s.rate === null ? '<td data-v="Infinity">none</td>' : `<td data-v="${s.rate}">${formatCount(s.rate)}/s</td>`)]);
 	}
 
-	if (senders.some(s => s.price > 0)) columns.push(['price', s => `<td>${s.price}</td>`]);
+	if (isPriced) columns.push(['price', s => `<td>${s.price}</td>`]);
 	columns.push(['segments', s => `<td data-v="${s.segments}">${formatCount(s.segments)}</td>`]);
-	if (senders.some(s => s.throttled > 0)) columns.push(['throttled', s => `<td data-v="${s.throttled}">${formatCount(s.throttled)}</td>`]);
+	if (isThrottled) columns.push(['throttled', s => `<td data-v="${s.throttled}">${formatCount(s.throttled)}</td>`]);
 	return columns;
 }
 
-function runBody({summary, reach, activeUntilMs}: RunReportData): string {
+/** A run's page body in pieces: its table of senders a batch of rows at a time. */
+function* runBody({summary, reach, activeUntilMs}: RunReportData): Generator<string> {
 	const model = modelSeriesOf(summary);
-	const extra = model === undefined ? [] : modelColumns(summary.senders);
+	const senders = senderRows(summary);
+	const extra = model === undefined ? [] : modelColumns(senders);
 	const finished = summary.sent + summary.failed;
 	const isFailing = summary.interrupted || summary.thresholds.some(t => !t.ok);
 	const thresholds = summary.thresholds
@@ -209,7 +250,7 @@ function runBody({summary, reach, activeUntilMs}: RunReportData): string {
 		.join('\n');
 	const settings = summary.settings;
 	const senderSpecs = senderCount(settings.senders);
-	return `<header>
+	yield `<header>
 <h1>sms-dash run</h1>
 <p class="settings">${formatCount(settings.messages)} messages · ${formatCount(senderSpecs)} sender${senderSpecs === 1 ? '' : 's'} at the start · retries ${settings.retries} · interval ${formatMs(settings.intervalMs)} · seed <span data-field="seed">${summary.seed}</span></p>
 <p class="outcome ${isFailing ? 'fail' : 'pass'}" id="outcome">${escapeHtml(outcomeWords(summary))}</p>
@@ -236,14 +277,20 @@ ${model === undefined ? '' : `${modelCharts(summary, reach !== undefined)}\n`}<s
 		.map((h, i) => `<th data-col="${i}" tabindex="0">${h}</th>`)
 		.join('')}</tr></thead>
 <tbody>
-${summary.senders
-	.map(
-		s =>
-			`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td>${extra.map(([, cell]) => cell(s)).join('')}<td>${s.removed ? 'removed' : 'running'}</td></tr>`,
-	)
-	.join('\n')}
-</tbody></table></section>`;
+`;
+	const row = (s: SenderSummary) =>
+		`<tr><td data-v="${s.id}">#${s.id}</td><td>${escapeHtml(s.distribution)}</td><td data-v="${s.meanMs}">${formatMs(s.meanMs)}</td><td data-v="${s.failureRate}">${s.failureRate}</td><td data-v="${s.sent}">${formatCount(s.sent)}</td><td data-v="${s.failed}">${formatCount(s.failed)}</td><td data-v="${s.attempts}">${formatCount(s.attempts)}</td><td data-v="${s.avgTimeMs ?? ''}">${ms(s.avgTimeMs)}</td><td data-v="${s.observedMeanMs ?? ''}">${ms(s.observedMeanMs)}</td><td data-v="${s.p95Ms ?? ''}">${ms(s.p95Ms)}</td>${extra.map(([, cell]) => cell(s)).join('')}<td>${s.removed ? 'removed' : 'running'}</td></tr>`;
+	for (let start = 0; start < senders.length; start += rowsAPiece) {
+		let piece = '';
+		for (let i = start; i < Math.min(senders.length, start + rowsAPiece); i++) piece += (i === 0 ? '' : '\n') + row(senders.at(i)!);
+		yield piece;
+	}
+
+	yield '\n</tbody></table></section>';
 }
+
+/** Rows of the senders' table a piece of the page. */
+const rowsAPiece = 1000;
 
 function sizeBody({size}: SizeReportData): string {
 	const answer = size.senders === null ? 'No answer: even the most senders tried are not enough.' : `Answer: ${formatCount(size.senders)} senders.`;

@@ -65,7 +65,8 @@ export interface RunOptions {
 export interface RunHtml {
 	/** Takes one monitor reading; O(1). */
 	record(progress: Progress): void;
-	render(summary: Summary): string;
+	/** The page, in pieces to write one after another. */
+	render(summary: Summary): Iterable<string>;
 }
 /** A run's --log, --report and --html: a write that fails is one line in writeErrors, never a crash. */
 export interface RunFiles {

@@ -258,9 +258,12 @@ describe('--sender', () => {
 		expect(resolve(flags).senders).toStrictEqual(senders);
 	});
 
-	test('each expanded sender is its own object', () => {
-		const [first, second] = resolve({senders: '0', sender: ['count=2']}).senders;
-		expect(first).not.toBe(second);
+	test('the senders of one group share one spec, which nothing can change in place', () => {
+		const [first, second, third] = resolve({senders: '0', sender: ['count=2', 'mean=5ms']}).senders;
+		expect(first).toBe(second);
+		expect(first).not.toBe(third);
+		expect(Object.isFrozen(first)).toBe(true);
+		expect(() => Object.assign(first!, {meanMs: 1})).toThrow(TypeError);
 	});
 
 	test.each<[string, string[]]>([

@@ -40,7 +40,7 @@ function run(settings: Settings): {summary: Summary; page: string; twin: SeriesR
 	}
 
 	const summary = buildSummary({engine, settings, wallElapsedMs: 1, speed: Infinity, notes: []});
-	return {summary, page: html.render(summary), twin, engine};
+	return {summary, page: [...html.render(summary)].join(''), twin, engine};
 }
 
 function dataOf(page: string): RunReportData {
