@@ -6,6 +6,7 @@ import {EngineCore, type EngineOptions} from './engine-core.js';
 import {senderSnapshot, type Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
 import type {Sender} from './sender.js';
+import {timesQuantile} from './sender-times.js';
 import type {Simulation, Totals} from './simulation.js';
 import type {RunSettings, SenderSnapshot, Snapshot, SenderSpec} from './types.js';
 
@@ -265,7 +266,7 @@ export class Engine extends EngineCore implements Simulation {
 			figures.throttled = sender.throttled;
 			figures.avgTimeMs = finished === 0 ? undefined : sender.timeSumMs / finished;
 			figures.observedMeanMs = sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts;
-			figures.p95Ms = sender.histogram?.quantile(0.95);
+			figures.p95Ms = timesQuantile(sender, 0.95);
 			visit(figures);
 		}
 	}
