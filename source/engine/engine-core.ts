@@ -29,6 +29,8 @@ export interface EngineOptions {
 	queueCapacity?: number;
 	/** Keep the exact moment the n-th recipient is reached (`reachRankAtMs`): size's goal. */
 	reachRank?: number;
+	/** Make each sender's object at its start, not when it first has something to do (the same run, more memory). */
+	makesEverySender?: boolean;
 }
 
 /** A run's state and its events; Engine (engine.ts) adds the clock, the runtime changes and the reading. */
@@ -57,9 +59,15 @@ export class EngineCore {
 	/** Expiries come in the order of acceptance (one validity for all): a queue, not a heap; the message, or its moment. */
 	protected readonly expiries = new Deque<Message | number>();
 	protected readonly queue: Deque<Message>;
-	/** Senders with room for a message and none to take, in the order they asked. */
-	protected readonly waiting = new Deque<Sender>();
-	protected readonly senders: Sender[] = [];
+	/** Ids of the senders with room for a message and none to take, in the order they asked. */
+	protected readonly waiting = new Deque<number>();
+	/**
+	 * Every sender, by id - 1: its object, or undefined while it has done nothing but wait
+	 * for a message since its start (it is in `waiting`; `models` has its settings). So
+	 * 100,000 senders with nothing to do cost no objects; senderOf() makes one when needed.
+	 */
+	protected readonly senders: Array<Sender | undefined> = [];
+	protected readonly models: SpecModel[] = [];
 	protected readonly senderRows = new SenderRows();
 	protected readonly producerRng: Rng;
 	protected readonly tally = new Tally();
@@ -69,6 +77,7 @@ export class EngineCore {
 	 */
 	protected readonly spare: Message[] = [];
 	protected readonly capacity: number;
+	protected readonly makesEverySender: boolean;
 	protected readonly retries: number;
 	/** Submits per message. */
 	protected readonly segments: number;
@@ -94,6 +103,7 @@ export class EngineCore {
 		options: EngineOptions = {},
 	) {
 		this.capacity = Math.max(1, options.queueCapacity ?? defaultQueueCapacity);
+		this.makesEverySender = options.makesEverySender ?? false;
 		this.queue = new Deque(Math.min(this.capacity, 1 << 16));
 		this.retries = settings.retries;
 		this.total = settings.messages;
@@ -114,13 +124,33 @@ export class EngineCore {
 		return next === undefined ? Number.POSITIVE_INFINITY : typeof next === 'number' ? next : next.dueAt;
 	}
 
-	protected startSender(spec: SenderSpec): Sender {
+	/** Starts a sender, which takes what waits in the queue at once. @returns its id */
+	protected startSender(spec: SenderSpec): number {
 		const id = this.nextSenderId++;
 		// Senders of the same settings (a `count` of them) share one copy and its sampler.
 		if (this.lastSpec === undefined || !isSameSpec(spec, this.lastSpec.given)) this.lastSpec = {given: spec, model: specModel(spec)};
-		const sender = new Sender(id, this.lastSpec.model, senderStreamSeed(this.settings.seed, id), this.senderRows);
+		const {model} = this.lastSpec;
+		this.models.push(model);
+		// With nothing to take, a new sender would only join the waiting line: it has no object yet.
+		if (!this.makesEverySender && this.queue.length === 0 && (model.spec.window ?? 1) >= 1) {
+			this.senders.push(undefined);
+			this.waiting.push(id);
+			return id;
+		}
+
+		const sender = new Sender(id, model, senderStreamSeed(this.settings.seed, id), this.senderRows);
 		this.senders.push(sender);
 		this.pump(sender);
+		return id;
+	}
+
+	/** Sender `id` (1 … senders started), made now if it has only waited so far. */
+	protected senderOf(id: number): Sender {
+		const made = this.senders[id - 1];
+		if (made !== undefined) return made;
+		const sender = new Sender(id, this.models[id - 1]!, senderStreamSeed(this.settings.seed, id), this.senderRows);
+		sender.isWaiting = true;
+		this.senders[id - 1] = sender;
 		return sender;
 	}
 
@@ -143,7 +173,7 @@ export class EngineCore {
 	/** Senders waiting for work take what waits in the queue. */
 	protected dispatch(): void {
 		while (this.queue.length > 0 && this.waiting.length > 0) {
-			const sender = this.waiting.shift()!;
+			const sender = this.senderOf(this.waiting.shift()!);
 			sender.isWaiting = false;
 			if (sender.state !== 'removed') this.pump(sender);
 		}
@@ -182,7 +212,7 @@ export class EngineCore {
 		if (message === undefined) {
 			if (!sender.isWaiting) {
 				sender.isWaiting = true;
-				this.waiting.push(sender);
+				this.waiting.push(sender.id);
 			}
 
 			return undefined;

@@ -3,10 +3,9 @@
 // This file runs the events in order and makes the runtime changes; what each event
 // does, and the run's state, are engine-core.ts's.
 import {EngineCore, type EngineOptions} from './engine-core.js';
-import {senderSnapshot, type Spread} from './figures.js';
+import {blankFigures, idleSource, senderSnapshot, writeSenderFigures, type Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
 import type {Sender} from './sender.js';
-import {timesQuantile} from './sender-times.js';
 import type {Simulation, Totals} from './simulation.js';
 import type {RunSettings, SenderSnapshot, Snapshot, SenderSpec} from './types.js';
 
@@ -124,7 +123,7 @@ export class Engine extends EngineCore implements Simulation {
 	addSender(spec: SenderSpec): number {
 		this.settle();
 		this.actions.push({simMs: this.simMs, add: {...spec}});
-		return this.startSender(spec).id;
+		return this.startSender(spec);
 	}
 
 	/**
@@ -206,7 +205,12 @@ export class Engine extends EngineCore implements Simulation {
 		return this.tally.snapshot(
 			this.totals(),
 			// A resting sender's countdown moves with the clock.
-			!withSenders ? [] : this.senders.map(sender => senderSnapshot(sender, sender.state, sender.isResting ? sender.dueAt - this.simMs : 0)),
+			!withSenders
+				? []
+				: this.senders.map((made, i) => {
+						const sender = made ?? this.senderOf(i + 1);
+						return senderSnapshot(sender, sender.state, sender.isResting ? sender.dueAt - this.simMs : 0);
+					}),
 		);
 	}
 
@@ -216,12 +220,19 @@ export class Engine extends EngineCore implements Simulation {
 
 	/** Visits each running sender with its sent count; O(senders), allocates nothing. */
 	forEachSender(visit: (id: number, sent: number) => void): void {
-		for (const s of this.senders) if (s.state !== 'removed') visit(s.id, s.sent);
+		const {senders} = this;
+		for (let i = 0; i < senders.length; i++) {
+			const sender = senders[i];
+			if (sender === undefined) visit(i + 1, 0);
+			else if (sender.state !== 'removed') visit(sender.id, sender.sent);
+		}
 	}
 
 	/** Ids of the senders still running, in the order they were added. */
 	senderIds(): number[] {
-		return this.senders.filter(s => s.state !== 'removed').map(s => s.id);
+		const ids: number[] = [];
+		this.forEachSender(id => ids.push(id));
+		return ids;
 	}
 
 	/**
@@ -230,43 +241,20 @@ export class Engine extends EngineCore implements Simulation {
 	 * snapshot() it makes and keeps no object per sender (a summary of 100,000 senders).
 	 */
 	eachSenderFigures(visit: (figures: Readonly<SenderSnapshot>) => void): void {
-		const figures: SenderSnapshot = {
-			id: 0,
-			spec: this.senders[0]?.spec ?? ({} as SenderSpec),
-			state: 'idle',
-			restLeftMs: 0,
-			inFlight: 0,
-			windowUsed: 0,
-			rests: 0,
-			restedMs: 0,
-			sent: 0,
-			failed: 0,
-			attempts: 0,
-			segments: 0,
-			throttled: 0,
-			avgTimeMs: undefined,
-			observedMeanMs: undefined,
-			p95Ms: undefined,
-		};
-		for (const sender of this.senders) {
-			// As figures.ts' senderSnapshot reads them.
-			const finished = sender.sent + sender.failed;
-			figures.id = sender.id;
-			figures.spec = sender.spec;
-			figures.state = sender.state;
-			figures.restLeftMs = sender.isResting ? sender.dueAt - this.simMs : 0;
-			figures.inFlight = sender.holding;
-			figures.windowUsed = sender.windowUsed;
-			figures.rests = sender.rests;
-			figures.restedMs = sender.restedMs;
-			figures.sent = sender.sent;
-			figures.failed = sender.failed;
-			figures.attempts = sender.attempts;
-			figures.segments = sender.segments;
-			figures.throttled = sender.throttled;
-			figures.avgTimeMs = finished === 0 ? undefined : sender.timeSumMs / finished;
-			figures.observedMeanMs = sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts;
-			figures.p95Ms = timesQuantile(sender, 0.95);
+		const {senders, models} = this;
+		const figures = blankFigures({} as SenderSpec);
+		const idle = idleSource(this.senderRows.times);
+		for (let i = 0; i < senders.length; i++) {
+			const sender = senders[i];
+			if (sender === undefined) {
+				// It has only waited: every figure is zero.
+				idle.id = i + 1;
+				idle.spec = models[i]!.spec;
+				writeSenderFigures(figures, idle, 'idle', 0);
+			} else {
+				writeSenderFigures(figures, sender, sender.state, sender.isResting ? sender.dueAt - this.simMs : 0);
+			}
+
 			visit(figures);
 		}
 	}
@@ -277,8 +265,9 @@ export class Engine extends EngineCore implements Simulation {
 	}
 
 	private find(id: number): Sender | undefined {
-		const sender = this.senders.find(s => s.id === id);
-		return sender?.state === 'removed' ? undefined : sender;
+		if (!Number.isInteger(id) || id < 1 || id > this.senders.length) return undefined;
+		const sender = this.senderOf(id);
+		return sender.state === 'removed' ? undefined : sender;
 	}
 }
 

@@ -1,7 +1,7 @@
 // The figures a run reports, derived the same way whoever keeps the counts: the engine
 // in-process, the broker simulation across processes. Pure.
 import {Histogram} from './histogram.js';
-import {recordTime, timesQuantile, type SenderTimes} from './sender-times.js';
+import {noTimes, recordTime, timesQuantile, type SenderTimes, type TimesArena} from './sender-times.js';
 import type {Totals} from './simulation.js';
 import type {BindView, SenderSnapshot, SenderSpec, SenderState, Snapshot} from './types.js';
 
@@ -90,31 +90,80 @@ export function senderSnapshot(sender: SnapshotSource, state: SenderState, restL
 	const cached = sender.cached;
 	if (cached !== undefined && sender.cachedVersion === sender.version && cached.state === state && cached.restLeftMs === restLeftMs) return cached;
 	// One literal with every key (no spread): its fields sit in the object itself.
-	const finished = sender.sent + sender.failed;
-	const snap: SenderSnapshot = {
-		id: sender.id,
-		spec: sender.spec,
-		state,
-		restLeftMs,
-		inFlight: sender.holding,
-		windowUsed: sender.windowUsed,
-		rests: sender.rests,
-		restedMs: sender.restedMs,
-		sent: sender.sent,
-		failed: sender.failed,
-		attempts: sender.attempts,
-		segments: sender.segments,
-		throttled: sender.throttled,
-		avgTimeMs: finished === 0 ? undefined : sender.timeSumMs / finished,
-		observedMeanMs: sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts,
-		p95Ms: timesQuantile(sender, 0.95),
-	};
+	const snap = blankFigures(sender.spec);
+	writeSenderFigures(snap, sender, state, restLeftMs);
 	if (place?.where !== undefined) snap.where = place.where;
 	if (place?.isGone === true) snap.isGone = true;
 	if (sender.bind !== undefined) snap.bind = sender.bind;
 	sender.cached = snap;
 	sender.cachedVersion = sender.version;
 	return snap;
+}
+
+/** A sender's figures with every key, all zero (writeSenderFigures fills them). */
+export function blankFigures(spec: SenderSpec): SenderSnapshot {
+	return {
+		id: 0,
+		spec,
+		state: 'idle',
+		restLeftMs: 0,
+		inFlight: 0,
+		windowUsed: 0,
+		rests: 0,
+		restedMs: 0,
+		sent: 0,
+		failed: 0,
+		attempts: 0,
+		segments: 0,
+		throttled: 0,
+		avgTimeMs: undefined,
+		observedMeanMs: undefined,
+		p95Ms: undefined,
+	};
+}
+
+/** The counts of a sender that has done nothing yet (give it an id and spec before reading). */
+export function idleSource(arena: TimesArena): SnapshotSource {
+	return {
+		id: 0,
+		spec: {meanMs: 0, failureRate: 0, distribution: 'constant'},
+		rests: 0,
+		restedMs: 0,
+		holding: 0,
+		windowUsed: 0,
+		version: 0,
+		cached: undefined,
+		cachedVersion: -1,
+		sent: 0,
+		failed: 0,
+		attempts: 0,
+		segments: 0,
+		throttled: 0,
+		timeSumMs: 0,
+		waitSumMs: 0,
+		...noTimes(arena),
+	};
+}
+
+/** Writes what a snapshot shows of `sender` into `into` (a new object, or one reused for each sender). */
+export function writeSenderFigures(into: SenderSnapshot, sender: SnapshotSource, state: SenderState, restLeftMs: number): void {
+	const finished = sender.sent + sender.failed;
+	into.id = sender.id;
+	into.spec = sender.spec;
+	into.state = state;
+	into.restLeftMs = restLeftMs;
+	into.inFlight = sender.holding;
+	into.windowUsed = sender.windowUsed;
+	into.rests = sender.rests;
+	into.restedMs = sender.restedMs;
+	into.sent = sender.sent;
+	into.failed = sender.failed;
+	into.attempts = sender.attempts;
+	into.segments = sender.segments;
+	into.throttled = sender.throttled;
+	into.avgTimeMs = finished === 0 ? undefined : sender.timeSumMs / finished;
+	into.observedMeanMs = sender.attempts <= 0 ? undefined : sender.waitSumMs / sender.attempts;
+	into.p95Ms = timesQuantile(sender, 0.95);
 }
 
 /** What a run counts beside its sums: the queue's figures, told by whoever keeps them. */

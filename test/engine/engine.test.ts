@@ -355,6 +355,45 @@ describe('Engine', () => {
 			expect(removed).toMatchObject({id: 1, state: 'removed', inFlight: 0, attempts: 0, sent: 0});
 		});
 
+		it.each([false, true])('senders that have only waited have no object until needed, and the run is the same as if every one had one (snapshots taken: %s)', isSnapshotting => {
+			// Run A makes a sender's object when it first has something to do (or a snapshot reads
+			// it); run B makes each at its start. Tunes, removals and more messages reach waiting senders.
+			const run = (makesEverySender: boolean) => {
+				const engine = createEngine(
+					settingsOf({messages: 20, retries: 1, senders: Array.from({length: 300}, (_, i) => spec({meanMs: 50 + (i % 5), failureRate: 0.2}))}),
+					{queueCapacity: 5, makesEverySender},
+				);
+				const outcomes = record(engine);
+				const steps: Array<[number, (e: Engine) => unknown]> = [
+					[10, e => e.tuneSender(250, {window: 3, failureRate: 0})],
+					[20, e => e.removeSender(260)],
+					[30, e => e.produceMore(200)],
+					[400, e => e.removeSender(2)],
+					[500, e => e.addSender(spec({meanMs: 5}))],
+					[600, e => e.produceMore(600)],
+				];
+				for (const [t, act] of steps) {
+					engine.runUntil(t);
+					if (isSnapshotting) engine.snapshot();
+					act(engine);
+				}
+
+				engine.runUntil(Infinity);
+				return {outcomes, snapshot: engine.snapshot(), ids: engine.senderIds()};
+			};
+
+			const lazy = run(false);
+			const made = run(true);
+			expect(made.snapshot.senders).toHaveLength(301);
+			expect(lazy.outcomes).toEqual(made.outcomes);
+			expect(lazy.snapshot).toEqual(made.snapshot);
+			expect(lazy.ids).toEqual(made.ids);
+			expect(lazy.outcomes).toHaveLength(820);
+			expect(new Set(lazy.outcomes.map(o => o.sender)).size).toBeGreaterThan(200);
+			expect(lazy.snapshot.senders.find(s => s.id === 250)).toMatchObject({spec: {window: 3, failureRate: 0}});
+			expect(lazy.snapshot.senders.find(s => s.id === 260)).toMatchObject({state: 'removed', sent: 0});
+		});
+
 		it("each of 2,100 senders keeps its own times (their rows span three blocks of SenderRows)", () => {
 			const senders = Array.from({length: 2100}, (_, i) => spec({distribution: 'constant', meanMs: 1 + (i % 7), failureRate: 0}));
 			const engine = createEngine(settingsOf({messages: 6300, senders}));
