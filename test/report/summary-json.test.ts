@@ -1,7 +1,10 @@
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {createEngine} from '../../source/engine/engine.js';
 import type {SenderSpec} from '../../source/engine/types.js';
-import {buildSummary, reportJson, type Summary} from '../../source/report.js';
+import {buildSummary, reportJson, writeReport, writeWhole, type Summary} from '../../source/report.js';
 import {embeddedJson, htmlPieces, type RunReportData} from '../../source/report/html.js';
 import {reportPieces, summaryLinePieces} from '../../source/report/summary-json.js';
 import type {Settings} from '../../source/settings.js';
@@ -98,5 +101,26 @@ describe('the --html page in pieces', () => {
 		expect(rows).toHaveLength(10_000);
 		expect(rows.map(row => /^<tr><td data-v="(\d+)">/.exec(row)?.[1])).toStrictEqual(summary.senders.map(s => String(s.id)));
 		expect(Math.max(...pieces.map(piece => piece.length))).toBeLessThan(page.length / 5);
+	});
+});
+
+describe('a file written in pieces', () => {
+	const path = join(tmpdir(), `sms-dash-pieces-${process.pid}.json`);
+
+	it('is the --report text, whole', () => {
+		const summary = bigSummary();
+		writeReport(path, summary);
+		expect(readFileSync(path, 'utf8')).toBe(reportAsBefore(summary));
+	});
+
+	it('is removed when a piece fails, and the error is thrown', () => {
+		writeFileSync(path, 'an older report');
+		function* failing() {
+			yield 'the first piece';
+			throw new Error('no space left on the device');
+		}
+
+		expect(() => writeWhole(path, failing())).toThrow('no space left');
+		expect(existsSync(path)).toBe(false);
 	});
 });
