@@ -15,7 +15,8 @@ import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js
 import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
 import type {Rng} from './rng.js';
 import {segmentCount} from './segments.js';
-import {newMessage, Sender, SenderRows, type Message} from './sender.js';
+import {Message, Rows} from './engine-message.js';
+import {Sender, SenderRows} from './sender.js';
 import type {Outcome, RunSettings, SenderSpec, TimedAction} from './types.js';
 
 /** Messages kept ready in the queue; the producer makes the rest when room frees up. */
@@ -69,6 +70,7 @@ export class EngineCore {
 	protected readonly senders: Array<Sender | undefined> = [];
 	protected readonly models: SpecModel[] = [];
 	protected readonly senderRows = new SenderRows();
+	protected readonly messageRows = new Rows();
 	protected readonly producerRng: Rng;
 	protected readonly tally = new Tally();
 	/**
@@ -159,7 +161,7 @@ export class EngineCore {
 		const rng = this.producerRng;
 		while (this.queue.length < this.capacity && this.produced < this.total) {
 			this.produced++;
-			const message = this.spare.pop() ?? newMessage();
+			const message = this.spare.pop() ?? new Message(this.messageRows);
 			message.id = this.produced;
 			drawMessage(rng, message);
 			message.producedAt = this.simMs;

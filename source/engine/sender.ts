@@ -3,59 +3,20 @@
 // decides what happens; this only keeps where the sender stands. Pure.
 import {AttemptModel, nextSubmitAt, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
+import type {Message} from './engine-message.js';
 import type {Schedulable} from './event-heap.js';
 import type {Histogram} from './histogram.js';
-import {TimesArena} from './sender-times.js';
-import type {MessageBody} from './message.js';
 import type {Rng} from './rng.js';
+import {Rows} from './rows.js';
+import {TimesArena} from './sender-times.js';
 import type {SenderSnapshot, SenderSpec, SenderState} from './types.js';
 
-export interface Message extends MessageBody {
-	id: number;
-	producedAt: number;
-	/** First pickup by a sender; -1 until then. */
-	pickedAt: number;
-	/** Attempts finished so far. */
-	attempts: number;
-	/** Start of the attempt under way (its first submit); -1 before it. */
-	attemptStart: number;
-	/** Segments of the attempt under way not answered yet (a throttled one stays here). */
-	unanswered: number;
-	/** Accepted, kept for its log line until its receipt comes (or it expires, at dueAt). */
-	acceptedAt: number;
-	acceptedBy: number;
-	dueAt: number;
-	/** The sender holding it, and its neighbours in that sender's list of held messages. */
-	heldBy: Sender | undefined;
-	heldPrev: Message | undefined;
-	heldNext: Message | undefined;
-}
-
-/**
- * The senders' times, a row of eight for each in blocks shared by 1,024 senders. A double
- * in an object's field is a heap number of its own, so eight of them were eight more
- * objects for every sender; here they are one cache line. An engine has its own.
- */
-export class SenderRows {
+/** The senders' rows of times (rows.ts), and the arena of their few times per message. An engine has its own. */
+export class SenderRows extends Rows {
 	/** Their times per message while each has few. */
 	readonly times = new TimesArena(1024);
-	private block = new Float64Array(0);
-	private used = 0;
-
-	/** A new row, all zero: its block and where the row starts in it. */
-	take(): {block: Float64Array; row: number} {
-		if (this.used === this.block.length) {
-			this.block = new Float64Array(rowWidth * 1024);
-			this.used = 0;
-		}
-
-		const row = this.used;
-		this.used += rowWidth;
-		return {block: this.block, row};
-	}
 }
 
-const rowWidth = 8;
 const dueAtAt = 0;
 const lastSubmitAtAt = 1;
 const holdUntilAt = 2;
@@ -286,25 +247,4 @@ export class Sender extends AttemptModel implements Schedulable {
 			this.version++;
 		}
 	}
-}
-
-/** A message object for the producer to fill (it reuses finished ones first). */
-export function newMessage(): Message {
-	return {
-		id: 0,
-		phone: 0,
-		textLength: 0,
-		textSeed: 0,
-		producedAt: 0,
-		pickedAt: -1,
-		attempts: 0,
-		attemptStart: -1,
-		unanswered: 0,
-		acceptedAt: 0,
-		acceptedBy: 0,
-		dueAt: 0,
-		heldBy: undefined,
-		heldPrev: undefined,
-		heldNext: undefined,
-	};
 }
