@@ -1,4 +1,4 @@
-// The edits the build makes to Ink and meow, applied to the packages that are installed
+// The edits the build makes to packages, applied to the packages that are installed
 // and run as modules of their own (beside node_modules, so their imports resolve as the
 // package's): Ink's text caches, its Output asking the quick frame first
 // (test/ui/fast-frame.test.ts holds the quick frame to Ink's own), meow's lazy dependencies,
@@ -23,12 +23,16 @@ async function editedModule<T>(file: string): Promise<T> {
 	return (await import(pathToFileURL(path).href)) as T;
 }
 
-/** Edited copies written beside the package's own files, for a file that imports its neighbours. */
+/** Copies written beside the package's own files, for files that import their neighbours. */
 const besides: string[] = [];
 
-async function editedModuleBeside<T>(file: string): Promise<T> {
-	const path = resolve('node_modules', file.replace(/\.js$/, `.edited-${process.pid}.mjs`));
-	writeFileSync(path, edited(file));
+/**
+ * node_modules/`file` edited (or as the package has it), loaded by Node itself from a copy
+ * beside it: vitest makes the build's edits to the package's own file as it loads it.
+ */
+async function moduleBeside<T>(file: string, kind: 'edited' | 'package'): Promise<T> {
+	const path = resolve('node_modules', file.replace(/\.js$/, `.${kind}-${process.pid}.mjs`));
+	writeFileSync(path, kind === 'edited' ? edited(file) : readFileSync(resolve('node_modules', file), 'utf8'));
 	besides.push(path);
 	return (await import(pathToFileURL(path).href)) as T;
 }
@@ -108,13 +112,13 @@ describe("the build's edits to packages", () => {
 
 		type Width = (text: string, options?: {ambiguousIsNarrow?: boolean}) => number;
 		type Tokenize = (text: string) => unknown[];
-		const {default: width} = await editedModuleBeside<{default: Width}>('string-width/index.js');
-		const {default: sliceTokens} = await editedModuleBeside<{default: Tokenize}>('slice-ansi/tokenize-ansi.js');
-		const {tokenize} = await editedModuleBeside<{tokenize: Tokenize}>('@alcalzone/ansi-tokenize/build/tokenize.js');
+		const {default: width} = await moduleBeside<{default: Width}>('string-width/index.js', 'edited');
+		const {default: sliceTokens} = await moduleBeside<{default: Tokenize}>('slice-ansi/tokenize-ansi.js', 'edited');
+		const {tokenize} = await moduleBeside<{tokenize: Tokenize}>('@alcalzone/ansi-tokenize/build/tokenize.js', 'edited');
 		const packages = {
-			width: ((await import(pathToFileURL(resolve('node_modules/string-width/index.js')).href)) as {default: Width}).default,
-			sliceTokens: ((await import(pathToFileURL(resolve('node_modules/slice-ansi/tokenize-ansi.js')).href)) as {default: Tokenize}).default,
-			tokenize: ((await import(pathToFileURL(resolve('node_modules/@alcalzone/ansi-tokenize/build/tokenize.js')).href)) as {tokenize: Tokenize}).tokenize,
+			width: (await moduleBeside<{default: Width}>('string-width/index.js', 'package')).default,
+			sliceTokens: (await moduleBeside<{default: Tokenize}>('slice-ansi/tokenize-ansi.js', 'package')).default,
+			tokenize: (await moduleBeside<{tokenize: Tokenize}>('@alcalzone/ansi-tokenize/build/tokenize.js', 'package')).tokenize,
 		};
 		const texts = ['', 'abc', '\u001B[31mred\u001B[39m', '\u00B7 \u2581\u2588', '\u{1F600}x', '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}', '1\uFE0F\u20E3', '\u4E2D\u6587', '\u1100\u1161\u11A8', 'e\u0301', '\u00A1'];
 		for (const text of texts) {
@@ -135,8 +139,8 @@ describe("the build's edits to packages", () => {
 		type Yoga = {Node: {create(): Node}};
 		const [{default: wrap}, {default: loadEdited}, {default: loadPackage}] = await Promise.all([
 			import(pathToFileURL(resolve('node_modules/yoga-layout/dist/src/wrapAssembly.js')).href) as Promise<{default: (assembly: unknown) => Yoga}>,
-			editedModuleBeside<{default: () => Promise<unknown>}>(file),
-			import(pathToFileURL(resolve('node_modules', file)).href) as Promise<{default: () => Promise<unknown>}>,
+			moduleBeside<{default: () => Promise<unknown>}>(file, 'edited'),
+			moduleBeside<{default: () => Promise<unknown>}>(file, 'package'),
 		]);
 		const layout = (yoga: Yoga): object[] => {
 			const root = yoga.Node.create();
