@@ -60,15 +60,16 @@ export class Histogram {
 	quantile(q: number): number | undefined {
 		if (this.count === 0) return undefined;
 		const rank = Math.max(1, Math.ceil(q * this.count));
-		// High quantiles are found sooner from the top.
+		// High quantiles are found sooner from the top; either walk starts at the bucket of the
+		// largest or smallest value seen (every bucket beyond it is empty), not at an end.
 		let i: number;
 		if (q > 0.5) {
 			let above = 0;
-			i = this.counts.length - 1;
+			i = this.indexOf(this.max);
 			while (i > 0 && above + this.counts[i]! <= this.count - rank) above += this.counts[i--]!;
 		} else {
-			let seen = this.counts[0]!;
-			i = 0;
+			i = this.indexOf(this.min);
+			let seen = this.counts[i]!;
 			while (seen < rank) seen += this.counts[++i]!;
 		}
 
