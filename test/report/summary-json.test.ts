@@ -68,6 +68,8 @@ describe('the summary in pieces', () => {
 		const pieces = [...summaryLinePieces(summary)];
 		expect(pieces.join('')).toBe(JSON.stringify(summary) + '\n');
 		expect(Math.max(...pieces.map(piece => piece.length))).toBeLessThan(JSON.stringify(summary).length / 5);
+		// Under V8's large-object size, so a young collection frees a piece once written.
+		expect(Math.max(...pieces.map(piece => piece.length))).toBeLessThan(128 * 1024);
 	});
 
 	it('the --report text is what it was when made whole', () => {
@@ -77,7 +79,7 @@ describe('the summary in pieces', () => {
 		expect(Math.max(...pieces.map(piece => piece.length))).toBeLessThan(reportAsBefore(summary).length / 5);
 	});
 
-	it.each([0, 1, 999, 1000, 1001, 2500])('is the same with %i senders (a batch is 1,000)', count => {
+	it.each([0, 1, 199, 200, 201, 2500])('is the same with %i senders (a batch is 200)', count => {
 		const some: Summary = {...summary, senders: summary.senders.slice(0, count)};
 		expect([...summaryLinePieces(some)].join('')).toBe(JSON.stringify(some) + '\n');
 		expect([...reportPieces(some)].join('')).toBe(reportAsBefore(some));
