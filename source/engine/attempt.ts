@@ -54,6 +54,20 @@ export function specModel(spec: SenderSpec): SpecModel {
 	return {spec: copy, sample: makeSampler(copy)};
 }
 
+/** Whether two senders' settings are the same, key by key and in the same order (they may share a SpecModel). */
+export function isSameSpec(a: SenderSpec, b: SenderSpec): boolean {
+	if (a === b) return true;
+	const keys = Object.keys(a);
+	const others = Object.keys(b);
+	if (keys.length !== others.length) return false;
+	for (let i = 0; i < keys.length; i++) {
+		const key = keys[i] as keyof SenderSpec;
+		if (key !== others[i] || !Object.is(a[key], b[key])) return false;
+	}
+
+	return true;
+}
+
 /**
  * A sender's settings and random stream, and the decisions they make. It is its own
  * stream (an Rng), so a draw touches no other object: with 100,000 senders each object

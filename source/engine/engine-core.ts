@@ -5,7 +5,7 @@
 // bind (sender.ts): a window of unanswered submits, a rate cap; a message of s segments
 // is s submits; the gateway's cap throttles; receipts follow acceptance (DESIGN.md
 // "Real SMS delivery"). Without those keys it is one submit at a time, as it always was.
-import {restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
+import {isSameSpec, restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
 import {TimeHeap} from './time-heap.js';
@@ -437,18 +437,4 @@ export class EngineCore {
 /** A submit's number in the answers heap: its sender's id and whether it was throttled. */
 function submitCode(senderId: number, isThrottled: boolean): number {
 	return senderId * 2 + (isThrottled ? 1 : 0);
-}
-
-/** Whether two senders' settings are the same, key by key and in the same order. */
-function isSameSpec(a: SenderSpec, b: SenderSpec): boolean {
-	if (a === b) return true;
-	const keys = Object.keys(a);
-	const others = Object.keys(b);
-	if (keys.length !== others.length) return false;
-	for (let i = 0; i < keys.length; i++) {
-		const key = keys[i] as keyof SenderSpec;
-		if (key !== others[i] || !Object.is(a[key], b[key])) return false;
-	}
-
-	return true;
 }
