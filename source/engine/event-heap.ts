@@ -1,6 +1,7 @@
 // The simulation's event queue: a binary min-heap of things that are due, ordered by
 // time and then by the order they were scheduled in, so equal times never race. The
 // keys sit in typed arrays beside the items, so sifting reads no item but the one moved.
+import {doubled} from './doubled.js';
 
 export interface Schedulable {
 	dueAt: number;
@@ -119,11 +120,7 @@ export class EventHeap<T extends Schedulable> {
 	}
 
 	private grow(): void {
-		const times = new Float64Array(this.times.length * 2);
-		times.set(this.times);
-		this.times = times;
-		const seqs = new Float64Array(this.seqs.length * 2);
-		seqs.set(this.seqs);
-		this.seqs = seqs;
+		this.times = doubled(this.times);
+		this.seqs = doubled(this.seqs);
 	}
 }

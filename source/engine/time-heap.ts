@@ -2,6 +2,7 @@
 // only ever pushed and popped (submits and receipts awaited by the run). The times (and a
 // number each item may carry) live in typed arrays, so sifting reads contiguous memory; four
 // children a node, so a pop of 100,000 items goes 9 levels down, not 17.
+import {doubled} from './doubled.js';
 
 export class TimeHeap<T> {
 	size = 0;
@@ -104,14 +105,8 @@ export class TimeHeap<T> {
 	}
 
 	private grow(): void {
-		const times = new Float64Array(this.times.length * 2);
-		times.set(this.times);
-		this.times = times;
-		const seqs = new Float64Array(this.seqs.length * 2);
-		seqs.set(this.seqs);
-		this.seqs = seqs;
-		const values = new Float64Array(this.values.length * 2);
-		values.set(this.values);
-		this.values = values;
+		this.times = doubled(this.times);
+		this.seqs = doubled(this.seqs);
+		this.values = doubled(this.values);
 	}
 }

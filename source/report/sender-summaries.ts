@@ -1,6 +1,7 @@
 // The summary's `senders` made cheap for 100,000 of them: their figures kept in one typed
 // array (some 100 bytes a sender, against some 200 for an object), a SenderSummary made
 // from them when one is read, and the whole list only when somebody asks for it.
+import {doubled} from '../engine/doubled.js';
 import type {SenderSnapshot, SenderSpec} from '../engine/types.js';
 import {round1} from '../format.js';
 import type {SenderSummary, Summary} from '../report.js';
@@ -151,12 +152,8 @@ export class SenderTable implements SenderRows {
 	}
 
 	private grow(): void {
-		const values = new Float64Array(this.values.length * 2);
-		values.set(this.values);
-		this.values = values;
-		const removed = new Uint8Array(this.removed.length * 2);
-		removed.set(this.removed);
-		this.removed = removed;
+		this.values = doubled(this.values);
+		this.removed = doubled(this.removed);
 	}
 }
 

@@ -1,0 +1,10 @@
+// Growing the typed arrays the engine and the summary keep their numbers in.
+
+type Typed = Float64Array | Int32Array | Uint8Array;
+
+/** A typed array of twice the length holding `array`'s values first (the rest zero). */
+export function doubled<T extends Typed>(array: T): T {
+	const grown = new (array.constructor as new (length: number) => T)(array.length * 2);
+	grown.set(array);
+	return grown;
+}
