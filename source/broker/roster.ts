@@ -4,7 +4,7 @@
 import {hostname} from 'node:os';
 import type {Redis} from 'ioredis';
 import {senderSnapshot, type SenderCounts} from '../engine/figures.js';
-import {TimesArena} from '../engine/sender-times.js';
+import {noTimes, TimesArena} from '../engine/sender-times.js';
 import type {SenderSnapshot, SenderSpec, SenderState, SenderWhere} from '../engine/types.js';
 import {describeError, type BrokerTarget} from './connection.js';
 import {idList, type AliveRecord} from './protocol.js';
@@ -59,6 +59,8 @@ export class Roster {
 	private readonly watched = new Map<number, Watched>();
 	/** In id order, those still waiting for an id last. */
 	private readonly order: Watched[] = [];
+	/** The few times per message of every sender watched, in one arena. */
+	private readonly times = new TimesArena();
 	private readonly registry: Registry;
 	private localHost: Promise<SenderHost> | undefined;
 	private nextProvisional = -1;
@@ -233,11 +235,7 @@ export class Roster {
 			sent: 0,
 			failed: 0,
 			timeSumMs: 0,
-			timesCount: 0,
-			timesFirst: -1,
-			timesLast: -1,
-			timesArena: new TimesArena(),
-			timesDense: undefined,
+			...noTimes(this.times),
 			attempts: 0,
 			segments: 0,
 			throttled: 0,

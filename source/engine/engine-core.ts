@@ -15,7 +15,8 @@ import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js
 import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
 import type {Rng} from './rng.js';
 import {segmentCount} from './segments.js';
-import {Message, Rows} from './engine-message.js';
+import {Message} from './engine-message.js';
+import {Rows} from './rows.js';
 import {Sender, SenderRows} from './sender.js';
 import type {Outcome, RunSettings, SenderSpec, TimedAction} from './types.js';
 

@@ -98,4 +98,3 @@ export class Message implements MessageBody {
 	}
 }
 
-export {Rows} from './rows.js';

@@ -8,7 +8,7 @@ import type {Histogram} from '../engine/histogram.js';
 import {messageText, phoneText} from '../engine/message.js';
 import {defaultValidityMs} from '../engine/receipts.js';
 import {segmentCount} from '../engine/segments.js';
-import {TimesArena} from '../engine/sender-times.js';
+import {noTimes, TimesArena} from '../engine/sender-times.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {BindView, Outcome, RunSettings, SenderSnapshot, SenderSpec, TimedAction} from '../engine/types.js';
 import {Bind, type BindOptions, type BindState} from './bind.js';
@@ -54,6 +54,8 @@ export class SmppSimulation implements Simulation {
 	readonly notices: string[] = [];
 	private readonly ledger: Ledger;
 	private readonly senders: Sender[] = [];
+	/** The few times per message of every bind, in one arena. */
+	private readonly times = new TimesArena();
 	private readonly queue: MessageQueue;
 	private readonly segments: number;
 	private readonly encoded: EncodedText | undefined;
@@ -247,11 +249,7 @@ export class SmppSimulation implements Simulation {
 			throttled: 0,
 			timeSumMs: 0,
 			waitSumMs: 0,
-			timesCount: 0,
-			timesFirst: -1,
-			timesLast: -1,
-			timesArena: new TimesArena(),
-			timesDense: undefined,
+			...noTimes(this.times),
 			rests: 0,
 			restedMs: 0,
 			holding: 0,
