@@ -132,3 +132,30 @@ describe('recordInOrder', () => {
 		expect([b.min, b.max, b.count]).toEqual([a.min, a.max, a.count]);
 	});
 });
+
+describe('the bucket index', () => {
+	/** Where a value goes by the logarithm alone: the rule the index must keep. */
+	function bucketByLog(ms: number, precision: number, buckets: number): number {
+		const i = ms < 0.001 ? 0 : 1 + Math.floor(Math.log(ms / 0.001) * (1 / Math.log(1 + precision)));
+		return Math.min(i, buckets - 1);
+	}
+
+	it.each([0.01, 0.05, 0.001])('puts every value in the bucket the logarithm names (%s wide buckets), edges included', precision => {
+		const h = new Histogram(precision, 1e6);
+		const buckets = h.copyCounts().length;
+		const values: number[] = [0, 5e-4, 0.001, 1e6, 2e6, 1e12];
+		// Each bucket edge and the doubles either side of it, over the whole range and beyond.
+		for (let k = 0; k < buckets + 5; k++) {
+			const edge = 0.001 * (1 + precision) ** k;
+			values.push(edge, edge * (1 + 2 ** -52), edge * (1 - 2 ** -53), edge * (1 + 1e-12), edge * (1 - 1e-12));
+		}
+
+		const rng = Rng.fromSeed(3);
+		for (let i = 0; i < 50_000; i++) values.push(0.001 * 10 ** (rng.next() * 10));
+		const wrong = values.filter(v => {
+			const i = bucketByLog(v, precision, buckets);
+			return h.bucketValue(v) !== (i === 0 ? 0 : 0.001 * (1 + precision) ** (i - 0.5));
+		});
+		expect(wrong).toEqual([]);
+	});
+});
