@@ -73,22 +73,21 @@ export class TimeHeap<T> {
 			const first = 4 * i + 1;
 			if (first >= last) break;
 			// The earliest of the (up to four) children.
+			// (Orders are read only on a tie of times, which is rare.)
 			let child = first;
 			let ct = times[first]!;
-			let cs = seqs[first]!;
 			const end = Math.min(first + 4, last);
 			for (let c = first + 1; c < end; c++) {
 				const time = times[c]!;
-				if (time < ct || (time === ct && seqs[c]! < cs)) {
+				if (time < ct || (time === ct && seqs[c]! < seqs[child]!)) {
 					child = c;
 					ct = time;
-					cs = seqs[c]!;
 				}
 			}
 
-			if (t < ct || (t === ct && s < cs)) break;
+			if (t < ct || (t === ct && s < seqs[child]!)) break;
 			times[i] = ct;
-			seqs[i] = cs;
+			seqs[i] = seqs[child]!;
 			values[i] = values[child]!;
 			items[i] = items[child];
 			i = child;
