@@ -20,6 +20,7 @@ export class TimesArena {
 	private next: Int32Array;
 	private used = 0;
 	private firstFree = -1;
+	private scratch = new Float64Array(fewValues);
 
 	constructor(chunks = 16) {
 		this.values = new Float64Array(chunks * chunkSize);
@@ -53,6 +54,21 @@ export class TimesArena {
 		}
 
 		return values;
+	}
+
+	/**
+	 * The first `count` values of the list starting at `first`, sorted, in a scratch array the
+	 * next call overwrites (a summary of 100,000 senders makes no array per sender).
+	 */
+	sorted(first: number, count: number): Float64Array {
+		if (this.scratch.length < count) this.scratch = new Float64Array(Math.max(count, 2 * this.scratch.length));
+		const into = this.scratch.subarray(0, count);
+		let n = 0;
+		for (let chunk = first; n < count; chunk = this.next[chunk]!) {
+			for (let slot = 0; slot < chunkSize && n < count; slot++) into[n++] = this.values[chunk * chunkSize + slot]!;
+		}
+
+		return into.sort();
 	}
 
 	/** Lets go of the list starting at `first`. */
@@ -120,7 +136,7 @@ export function recordTime(times: SenderTimes, ms: number): void {
 export function timesQuantile(times: SenderTimes, q: number): number | undefined {
 	if (times.timesDense !== undefined) return times.timesDense.quantile(q);
 	if (times.timesCount === 0) return undefined;
-	const sorted = times.timesArena.read(times.timesFirst, times.timesCount).sort((a, b) => a - b);
+	const sorted = times.timesArena.sorted(times.timesFirst, times.timesCount);
 	const value = (senderScale ??= new Histogram(senderPrecision)).bucketValue(sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!);
-	return Math.min(sorted.at(-1)!, Math.max(sorted[0]!, value));
+	return Math.min(sorted[sorted.length - 1]!, Math.max(sorted[0]!, value));
 }
