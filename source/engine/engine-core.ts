@@ -8,7 +8,7 @@
 import {isSameSpec, restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
-import {TimeHeap} from './time-heap.js';
+import {TimeHeap, TimeValueHeap} from './time-heap.js';
 import {Tally} from './figures.js';
 import {Gateway} from './gateway.js';
 import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js';
@@ -54,10 +54,12 @@ export class EngineCore {
 	protected readonly answers = new TimeHeap<Message>(this.order);
 	protected readonly heap = new EventHeap<Sender>(this.order);
 	/**
-	 * Receipts to come: the message when its --log line waits for it, else nothing but the
-	 * moment it was asked for (the heap's number), so the message is reused at once.
+	 * Receipts to come: the messages whose --log line waits for them, in order; the others
+	 * only as the moment each was asked for (the heap's number), their message reused at
+	 * once. What those do is the same in any order at one time (counts, a histogram).
 	 */
-	protected readonly receiptHeap = new TimeHeap<Message | undefined>();
+	protected readonly receiptHeap = new TimeHeap<Message>();
+	protected readonly receiptTimes = new TimeValueHeap();
 	/** Expiries come in the order of acceptance (one validity for all): a queue, not a heap; the message, or its moment. */
 	protected readonly expiries = new Deque<Message | number>();
 	protected readonly queue: Deque<Message>;
@@ -120,6 +122,10 @@ export class EngineCore {
 		this.tally.reachRank = options.reachRank ?? 0;
 		this.refill();
 		for (const spec of settings.senders) this.startSender(spec);
+	}
+
+	protected nextReceiptAt(): number {
+		return Math.min(this.receiptHeap.peekTime(), this.receiptTimes.peekTime());
 	}
 
 	protected nextExpiryAt(): number {
@@ -359,7 +365,7 @@ export class EngineCore {
 		const dueAt = now + afterMs;
 		// The message is kept only for its --log line; without one it is reused at once.
 		if (this.onFinish === undefined) {
-			if (isDelivered) this.receiptHeap.push(undefined, dueAt, this.asked.of(message.id));
+			if (isDelivered) this.receiptTimes.push(dueAt, this.asked.of(message.id));
 			else this.expiries.push(dueAt);
 			this.recycle(message);
 			return;

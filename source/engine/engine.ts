@@ -31,7 +31,7 @@ export class Engine extends EngineCore implements Simulation {
 	nextEventAt(): number | undefined {
 		// Submits of removed senders at the front would only be skipped: drop them now.
 		while (this.answers.size > 0 && this.submitter(this.answers.peek()!, this.answers.peekValue()) === undefined) this.answers.pop();
-		const at = Math.min(this.heap.peekTime(), this.answers.peekTime(), this.receiptHeap.peekTime(), this.nextExpiryAt());
+		const at = Math.min(this.heap.peekTime(), this.answers.peekTime(), this.nextReceiptAt(), this.nextExpiryAt());
 		return Number.isFinite(at) ? at : undefined;
 	}
 
@@ -56,7 +56,7 @@ export class Engine extends EngineCore implements Simulation {
 			}
 
 			if (hasReceipts) {
-				const receiptAt = this.receiptHeap.peekTime();
+				const receiptAt = this.nextReceiptAt();
 				if (receiptAt < at) {
 					at = receiptAt;
 					source = 'receipt';
@@ -92,8 +92,12 @@ export class Engine extends EngineCore implements Simulation {
 			} else if (source === 'wake') {
 				this.wake(heap.pop()!);
 			} else if (source === 'receipt') {
-				const message = this.receiptHeap.pop();
-				this.delivered(message, this.receiptHeap.poppedValue);
+				if (this.receiptHeap.peekTime() <= this.receiptTimes.peekTime()) {
+					this.delivered(this.receiptHeap.pop(), 0);
+				} else {
+					this.receiptTimes.pop();
+					this.delivered(undefined, this.receiptTimes.poppedValue);
+				}
 			} else {
 				this.expired(this.expiries.shift()!);
 			}
