@@ -15,9 +15,12 @@ class BucketIndex {
 	private static readonly shared = new Map<number, BucketIndex>();
 	private static readonly float = new Float64Array(1);
 	private static readonly words = new Uint32Array(BucketIndex.float.buffer);
+	/** Which of the two words holds the sign, exponent and top of the mantissa (the platform's byte order). */
+	private static readonly high = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
 	/** Per slice from that of floorMs: 0 not worked out yet, -1 more than one bucket, else index + 1. */
-	private readonly slices: Int16Array;
+	private readonly slices: Int32Array;
 	private readonly firstSlice: number;
+	private readonly invLogGrowth: number;
 
 	static of(growth: number, buckets: number): BucketIndex {
 		const key = growth * 1e6 + buckets;
@@ -26,8 +29,6 @@ class BucketIndex {
 		return index;
 	}
 
-	private readonly invLogGrowth: number;
-
 	private constructor(
 		growth: number,
 		private readonly buckets: number,
@@ -35,12 +36,12 @@ class BucketIndex {
 		this.invLogGrowth = 1 / Math.log(growth);
 		this.firstSlice = BucketIndex.sliceOf(floorMs);
 		// Up to the slice of the last bucket's lower bound; larger values take the logarithm.
-		this.slices = new Int16Array(Math.max(0, BucketIndex.sliceOf(floorMs * growth ** (buckets - 2)) - this.firstSlice));
+		this.slices = new Int32Array(Math.max(0, BucketIndex.sliceOf(floorMs * growth ** (buckets - 2)) - this.firstSlice));
 	}
 
 	private static sliceOf(ms: number): number {
 		BucketIndex.float[0] = ms;
-		return BucketIndex.words[1]! >>> 10;
+		return BucketIndex.words[BucketIndex.high]! >>> 10;
 	}
 
 	indexOf(ms: number): number {
@@ -63,13 +64,14 @@ class BucketIndex {
 	private learn(k: number, ms: number): number {
 		const {float, words} = BucketIndex;
 		const slice = k + this.firstSlice;
-		words[0] = 0;
-		words[1] = slice << 10;
+		const high = BucketIndex.high;
+		words[1 - high] = 0;
+		words[high] = slice << 10;
 		const low = Math.log(float[0]! / floorMs) * this.invLogGrowth;
-		words[0] = 0xff_ff_ff_ff;
-		words[1] = ((slice + 1) << 10) - 1;
-		const high = Math.log(float[0]! / floorMs) * this.invLogGrowth;
-		const isOneBucket = Math.floor(low - 1e-7) === Math.floor(high + 1e-7);
+		words[1 - high] = 0xff_ff_ff_ff;
+		words[high] = ((slice + 1) << 10) - 1;
+		const top = Math.log(float[0]! / floorMs) * this.invLogGrowth;
+		const isOneBucket = Math.floor(low - 1e-7) === Math.floor(top + 1e-7);
 		this.slices[k] = isOneBucket ? 2 + Math.floor(low) : -1;
 		return this.byLog(ms);
 	}
