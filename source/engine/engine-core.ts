@@ -124,6 +124,7 @@ export class EngineCore {
 		for (const spec of settings.senders) this.startSender(spec);
 	}
 
+	/** When the next receipt comes (from either heap); Infinity when none is to come. */
 	protected nextReceiptAt(): number {
 		return Math.min(this.receiptHeap.peekTime(), this.receiptTimes.peekTime());
 	}
