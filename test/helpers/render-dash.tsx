@@ -10,6 +10,7 @@ import type {DashStore} from '../../source/store.js';
 import {parseThreshold} from '../../source/thresholds.js';
 import {App} from '../../source/ui/app.js';
 import {createTheme, type Theme} from '../../source/ui/theme.js';
+import {testSettings} from './settings.js';
 
 /** Escape sequences, named once. */
 export const KEY = {
@@ -66,7 +67,7 @@ export function makeSettings(options: DashOptions = {}): Settings {
 	const spec = {...defaultSpec, ...options.spec};
 	const senders =
 		typeof options.senders === 'object' ? options.senders : Array.from({length: options.senders ?? 3}, () => ({...spec}));
-	return {
+	return testSettings({
 		messages: options.messages ?? 1000,
 		senders,
 		retries: options.retries ?? 0,
@@ -75,16 +76,11 @@ export function makeSettings(options: DashOptions = {}): Settings {
 		speed: options.speed ?? 1,
 		headless: false,
 		json: false,
-		logPath: undefined,
-		reportPath: undefined,
-		htmlPath: undefined,
 		exitOnDone: options.exitOnDone ?? false,
 		thresholds: (options.thresholds ?? []).map(expr => parseThreshold(expr)),
-		script: [],
-		isSeedGiven: true,
 		...(options.gatewayRate === undefined ? {} : {gatewayRate: options.gatewayRate}),
 		...(options.delivery === undefined ? {} : {delivery: options.delivery}),
-	};
+	});
 }
 
 export interface Dash {
