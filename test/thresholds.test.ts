@@ -3,6 +3,16 @@ import {ValueError} from '../source/duration.js';
 import type {Threshold} from '../source/settings.js';
 import {evaluateThresholds, type Figures, figuresOf, formatActual, type LiveFigures, lostRule, metrics, parseThreshold, suggest} from '../source/thresholds.js';
 
+/** The one rule's verdict on `on`. */
+const judge = (expr: string, on: Figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
+
+/** A test a row: each rule, judged on `on`, is ok or not, with that actual. */
+function eachJudged(on: Figures, rows: ReadonlyArray<readonly [expr: string, ok: boolean, actual: number | null]>): void {
+	test.each(rows)('%s -> ok %s, actual %s', (expr, ok, actual) => {
+		expect(judge(expr, on)).toEqual({expr, ok, actual});
+	});
+}
+
 const rule = (metric: Threshold['metric'], op: Threshold['op'], value: number, isPercent = false) => ({metric, op, value, isPercent});
 
 describe('parseThreshold', () => {
@@ -78,9 +88,8 @@ describe('evaluateThresholds', () => {
 		throughput: 400,
 		simElapsedMs: 600_000,
 	};
-	const judge = (expr: string, on: Figures = figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
 
-	test.each([
+	eachJudged(figures, [
 		// Boundaries: 7 of 140 is exactly 5 %.
 		['failed<5%', false, 5],
 		['failed<=5%', true, 5],
@@ -104,9 +113,7 @@ describe('evaluateThresholds', () => {
 		['throughput>=400/s', true, 400],
 		['elapsed<10m', false, 600_000],
 		['elapsed<=10m', true, 600_000],
-	] as const)('%s -> ok %s, actual %d', (expr, ok, actual) => {
-		expect(judge(expr)).toEqual({expr, ok, actual});
-	});
+	]);
 
 	test('a rule on a figure that does not exist yet is not ok and has no actual', () => {
 		const none: Figures = {sent: 0, failed: 0, produced: 0, throughput: 0, simElapsedMs: 0};
@@ -256,9 +263,8 @@ describe('the delivery model\'s rules', () => {
 		throttled: 30,
 		cost: 2.37,
 	};
-	const judge = (expr: string, on: Figures = figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
 
-	test.each([
+	eachJudged(figures, [
 		['reach50<9s', false, 9000],
 		['reach50<=9s', true, 9000],
 		// Never reached: the rule fails, whichever way it points.
@@ -271,9 +277,7 @@ describe('the delivery model\'s rules', () => {
 		['throttled<=15%', true, 15],
 		['cost<=2.37', true, 2.37],
 		['cost<2.37', false, 2.37],
-	] as const)('%s -> ok %s, actual %s', (expr, ok, actual) => {
-		expect(judge(expr)).toEqual({expr, ok, actual});
-	});
+	]);
 
 	test('figures without the model\'s counts judge them as 0', () => {
 		const plain: Figures = {sent: 1, failed: 0, produced: 1, throughput: 1, simElapsedMs: 1000};
