@@ -3,7 +3,8 @@
 // which a run on real workers does not have.
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import type {SenderSnapshot} from '../../source/engine/types.js';
-import {renderFixed, senderSnap, snapOf, type FixedDash} from '../helpers/fixed-dash.js';
+import {renderFixed, type FixedDash} from '../helpers/fixed-dash.js';
+import {senderSnap, snapOf} from '../helpers/snapshots.js';
 import {KEY, lines} from '../helpers/render-dash.js';
 
 let dash: FixedDash | undefined;

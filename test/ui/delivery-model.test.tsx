@@ -3,7 +3,8 @@
 // fits 80×24, and a wider screen never shows less.
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {lines, renderDash} from '../helpers/render-dash.js';
-import {renderFixed, senderSnap, snapOf, type FixedDash, type FixedDashOptions} from '../helpers/fixed-dash.js';
+import {renderFixed, type FixedDash, type FixedDashOptions} from '../helpers/fixed-dash.js';
+import {senderSnap, snapOf} from '../helpers/snapshots.js';
 import type {Snapshot} from '../../source/engine/types.js';
 import {nextRate, nextWindow, rateSteps, windowSteps, type DashActions} from '../../source/store.js';
 import {dispatch, keymap} from '../../source/ui/keymap.js';
