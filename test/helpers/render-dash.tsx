@@ -166,23 +166,30 @@ export function lines(frame: string): string[] {
 }
 
 /**
- * For a test file or a describe block: fake timers around each test, and an `open(options)`
- * that renders a dashboard (`base` under `options`) and unmounts it after the test.
+ * For a test file or a describe block: fake timers around each test, and an `open(...)` that
+ * renders with `render` and unmounts what it rendered after the test.
  */
-export function dashPerTest(base: DashOptions = {}): (options?: DashOptions) => Promise<Dash> {
-	let dash: Dash | undefined;
+export function openPerTest<Args extends unknown[], Rendered extends {unmount(): void}>(
+	render: (...args: Args) => Promise<Rendered>,
+): (...args: Args) => Promise<Rendered> {
+	let rendered: Rendered | undefined;
 	beforeEach(() => {
 		vi.useFakeTimers();
 	});
 
 	afterEach(() => {
-		dash?.unmount();
-		dash = undefined;
+		rendered?.unmount();
+		rendered = undefined;
 		vi.useRealTimers();
 	});
 
-	return async (options = {}) => {
-		dash = await renderDash({...base, ...options});
-		return dash;
+	return async (...args) => {
+		rendered = await render(...args);
+		return rendered;
 	};
+}
+
+/** openPerTest for the dashboard: `open(options)` renders `base` under `options`. */
+export function dashPerTest(base: DashOptions = {}): (options?: DashOptions) => Promise<Dash> {
+	return openPerTest(async (options: DashOptions = {}) => renderDash({...base, ...options}));
 }

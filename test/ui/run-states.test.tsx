@@ -2,27 +2,12 @@
 // removed senders, a slow --interval, a fast clock, live rules, help with the totals.
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {formatCount, formatPercent} from '../../source/format.js';
 import {clearScreen, useTerminalSize} from '../../source/ui/use-terminal-size.js';
-import {flush, lines, renderDash, type Dash, type DashOptions} from '../helpers/render-dash.js';
+import {dashPerTest, flush, lines, type Dash} from '../helpers/render-dash.js';
 
-let dash: Dash | undefined;
-
-beforeEach(() => {
-	vi.useFakeTimers();
-});
-
-afterEach(() => {
-	dash?.unmount();
-	dash = undefined;
-	vi.useRealTimers();
-});
-
-async function open(options: DashOptions = {}): Promise<Dash> {
-	dash = await renderDash({start: true, ...options});
-	return dash;
-}
+const open = dashPerTest({start: true});
 
 /** The failed figure as the totals must show it whole: "✗ 7,512 (50.1%)". */
 function failedFigure(d: Dash): string {
