@@ -13,6 +13,22 @@ function eachJudged(on: Figures, rows: ReadonlyArray<readonly [expr: string, ok:
 	});
 }
 
+/** Live figures: 1,000 messages asked for, 500 finished at 100ms each, 60s into the run. */
+const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
+	simMs: 60_000,
+	sent: 460,
+	failed: 40,
+	produced: 1000,
+	pending: 0,
+	avgTimeMs: 100,
+	avgE2eMs: 2000,
+	isDone: false,
+	...more,
+});
+
+/** The one rule, if it is lost on `live(more)`. */
+const lost = (expr: string, more: Partial<LiveFigures> = {}) => lostRule([parseThreshold(expr)], live(more))?.expr;
+
 const rule = (metric: Threshold['metric'], op: Threshold['op'], value: number, isPercent = false) => ({metric, op, value, isPercent});
 
 describe('parseThreshold', () => {
@@ -141,20 +157,6 @@ describe('evaluateThresholds', () => {
 });
 
 describe('lostRule (--abort-on-fail)', () => {
-	/** 1,000 messages asked for, 500 finished at 100ms each, 60s into the run. */
-	const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
-		simMs: 60_000,
-		sent: 460,
-		failed: 40,
-		produced: 1000,
-		pending: 0,
-		avgTimeMs: 100,
-		avgE2eMs: 2000,
-		isDone: false,
-		...more,
-	});
-	const lost = (expr: string, more: Partial<LiveFigures> = {}) => lostRule([parseThreshold(expr)], live(more))?.expr;
-
 	test.each<[string, Partial<LiveFigures>, boolean]>([
 		// A count can only grow: lost once it is past the ceiling, not before.
 		['failed<=40', {}, false],
@@ -306,17 +308,6 @@ describe('the delivery model\'s rules', () => {
 		expect(figuresOf(snap)).toMatchObject({reachP50Ms: 5, reachP95Ms: 9, reachP99Ms: undefined, delivered: 8, throttled: 3, cost: 1.5});
 	});
 
-	const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
-		simMs: 60_000,
-		sent: 460,
-		failed: 40,
-		produced: 1000,
-		pending: 0,
-		avgTimeMs: 100,
-		avgE2eMs: 2000,
-		isDone: false,
-		...more,
-	});
 	test.each<[string, Partial<LiveFigures>, boolean]>([
 		['throttled<=40', {throttled: 41}, true],
 		['throttled<=40', {throttled: 40}, false],
@@ -330,6 +321,6 @@ describe('the delivery model\'s rules', () => {
 		['reach95<1ms', {simMs: 1e9}, false],
 		['delivered>=1000', {delivered: 0}, false],
 	])('%s lost with %j: %s', (expr, more, isLost) => {
-		expect(lostRule([parseThreshold(expr)], live(more))?.expr).toBe(isLost ? expr : undefined);
+		expect(lost(expr, more)).toBe(isLost ? expr : undefined);
 	});
 });
