@@ -15,23 +15,12 @@ import {createRun} from '../source/runs/in-process.js';
 import {skipNote} from '../source/store.js';
 import type {Settings} from '../source/settings.js';
 import {parseThreshold} from '../source/thresholds.js';
+import {testSettings} from './helpers/settings.js';
 
 const rules = ['p95<250ms', 'failed<20%', 'throughput>1/s'];
 
 function settingsOf(run: RunSettings, speed: number): Settings {
-	return {
-		...run,
-		speed,
-		headless: true,
-		json: true,
-		logPath: undefined,
-		reportPath: undefined,
-		htmlPath: undefined,
-		exitOnDone: true,
-		thresholds: rules.map(rule => parseThreshold(rule)),
-		script: [],
-		isSeedGiven: true,
-	};
+	return testSettings({...run, speed, exitOnDone: true, thresholds: rules.map(rule => parseThreshold(rule))});
 }
 
 interface Outcomes {

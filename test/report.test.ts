@@ -10,28 +10,20 @@ import {expandSenders, groupSenders, senderCount} from '../source/report/sender-
 import {listedSenders, senderLines, shownEachEnd} from '../source/report/sender-table.js';
 import type {Settings} from '../source/settings.js';
 import {parseThreshold} from '../source/thresholds.js';
+import {testSettings} from './helpers/settings.js';
 
 const spec = (more: Partial<SenderSpec> = {}): SenderSpec => ({meanMs: 100, failureRate: 0.1, distribution: 'gamma', ...more});
 
 function settingsOf(more: Partial<Settings> = {}): Settings {
-	return {
+	return testSettings({
 		messages: 2000,
 		senders: [spec(), spec(), spec({distribution: 'exponential', meanMs: 50, failoverMs: 1000})],
-		retries: 0,
 		seed: 7,
-		intervalMs: 1000,
-		speed: Infinity,
-		headless: true,
 		json: false,
-		logPath: undefined,
-		reportPath: undefined,
-		htmlPath: undefined,
 		exitOnDone: true,
 		thresholds: ['p95<250ms', 'failed<=5%', 'throughput>10/s'].map(expr => parseThreshold(expr)),
-		script: [],
-		isSeedGiven: true,
 		...more,
-	};
+	});
 }
 
 /** A run to `untilMs` (to its end by default), summed up, with every message's two times. */

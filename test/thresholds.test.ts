@@ -3,6 +3,32 @@ import {ValueError} from '../source/duration.js';
 import type {Threshold} from '../source/settings.js';
 import {evaluateThresholds, type Figures, figuresOf, formatActual, type LiveFigures, lostRule, metrics, parseThreshold, suggest} from '../source/thresholds.js';
 
+/** The one rule's verdict on `on`. */
+const judge = (expr: string, on: Figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
+
+/** A test a row: each rule, judged on `on`, is ok or not, with that actual. */
+function eachJudged(on: Figures, rows: ReadonlyArray<readonly [expr: string, ok: boolean, actual: number | null]>): void {
+	test.each(rows)('%s -> ok %s, actual %s', (expr, ok, actual) => {
+		expect(judge(expr, on)).toEqual({expr, ok, actual});
+	});
+}
+
+/** Live figures: 1,000 messages asked for, 500 finished at 100ms each, 60s into the run. */
+const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
+	simMs: 60_000,
+	sent: 460,
+	failed: 40,
+	produced: 1000,
+	pending: 0,
+	avgTimeMs: 100,
+	avgE2eMs: 2000,
+	isDone: false,
+	...more,
+});
+
+/** The one rule, if it is lost on `live(more)`. */
+const lost = (expr: string, more: Partial<LiveFigures> = {}) => lostRule([parseThreshold(expr)], live(more))?.expr;
+
 const rule = (metric: Threshold['metric'], op: Threshold['op'], value: number, isPercent = false) => ({metric, op, value, isPercent});
 
 describe('parseThreshold', () => {
@@ -78,9 +104,8 @@ describe('evaluateThresholds', () => {
 		throughput: 400,
 		simElapsedMs: 600_000,
 	};
-	const judge = (expr: string, on: Figures = figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
 
-	test.each([
+	eachJudged(figures, [
 		// Boundaries: 7 of 140 is exactly 5 %.
 		['failed<5%', false, 5],
 		['failed<=5%', true, 5],
@@ -104,9 +129,7 @@ describe('evaluateThresholds', () => {
 		['throughput>=400/s', true, 400],
 		['elapsed<10m', false, 600_000],
 		['elapsed<=10m', true, 600_000],
-	] as const)('%s -> ok %s, actual %d', (expr, ok, actual) => {
-		expect(judge(expr)).toEqual({expr, ok, actual});
-	});
+	]);
 
 	test('a rule on a figure that does not exist yet is not ok and has no actual', () => {
 		const none: Figures = {sent: 0, failed: 0, produced: 0, throughput: 0, simElapsedMs: 0};
@@ -134,20 +157,6 @@ describe('evaluateThresholds', () => {
 });
 
 describe('lostRule (--abort-on-fail)', () => {
-	/** 1,000 messages asked for, 500 finished at 100ms each, 60s into the run. */
-	const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
-		simMs: 60_000,
-		sent: 460,
-		failed: 40,
-		produced: 1000,
-		pending: 0,
-		avgTimeMs: 100,
-		avgE2eMs: 2000,
-		isDone: false,
-		...more,
-	});
-	const lost = (expr: string, more: Partial<LiveFigures> = {}) => lostRule([parseThreshold(expr)], live(more))?.expr;
-
 	test.each<[string, Partial<LiveFigures>, boolean]>([
 		// A count can only grow: lost once it is past the ceiling, not before.
 		['failed<=40', {}, false],
@@ -256,9 +265,8 @@ describe('the delivery model\'s rules', () => {
 		throttled: 30,
 		cost: 2.37,
 	};
-	const judge = (expr: string, on: Figures = figures) => evaluateThresholds([parseThreshold(expr)], on)[0];
 
-	test.each([
+	eachJudged(figures, [
 		['reach50<9s', false, 9000],
 		['reach50<=9s', true, 9000],
 		// Never reached: the rule fails, whichever way it points.
@@ -271,9 +279,7 @@ describe('the delivery model\'s rules', () => {
 		['throttled<=15%', true, 15],
 		['cost<=2.37', true, 2.37],
 		['cost<2.37', false, 2.37],
-	] as const)('%s -> ok %s, actual %s', (expr, ok, actual) => {
-		expect(judge(expr)).toEqual({expr, ok, actual});
-	});
+	]);
 
 	test('figures without the model\'s counts judge them as 0', () => {
 		const plain: Figures = {sent: 1, failed: 0, produced: 1, throughput: 1, simElapsedMs: 1000};
@@ -302,17 +308,6 @@ describe('the delivery model\'s rules', () => {
 		expect(figuresOf(snap)).toMatchObject({reachP50Ms: 5, reachP95Ms: 9, reachP99Ms: undefined, delivered: 8, throttled: 3, cost: 1.5});
 	});
 
-	const live = (more: Partial<LiveFigures> = {}): LiveFigures => ({
-		simMs: 60_000,
-		sent: 460,
-		failed: 40,
-		produced: 1000,
-		pending: 0,
-		avgTimeMs: 100,
-		avgE2eMs: 2000,
-		isDone: false,
-		...more,
-	});
 	test.each<[string, Partial<LiveFigures>, boolean]>([
 		['throttled<=40', {throttled: 41}, true],
 		['throttled<=40', {throttled: 40}, false],
@@ -326,6 +321,6 @@ describe('the delivery model\'s rules', () => {
 		['reach95<1ms', {simMs: 1e9}, false],
 		['delivered>=1000', {delivered: 0}, false],
 	])('%s lost with %j: %s', (expr, more, isLost) => {
-		expect(lostRule([parseThreshold(expr)], live(more))?.expr).toBe(isLost ? expr : undefined);
+		expect(lost(expr, more)).toBe(isLost ? expr : undefined);
 	});
 });

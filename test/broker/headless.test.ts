@@ -2,21 +2,28 @@
 // summary last, with senders started in the monitor's own process (settings.senders).
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {afterAll, beforeAll, expect, it, vi} from 'vitest';
+import {expect, it, vi} from 'vitest';
 import {runBrokerHeadless} from '../../source/broker/run.js';
 import {tempDir} from '../helpers/run-cli.js';
-import {brokerSettings, queueName, startWorker, until} from './helpers.js';
-import {startRedis, type RedisServer} from './redis.js';
+import {brokerSettings, queueName, startWorker, until, useBroker} from './helpers.js';
 
-let redis: RedisServer;
+const broker = useBroker();
 
-beforeAll(async () => {
-	redis = await startRedis();
-});
+/** Runs `body` with what is written to stderr caught (and not shown); the writes, in order. */
+async function stderrOf(body: () => Promise<void>): Promise<string[]> {
+	const stderr: string[] = [];
+	const spy = vi.spyOn(process.stderr, 'write').mockImplementation(chunk => {
+		stderr.push(String(chunk));
+		return true;
+	});
+	try {
+		await body();
+	} finally {
+		spy.mockRestore();
+	}
 
-afterAll(async () => {
-	await redis?.stop();
-});
+	return stderr;
+}
 
 it('prints progress lines and the summary last, as in-process; --html records the same run', async () => {
 	let out = '';
@@ -32,7 +39,7 @@ it('prints progress lines and the summary last, as in-process; --html records th
 			{meanMs: 4, failureRate: 0.3, distribution: 'constant'},
 		],
 	});
-	const code = await runBrokerHeadless(settings, {url: redis.url, queue: queueName()}, {write: text => (out += text)});
+	const code = await runBrokerHeadless(settings, {url: broker.redis.url, queue: queueName()}, {write: text => (out += text)});
 	expect(code).toBe(0);
 	const lines = out.trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, any>);
 	const summary = lines.at(-1)!;
@@ -61,12 +68,7 @@ it('prints progress lines and the summary last, as in-process; --html records th
 
 it('a --log that fails mid-run (a full disk) ends the run: the summary still prints, one line on stderr, exit 1', async () => {
 	let out = '';
-	const stderr: string[] = [];
-	const spy = vi.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-		stderr.push(String(chunk));
-		return true;
-	});
-	try {
+	const stderr = await stderrOf(async () => {
 		const settings = brokerSettings({
 			messages: 3000,
 			seed: 1,
@@ -74,26 +76,19 @@ it('a --log that fails mid-run (a full disk) ends the run: the summary still pri
 			logPath: '/dev/full',
 			senders: [{meanMs: 1, failureRate: 0, distribution: 'constant'}],
 		});
-		const code = await runBrokerHeadless(settings, {url: redis.url, queue: queueName()}, {write: text => (out += text)});
+		const code = await runBrokerHeadless(settings, {url: broker.redis.url, queue: queueName()}, {write: text => (out += text)});
 		expect(code).toBe(1);
 		expect(JSON.parse(out.trimEnd().split('\n').at(-1)!)).toMatchObject({type: 'summary'});
-		expect(stderr).toEqual(['sms-dash: --log /dev/full: cannot write (no space left on the device)\n']);
-	} finally {
-		spy.mockRestore();
-	}
+	});
+	expect(stderr).toEqual(['sms-dash: --log /dev/full: cannot write (no space left on the device)\n']);
 });
 
 it('no worker on the queue: "waiting for workers" at once and again while none comes; --wait-for-workers ends the run, exit 1, one line', async () => {
 	let out = '';
-	const stderr: string[] = [];
-	const spy = vi.spyOn(process.stderr, 'write').mockImplementation(chunk => {
-		stderr.push(String(chunk));
-		return true;
-	});
-	try {
-		const queue = queueName();
+	const queue = queueName();
+	const stderr = await stderrOf(async () => {
 		const settings = brokerSettings({messages: 50, intervalMs: 250, waitForWorkersMs: 1200});
-		const code = await runBrokerHeadless(settings, {url: redis.url, queue}, {write: text => (out += text)}, {waitingNoticeMs: 400});
+		const code = await runBrokerHeadless(settings, {url: broker.redis.url, queue}, {write: text => (out += text)}, {waitingNoticeMs: 400});
 		expect(code).toBe(1);
 		const lines = out.trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, any>);
 		const notes = lines.filter(l => l['type'] === 'note').map(l => l['text'] as string);
@@ -103,19 +98,17 @@ it('no worker on the queue: "waiting for workers" at once and again while none c
 		// The first note comes before the first reading, not after a few of them.
 		expect(lines.findIndex(l => l['type'] === 'note')).toBeLessThan(lines.findIndex(l => l['type'] === 'progress') + 2);
 		expect(lines.at(-1)).toMatchObject({type: 'summary', sent: 0, failed: 0});
-		expect(stderr).toEqual([`sms-dash: no worker came to queue "${queue}" within 1.20s (--wait-for-workers)\n`]);
-	} finally {
-		spy.mockRestore();
-	}
+	});
+	expect(stderr).toEqual([`sms-dash: no worker came to queue "${queue}" within 1.20s (--wait-for-workers)\n`]);
 });
 
 it('a worker that comes in time: the waiting is said no more, the run finishes, exit 0', async () => {
 	let out = '';
 	const settings = brokerSettings({messages: 30, intervalMs: 250, waitForWorkersMs: 20_000});
 	const queue = queueName();
-	const running = runBrokerHeadless(settings, {url: redis.url, queue}, {write: text => (out += text)}, {waitingNoticeMs: 200});
+	const running = runBrokerHeadless(settings, {url: broker.redis.url, queue}, {write: text => (out += text)}, {waitingNoticeMs: 200});
 	await until(() => out.includes('waiting for workers'), 10_000, () => out);
-	const worker = await startWorker(['--broker', redis.url, '--queue', queue, '--mean', '1ms']);
+	const worker = await startWorker(['--broker', broker.redis.url, '--queue', queue, '--mean', '1ms']);
 	try {
 		expect(await running).toBe(0);
 		const lines = out.trimEnd().split('\n').map(line => JSON.parse(line) as Record<string, any>);

@@ -6,6 +6,7 @@ import {randomBytes} from 'node:crypto';
 import {join} from 'node:path';
 import {afterAll, beforeAll} from 'vitest';
 import {root} from '../helpers/run-cli.js';
+import {testSettings} from '../helpers/settings.js';
 import type {Settings} from '../../source/settings.js';
 import {startRedis, type RedisServer} from './redis.js';
 
@@ -89,22 +90,5 @@ export function queueName(): string {
 
 /** Settings for a broker run: no senders in the monitor's process unless given. */
 export function brokerSettings(overrides: Partial<Settings> = {}): Settings {
-	return {
-		messages: 100,
-		senders: [],
-		retries: 0,
-		seed: 1,
-		intervalMs: 1000,
-		speed: 1,
-		headless: true,
-		json: true,
-		logPath: undefined,
-		reportPath: undefined,
-		htmlPath: undefined,
-		exitOnDone: false,
-		thresholds: [],
-		script: [],
-		isSeedGiven: true,
-		...overrides,
-	};
+	return testSettings({messages: 100, speed: 1, ...overrides});
 }

@@ -8,6 +8,7 @@ import type {SenderSpec} from '../../source/engine/types.js';
 import {groupSenders} from '../../source/report/sender-runs.js';
 import type {Settings} from '../../source/settings.js';
 import {refusalOf} from '../helpers/refusal.js';
+import {testSettings} from '../helpers/settings.js';
 
 const randomSeed = 1234;
 
@@ -44,7 +45,8 @@ const sender = (meanMs: number, failureRate = 0.1, more: Partial<SenderSpec> = {
 });
 const times = (count: number, spec: SenderSpec) => Array.from({length: count}, () => spec);
 
-const defaultSettings: Settings = {
+/** The documented defaults: 1,000 messages from three senders of 100 ms, speed 1, the dashboard, a random seed. */
+const defaultSettings = testSettings({
 	messages: 1000,
 	senders: times(3, sender(100)),
 	retries: 0,
@@ -53,14 +55,8 @@ const defaultSettings: Settings = {
 	speed: 1,
 	headless: false,
 	json: false,
-	logPath: undefined,
-	reportPath: undefined,
-	htmlPath: undefined,
-	exitOnDone: false,
-	thresholds: [],
-	script: [],
 	isSeedGiven: false,
-};
+});
 
 describe('flags', () => {
 	test('no flags give the documented defaults, with a random seed', () => {

@@ -2,6 +2,7 @@
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {shownItems} from '../helpers/shown.js';
 import {ensureBuilt, Pane} from '../helpers/tmux.js';
 
 /** Whether any SGR sequence on the screen sets a foreground or background colour. */
@@ -126,18 +127,7 @@ describe('sms-dash dashboard in a terminal (tmux)', () => {
 		const p = pane();
 		p.start(['-m', '200000', '-s', '12', '--seed', '7', '-f', '0.3', '--threshold', 'failed<10%'], {columns: 80, rows: 24});
 		const labels = ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'rate now', 'ETA', 'failed<10%'];
-		const seen = (screen: string): Set<string> => {
-			const all = screen.trimEnd().split('\n');
-			const shown = new Set<string>();
-			for (const word of ['sms-dash', 'running', 'sim', 'wall', 'speed', 'seed', 'senders']) if (all[0]!.includes(word)) shown.add(`header ${word}`);
-			for (const label of labels) if (all.slice(1).some(line => line.includes(label))) shown.add(`total ${label}`);
-			if (/failed\s+✗ [\d,]+ \([\d.]+%\)/.test(screen)) shown.add('the failed figure whole');
-			const titles = all.find(line => /^ {2}#\s+/.test(line)) ?? '';
-			for (const title of titles.trim().split(/\s+/)) shown.add(`column ${title}`);
-			for (const key of all.at(-1)!.split(/ {2}/)) shown.add(`footer ${key}`);
-			for (const line of all) if (/^. #\d+ /.test(line)) shown.add(`row ${/#\d+/.exec(line)![0]}`);
-			return shown;
-		};
+		const seen = (screen: string): Set<string> => shownItems(screen.trimEnd().split('\n'), labels, /failed\s+✗ [\d,]+ \([\d.]+%\)/.test(screen));
 
 		let before: {size: string; shown: Set<string>} | undefined;
 		for (const [columns, rows] of [[80, 24], [100, 30], [120, 40], [160, 50]] as const) {

@@ -6,17 +6,16 @@ import {join} from 'node:path';
 import type {Browser} from 'playwright-core';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createEngine} from '../../source/engine/engine.js';
-import {Monitor} from '../../source/engine/monitor.js';
 import {formatCount} from '../../source/format.js';
-import {buildSummary} from '../../source/report.js';
 import {renderHtml, type RunReportData, type SizeReportData} from '../../source/report/html.js';
 import {SeriesRecorder} from '../../source/report/series.js';
-import type {Settings} from '../../source/settings.js';
 import {chartInk, launchBrowser, openFile} from '../helpers/browser.js';
+import {readToEnd} from '../helpers/read-to-end.js';
 import {tempDir} from '../helpers/run-cli.js';
+import {testSettings} from '../helpers/settings.js';
 
 function runReport(): RunReportData {
-	const settings: Settings = {
+	const settings = testSettings({
 		messages: 20_000,
 		senders: [
 			{meanMs: 40, failureRate: 0.1, distribution: 'gamma'},
@@ -25,30 +24,14 @@ function runReport(): RunReportData {
 		],
 		retries: 1,
 		seed: 11,
-		intervalMs: 1000,
-		speed: Infinity,
-		headless: true,
-		json: true,
-		logPath: undefined,
-		reportPath: undefined,
-		htmlPath: undefined,
-		exitOnDone: false,
 		thresholds: [
 			{expr: 'p95<250ms', metric: 'p95', op: '<', value: 250, isPercent: false},
 			{expr: 'failed<1%', metric: 'failed', op: '<', value: 1, isPercent: true},
 		],
-		script: [],
-		isSeedGiven: true,
-	};
+	});
 	const engine = createEngine(settings);
-	const monitor = new Monitor(engine);
 	const series = new SeriesRecorder(engine.timeHistogram);
-	for (let t = settings.intervalMs; !engine.isDone; t += settings.intervalMs) {
-		engine.runUntil(t);
-		series.record(monitor.sample(t));
-	}
-
-	const summary = buildSummary({engine, settings, wallElapsedMs: 1, speed: Infinity, notes: []});
+	const summary = readToEnd(engine, settings, series);
 	// A text that tries to end the data's script element must stay data.
 	summary.notes.push('</script><script>window.hacked = true</script>');
 	return {kind: 'run', summary, series: series.points(), histogram: engine.timeHistogram.bins()};

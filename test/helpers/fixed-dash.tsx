@@ -2,70 +2,14 @@
 // is given and records every tune, under the real store and <App>. For figures the engine
 // does not fill yet, and for exact frames of chosen numbers.
 import {render} from 'ink-testing-library';
-import type {Progress} from '../../source/engine/monitor.js';
 import type {Simulation} from '../../source/engine/simulation.js';
 import {Histogram} from '../../source/engine/histogram.js';
-import type {SenderSnapshot, SenderSpec, Snapshot} from '../../source/engine/types.js';
+import type {SenderSpec, Snapshot} from '../../source/engine/types.js';
 import {createDashStore, type DashStore, type RunControls} from '../../source/store.js';
 import {App} from '../../source/ui/app.js';
 import {createTheme} from '../../source/ui/theme.js';
 import {flush} from './render-dash.js';
-
-export function senderSnap(id: number, over: Partial<SenderSnapshot> = {}, spec: Partial<SenderSpec> = {}): SenderSnapshot {
-	return {
-		id,
-		spec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma', ...spec},
-		state: 'sending',
-		restLeftMs: 0,
-		inFlight: 1,
-		windowUsed: 1,
-		sent: 0,
-		failed: 0,
-		attempts: 0,
-		segments: 0,
-		throttled: 0,
-		rests: 0,
-		restedMs: 0,
-		avgTimeMs: undefined,
-		observedMeanMs: undefined,
-		p95Ms: undefined,
-		...over,
-	};
-}
-
-export function snapOf(over: Partial<Snapshot> = {}): Snapshot {
-	return {
-		simMs: 0,
-		total: 1000,
-		produced: 1000,
-		pending: 0,
-		queued: 997,
-		inFlight: 3,
-		resting: 0,
-		sent: 0,
-		failed: 0,
-		failedInvalid: 0,
-		attempts: 0,
-		segments: 0,
-		throttled: 0,
-		delivered: 0,
-		undelivered: 0,
-		cost: 0,
-		reached: 0,
-		avgTimeMs: undefined,
-		avgE2eMs: undefined,
-		p50Ms: undefined,
-		p95Ms: undefined,
-		p99Ms: undefined,
-		reachP50Ms: undefined,
-		reachP95Ms: undefined,
-		reachP99Ms: undefined,
-		lastOutcomeMs: 0,
-		isDone: false,
-		senders: [1, 2, 3].map(id => senderSnap(id)),
-		...over,
-	};
-}
+import {readingOf} from './snapshots.js';
 
 /** A Simulation whose snapshot is set by the test; tunes are recorded and applied to it. */
 export class FixedSimulation implements Simulation {
@@ -132,27 +76,6 @@ export class FixedSimulation implements Simulation {
 	}
 }
 
-const progress: Progress = {
-	simMs: 0,
-	produced: 0,
-	pending: 0,
-	queued: 0,
-	inFlight: 0,
-	resting: 0,
-	sent: 0,
-	failed: 0,
-	attempts: 0,
-	segments: 0,
-	throttled: 0,
-	delivered: 0,
-	avgTimeMs: undefined,
-	avgE2eMs: undefined,
-	throughput: undefined,
-	recentThroughput: undefined,
-	etaMs: undefined,
-	isDone: false,
-};
-
 function stillControls(canChangeSpeed = true): RunControls {
 	return {
 		speed: 1,
@@ -160,7 +83,7 @@ function stillControls(canChangeSpeed = true): RunControls {
 		isPaused: false,
 		isStalled: false,
 		isFinished: false,
-		progress,
+		progress: readingOf(0),
 		canChangeSpeed,
 		start() {},
 		stop() {},

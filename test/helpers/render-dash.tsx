@@ -10,6 +10,7 @@ import type {DashStore} from '../../source/store.js';
 import {parseThreshold} from '../../source/thresholds.js';
 import {App} from '../../source/ui/app.js';
 import {createTheme, type Theme} from '../../source/ui/theme.js';
+import {testSettings} from './settings.js';
 
 /** Escape sequences, named once. */
 export const KEY = {
@@ -66,7 +67,7 @@ export function makeSettings(options: DashOptions = {}): Settings {
 	const spec = {...defaultSpec, ...options.spec};
 	const senders =
 		typeof options.senders === 'object' ? options.senders : Array.from({length: options.senders ?? 3}, () => ({...spec}));
-	return {
+	return testSettings({
 		messages: options.messages ?? 1000,
 		senders,
 		retries: options.retries ?? 0,
@@ -75,16 +76,11 @@ export function makeSettings(options: DashOptions = {}): Settings {
 		speed: options.speed ?? 1,
 		headless: false,
 		json: false,
-		logPath: undefined,
-		reportPath: undefined,
-		htmlPath: undefined,
 		exitOnDone: options.exitOnDone ?? false,
 		thresholds: (options.thresholds ?? []).map(expr => parseThreshold(expr)),
-		script: [],
-		isSeedGiven: true,
 		...(options.gatewayRate === undefined ? {} : {gatewayRate: options.gatewayRate}),
 		...(options.delivery === undefined ? {} : {delivery: options.delivery}),
-	};
+	});
 }
 
 export interface Dash {
@@ -170,23 +166,30 @@ export function lines(frame: string): string[] {
 }
 
 /**
- * For a test file or a describe block: fake timers around each test, and an `open(options)`
- * that renders a dashboard (`base` under `options`) and unmounts it after the test.
+ * For a test file or a describe block: fake timers around each test, and an `open(...)` that
+ * renders with `render` and unmounts what it rendered after the test.
  */
-export function dashPerTest(base: DashOptions = {}): (options?: DashOptions) => Promise<Dash> {
-	let dash: Dash | undefined;
+export function openPerTest<Args extends unknown[], Rendered extends {unmount(): void}>(
+	render: (...args: Args) => Promise<Rendered>,
+): (...args: Args) => Promise<Rendered> {
+	let rendered: Rendered | undefined;
 	beforeEach(() => {
 		vi.useFakeTimers();
 	});
 
 	afterEach(() => {
-		dash?.unmount();
-		dash = undefined;
+		rendered?.unmount();
+		rendered = undefined;
 		vi.useRealTimers();
 	});
 
-	return async (options = {}) => {
-		dash = await renderDash({...base, ...options});
-		return dash;
+	return async (...args) => {
+		rendered = await render(...args);
+		return rendered;
 	};
+}
+
+/** openPerTest for the dashboard: `open(options)` renders `base` under `options`. */
+export function dashPerTest(base: DashOptions = {}): (options?: DashOptions) => Promise<Dash> {
+	return openPerTest(async (options: DashOptions = {}) => renderDash({...base, ...options}));
 }

@@ -2,44 +2,26 @@
 // always got: the same data, the same charts, nothing of the model.
 import {describe, expect, it} from 'vitest';
 import {createEngine} from '../../source/engine/engine.js';
-import {Monitor} from '../../source/engine/monitor.js';
-import {buildSummary, type Summary} from '../../source/report.js';
+import type {Summary} from '../../source/report.js';
 import {createRunHtml, modelSeriesOf, renderHtml, type RunReportData} from '../../source/report/html.js';
 import {SeriesRecorder} from '../../source/report/series.js';
 import type {Settings} from '../../source/settings.js';
+import {readToEnd} from '../helpers/read-to-end.js';
+import {testSettings} from '../helpers/settings.js';
 
-const base: Settings = {
+const base = testSettings({
 	messages: 3000,
 	senders: Array.from({length: 5}, (_, i) => ({meanMs: 30 + i * 10, failureRate: 0.1, distribution: 'gamma' as const})),
 	retries: 1,
 	seed: 9,
-	intervalMs: 1000,
-	speed: Infinity,
-	headless: true,
-	json: true,
-	logPath: undefined,
-	reportPath: undefined,
-	htmlPath: undefined,
-	exitOnDone: false,
-	thresholds: [],
-	script: [],
-	isSeedGiven: true,
-};
+});
 
 /** A run to its end, its --html page made as the command makes it, and a recorder fed the same readings. */
 function run(settings: Settings): {summary: Summary; page: string; twin: SeriesRecorder; engine: ReturnType<typeof createEngine>} {
 	const engine = createEngine(settings);
-	const monitor = new Monitor(engine);
 	const html = createRunHtml(engine.timeHistogram, engine.reachHistogram);
 	const twin = new SeriesRecorder(engine.timeHistogram);
-	for (let t = settings.intervalMs; !engine.isDone; t += settings.intervalMs) {
-		engine.runUntil(t);
-		const progress = monitor.sample(t);
-		html.record(progress);
-		twin.record(progress);
-	}
-
-	const summary = buildSummary({engine, settings, wallElapsedMs: 1, speed: Infinity, notes: []});
+	const summary = readToEnd(engine, settings, html, twin);
 	return {summary, page: [...html.render(summary)].join(''), twin, engine};
 }
 

@@ -3,41 +3,24 @@
 import {describe, expect, it} from 'vitest';
 import {createEngine} from '../../source/engine/engine.js';
 import {Histogram} from '../../source/engine/histogram.js';
-import {Monitor, type Progress} from '../../source/engine/monitor.js';
-import {buildSummary} from '../../source/report.js';
+import type {Progress} from '../../source/engine/monitor.js';
 import {reachBins, renderHtml} from '../../source/report/html.js';
 import {SeriesRecorder} from '../../source/report/series.js';
-import type {Settings} from '../../source/settings.js';
+import {readToEnd} from '../helpers/read-to-end.js';
+import {testSettings} from '../helpers/settings.js';
 
-const settings: Settings = {
+const settings = testSettings({
 	messages: 20_000,
 	senders: Array.from({length: 1000}, (_, i) => ({meanMs: 80 + (i % 50), failureRate: 0.1, distribution: 'gamma' as const})),
 	retries: 1,
 	seed: 5,
-	intervalMs: 1000,
-	speed: Infinity,
-	headless: true,
-	json: true,
-	logPath: undefined,
-	reportPath: undefined,
-	htmlPath: undefined,
-	exitOnDone: false,
-	thresholds: [],
-	script: [],
-	isSeedGiven: true,
-};
+});
 
 /** A short real run of 1,000 senders: its summary is what a long run's would be in size. */
 function shortRun() {
 	const engine = createEngine(settings);
-	const monitor = new Monitor(engine);
 	const series = new SeriesRecorder(engine.timeHistogram);
-	for (let t = settings.intervalMs; !engine.isDone; t += settings.intervalMs) {
-		engine.runUntil(t);
-		series.record(monitor.sample(t));
-	}
-
-	return {summary: buildSummary({engine, settings, wallElapsedMs: 1, speed: Infinity, notes: []}), series, histogram: engine.timeHistogram};
+	return {summary: readToEnd(engine, settings, series), series, histogram: engine.timeHistogram};
 }
 
 /** 10 M messages as a monitor would read them: 2,500 readings, 4,000 finished in each. */

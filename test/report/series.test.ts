@@ -1,30 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {createEngine} from '../../source/engine/engine.js';
 import {Histogram} from '../../source/engine/histogram.js';
-import {Monitor, type Progress} from '../../source/engine/monitor.js';
+import {Monitor} from '../../source/engine/monitor.js';
 import {SeriesRecorder} from '../../source/report/series.js';
-
-const reading = (simMs: number, over: Partial<Progress> = {}): Progress => ({
-	simMs,
-	produced: 0,
-	pending: 0,
-	queued: 0,
-	inFlight: 0,
-	segments: 0,
-	throttled: 0,
-	delivered: 0,
-	resting: 0,
-	sent: 0,
-	failed: 0,
-	attempts: 0,
-	avgTimeMs: undefined,
-	avgE2eMs: undefined,
-	throughput: undefined,
-	recentThroughput: undefined,
-	etaMs: undefined,
-	isDone: false,
-	...over,
-});
+import {readingOf as reading} from '../helpers/snapshots.js';
 
 describe('SeriesRecorder', () => {
 	it('keeps one point per reading while there is room', () => {

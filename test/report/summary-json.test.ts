@@ -7,8 +7,8 @@ import type {SenderSpec} from '../../source/engine/types.js';
 import {buildSummary, reportJson, writeReport, writeWhole, type Summary} from '../../source/report.js';
 import {embeddedJson, htmlPieces, type RunReportData} from '../../source/report/html.js';
 import {reportPieces, summaryLinePieces} from '../../source/report/summary-json.js';
-import type {Settings} from '../../source/settings.js';
 import {parseThreshold} from '../../source/thresholds.js';
+import {testSettings} from '../helpers/settings.js';
 
 /** The --report text as it was made whole: the reference the pieces are held to. */
 function reportAsBefore(summary: Summary): string {
@@ -23,25 +23,16 @@ const resting: SenderSpec = {meanMs: 40, failureRate: 0.3, distribution: 'consta
 /** 10,000 senders of two kinds (one of each removed), every kind of field in the JSON. */
 function bigSummary(): Summary {
 	const senders = [...Array.from({length: 6000}, () => plain), ...Array.from({length: 4000}, () => resting)];
-	const settings: Settings = {
+	const settings = testSettings({
 		messages: 30_000,
 		senders,
 		retries: 1,
 		seed: 11,
-		intervalMs: 1000,
-		speed: Infinity,
-		headless: true,
-		json: true,
-		logPath: undefined,
-		reportPath: undefined,
-		htmlPath: undefined,
 		exitOnDone: true,
 		thresholds: ['p95<250ms'].map(expr => parseThreshold(expr)),
-		script: [],
-		isSeedGiven: true,
 		// Before `senders` in the summary: a string holding the text the pieces are cut at.
 		smpp: 'smpp://user:****@host:2775/"senders":[]',
-	};
+	});
 	const engine = createEngine(settings);
 	engine.runUntil(300);
 	engine.removeSender(3);

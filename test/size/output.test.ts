@@ -4,18 +4,7 @@ import {describe, expect, it} from 'vitest';
 import {answerText, headerText, impossibleText, runSize, sizeObject, trialLine} from '../../source/size/cli.js';
 import {estimate} from '../../source/size/estimate.js';
 import type {SizeQuery} from '../../source/size/search.js';
-
-const base: SizeQuery = {
-	messages: 1000,
-	spec: {meanMs: 100, failureRate: 0, distribution: 'constant'},
-	retries: 0,
-	withinMs: 6000,
-	confidence: 0.95,
-	runs: 4,
-	maxSenders: 100_000,
-	seed: 1,
-	delivery: {},
-};
+import {baseQuery as base} from '../helpers/size-query.js';
 
 /** runSize, its output gathered; a query no count can meet never starts a thread. */
 async function refused(query: SizeQuery, isJson: boolean) {

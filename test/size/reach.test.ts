@@ -3,20 +3,9 @@
 import {describe, expect, it} from 'vitest';
 import {estimate} from '../../source/size/estimate.js';
 import {findSize, runToCompletion, type SizeQuery} from '../../source/size/search.js';
+import {baseQuery, inProcess} from '../helpers/size-query.js';
 
-const base: SizeQuery = {
-	messages: 1000,
-	spec: {meanMs: 100, failureRate: 0, distribution: 'constant'},
-	retries: 0,
-	withinMs: 6000,
-	confidence: 0.95,
-	runs: 2,
-	maxSenders: 1000,
-	seed: 1,
-	delivery: {},
-};
-
-const inProcess = (query: SizeQuery) => async (senders: number, runIndex: number) => runToCompletion(query, senders, runIndex);
+const base: SizeQuery = {...baseQuery, runs: 2, maxSenders: 1000};
 
 describe('size with a reach goal', () => {
 	it('is the moment of the ⌈p·M⌉-th acceptance: 10 senders of 100 ms accept the 500th at 5 s', () => {

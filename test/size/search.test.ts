@@ -1,20 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {answerText, headerText} from '../../source/size/cli.js';
 import {estimateSenders, expectedAttempts, findSize, neededRuns, runToCompletion, type SizeQuery} from '../../source/size/search.js';
-
-const base: SizeQuery = {
-	messages: 1000,
-	spec: {meanMs: 100, failureRate: 0, distribution: 'constant'},
-	retries: 0,
-	withinMs: 6000,
-	confidence: 0.95,
-	runs: 4,
-	maxSenders: 100_000,
-	seed: 1,
-	delivery: {},
-};
-
-const inProcess = (query: SizeQuery) => async (senders: number, runIndex: number) => runToCompletion(query, senders, runIndex);
+import {baseQuery as base, inProcess} from '../helpers/size-query.js';
 
 describe('size', () => {
 	it('expects 1 + p + … + p^retries attempts a message', () => {

@@ -1,22 +1,13 @@
 // The dashboard of a broker run (issue 20): where each sender runs, a killed worker's
 // senders kept as gone rows, and a header without the simulated clock, speed and seed,
 // which a run on real workers does not have.
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import type {SenderSnapshot} from '../../source/engine/types.js';
-import {renderFixed, senderSnap, snapOf, type FixedDash} from '../helpers/fixed-dash.js';
-import {KEY, lines} from '../helpers/render-dash.js';
+import {renderFixed, type FixedDash} from '../helpers/fixed-dash.js';
+import {senderSnap, snapOf} from '../helpers/snapshots.js';
+import {KEY, lines, openPerTest} from '../helpers/render-dash.js';
 
-let dash: FixedDash | undefined;
-
-beforeEach(() => {
-	vi.useFakeTimers();
-});
-
-afterEach(() => {
-	dash?.unmount();
-	dash = undefined;
-	vi.useRealTimers();
-});
+const openFixed = openPerTest(renderFixed);
 
 const here = {host: 'vm', pid: process.pid, isHere: true};
 const worker = {host: 'box-7', pid: 4242, isHere: false};
@@ -32,8 +23,7 @@ function brokerSenders(): SenderSnapshot[] {
 }
 
 async function open(columns = 100, rows = 30): Promise<FixedDash> {
-	dash = await renderFixed(snapOf({sent: 100, failed: 10, senders: brokerSenders()}), {columns, rows, isWallClock: true});
-	return dash;
+	return openFixed(snapOf({sent: 100, failed: 10, senders: brokerSenders()}), {columns, rows, isWallClock: true});
 }
 
 const row = (frame: string, id: number) => lines(frame).find(line => new RegExp(`#${id} `).test(line)) ?? '';
@@ -90,7 +80,7 @@ describe('broker mode', () => {
 
 describe('in-process', () => {
 	test('no place column, and the header has sim, speed and seed', async () => {
-		dash = await renderFixed(snapOf(), {columns: 100, rows: 30});
+		const dash = await openFixed(snapOf(), {columns: 100, rows: 30});
 		const frame = dash.frame();
 		expect(frame).not.toContain('runs in');
 		expect(lines(frame)[0]).toMatch(/sim 0\.0s .*speed 1× .*seed 1/);

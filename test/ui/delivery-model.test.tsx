@@ -1,28 +1,15 @@
 // The delivery model on the dashboard: each figure shows where it means something (a gateway
 // cap, receipts, a price, invalid numbers, windows, rates) and is absent otherwise; it all
 // fits 80×24, and a wider screen never shows less.
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
-import {lines, renderDash} from '../helpers/render-dash.js';
-import {renderFixed, senderSnap, snapOf, type FixedDash, type FixedDashOptions} from '../helpers/fixed-dash.js';
+import {describe, expect, test} from 'vitest';
+import {lines, openPerTest, renderDash} from '../helpers/render-dash.js';
+import {renderFixed} from '../helpers/fixed-dash.js';
+import {senderSnap, snapOf} from '../helpers/snapshots.js';
 import type {Snapshot} from '../../source/engine/types.js';
 import {nextRate, nextWindow, rateSteps, windowSteps, type DashActions} from '../../source/store.js';
 import {dispatch, keymap} from '../../source/ui/keymap.js';
 
-let dash: FixedDash | undefined;
-beforeEach(() => {
-	vi.useFakeTimers();
-});
-
-afterEach(() => {
-	dash?.unmount();
-	dash = undefined;
-	vi.useRealTimers();
-});
-
-async function open(snap: Snapshot, options: FixedDashOptions = {}): Promise<FixedDash> {
-	dash = await renderFixed(snap, options);
-	return dash;
-}
+const open = openPerTest(renderFixed);
 
 function expectFits(frame: string, columns: number, rows: number): void {
 	const frameLines = lines(frame);

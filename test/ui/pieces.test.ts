@@ -19,6 +19,7 @@ import {cut, fit, fitByRank, formatRatePercent} from '../../source/ui/text.js';
 import {createTheme, isNoColor} from '../../source/ui/theme.js';
 import {formatActual as actualText} from '../../source/thresholds.js';
 import {barParts, totalsGrid, totalsNaturalLines, visibleCells, type TotalsCell} from '../../source/ui/totals.js';
+import {senderSnap} from '../helpers/snapshots.js';
 
 const noKey: Key = {
 	upArrow: false,
@@ -43,27 +44,7 @@ const noKey: Key = {
 	numLock: false,
 };
 
-function sender(overrides: Partial<SenderSnapshot> = {}): SenderSnapshot {
-	return {
-		id: 1,
-		spec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'},
-		state: 'sending',
-		restLeftMs: 0,
-		inFlight: 1,
-		windowUsed: 1,
-		sent: 0,
-		failed: 0,
-		attempts: 0,
-		segments: 0,
-		throttled: 0,
-		rests: 0,
-		restedMs: 0,
-		avgTimeMs: undefined,
-		observedMeanMs: undefined,
-		p95Ms: undefined,
-		...overrides,
-	};
-}
+const sender = (overrides: Partial<SenderSnapshot> = {}): SenderSnapshot => senderSnap(1, overrides);
 
 describe('text', () => {
 	test('fit pads and cuts with an ellipsis', () => {

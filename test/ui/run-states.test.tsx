@@ -2,27 +2,13 @@
 // removed senders, a slow --interval, a fast clock, live rules, help with the totals.
 import {Text} from 'ink';
 import {render} from 'ink-testing-library';
-import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {formatCount, formatPercent} from '../../source/format.js';
 import {clearScreen, useTerminalSize} from '../../source/ui/use-terminal-size.js';
-import {flush, lines, renderDash, type Dash, type DashOptions} from '../helpers/render-dash.js';
+import {dashPerTest, flush, lines, type Dash} from '../helpers/render-dash.js';
+import {shownItems} from '../helpers/shown.js';
 
-let dash: Dash | undefined;
-
-beforeEach(() => {
-	vi.useFakeTimers();
-});
-
-afterEach(() => {
-	dash?.unmount();
-	dash = undefined;
-	vi.useRealTimers();
-});
-
-async function open(options: DashOptions = {}): Promise<Dash> {
-	dash = await renderDash({start: true, ...options});
-	return dash;
-}
+const open = dashPerTest({start: true});
 
 /** The failed figure as the totals must show it whole: "✗ 7,512 (50.1%)". */
 function failedFigure(d: Dash): string {
@@ -52,21 +38,8 @@ describe('a wider screen never shows less', () => {
 	test('80×24, 100×30, 120×40, 160×50: each shows all that the one before it shows', async () => {
 		const d = await open({messages: 50_000, senders: 12, spec: {meanMs: 1, failureRate: 0.5}, thresholds: ['failed<10%', 'p95<250ms'], columns: 80, rows: 24});
 		await d.advance(3000);
-		const words = ['sms-dash', 'running', 'sim', 'wall', 'speed', 'seed', 'senders'];
 		const labels = ['produced', 'queued', 'in flight', 'resting', 'sent', 'failed', 'avg/msg', 'e2e avg', 'rate now', 'ETA', 'failed<10%', 'p95<250ms'];
-		/** What a screen shows: header words, totals and rules, column titles, footer keys, rows. */
-		const seen = (frame: string): Set<string> => {
-			const all = lines(frame);
-			const shown = new Set<string>();
-			for (const word of words) if (all[0]!.includes(word)) shown.add(`header ${word}`);
-			for (const label of labels) if (all.slice(1).some(line => line.includes(label))) shown.add(`total ${label}`);
-			if (frame.includes(failedFigure(d))) shown.add('the failed figure whole');
-			const titles = all.find(line => /^ {2}#\s+/.test(line)) ?? '';
-			for (const title of titles.trim().split(/\s+/)) shown.add(`column ${title}`);
-			for (const key of all.at(-1)!.split(/ {2}/)) shown.add(`footer ${key}`);
-			for (const line of all) if (/^. #\d+ /.test(line)) shown.add(`row ${/#\d+/.exec(line)![0]}`);
-			return shown;
-		};
+		const seen = (frame: string): Set<string> => shownItems(lines(frame), labels, frame.includes(failedFigure(d)));
 
 		let before: {size: string; shown: Set<string>} | undefined;
 		for (const [columns, rows] of [[80, 24], [100, 30], [120, 40], [160, 50]] as const) {
