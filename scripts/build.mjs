@@ -3,13 +3,16 @@
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see docs/benchmarks.md). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
-import {dirname} from 'node:path';
+import {builtinModules} from 'node:module';
+import {dirname, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
 
 /** Packages BullMQ and msgpackr load only if they are there (see the absent-optional plugin). */
 const absentOptional = /^(msgpackr-extract|pg|@valkey\/valkey-glide)$/;
+/** Node's built-in modules, as imported (`node:fs`, `fs`, `fs/promises`). */
+const builtin = new RegExp(`^(?:node:)?(?:${builtinModules.map(name => name.replaceAll('/', '\\/')).join('|')})$`);
 
 const common = {
 	outdir: 'dist',
@@ -29,9 +32,31 @@ const common = {
 		// loader decodes the same bytes itself. Nothing else bundled calls fetch.
 		fetch: 'undefined',
 	},
-	// Bundled CommonJS modules (React, yoga) call require() for Node built-ins.
-	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+	// Bundled CommonJS modules (React, yoga) call require() for Node built-ins; made on a
+	// chunk's first require(), as most chunks of a headless run never call it.
+	banner: {
+		js: "import {createRequire as __createRequire} from 'node:module'; let __required; const require = id => (__required ??= __createRequire(import.meta.url))(id);",
+	},
 	plugins: [
+		{
+			// Node's ES face of a built-in module reads every export of it as it is made:
+			// node:fs's getters load Node's stream library (its ReadStream and WriteStream) and
+			// node:process's the diagnostic report, several ms of a headless run's start-up.
+			// Imported through require() (the banner's), a built-in is read only where it is used.
+			// A module of its own for each importer, so it stays in the importer's chunk.
+			name: 'required-builtins',
+			setup(b) {
+				b.onResolve({filter: builtin}, args =>
+					args.kind === 'import-statement'
+						? {path: `${args.path.replace(/^node:/, '')} for ${relative('.', args.importer)}`, namespace: 'builtin'}
+						: undefined,
+				);
+				b.onLoad({filter: /.*/, namespace: 'builtin'}, args => ({
+					contents: `module.exports = require(${JSON.stringify(`node:${args.path.split(' ')[0]}`)});`,
+					loader: 'js',
+				}));
+			},
+		},
 		{
 			// What BullMQ and its msgpackr try to load and go on without: msgpackr-extract (a
 			// native speed-up of msgpackr, whose install script npm warns about on every install;
@@ -115,7 +140,7 @@ const commandModule = fileURLToPath(new URL('../source/command.ts', import.meta.
 const oneCore = {
 	name: 'one-core',
 	setup(b) {
-		b.onLoad({filter: lazyModules}, args => ({
+		b.onLoad({filter: lazyModules, namespace: 'file'}, args => ({
 			contents: `import ${JSON.stringify(commandModule)};\n${readFileSync(args.path, 'utf8')}`,
 			loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
 		}));

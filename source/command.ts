@@ -55,7 +55,11 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		isDashboardFlag: flags.headless === false,
 		isJson: settings.json,
 		stdoutIsTTY: process.stdout.isTTY === true,
-		stdinIsTTY: process.stdin.isTTY === true,
+		// Read only if it decides (not with --headless): making process.stdin takes a file
+		// stream, or a socket, of a headless run's start-up.
+		get stdinIsTTY() {
+			return process.stdin.isTTY === true;
+		},
 		env: process.env,
 	});
 	const broker = flags.broker === undefined ? undefined : {url: flags.broker, queue: flags.queue};

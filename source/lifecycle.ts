@@ -2,8 +2,8 @@
 // size; headless or the dashboard): signals, a closed pipe or terminal, a failed write,
 // and the exit code. The command line builds a run and hands it here; no other module
 // listens for signals or for stdout's errors.
-import {closeSync} from 'node:fs';
-import {isatty} from 'node:tty';
+import {closeSync, fstatSync, statSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {describeWriteError} from './write-error.js';
 
 /**
@@ -112,10 +112,29 @@ export interface Lifecycle {
 	leave(code: number): void;
 }
 
+/**
+ * Whether `fd` is a terminal, as tty.isatty() says. Only a character device can be one, and
+ * /dev/null (the stdin or output of a run under cron, CI or a benchmark) is none: for the
+ * others Node's tty module (and net, which it loads) is not loaded, a few ms of start-up.
+ */
+export function isTerminal(fd: number, nullDevice = statSync('/dev/null', {throwIfNoEntry: false})?.rdev): boolean {
+	let device;
+	try {
+		device = fstatSync(fd);
+	} catch {
+		return false;
+	}
+
+	if (!device.isCharacterDevice() || device.rdev === nullDevice) return false;
+	const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+	return tty.isatty(fd);
+}
+
 /** The real process as the lifecycle sees it. */
 export function processEdges(): Edges {
 	// Asked now: once the terminal has gone, isatty() says no (its attributes cannot be read).
-	const terminalFds = [0, 1, 2].filter(fd => isatty(fd));
+	const nullDevice = statSync('/dev/null', {throwIfNoEntry: false})?.rdev;
+	const terminalFds = [0, 1, 2].filter(fd => isTerminal(fd, nullDevice));
 	return {
 		on: (signal, listener) => process.on(signal, listener),
 		off: (signal, listener) => process.off(signal, listener),

@@ -1,11 +1,12 @@
 // The one run lifecycle, against a fake process: signals, a closed pipe or terminal, a
 // failed write, the exit code, and listeners gone once the run is over. No real sleeps.
 import {EventEmitter} from 'node:events';
-import {readdirSync, readFileSync} from 'node:fs';
+import {closeSync, openSync, readdirSync, readFileSync} from 'node:fs';
+import {isatty} from 'node:tty';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {headlessRun} from '../source/headless.js';
-import {createLifecycle, exitCodeOf, type Edges, type Ending, type Run, type Verdict} from '../source/lifecycle.js';
+import {createLifecycle, exitCodeOf, isTerminal, type Edges, type Ending, type Run, type Verdict} from '../source/lifecycle.js';
 import {createRun} from '../source/runs/in-process.js';
 import {makeSettings} from './helpers/render-dash.js';
 import {root} from './helpers/run-cli.js';
@@ -339,6 +340,33 @@ describe('an in-process headless run under the lifecycle', () => {
 		h.proc.emit('SIGINT');
 		expect(await h.exit).toBe(0);
 		expect(h.lines().at(-1)).toMatchObject({type: 'summary', interrupted: false, sent: expect.any(Number)});
+	});
+});
+
+describe('isTerminal', () => {
+	it('says what tty.isatty says: no for /dev/null, a file, a closed descriptor', () => {
+		const fds = [openSync('/dev/null', 'r'), openSync(join(root, 'package.json'), 'r')];
+		try {
+			for (const fd of fds) {
+				expect(isatty(fd)).toBe(false);
+				expect(isTerminal(fd)).toBe(false);
+			}
+		} finally {
+			for (const fd of fds) closeSync(fd);
+		}
+
+		expect(isTerminal(fds[0]!)).toBe(isatty(fds[0]!));
+	});
+
+	it('asks tty.isatty about a character device that is not /dev/null', () => {
+		const fd = openSync('/dev/null', 'r');
+		try {
+			// Told /dev/null is another device, it asks isatty, which says no.
+			expect(isTerminal(fd, -1)).toBe(false);
+			for (const std of [0, 1, 2]) expect(isTerminal(std)).toBe(isatty(std));
+		} finally {
+			closeSync(fd);
+		}
 	});
 });
 
