@@ -11,6 +11,18 @@ import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './p
 
 /** Packages BullMQ and msgpackr load only if they are there (see the absent-optional plugin). */
 const absentOptional = /^(msgpackr-extract|pg|@valkey\/valkey-glide)$/;
+/** The values `source` imports from the built-in `name` (`import {a, b as c, type T} from 'node:x'`: a, b). */
+function importedNames(source, name) {
+	const names = new Set();
+	for (const [, list] of source.matchAll(new RegExp(`^import\\s*\\{([^}]*)\\}\\s*from\\s*'(?:node:)?${name}';`, 'gm'))) {
+		for (const item of list.split(',')) {
+			const [imported] = item.trim().split(/\s+as\s+/);
+			if (imported !== '' && !imported.startsWith('type ')) names.add(imported);
+		}
+	}
+	if (names.size === 0) throw new Error(`scripts/build.mjs: no named import of ${name} found`);
+	return [...names];
+}
 /** Node's built-in modules, as imported (`node:fs`, `fs`, `fs/promises`). */
 const builtin = new RegExp(`^(?:node:)?(?:${builtinModules.map(name => name.replaceAll('/', '\\/')).join('|')})$`);
 
@@ -40,21 +52,21 @@ const common = {
 	plugins: [
 		{
 			// Node's ES face of a built-in module reads every export of it as it is made:
-			// node:fs's getters load Node's stream library (its ReadStream and WriteStream) and
-			// node:process's the diagnostic report, several ms of a headless run's start-up.
-			// Imported through require() (the banner's), a built-in is read only where it is used.
-			// A module of its own for each importer, so it stays in the importer's chunk.
+			// node:fs's getters load Node's stream library (its ReadStream and WriteStream), a
+			// few ms of a headless run's start-up. Our modules get, each, a module of their own
+			// that takes the names they import off require()'s (the banner's) built-in, and
+			// nothing else. The packages' imports stay as they are.
 			name: 'required-builtins',
 			setup(b) {
 				b.onResolve({filter: builtin}, args =>
-					args.kind === 'import-statement'
+					args.kind === 'import-statement' && /^source[\\/]/.test(relative('.', args.importer))
 						? {path: `${args.path.replace(/^node:/, '')} for ${relative('.', args.importer)}`, namespace: 'builtin'}
 						: undefined,
 				);
-				b.onLoad({filter: /.*/, namespace: 'builtin'}, args => ({
-					contents: `module.exports = require(${JSON.stringify(`node:${args.path.split(' ')[0]}`)});`,
-					loader: 'js',
-				}));
+				b.onLoad({filter: /.*/, namespace: 'builtin'}, args => {
+					const [name, importer] = args.path.split(' for ');
+					return {contents: `export const {${importedNames(readFileSync(importer, 'utf8'), name).join(', ')}} = require(${JSON.stringify(`node:${name}`)});`, loader: 'js'};
+				});
 			},
 		},
 		{
