@@ -56,9 +56,11 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		isHeadlessFlag: settings.headless,
 		isDashboardFlag: flags.headless === false,
 		isJson: settings.json,
-		stdoutIsTTY: process.stdout.isTTY === true,
-		// Read only if it decides (not with --headless): making process.stdin takes a file
-		// stream, or a socket, of a headless run's start-up.
+		// Read only if they decide (not with --headless): making process.stdin or stdout
+		// loads Node's streams, a tenth of a headless run's start-up.
+		get stdoutIsTTY() {
+			return process.stdout.isTTY === true;
+		},
 		get stdinIsTTY() {
 			return process.stdin.isTTY === true;
 		},
