@@ -4,7 +4,7 @@
 // CPU time (see docs/benchmarks.md). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
 import {builtinModules} from 'node:module';
-import {dirname, relative} from 'node:path';
+import {basename, dirname, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
@@ -183,3 +183,6 @@ for (const [from, input] of Object.entries(cli.metafile.inputs)) {
 
 // Every file ASCII, so Node never decodes one as UTF-16 (see scripts/ascii-dist.mjs).
 (await import('./ascii-dist.mjs')).asciiOnly('dist');
+// The core chunk (all that a plain run loads but a few small files) run from V8's code cache.
+const [core] = Object.entries(cli.metafile.outputs).find(([, output]) => Object.hasOwn(output.inputs, 'source/command.ts'));
+(await import('./code-cache.mjs')).cacheChunk('dist', basename(core));

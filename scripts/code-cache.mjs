@@ -1,0 +1,79 @@
+// A step of the build: the command line's core chunk (all that a headless run loads but a few
+// small files) is run as a classic script that Node compiles from V8's code cache, made
+// here, instead of an ES module that V8 parses whole at every start (a sixth of a headless
+// run's start-up). Its file stays an ES module with the same exports, so every other chunk
+// imports it as before: it reads the script and runs it. A Node whose V8 takes no cache made
+// by this one (another version) compiles the script as it compiled the module.
+import {readFileSync, writeFileSync} from 'node:fs';
+import {basename} from 'node:path';
+import {Script} from 'node:vm';
+
+/** esbuild's imports of other chunks at the top of a chunk: `import {a, b as c} from "./x.js";` or `import "./x.js";`. */
+const importStatement = /^import\s*(?:\{([^}]*)\}\s*from\s*)?"(\.[^"]+)";\n/;
+/** The banner scripts/build.mjs puts first in every chunk (it makes `require`). */
+const bannerLine = /^import \{createRequire as __createRequire\} from 'node:module';[^\n]*\n/;
+
+/** `a, b as c` -> [['a', 'a'], ['b', 'c']]: [name in the other module, name here]. */
+function namesOf(list) {
+	return list
+		.split(',')
+		.map(item => item.trim())
+		.filter(item => item !== '')
+		.map(item => {
+			const [name, local = name] = item.split(/\s+as\s+/);
+			return [name, local];
+		});
+}
+
+/** Rewrites dist/`file` (an ES module chunk) as a module that runs `file`.script.js from its code cache. */
+export function cacheChunk(dir, file) {
+	const path = `${dir}/${file}`;
+	let code = readFileSync(path, 'latin1');
+	const banner = code.match(bannerLine);
+	if (banner === null) throw new Error(`scripts/code-cache.mjs: ${file} does not start with the banner`);
+	code = code.slice(banner[0].length);
+	const imports = [];
+	for (let match; (match = code.match(importStatement)) !== null; ) {
+		imports.push({names: match[1] === undefined ? [] : namesOf(match[1]), from: match[2], lines: match[0].split('\n').length - 1});
+		code = code.slice(match[0].length);
+	}
+
+	const exported = code.match(/\nexport \{([^}]*)\};\n*$/);
+	if (exported === null) throw new Error(`scripts/code-cache.mjs: ${file} does not end with one export statement`);
+	const exports = namesOf(exported[1]);
+	let body = code.slice(0, exported.index + 1);
+	// What only a module has: its own URL, and loading other chunks by a path relative to it.
+	body = body.replaceAll('import.meta', '__meta').replaceAll(/\bimport\("(\.[^"]+)"\)/g, '__import("$1")');
+	const left = body.match(/^\s*(?:import|export)\b|\bimport\s*\(|\bimport\.meta\b/m);
+	if (left !== null) throw new Error(`scripts/code-cache.mjs: ${file} has an import or export it cannot turn into a script: ${left[0]}`);
+
+	// The script: a function of what the module gives it, returning the module's exports. Its
+	// lines are the chunk's (the banner and imports are its first line), for stack traces.
+	const taken = imports
+		.map(({names}, index) => (names.length === 0 ? '' : `const {${names.map(([name, local]) => (name === local ? name : `${name}: ${local}`)).join(', ')}} = __imports[${index}];`))
+		.join(' ');
+	const script = `(function (__meta, __import, require, __imports) {'use strict'; ${taken}${'\n'.repeat(imports.reduce((sum, {lines}) => sum + lines, 1))}${body}return {${exports.map(([local, name]) => (name === local ? name : `${name}: ${local}`)).join(', ')}};\n})\n`;
+	const scriptFile = `${basename(file, '.js')}.script.js`;
+	const cacheFile = `${basename(file, '.js')}.cache`;
+	writeFileSync(`${dir}/${scriptFile}`, script, 'latin1');
+	writeFileSync(`${dir}/${cacheFile}`, new Script(script, {filename: scriptFile}).createCachedData());
+
+	// The module: the chunks it imported, then the script, compiled from the cache when V8 takes it.
+	const module = [
+		banner[0].trimEnd(),
+		...imports.map(({from}, index) => `import * as __import${index} from ${JSON.stringify(from)};`),
+		`const {readFileSync: __read} = require('node:fs');`,
+		`const {fileURLToPath: __path} = require('node:url');`,
+		`const {Script: __Script} = require('node:vm');`,
+		`const __at = name => __path(new URL(name, import.meta.url));`,
+		`let __cache;`,
+		`try {`,
+		`\t__cache = __read(__at(${JSON.stringify(`./${cacheFile}`)}));`,
+		`} catch {}`,
+		`const __script = new __Script(__read(__at(${JSON.stringify(`./${scriptFile}`)}), 'latin1'), {filename: __at(${JSON.stringify(`./${scriptFile}`)}), cachedData: __cache});`,
+		`const __exports = __script.runInThisContext()(import.meta, specifier => import(specifier), require, [${imports.map((_, index) => `__import${index}`).join(', ')}]);`,
+		`export const {${exports.map(([, name]) => name).join(', ')}} = __exports;`,
+		'',
+	].join('\n');
+	writeFileSync(path, module, 'latin1');
+}
