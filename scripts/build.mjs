@@ -185,4 +185,5 @@ for (const [from, input] of Object.entries(cli.metafile.inputs)) {
 (await import('./ascii-dist.mjs')).asciiOnly('dist');
 // The core chunk (all that a plain run loads but a few small files) run from V8's code cache.
 const [core] = Object.entries(cli.metafile.outputs).find(([, output]) => Object.hasOwn(output.inputs, 'source/command.ts'));
-(await import('./code-cache.mjs')).cacheChunk('dist', basename(core));
+const {cacheChunk, writeRunCache} = await import('./code-cache.mjs');
+writeRunCache('dist/cli.js', cacheChunk('dist', basename(core)));

@@ -4,8 +4,9 @@
 // run's start-up). Its file stays an ES module with the same exports, so every other chunk
 // imports it as before: it reads the script and runs it. A Node whose V8 takes no cache made
 // by this one (another version) compiles the script as it compiled the module.
+import {spawnSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
-import {basename} from 'node:path';
+import {basename, resolve} from 'node:path';
 import {Script} from 'node:vm';
 
 /** esbuild's imports of other chunks at the top of a chunk: `import {a, b as c} from "./x.js";` or `import "./x.js";`. */
@@ -72,8 +73,25 @@ export function cacheChunk(dir, file) {
 		`} catch {}`,
 		`const __script = new __Script(__read(__at(${JSON.stringify(`./${scriptFile}`)}), 'latin1'), {filename: __at(${JSON.stringify(`./${scriptFile}`)}), cachedData: __cache});`,
 		`const __exports = __script.runInThisContext()(import.meta, specifier => import(specifier), require, [${imports.map((_, index) => `__import${index}`).join(', ')}]);`,
+		`// The build's run (see writeRunCache): the cache, once the functions a run calls are compiled.`,
+		`if (process.env.SMS_DASH_WRITE_CODE_CACHE === __at(${JSON.stringify(`./${cacheFile}`)})) process.once('exit', () => require('node:fs').writeFileSync(process.env.SMS_DASH_WRITE_CODE_CACHE, __script.createCachedData()));`,
 		`export const {${exports.map(([, name]) => name).join(', ')}} = __exports;`,
 		'',
 	].join('\n');
 	writeFileSync(path, module, 'latin1');
+	return `${dir}/${cacheFile}`;
+}
+
+/**
+ * The cache made again at the end of a headless run of `cli`, so that it holds the functions
+ * a run calls compiled too (V8 compiles a function when it is first called, and those of a
+ * headless run were as dear as the parse of the whole chunk).
+ */
+export function writeRunCache(cli, cacheFile) {
+	const path = resolve(cacheFile);
+	const run = spawnSync(process.execPath, [cli, '--headless', '--speed', 'max', '-m', '1', '--seed', '1'], {
+		stdio: ['ignore', 'ignore', 'inherit'],
+		env: {...process.env, SMS_DASH_WRITE_CODE_CACHE: path},
+	});
+	if (run.status !== 0) throw new Error(`scripts/code-cache.mjs: the run that makes the code cache failed (${run.status ?? run.signal})`);
 }
