@@ -185,5 +185,7 @@ for (const [from, input] of Object.entries(cli.metafile.inputs)) {
 (await import('./ascii-dist.mjs')).asciiOnly('dist');
 // The core chunk (all that a plain run loads but a few small files) run from V8's code cache.
 const [core] = Object.entries(cli.metafile.outputs).find(([, output]) => Object.hasOwn(output.inputs, 'source/command.ts'));
-const {cacheChunk, writeRunCache} = await import('./code-cache.mjs');
-writeRunCache('dist/cli.js', cacheChunk('dist', basename(core)));
+const {cacheChunk, runCoreFromCli, writeRunCache} = await import('./code-cache.mjs');
+const cached = cacheChunk('dist', basename(core));
+runCoreFromCli('dist', 'cli.js', basename(core), cached);
+writeRunCache('dist/cli.js', cached.cacheFile);

@@ -59,27 +59,65 @@ export function cacheChunk(dir, file) {
 	writeFileSync(`${dir}/${scriptFile}`, script, 'latin1');
 	writeFileSync(`${dir}/${cacheFile}`, new Script(script, {filename: scriptFile}).createCachedData());
 
-	// The module: the chunks it imported, then the script, compiled from the cache when V8 takes it.
+	// The module: the chunks it imported, then the script (unless the CLI ran it already).
 	const module = [
 		banner[0].trimEnd(),
 		...imports.map(({from}, index) => `import * as __import${index} from ${JSON.stringify(from)};`),
-		`const {readFileSync: __read} = require('node:fs');`,
-		`const {fileURLToPath: __path} = require('node:url');`,
-		`const {Script: __Script} = require('node:vm');`,
-		`const __at = name => __path(new URL(name, import.meta.url));`,
-		`let __cache;`,
-		`try {`,
-		`\t__cache = __read(__at(${JSON.stringify(`./${cacheFile}`)}));`,
-		`} catch {}`,
-		`const __script = new __Script(__read(__at(${JSON.stringify(`./${scriptFile}`)}), 'latin1'), {filename: __at(${JSON.stringify(`./${scriptFile}`)}), cachedData: __cache});`,
-		`const __exports = __script.runInThisContext()(import.meta, specifier => import(specifier), require, [${imports.map((_, index) => `__import${index}`).join(', ')}]);`,
-		`// The build's run (see writeRunCache): the cache, once the functions a run calls are compiled.`,
-		`if (process.env.SMS_DASH_WRITE_CODE_CACHE === __at(${JSON.stringify(`./${cacheFile}`)})) process.once('exit', () => require('node:fs').writeFileSync(process.env.SMS_DASH_WRITE_CODE_CACHE, __script.createCachedData()));`,
-		`export const {${exports.map(([, name]) => name).join(', ')}} = __exports;`,
+		`export const {${exports.map(([, name]) => name).join(', ')}} = ${runner(scriptFile, cacheFile, `[${imports.map((_, index) => `__import${index}`).join(', ')}]`)};`,
 		'',
 	].join('\n');
 	writeFileSync(path, module, 'latin1');
-	return `${dir}/${cacheFile}`;
+	return {cacheFile: `${dir}/${cacheFile}`, scriptFile, imports: imports.map(({from}) => from)};
+}
+
+/**
+ * An expression that runs the script (from the cache when V8 takes it) with the namespaces
+ * of the chunks it imports, once a process, and gives its exports. In a module of dist/ (it
+ * reads `import.meta` and `require`, the banner's).
+ */
+function runner(scriptFile, cacheFile, imports) {
+	return `(globalThis[Symbol.for(${JSON.stringify(`sms-dash ${scriptFile}`)})] ??= (() => {
+	const {readFileSync} = require('node:fs');
+	const {fileURLToPath} = require('node:url');
+	const {Script} = require('node:vm');
+	const at = name => fileURLToPath(new URL(name, import.meta.url));
+	let cachedData;
+	try {
+		cachedData = readFileSync(at(${JSON.stringify(`./${cacheFile}`)}));
+	} catch {}
+	const script = new Script(readFileSync(at(${JSON.stringify(`./${scriptFile}`)}), 'latin1'), {filename: at(${JSON.stringify(`./${scriptFile}`)}), cachedData});
+	// The build's run (see writeRunCache): the cache, once the functions a run calls are compiled.
+	if (process.env.SMS_DASH_WRITE_CODE_CACHE === at(${JSON.stringify(`./${cacheFile}`)})) process.once('exit', () => require('node:fs').writeFileSync(process.env.SMS_DASH_WRITE_CODE_CACHE, script.createCachedData()));
+	return script.runInThisContext()(import.meta, specifier => import(specifier), require, ${imports});
+})())`;
+}
+
+/**
+ * The CLI (dist/`cli`) loaded the core through `command-*.js`, an ES module that only gives
+ * on the core's runCommandLine: it runs the core's script itself instead, two files and a
+ * dynamic import fewer, and the core's module (for the chunks that import it) takes the
+ * same exports. The chunks the core imports are the CLI's already.
+ */
+export function runCoreFromCli(dir, cli, core, {scriptFile, cacheFile, imports}) {
+	const path = `${dir}/${cli}`;
+	let code = readFileSync(path, 'latin1');
+	const loads = [...code.matchAll(/await import\("(\.\/command-[\w-]+\.js)"\)/g)];
+	if (loads.length !== 1) throw new Error(`scripts/code-cache.mjs: ${cli} does not load command.ts once`);
+	const command = readFileSync(`${dir}/${loads[0][1]}`, 'latin1');
+	if (!new RegExp(`^import \\{\\s*runCommandLine\\s*\\} from "\\./${core.replaceAll('.', '\\.')}";$`, 'm').test(command)) {
+		throw new Error(`scripts/code-cache.mjs: ${loads[0][1]} is not the core's runCommandLine`);
+	}
+
+	for (const from of imports) {
+		if (!code.includes(`from ${JSON.stringify(from)};`) && !code.includes(`import ${JSON.stringify(from)};`)) {
+			throw new Error(`scripts/code-cache.mjs: the core imports ${from}, which ${cli} does not`);
+		}
+	}
+
+	const banner = code.match(/^#!.*\n/)[0] + code.slice(code.match(/^#!.*\n/)[0].length).match(bannerLine)[0];
+	code = code.slice(banner.length);
+	code = code.replace(loads[0][0], runner(basename(scriptFile), basename(cacheFile), `[${imports.map((_, index) => `__coreImport${index}`).join(', ')}]`));
+	writeFileSync(path, `${banner}${imports.map((from, index) => `import * as __coreImport${index} from ${JSON.stringify(from)};\n`).join('')}${code}`, 'latin1');
 }
 
 /**
