@@ -30,7 +30,9 @@ export function measure(args, {env = {}, nodeArgs = []} = {}) {
 				return;
 			}
 
-			const before = chunk.lastIndexOf('\n', end - 1);
+			// (lastIndexOf from -1 looks at index 0: a chunk that starts with the line's end, the
+			// summary's newline written on its own, would read as an empty line.)
+			const before = end === 0 ? -1 : chunk.lastIndexOf('\n', end - 1);
 			lastLine = before < 0 ? partial + chunk.slice(0, end) : chunk.slice(before + 1, end);
 			partial = chunk.slice(end + 1);
 		});

@@ -3,13 +3,28 @@
 // instead of resolving and compiling hundreds: the dashboard starts in about half the
 // CPU time (see docs/benchmarks.md). `tsc --noEmit` stays the type check.
 import {readFileSync, rmSync} from 'node:fs';
-import {dirname} from 'node:path';
+import {builtinModules} from 'node:module';
+import {basename, dirname, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 import {editPackageSource, editedFiles, packageFileOf, stringWidthFor} from './package-edits.mjs';
 
 /** Packages BullMQ and msgpackr load only if they are there (see the absent-optional plugin). */
 const absentOptional = /^(msgpackr-extract|pg|@valkey\/valkey-glide)$/;
+/** The values `source` imports from the built-in `name` (`import {a, b as c, type T} from 'node:x'`: a, b). */
+function importedNames(source, name) {
+	const names = new Set();
+	for (const [, list] of source.matchAll(new RegExp(`^import\\s*\\{([^}]*)\\}\\s*from\\s*'(?:node:)?${name}';`, 'gm'))) {
+		for (const item of list.split(',')) {
+			const [imported] = item.trim().split(/\s+as\s+/);
+			if (imported !== '' && !imported.startsWith('type ')) names.add(imported);
+		}
+	}
+	if (names.size === 0) throw new Error(`scripts/build.mjs: no named import of ${name} found`);
+	return [...names];
+}
+/** Node's built-in modules, as imported (`node:fs`, `fs`, `fs/promises`). */
+const builtin = new RegExp(`^(?:node:)?(?:${builtinModules.map(name => name.replaceAll('/', '\\/')).join('|')})$`);
 
 const common = {
 	outdir: 'dist',
@@ -29,9 +44,31 @@ const common = {
 		// loader decodes the same bytes itself. Nothing else bundled calls fetch.
 		fetch: 'undefined',
 	},
-	// Bundled CommonJS modules (React, yoga) call require() for Node built-ins.
-	banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+	// Bundled CommonJS modules (React, yoga) call require() for Node built-ins; made on a
+	// chunk's first require(), as most chunks of a headless run never call it.
+	banner: {
+		js: "import {createRequire as __createRequire} from 'node:module'; let __required; const require = id => (__required ??= __createRequire(import.meta.url))(id);",
+	},
 	plugins: [
+		{
+			// Node's ES face of a built-in module reads every export of it as it is made:
+			// node:fs's getters load Node's stream library (its ReadStream and WriteStream), a
+			// few ms of a headless run's start-up. Our modules get, each, a module of their own
+			// that takes the names they import off require()'s (the banner's) built-in, and
+			// nothing else. The packages' imports stay as they are.
+			name: 'required-builtins',
+			setup(b) {
+				b.onResolve({filter: builtin}, args =>
+					args.kind === 'import-statement' && /^source[\\/]/.test(relative('.', args.importer))
+						? {path: `${args.path.replace(/^node:/, '')} for ${relative('.', args.importer)}`, namespace: 'builtin'}
+						: undefined,
+				);
+				b.onLoad({filter: /.*/, namespace: 'builtin'}, args => {
+					const [name, importer] = args.path.split(' for ');
+					return {contents: `export const {${importedNames(readFileSync(importer, 'utf8'), name).join(', ')}} = require(${JSON.stringify(`node:${name}`)});`, loader: 'js'};
+				});
+			},
+		},
 		{
 			// What BullMQ and its msgpackr try to load and go on without: msgpackr-extract (a
 			// native speed-up of msgpackr, whose install script npm warns about on every install;
@@ -115,7 +152,7 @@ const commandModule = fileURLToPath(new URL('../source/command.ts', import.meta.
 const oneCore = {
 	name: 'one-core',
 	setup(b) {
-		b.onLoad({filter: lazyModules}, args => ({
+		b.onLoad({filter: lazyModules, namespace: 'file'}, args => ({
 			contents: `import ${JSON.stringify(commandModule)};\n${readFileSync(args.path, 'utf8')}`,
 			loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
 		}));
@@ -146,3 +183,9 @@ for (const [from, input] of Object.entries(cli.metafile.inputs)) {
 
 // Every file ASCII, so Node never decodes one as UTF-16 (see scripts/ascii-dist.mjs).
 (await import('./ascii-dist.mjs')).asciiOnly('dist');
+// The core chunk (all that a plain run loads but a few small files) run from V8's code cache.
+const [core] = Object.entries(cli.metafile.outputs).find(([, output]) => Object.hasOwn(output.inputs, 'source/command.ts'));
+const {cacheChunk, runCoreFromCli, writeRunCache} = await import('./code-cache.mjs');
+const cached = cacheChunk('dist', basename(core));
+runCoreFromCli('dist', 'cli.js', basename(core), cached);
+writeRunCache('dist/cli.js', cached.cacheFile);

@@ -3,7 +3,7 @@
 // runs in runs/ and broker/, the faces in headless.ts and ui/, how a run ends in lifecycle.ts.
 import {ConfigError, errorLine} from './config/error.js';
 import {mainCommand, TextRequest} from './config/flags.js';
-import {quickFlags} from './config/quick-flags.js';
+import {quickFlags, quickVersion} from './config/quick-flags.js';
 import {textFilePath} from './config/delivery.js';
 import {resolveSettings} from './config/resolve.js';
 import {headlessRun} from './headless.js';
@@ -28,6 +28,8 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 
 	// meow (parse.ts) is loaded only for what the quick parser leaves: help, version, mistakes.
 	const argv = process.argv.slice(2);
+	const version = quickVersion(argv);
+	if (version !== undefined) throw new TextRequest(version);
 	const flags = quickFlags(mainCommand, argv) ?? (await import('./config/parse.js')).parseCommandLine(mainCommand, argv, import.meta);
 	const smpp = smppCommandOf(flags);
 	const resolved = resolveSettings(flags, {
@@ -54,8 +56,14 @@ async function main(lifecycle: Lifecycle): Promise<number> {
 		isHeadlessFlag: settings.headless,
 		isDashboardFlag: flags.headless === false,
 		isJson: settings.json,
-		stdoutIsTTY: process.stdout.isTTY === true,
-		stdinIsTTY: process.stdin.isTTY === true,
+		// Read only if they decide (not with --headless): making process.stdin or stdout
+		// loads Node's streams, a tenth of a headless run's start-up.
+		get stdoutIsTTY() {
+			return process.stdout.isTTY === true;
+		},
+		get stdinIsTTY() {
+			return process.stdin.isTTY === true;
+		},
 		env: process.env,
 	});
 	const broker = flags.broker === undefined ? undefined : {url: flags.broker, queue: flags.queue};

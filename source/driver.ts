@@ -29,6 +29,18 @@ export interface DriverOptions {
 	publishEveryMs?: number;
 }
 
+/**
+ * The wall clock, in ms (monotonic; only differences are read). process.hrtime, not
+ * performance.now: Node loads its performance API (perf_hooks) as `performance` is first
+ * read, ~2 ms of a headless run's start-up. Tests give the CPU a cost through it.
+ */
+export const wallClock = {
+	now(): number {
+		const [seconds, nanoseconds] = process.hrtime();
+		return seconds * 1000 + nanoseconds / 1e6;
+	},
+};
+
 /** Events run between two looks at the wall clock. */
 const chunkEvents = 4096;
 /** The most idle readings shown in a row before the clock skips to the next scripted action. */
@@ -86,13 +98,13 @@ export class Driver {
 	/** Wall ms since the simulation started (simulated 0), frozen at the end. */
 	get wallElapsedMs(): number {
 		if (!this.isRunning && this.wallEnd === undefined) return 0;
-		return (this.wallEnd ?? performance.now()) - this.wallStart;
+		return (this.wallEnd ?? wallClock.now()) - this.wallStart;
 	}
 
 	start(): void {
 		if (this.isRunning || this.isFinished) return;
 		this.isRunning = true;
-		this.wallStart = performance.now();
+		this.wallStart = wallClock.now();
 		this.anchor();
 		this.schedule(0);
 	}
@@ -101,7 +113,7 @@ export class Driver {
 	stop(): void {
 		if (!this.isRunning) return;
 		this.isRunning = false;
-		this.wallEnd = performance.now();
+		this.wallEnd = wallClock.now();
 		this.clearTimers();
 	}
 
@@ -141,7 +153,7 @@ export class Driver {
 
 	private anchor(): void {
 		this.simAt0 = this.options.engine.simMs;
-		this.wallAt0 = performance.now();
+		this.wallAt0 = wallClock.now();
 	}
 
 	private clearTimers(): void {
@@ -170,7 +182,7 @@ export class Driver {
 		if (!this.isRunning || this.isPaused) return;
 		const {engine, script = []} = this.options;
 		const isPaced = Number.isFinite(this.speedValue);
-		const sliceEnd = performance.now() + sliceMs;
+		const sliceEnd = wallClock.now() + sliceMs;
 		for (;;) {
 			const scriptAt = script[this.scriptIndex]?.simMs ?? Infinity;
 			const {isStalled} = this;
@@ -184,7 +196,7 @@ export class Driver {
 			this.isStallReported = isStalled;
 			// Unpaced, a stalled clock has nothing to run to: wait for a wake().
 			if (isStalled && !isPaced) return;
-			const target = isPaced ? this.simAt0 + (performance.now() - this.wallAt0) * this.speedValue : Infinity;
+			const target = isPaced ? this.simAt0 + (wallClock.now() - this.wallAt0) * this.speedValue : Infinity;
 			const stopAt = Math.min(target, this.nextTickMs, scriptAt);
 			const events = engine.runUntil(stopAt, chunkEvents);
 			const isCut = events >= chunkEvents && (engine.nextEventAt() ?? Infinity) <= stopAt;
@@ -218,7 +230,7 @@ export class Driver {
 				}
 			}
 
-			if (performance.now() >= sliceEnd) {
+			if (wallClock.now() >= sliceEnd) {
 				this.publishIfDue();
 				this.schedule(0);
 				return;
@@ -246,7 +258,7 @@ export class Driver {
 		const {engine, script = []} = this.options;
 		const next = Math.min(engine.nextEventAt() ?? Infinity, this.nextTickMs, script[this.scriptIndex]?.simMs ?? Infinity);
 		const wallDue = this.wallAt0 + (next - this.simAt0) / this.speedValue;
-		this.schedule(Math.min(wallDue - performance.now(), 1000));
+		this.schedule(Math.min(wallDue - wallClock.now(), 1000));
 	}
 
 	private applyScript(atMs: number): void {
@@ -279,7 +291,7 @@ export class Driver {
 	}
 
 	private publishIfDue(force = false): void {
-		const now = performance.now();
+		const now = wallClock.now();
 		if (!force && (!this.hasNews || now - this.lastPublish < (this.options.publishEveryMs ?? 50))) return;
 		this.lastPublish = now;
 		this.hasNews = false;

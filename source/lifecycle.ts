@@ -2,8 +2,8 @@
 // size; headless or the dashboard): signals, a closed pipe or terminal, a failed write,
 // and the exit code. The command line builds a run and hands it here; no other module
 // listens for signals or for stdout's errors.
-import {closeSync} from 'node:fs';
-import {isatty} from 'node:tty';
+import {closeSync, fstatSync, statSync, writeSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {describeWriteError} from './write-error.js';
 
 /**
@@ -112,15 +112,65 @@ export interface Lifecycle {
 	leave(code: number): void;
 }
 
+/** /dev/null's device number (undefined where there is none). */
+const nullDeviceOf = () => statSync('/dev/null', {throwIfNoEntry: false})?.rdev;
+
+/**
+ * What `fd` is, as Node tells it when it makes process.stdout: a terminal (as tty.isatty()
+ * says), a file (a regular file, or a character device that is no terminal: /dev/null,
+ * /dev/full), or something else (a pipe, a socket, a closed descriptor). Only a character
+ * device other than /dev/null (the stdin or output of a run under cron, CI or a benchmark)
+ * loads Node's tty module (and net, which it loads), a few ms of start-up.
+ */
+export function fdKind(fd: number, nullDevice = nullDeviceOf()): 'terminal' | 'file' | 'other' {
+	let device;
+	try {
+		device = fstatSync(fd);
+	} catch {
+		return 'other';
+	}
+
+	if (device.isFile()) return 'file';
+	if (!device.isCharacterDevice()) return 'other';
+	if (device.rdev === nullDevice) return 'file';
+	const tty = createRequire(import.meta.url)('node:tty') as typeof import('node:tty');
+	return tty.isatty(fd) ? 'terminal' : 'file';
+}
+
+/** Whether `fd` is a terminal, as tty.isatty() says. */
+export const isTerminal = (fd: number, nullDevice = nullDeviceOf()): boolean => fdKind(fd, nullDevice) === 'terminal';
+
+/**
+ * stdout or stderr when it is a file: each write made at once and whole, as Node's own
+ * stream for a file (SyncWriteStream) makes it, and a failed one (ENOSPC) thrown to the
+ * writer as there; without loading Node's stream library, a tenth of a headless run's start-up.
+ */
+export function fileStream(fd: number): Stream {
+	return {
+		write(text) {
+			const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+			for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+			return true;
+		},
+		on: () => undefined,
+		off: () => undefined,
+	};
+}
+
 /** The real process as the lifecycle sees it. */
 export function processEdges(): Edges {
 	// Asked now: once the terminal has gone, isatty() says no (its attributes cannot be read).
-	const terminalFds = [0, 1, 2].filter(fd => isatty(fd));
+	const nullDevice = nullDeviceOf();
+	const kinds = [0, 1, 2].map(fd => fdKind(fd, nullDevice));
+	const terminalFds = [0, 1, 2].filter(fd => kinds[fd] === 'terminal');
+	// Node's process.stdout for a pipe or a terminal (its buffering, drain and EPIPE); its
+	// behaviour, without its streams, for a file.
+	const isPosix = process.platform !== 'win32';
 	return {
 		on: (signal, listener) => process.on(signal, listener),
 		off: (signal, listener) => process.off(signal, listener),
-		stdout: process.stdout,
-		stderr: process.stderr,
+		stdout: isPosix && kinds[1] === 'file' ? fileStream(1) : process.stdout,
+		stderr: isPosix && kinds[2] === 'file' ? fileStream(2) : process.stderr,
 		exit: code => process.exit(code),
 		// Its descriptors are closed so that Node's own teardown does not try to restore the
 		// terminal (Node 20 aborts there, exit 134: nodejs/node#58200).

@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {Driver, type DriverOptions} from '../source/driver.js';
+import {Driver, type DriverOptions, wallClock} from '../source/driver.js';
 import {createEngine, type Engine} from '../source/engine/engine.js';
 import {describeAction} from '../source/engine/actions.js';
 import type {Progress} from '../source/engine/monitor.js';
@@ -84,8 +84,9 @@ afterEach(() => {
 });
 
 describe('fake timers (what these tests rely on)', () => {
-	it('vitest 4 fakes Date, performance, setTimeout and setImmediate by default', async () => {
+	it('vitest 4 fakes Date, performance, process.hrtime (the driver\'s clock), setTimeout and setImmediate by default', async () => {
 		const wall = performance.now();
+		const driverWall = wallClock.now();
 		const date = Date.now();
 		let immediate = false;
 		let timeout = false;
@@ -98,6 +99,7 @@ describe('fake timers (what these tests rely on)', () => {
 		await vi.advanceTimersByTimeAsync(100);
 		expect(timeout).toBe(true);
 		expect(performance.now() - wall).toBe(100);
+		expect(wallClock.now() - driverWall).toBe(100);
 		expect(Date.now() - date).toBe(100);
 	});
 });
@@ -472,9 +474,9 @@ describe('Driver', () => {
 			const baseline = await runAt(Infinity, settings);
 
 			// Give the CPU a cost: every finished message takes 50 µs of (fake) wall time.
-			const fakeNow = performance.now.bind(performance);
+			const fakeNow = wallClock.now.bind(wallClock);
 			let cpuMs = 0;
-			vi.spyOn(performance, 'now').mockImplementation(() => fakeNow() + cpuMs);
+			vi.spyOn(wallClock, 'now').mockImplementation(() => fakeNow() + cpuMs);
 			const run = setUp(settings, {speed: Infinity});
 			const onFinish = run.engine.onFinish!;
 			run.engine.onFinish = o => {
@@ -487,10 +489,10 @@ describe('Driver', () => {
 				engine: run.engine,
 				speed: Infinity,
 				intervalMs: 1000,
-				onPublish: () => publishedAt.push(performance.now()),
+				onPublish: () => publishedAt.push(wallClock.now()),
 				onTick: p => run.ticks.push(p),
 			});
-			const start = performance.now();
+			const start = wallClock.now();
 			driver.start();
 			await vi.advanceTimersByTimeAsync(0);
 			// One slice ran, then it yielded to the event loop.
@@ -498,7 +500,7 @@ describe('Driver', () => {
 			expect(run.outcomes.length).toBeGreaterThan(0);
 			expect(run.outcomes.length).toBeLessThan(20_000);
 			await untilFinished(driver, 1);
-			const wallMs = performance.now() - start;
+			const wallMs = wallClock.now() - start;
 			expect(wallMs).toBeGreaterThan(900);
 			expect(publishedAt.length).toBeGreaterThan(5);
 			expect(publishedAt.length).toBeLessThanOrEqual((20 * wallMs) / 1000 + 2);

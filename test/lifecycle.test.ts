@@ -1,11 +1,13 @@
 // The one run lifecycle, against a fake process: signals, a closed pipe or terminal, a
 // failed write, the exit code, and listeners gone once the run is over. No real sleeps.
 import {EventEmitter} from 'node:events';
-import {readdirSync, readFileSync} from 'node:fs';
+import {closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {isatty} from 'node:tty';
 import {join} from 'node:path';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {headlessRun} from '../source/headless.js';
-import {createLifecycle, exitCodeOf, type Edges, type Ending, type Run, type Verdict} from '../source/lifecycle.js';
+import {createLifecycle, exitCodeOf, fdKind, fileStream, isTerminal, type Edges, type Ending, type Run, type Verdict} from '../source/lifecycle.js';
 import {createRun} from '../source/runs/in-process.js';
 import {makeSettings} from './helpers/render-dash.js';
 import {root} from './helpers/run-cli.js';
@@ -339,6 +341,53 @@ describe('an in-process headless run under the lifecycle', () => {
 		h.proc.emit('SIGINT');
 		expect(await h.exit).toBe(0);
 		expect(h.lines().at(-1)).toMatchObject({type: 'summary', interrupted: false, sent: expect.any(Number)});
+	});
+});
+
+describe('what a descriptor is', () => {
+	it('isTerminal says what tty.isatty says: no for /dev/null, a file, a closed descriptor', () => {
+		const fds = [openSync('/dev/null', 'r'), openSync(join(root, 'package.json'), 'r')];
+		try {
+			for (const fd of fds) {
+				expect(isatty(fd)).toBe(false);
+				expect(isTerminal(fd)).toBe(false);
+			}
+		} finally {
+			for (const fd of fds) closeSync(fd);
+		}
+
+		expect(isTerminal(fds[0]!)).toBe(isatty(fds[0]!));
+		for (const std of [0, 1, 2]) expect(isTerminal(std)).toBe(isatty(std));
+	});
+
+	it('a file and a character device that is no terminal are files; a closed descriptor is not', () => {
+		const fds = [openSync('/dev/null', 'r'), openSync(join(root, 'package.json'), 'r')];
+		try {
+			for (const fd of fds) expect(fdKind(fd)).toBe('file');
+			// Told /dev/null is another device, it asks isatty, which says no.
+			expect(fdKind(fds[0]!, -1)).toBe('file');
+		} finally {
+			for (const fd of fds) closeSync(fd);
+		}
+
+		expect(fdKind(fds[0]!)).toBe('other');
+	});
+
+	it('a file stream writes each text whole and at once, and throws what the file throws', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'sms-dash-lifecycle-'));
+		const fd = openSync(join(dir, 'out'), 'w');
+		try {
+			const stream = fileStream(fd);
+			stream.write('é, ');
+			stream.write(new TextEncoder().encode('bytes, '));
+			stream.write('x'.repeat(100_000));
+			expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(`é, bytes, ${'x'.repeat(100_000)}`);
+		} finally {
+			closeSync(fd);
+			rmSync(dir, {recursive: true});
+		}
+
+		expect(() => fileStream(fd).write('gone')).toThrow(expect.objectContaining({code: 'EBADF'}));
 	});
 });
 

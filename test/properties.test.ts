@@ -10,7 +10,7 @@ import {applyAction} from '../source/engine/actions.js';
 import {createEngine, type Engine} from '../source/engine/engine.js';
 import type {Progress} from '../source/engine/monitor.js';
 import {distributions, type Action, type Distribution, type Outcome, type RunSettings, type SenderSpec, type Snapshot} from '../source/engine/types.js';
-import type {Driver} from '../source/driver.js';
+import {wallClock, type Driver} from '../source/driver.js';
 import {createDrivenStore} from '../source/runs/in-process.js';
 import {runningSenders, type DashStore} from '../source/store.js';
 
@@ -153,8 +153,8 @@ function startWorld(scenario: Scenario): World {
 	const world: World = {settings, engine, store: undefined!, driver: undefined!, outcomes: [], broken: new Set(), removedAt: new Map(), heldByRemoved: []};
 	const finished = new Set<number>();
 	let cpuMs = 0;
-	const fakeNow = performance.now.bind(performance);
-	vi.spyOn(performance, 'now').mockImplementation(() => fakeNow() + cpuMs);
+	const fakeNow = wallClock.now.bind(wallClock);
+	vi.spyOn(wallClock, 'now').mockImplementation(() => fakeNow() + cpuMs);
 	engine.onFinish = outcome => {
 		cpuMs += scenario.cpuMsPerMessage;
 		if (finished.has(outcome.id)) world.broken.add(`message ${outcome.id} finished twice`);

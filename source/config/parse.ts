@@ -5,6 +5,9 @@ import meow, {type AnyFlags} from 'meow';
 import {suggest} from '../thresholds.js';
 import {ConfigError, escapeText, quote} from './error.js';
 import {flagLabel, TextRequest, type Command, type FlagsOf} from './flags.js';
+import {askedFor} from './quick-flags.js';
+
+export {askedFor} from './quick-flags.js';
 
 /**
  * What meow would get silently wrong, as one line, or undefined: a boolean flag given a
@@ -99,21 +102,6 @@ export function parseCommandLine<F extends AnyFlags>(
 	}
 
 	return cli.flags as FlagsOf<F>;
-}
-
-/**
- * `--help`, `-h`, `--version` or `-v` anywhere before `--`: they win over everything else
- * on the line (`-m 3 --help` prints the help and runs nothing).
- */
-export function askedFor(argv: readonly string[]): 'help' | 'version' | undefined {
-	let asked: 'help' | 'version' | undefined;
-	for (const token of argv) {
-		if (token === '--') break;
-		if (token === '--help' || token === '-h') return 'help';
-		if (token === '--version' || token === '-v') asked = 'version';
-	}
-
-	return asked;
 }
 
 /** A stray word where the main command takes none: a "did you mean" for a misspelt command. */

@@ -1,7 +1,9 @@
 // argv -> flags without loading meow (a fifth of a headless run's start-up): only for a plain
 // command line, and then exactly what parse.ts gives (test/config/quick-flags.test.ts holds
 // the two together). Anything else (help, a stray word, an unknown or repeated flag, `--no-x`,
-// `-m5`, a value that starts with `-`) is left to parse.ts, which says what is wrong.
+// `-m5`, a value that starts with `-`) is left to parse.ts, which says what is wrong; the
+// version is read here as meow reads it.
+import {readFileSync} from 'node:fs';
 import type {AnyFlags} from 'meow';
 import {flagLabel, type Command, type FlagsOf} from './flags.js';
 
@@ -54,4 +56,40 @@ export function quickFlags<F extends AnyFlags>(command: Command<F>, argv: readon
 
 	process.title = processTitle;
 	return flags as FlagsOf<F>;
+}
+
+/**
+ * `--help`, `-h`, `--version` or `-v` anywhere before `--`: they win over everything else
+ * on the line (`-m 3 --help` prints the help and runs nothing).
+ */
+export function askedFor(argv: readonly string[]): 'help' | 'version' | undefined {
+	let asked: 'help' | 'version' | undefined;
+	for (const token of argv) {
+		if (token === '--') break;
+		if (token === '--help' || token === '-h') return 'help';
+		if (token === '--version' || token === '-v') asked = 'version';
+	}
+
+	return asked;
+}
+
+/**
+ * What `--version` prints when it is asked for (and not --help), as meow gives it, without
+ * loading meow and the package readers it loads (most of what `--version` cost): the version
+ * in the first package.json found going up from `from` (dist/ or source/config/: sms-dash's).
+ */
+export function quickVersion(argv: readonly string[], from: string | URL = import.meta.url): string | undefined {
+	if (askedFor(argv) !== 'version') return undefined;
+	process.title = processTitle;
+	for (let dir = new URL('.', from); ; dir = new URL('..', dir)) {
+		let text;
+		try {
+			text = readFileSync(new URL('package.json', dir), 'utf8');
+		} catch {
+			if (new URL('..', dir).href === dir.href) return '\n';
+			continue;
+		}
+
+		return `${(JSON.parse(text) as {version?: string}).version ?? ''}\n`;
+	}
 }

@@ -62,9 +62,15 @@ export function describe(raw: unknown): string {
 
 export type Rule<T> = (raw: unknown) => T;
 
-/** Runs a valibot schema and turns its first issue into our one-line predicate. */
-function fromSchema<T>(schema: v.GenericSchema<unknown, T>): Rule<T> {
+/**
+ * Runs a valibot schema and turns its first issue into our one-line predicate. The schema is
+ * made when the rule first runs: a plain run uses few of them, and making them all was
+ * two fifths of what the command line's code does as it loads.
+ */
+function fromSchema<T>(make: () => v.GenericSchema<unknown, T>): Rule<T> {
+	let schema: v.GenericSchema<unknown, T> | undefined;
 	return raw => {
+		schema ??= make();
 		const result = v.safeParse(schema, raw, {abortPipeEarly: true});
 		if (result.success) {
 			return result.output;
@@ -82,7 +88,7 @@ const numeric = (message: string) =>
 	);
 
 export const whole = (min: number, max: number): Rule<number> =>
-	fromSchema(
+	fromSchema(() =>
 		v.pipe(
 			numeric('must be a whole number'),
 			v.finite('must be a whole number'),
@@ -95,20 +101,20 @@ export const whole = (min: number, max: number): Rule<number> =>
 /** A whole number said as one range (`size --runs`, `worker --count`): "from 1 to 1,000". */
 export const wholeFromTo = (min: number, max: number): Rule<number> => {
 	const message = `must be a whole number from ${formatCount(min)} to ${formatCount(max)}`;
-	return fromSchema(v.pipe(numeric(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message)));
+	return fromSchema(() => v.pipe(numeric(message), v.integer(message), v.minValue(min, message), v.maxValue(max, message)));
 };
 
 /** A share that cannot be none (`size --confidence`). */
-export const share: Rule<number> = fromSchema(
+export const share: Rule<number> = fromSchema(() =>
 	v.pipe(numeric('must be more than 0 and at most 1'), v.gtValue(0, 'must be more than 0 and at most 1'), v.maxValue(1, 'must be more than 0 and at most 1')),
 );
 
-export const rate: Rule<number> = fromSchema(
+export const rate: Rule<number> = fromSchema(() =>
 	v.pipe(numeric('must be a number between 0 and 1'), v.minValue(0, 'must be between 0 and 1'), v.maxValue(1, 'must be between 0 and 1')),
 );
 
 /** A finite number above 0: a sender's or the gateway's rate (per second). */
-export const positiveNumber: Rule<number> = fromSchema(
+export const positiveNumber: Rule<number> = fromSchema(() =>
 	v.pipe(numeric('must be a number above 0'), v.finite('must be a number above 0'), v.gtValue(0, 'must be a number above 0')),
 );
 
@@ -124,14 +130,14 @@ export const cap: Rule<number | undefined> = raw => {
 };
 
 /** A finite number, 0 or more: a price. */
-export const nonNegative: Rule<number> = fromSchema(
+export const nonNegative: Rule<number> = fromSchema(() =>
 	v.pipe(numeric('must be a number, 0 or more'), v.finite('must be a number, 0 or more'), v.minValue(0, 'must be a number, 0 or more')),
 );
 
 /** The slowest run: a thousandth of real time (slower would print nothing for hours). */
 export const minSpeed = 0.001;
 
-const speedNumber: Rule<number> = fromSchema(
+const speedNumber: Rule<number> = fromSchema(() =>
 	v.pipe(
 		numeric('must be a number above 0 or "max"'),
 		v.finite('must be a number above 0 or "max"'),
@@ -212,7 +218,7 @@ export const fileName: Rule<string> = raw => {
 };
 
 /** A plain number of milliseconds, kept exact: the keys a report writes (`meanMs`, `simMs`). */
-export const milliseconds: Rule<number> = fromSchema(
+export const milliseconds: Rule<number> = fromSchema(() =>
 	v.pipe(numeric('must be a number of milliseconds'), v.finite('must be a number of milliseconds'), v.minValue(0, 'must not be negative')),
 );
 

@@ -29,11 +29,12 @@ function distFiles(dir = 'dist'): string[] {
 /**
  * The packages a file loads (static and dynamic imports, require() however it is reached)
  * and the packages it reads files of, found with require.resolve (--html reads uPlot's).
+ * A built-in's createRequire is called as `(0, import_node_module.createRequire)(...)`.
  */
 function packagesLoaded(code: string): string[] {
 	// A static import or export starts its line in esbuild's output (a Lua comment BullMQ
 	// carries says `code from "moveToFinished"`).
-	const specifiers = [...code.matchAll(/(?:^(?:import|export)\b[^;]*?\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bcreateRequire\([^)]*\)\s*\(\s*|\brequire\d*\.resolve\s*\(\s*)(["'])(@?[\w-][\w.-]*(?:\/[\w.-]+)*)\1/gm)].map(([, , specifier]) => specifier!);
+	const specifiers = [...code.matchAll(/(?:^(?:import|export)\b[^;]*?\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bcreateRequire\)?\([^)]*\)\s*\(\s*|\brequire\d*\.resolve\s*\(\s*)(["'])(@?[\w-][\w.-]*(?:\/[\w.-]+)*)\1/gm)].map(([, , specifier]) => specifier!);
 	return specifiers
 		.filter(specifier => !specifier.startsWith('node:') && !builtinModules.includes(specifier))
 		.map(specifier => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));

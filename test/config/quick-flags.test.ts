@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import {describe, expect, test} from 'vitest';
 import {flagLabel, mainCommand, type Command} from '../../source/config/flags.js';
 import {parseCommandLine} from '../../source/config/parse.js';
-import {quickFlags} from '../../source/config/quick-flags.js';
+import {quickFlags, quickVersion} from '../../source/config/quick-flags.js';
+import {TextRequest} from '../../source/config/flags.js';
 import {sizeCommand} from '../../source/size/cli.js';
 import type {AnyFlags} from 'meow';
 
@@ -73,5 +74,37 @@ describe('quickFlags', () => {
 		process.title = 'node';
 		quickFlags(mainCommand, ['-m', '1']);
 		expect(process.title).toBe('sms-dash');
+	});
+});
+
+describe('quickVersion', () => {
+	/** What parse.ts (meow) prints for argv: the text of its TextRequest, or undefined. */
+	function meowText(argv: string[]): string | undefined {
+		try {
+			parseCommandLine(mainCommand, argv, import.meta);
+		} catch (error) {
+			if (error instanceof TextRequest) return error.text;
+		}
+
+		return undefined;
+	}
+
+	test.each([[['--version']], [['-v']], [['-m', '3', '-v', '--bogus']], [['size', '--version']]])('%j: meow\'s version, without meow', argv => {
+		const text = quickVersion(argv);
+		expect(text).toMatch(/^\d+\.\d+\.\d+.*\n$/);
+		expect(text).toBe(meowText(argv));
+	});
+
+	test.each([[['--version', '--help']], [['-h', '-v']], [['--', '--version']], [['-m', '1']]])('%j: not for it (help wins, or no version asked)', argv => {
+		expect(quickVersion(argv)).toBeUndefined();
+	});
+
+	test('any command line: the same version meow gives, or left to it', () => {
+		fc.assert(
+			fc.property(tokensOf(mainCommand), argv => {
+				const text = quickVersion(argv);
+				if (text !== undefined) expect(text).toBe(meowText(argv));
+			}),
+		);
 	});
 });
