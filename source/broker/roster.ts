@@ -3,8 +3,8 @@
 // remote tune/remove records, their counts and their snapshots. Says who joined and who left.
 import {hostname} from 'node:os';
 import type {Redis} from 'ioredis';
-import {senderSnapshot, type SenderCounts} from '../engine/figures.js';
-import {noTimes, TimesArena} from '../engine/sender-times.js';
+import {noCounts, senderSnapshot, type SenderCounts} from '../engine/figures.js';
+import {TimesArena} from '../engine/sender-times.js';
 import type {SenderSnapshot, SenderSpec, SenderState, SenderWhere} from '../engine/types.js';
 import {describeError, type BrokerTarget} from './connection.js';
 import {idList, type AliveRecord} from './protocol.js';
@@ -232,18 +232,11 @@ export class Roster {
 			isRemovedHere: false,
 			isGone: false,
 			hasRecord: record !== undefined,
-			sent: 0,
-			failed: 0,
-			timeSumMs: 0,
-			...noTimes(this.times),
-			attempts: 0,
-			segments: 0,
-			throttled: 0,
+			...noCounts(this.times),
 			holding: 0,
 			windowUsed: 0,
 			heldTold: record?.held ?? 1,
 			windowTold: record?.windowUsed ?? 1,
-			waitSumMs: 0,
 			rests: record?.rests ?? 0,
 			restedMs: record?.restedMs ?? 0,
 			restLeftMs: record?.restLeftMs ?? 0,

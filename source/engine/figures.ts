@@ -122,6 +122,11 @@ export function blankFigures(spec: SenderSpec): SenderSnapshot {
 	};
 }
 
+/** The counts of a sender that has finished nothing yet, keeping its times in `arena`. */
+export function noCounts(arena: TimesArena): SenderCounts {
+	return {sent: 0, failed: 0, attempts: 0, segments: 0, throttled: 0, timeSumMs: 0, waitSumMs: 0, ...noTimes(arena)};
+}
+
 /** The counts of a sender that has done nothing yet (give it an id and spec before reading). */
 export function idleSource(arena: TimesArena): SnapshotSource {
 	return {
@@ -134,14 +139,7 @@ export function idleSource(arena: TimesArena): SnapshotSource {
 		version: 0,
 		cached: undefined,
 		cachedVersion: -1,
-		sent: 0,
-		failed: 0,
-		attempts: 0,
-		segments: 0,
-		throttled: 0,
-		timeSumMs: 0,
-		waitSumMs: 0,
-		...noTimes(arena),
+		...noCounts(arena),
 	};
 }
 

@@ -3,12 +3,12 @@
 // answers instead of a draw. Real time: runUntil(t) folds what happened up to t (ledger.ts).
 import {Hold, Slot, throttledAnswer} from '../broker/slot.js';
 import {defaultBackoffMs} from '../engine/engine.js';
-import {senderSnapshot, type SnapshotSource, type Spread} from '../engine/figures.js';
+import {noCounts, senderSnapshot, type SnapshotSource, type Spread} from '../engine/figures.js';
 import type {Histogram} from '../engine/histogram.js';
 import {messageText, phoneText} from '../engine/message.js';
 import {defaultValidityMs} from '../engine/receipts.js';
 import {segmentCount} from '../engine/segments.js';
-import {noTimes, TimesArena} from '../engine/sender-times.js';
+import {TimesArena} from '../engine/sender-times.js';
 import type {Simulation, Totals} from '../engine/simulation.js';
 import type {BindView, Outcome, RunSettings, SenderSnapshot, SenderSpec, TimedAction} from '../engine/types.js';
 import {Bind, type BindOptions, type BindState} from './bind.js';
@@ -242,14 +242,7 @@ export class SmppSimulation implements Simulation {
 			isStopping: false,
 			isRemoved: false,
 			freedAt: this.freeTick++,
-			sent: 0,
-			failed: 0,
-			attempts: 0,
-			segments: 0,
-			throttled: 0,
-			timeSumMs: 0,
-			waitSumMs: 0,
-			...noTimes(this.times),
+			...noCounts(this.times),
 			rests: 0,
 			restedMs: 0,
 			holding: 0,

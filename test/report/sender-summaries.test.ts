@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {describe, expect, it} from 'vitest';
+import {blankFigures} from '../../source/engine/figures.js';
 import type {SenderSnapshot, SenderSpec, SenderState} from '../../source/engine/types.js';
 import {round1} from '../../source/format.js';
 import type {SenderSummary, Summary} from '../../source/report.js';
@@ -108,19 +109,11 @@ describe('SenderTable', () => {
 
 describe('a summary\'s senders, made when first read', () => {
 	const figures = (id: number): SenderSnapshot => ({
+		...blankFigures({meanMs: 10, failureRate: 0, distribution: 'constant'}),
 		id,
-		spec: {meanMs: 10, failureRate: 0, distribution: 'constant'},
-		state: 'idle',
-		restLeftMs: 0,
-		inFlight: 0,
-		windowUsed: 0,
-		rests: 0,
-		restedMs: 0,
 		sent: id,
-		failed: 0,
 		attempts: id,
 		segments: id,
-		throttled: 0,
 		avgTimeMs: 10,
 		observedMeanMs: 10,
 		p95Ms: 10,
