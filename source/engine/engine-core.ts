@@ -11,12 +11,11 @@ import {EventHeap} from './event-heap.js';
 import {TimeHeap, TimeValueHeap} from './time-heap.js';
 import {Tally} from './figures.js';
 import {Gateway} from './gateway.js';
-import {drawMessage, isInvalidNumber, phoneText, producerRng} from './message.js';
+import {drawMessage, isInvalidNumber, type MessageBody, phoneText, producerRng} from './message.js';
 import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
 import type {Rng} from './rng.js';
 import {segmentCount} from './segments.js';
-import {Message} from './engine-message.js';
-import {Rows} from './rows.js';
+import {Messages} from './engine-message.js';
 import {Sender, SenderRows} from './sender.js';
 import type {Outcome, RunSettings, SenderSpec, TimedAction} from './types.js';
 
@@ -44,6 +43,8 @@ export class EngineCore {
 	/** Every runtime change so far, in script form. */
 	readonly actions: TimedAction[] = [];
 
+	/** Every message queued, in flight or awaiting its receipt; a message is its slot there. */
+	protected readonly messages = new Messages();
 	/**
 	 * Submits to be answered (many: a window each, kept in typed arrays; each the message
 	 * and its number `submitCode`) and senders' own wake-ups (few, and taken out when a
@@ -51,18 +52,21 @@ export class EngineCore {
 	 * receipts in their own heap, expiries in order.
 	 */
 	protected readonly order = {next: 0};
-	protected readonly answers = new TimeHeap<Message>(this.order);
+	protected readonly answers = new TimeHeap(this.order);
 	protected readonly heap = new EventHeap<Sender>(this.order);
 	/**
 	 * Receipts to come: the messages whose --log line waits for them, in order; the others
-	 * only as the moment each was asked for (the heap's number), their message reused at
+	 * only as the moment each was asked for (the heap's number), their message let go of at
 	 * once. What those do is the same in any order at one time (counts, a histogram).
 	 */
-	protected readonly receiptHeap = new TimeHeap<Message>();
+	protected readonly receiptHeap = new TimeHeap();
 	protected readonly receiptTimes = new TimeValueHeap();
-	/** Expiries come in the order of acceptance (one validity for all): a queue, not a heap; the message, or its moment. */
-	protected readonly expiries = new Deque<Message | number>();
-	protected readonly queue: Deque<Message>;
+	/**
+	 * Expiries come in the order of acceptance (one validity for all): a queue, not a heap.
+	 * Each its moment (≥ 0), or ~message for one kept for its --log line (< 0).
+	 */
+	protected readonly expiries = new Deque<number>();
+	protected readonly queue: Deque<number>;
 	/** Ids of the senders with room for a message and none to take, in the order they asked. */
 	protected readonly waiting = new Deque<number>();
 	/**
@@ -73,14 +77,10 @@ export class EngineCore {
 	protected readonly senders: Array<Sender | undefined> = [];
 	protected readonly models: SpecModel[] = [];
 	protected readonly senderRows = new SenderRows();
-	protected readonly messageRows = new Rows();
 	protected readonly producerRng: Rng;
+	/** What the producer draws a message into before it takes a slot. */
+	private readonly body: MessageBody = {phone: 0, textLength: 0, textSeed: 0};
 	protected readonly tally = new Tally();
-	/**
-	 * Finished messages, kept for the producer to reuse. A run makes no garbage per message,
-	 * so V8 never grows its heap with the run's length: peak RSS stays flat (bench/soak.js).
-	 */
-	protected readonly spare: Message[] = [];
 	protected readonly capacity: number;
 	protected readonly makesEverySender: boolean;
 	protected readonly retries: number;
@@ -131,7 +131,7 @@ export class EngineCore {
 
 	protected nextExpiryAt(): number {
 		const next = this.expiries.first();
-		return next === undefined ? Number.POSITIVE_INFINITY : typeof next === 'number' ? next : next.dueAt;
+		return next === undefined ? Number.POSITIVE_INFINITY : next >= 0 ? next : this.messages.dueAt(~next);
 	}
 
 	/** Starts a sender, which takes what waits in the queue at once. @returns its id */
@@ -164,19 +164,17 @@ export class EngineCore {
 		return sender;
 	}
 
-	/** The producer tops the queue up to its capacity. */
+	/**
+	 * The producer tops the queue up to its capacity. Finished messages' slots are used
+	 * again: a run makes no garbage per message, so V8 never grows its heap with the run's
+	 * length and peak RSS stays flat (bench/soak.js).
+	 */
 	protected refill(): void {
-		const rng = this.producerRng;
+		const {producerRng: rng, body} = this;
 		while (this.queue.length < this.capacity && this.produced < this.total) {
 			this.produced++;
-			const message = this.spare.pop() ?? new Message(this.messageRows);
-			message.id = this.produced;
-			drawMessage(rng, message);
-			message.producedAt = this.simMs;
-			message.pickedAt = -1;
-			message.attempts = 0;
-			message.attemptStart = -1;
-			this.queue.push(message);
+			drawMessage(rng, body);
+			this.queue.push(this.messages.make(this.produced, body, this.simMs));
 		}
 	}
 
@@ -205,8 +203,9 @@ export class EngineCore {
 				}
 			}
 
-			const message = sender.nextReady() ?? this.take(sender);
-			if (message === undefined) break;
+			let message = sender.nextReady();
+			if (message < 0) message = this.take(sender);
+			if (message < 0) break;
 			this.submit(sender, message);
 		}
 
@@ -215,9 +214,9 @@ export class EngineCore {
 
 	/**
 	 * The sender takes the next queued message and readies its segments; the first is
-	 * returned to submit now. Undefined (and it waits) when the queue is empty.
+	 * returned to submit now. -1 (and it waits) when the queue is empty.
 	 */
-	protected take(sender: Sender): Message | undefined {
+	protected take(sender: Sender): number {
 		const message = this.queue.shift();
 		if (message === undefined) {
 			if (!sender.isWaiting) {
@@ -225,27 +224,28 @@ export class EngineCore {
 				this.waiting.push(sender.id);
 			}
 
-			return undefined;
+			return -1;
 		}
 
 		if (this.produced < this.total) this.refill();
-		if (message.pickedAt < 0) message.pickedAt = this.simMs;
-		sender.hold(message);
+		const {messages} = this;
+		if (messages.pickedAt(message) < 0) messages.setPickedAt(message, this.simMs);
+		sender.hold(messages, message);
 		this.inFlight++;
-		message.unanswered = this.segments;
+		messages.setUnanswered(message, this.segments);
 		sender.readyFirst(message, this.segments - 1);
 		return message;
 	}
 
 	/** Readies every segment of a message's next attempt (a retry), ahead of anything else. */
-	protected startAttempt(sender: Sender, message: Message): void {
-		message.unanswered = this.segments;
+	protected startAttempt(sender: Sender, message: number): void {
+		this.messages.setUnanswered(message, this.segments);
 		sender.readyFirst(message, this.segments);
 	}
 
-	protected submit(sender: Sender, message: Message): void {
+	protected submit(sender: Sender, message: number): void {
 		const now = this.simMs;
-		if (message.attemptStart < 0) message.attemptStart = now;
+		if (this.messages.attemptStart(message) < 0) this.messages.setAttemptStart(message, now);
 		const isThrottled = this.gateway !== undefined && !this.gateway.take(now);
 		sender.windowUsed++;
 		sender.lastSubmitAt = now;
@@ -258,16 +258,16 @@ export class EngineCore {
 	 * message, if it is the one that submitted it; undefined once that one was removed (its
 	 * messages were let go, and perhaps taken by another).
 	 */
-	protected submitter(message: Message, code: number): Sender | undefined {
-		const sender = message.heldBy;
-		return sender !== undefined && sender.id === code >>> 1 ? sender : undefined;
+	protected submitter(message: number, code: number): Sender | undefined {
+		const id = code >>> 1;
+		return this.messages.heldBy(message) === id ? this.senders[id - 1] : undefined;
 	}
 
 	/**
 	 * The gateway answers a submit. Throttled: the sender keeps the segment, first in line,
 	 * and waits out the backoff before it submits anything. Else the segment is done.
 	 */
-	protected answer(sender: Sender, message: Message, code: number): void {
+	protected answer(sender: Sender, message: number, code: number): void {
 		const isThrottled = (code & 1) === 1;
 		sender.windowUsed--;
 		sender.version++;
@@ -275,7 +275,7 @@ export class EngineCore {
 			this.tally.throttle(sender);
 			sender.readyFirst(message, 1);
 			sender.holdUntil = Math.max(sender.holdUntil, this.simMs + this.backoffMs);
-		} else if (--message.unanswered === 0) {
+		} else if (this.messages.answerOne(message) === 0) {
 			this.endAttempt(sender, message);
 		}
 
@@ -283,24 +283,25 @@ export class EngineCore {
 	}
 
 	/** Every segment of the attempt is answered: it succeeded or failed as a whole. */
-	protected endAttempt(sender: Sender, message: Message): void {
+	protected endAttempt(sender: Sender, message: number): void {
 		const now = this.simMs;
-		message.attempts++;
-		this.tally.attempt(sender, now - message.attemptStart);
-		message.attemptStart = -1;
-		if (this.invalid > 0 && isInvalidNumber(message.phone, this.invalid)) {
+		const {messages} = this;
+		const attempts = messages.addAttempt(message);
+		this.tally.attempt(sender, now - messages.attemptStart(message));
+		messages.setAttemptStart(message, -1);
+		if (this.invalid > 0 && isInvalidNumber(messages.phone(message), this.invalid)) {
 			this.fail(sender, message, 'invalid');
 			return;
 		}
 
-		const verdict = sender.judge(message.attempts, this.retries);
+		const verdict = sender.judge(attempts, this.retries);
 		if (verdict === 'retry') this.startAttempt(sender, message);
 		else if (verdict === 'sent') this.accept(sender, message);
 		else if (verdict === 'failed') this.fail(sender, message, 'error');
 		else {
 			// Vendor failover: the message goes back for any sender (or is finished), this one rests.
 			if (verdict === 'requeue') {
-				sender.drop(message);
+				sender.drop(messages, message);
 				this.inFlight--;
 				this.queue.unshift(message);
 			} else {
@@ -346,15 +347,16 @@ export class EngineCore {
 	}
 
 	/** The gateway accepted the message: reached now, or once its receipt comes. */
-	protected accept(sender: Sender, message: Message): void {
+	protected accept(sender: Sender, message: number): void {
 		const now = this.simMs;
-		sender.drop(message);
+		const {messages} = this;
+		sender.drop(messages, message);
 		this.inFlight--;
-		this.tally.finish(sender, true, now - message.pickedAt, now - message.producedAt, now);
+		this.tally.finish(sender, true, now - messages.pickedAt(message), now - messages.producedAt(message), now);
 		this.tally.accept(sender, this.segments, sender.spec.price ?? 0);
 		const receipts = this.receipts;
 		if (receipts === undefined) {
-			this.tally.reach(now - this.asked.of(message.id), now);
+			this.tally.reach(now - this.asked.of(messages.id(message)), now);
 			this.tell(message, 'sent', sender.id, now, undefined);
 			this.recycle(message);
 			return;
@@ -364,54 +366,55 @@ export class EngineCore {
 		this.awaiting++;
 		if (!isDelivered) this.expiring++;
 		const dueAt = now + afterMs;
-		// The message is kept only for its --log line; without one it is reused at once.
+		// The message is kept only for its --log line; without one it is let go of at once.
 		if (this.onFinish === undefined) {
-			if (isDelivered) this.receiptTimes.push(dueAt, this.asked.of(message.id));
+			if (isDelivered) this.receiptTimes.push(dueAt, this.asked.of(messages.id(message)));
 			else this.expiries.push(dueAt);
 			this.recycle(message);
 			return;
 		}
 
-		message.acceptedAt = now;
-		message.acceptedBy = sender.id;
-		message.dueAt = dueAt;
+		messages.setAccepted(message, sender.id, now, dueAt);
 		if (isDelivered) this.receiptHeap.push(message, dueAt);
-		else this.expiries.push(message);
+		else this.expiries.push(~message);
 	}
 
-	/** A receipt came: the message (kept for its log line), or only when it was asked for. */
-	protected delivered(message: Message | undefined, askedAt: number): void {
+	/** A receipt came: the message (kept for its log line; -1: none), or only when it was asked for. */
+	protected delivered(message: number, askedAt: number): void {
 		const now = this.simMs;
+		const {messages} = this;
 		this.awaiting--;
 		this.tally.receipt(true, now);
-		this.tally.reach(now - (message === undefined ? askedAt : this.asked.of(message.id)), now);
-		if (message === undefined) return;
-		this.tell(message, 'sent', message.acceptedBy, message.acceptedAt, 'delivered');
+		this.tally.reach(now - (message < 0 ? askedAt : this.asked.of(messages.id(message))), now);
+		if (message < 0) return;
+		this.tell(message, 'sent', messages.acceptedBy(message), messages.acceptedAt(message), 'delivered');
 		this.recycle(message);
 	}
 
-	/** An accepted message expired at its validity without a receipt. */
-	protected expired(expiry: Message | number): void {
+	/** An accepted message expired at its validity without a receipt: its moment, or ~message. */
+	protected expired(expiry: number): void {
 		this.awaiting--;
 		this.expiring--;
 		this.tally.receipt(false, this.simMs);
-		if (typeof expiry === 'number') return;
-		this.tell(expiry, 'sent', expiry.acceptedBy, expiry.acceptedAt, 'expired');
-		this.recycle(expiry);
+		if (expiry >= 0) return;
+		const message = ~expiry;
+		this.tell(message, 'sent', this.messages.acceptedBy(message), this.messages.acceptedAt(message), 'expired');
+		this.recycle(message);
 	}
 
-	protected fail(sender: Sender, message: Message, reason: 'error' | 'invalid'): void {
+	protected fail(sender: Sender, message: number, reason: 'error' | 'invalid'): void {
 		const now = this.simMs;
-		sender.drop(message);
+		const {messages} = this;
+		sender.drop(messages, message);
 		this.inFlight--;
-		this.tally.finish(sender, false, now - message.pickedAt, now - message.producedAt, now, reason === 'invalid');
+		this.tally.finish(sender, false, now - messages.pickedAt(message), now - messages.producedAt(message), now, reason === 'invalid');
 		this.tell(message, 'failed', sender.id, now, undefined, reason);
 		this.recycle(message);
 	}
 
 	/** Its --log line: `doneAt` is acceptance or failure (times run to it), the line is now. */
 	protected tell(
-		message: Message,
+		message: number,
 		outcome: 'sent' | 'failed',
 		sender: number,
 		doneAt: number,
@@ -419,26 +422,27 @@ export class EngineCore {
 		reason?: 'error' | 'invalid',
 	): void {
 		if (this.onFinish === undefined) return;
+		const {messages} = this;
 		const line: Outcome = {
-			id: message.id,
-			phone: phoneText(message.phone),
+			id: messages.id(message),
+			phone: phoneText(messages.phone(message)),
 			outcome,
-			attempts: message.attempts,
-			timeMs: doneAt - message.pickedAt,
-			e2eMs: doneAt - message.producedAt,
+			attempts: messages.attempts(message),
+			timeMs: doneAt - messages.pickedAt(message),
+			e2eMs: doneAt - messages.producedAt(message),
 			sender,
 			simMs: this.simMs,
 			segments: this.segments,
 		};
 		if (reason !== undefined) line.reason = reason;
 		if (delivery !== undefined) line.delivery = delivery;
-		if (delivery === 'delivered') line.reachMs = this.simMs - this.asked.of(message.id);
+		if (delivery === 'delivered') line.reachMs = this.simMs - this.asked.of(messages.id(message));
 		this.onFinish(line);
 	}
 
-	/** Nothing holds a finished message any more: the producer may reuse it. */
-	protected recycle(message: Message): void {
-		if (this.spare.length < this.capacity) this.spare.push(message);
+	/** Nothing holds a finished message any more: the producer may use its slot again. */
+	protected recycle(message: number): void {
+		this.messages.release(message);
 	}
 }
 

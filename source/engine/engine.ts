@@ -93,10 +93,10 @@ export class Engine extends EngineCore implements Simulation {
 				this.wake(heap.pop()!);
 			} else if (source === 'receipt') {
 				if (this.receiptHeap.peekTime() <= this.receiptTimes.peekTime()) {
-					this.delivered(this.receiptHeap.pop(), 0);
+					this.delivered(this.receiptHeap.pop()!, 0);
 				} else {
 					this.receiptTimes.pop();
-					this.delivered(undefined, this.receiptTimes.poppedValue);
+					this.delivered(-1, this.receiptTimes.poppedValue);
 				}
 			} else {
 				this.expired(this.expiries.shift()!);
@@ -142,7 +142,7 @@ export class Engine extends EngineCore implements Simulation {
 		if (sender === undefined) return false;
 		this.heap.remove(sender);
 		// Its submits stay on the clock, answered to nobody (submitter() finds none).
-		const held = sender.letGo();
+		const held = sender.letGo(this.messages);
 		for (let i = held.length - 1; i >= 0; i--) this.queue.unshift(held[i]!);
 		this.inFlight -= held.length;
 		if (sender.isResting) {

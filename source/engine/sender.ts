@@ -3,7 +3,7 @@
 // decides what happens; this only keeps where the sender stands. Pure.
 import {AttemptModel, nextSubmitAt, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
-import type {Message} from './engine-message.js';
+import type {Messages} from './engine-message.js';
 import type {Schedulable} from './event-heap.js';
 import type {Histogram} from './histogram.js';
 import type {Rng} from './rng.js';
@@ -36,17 +36,17 @@ export class Sender extends AttemptModel implements Schedulable {
 	/** Its window (spec.window ?? 1). */
 	window = 1;
 	/**
-	 * Messages it holds: a list through the messages themselves, so holding one costs the
-	 * sender no array (with 100,000 senders every object an event reaches is a cache miss).
+	 * Messages it holds: a list through the messages themselves (-1: none), so holding one
+	 * costs the sender no array (with 100,000 senders every object an event reaches is a cache miss).
 	 */
-	private heldFirst: Message | undefined;
+	private heldFirst = -1;
 	holding = 0;
 	/**
-	 * Segments ready to submit, in order: `readyCount` of `readyMessage` first (a message's
-	 * segments, or its retry: mostly all there is), then `readyMore`, one entry a segment,
-	 * made only when segments of two messages wait at once.
+	 * Segments ready to submit, in order: `readyCount` of message `readyMessage` first (a
+	 * message's segments, or its retry: mostly all there is), then `readyMore`, one entry a
+	 * segment, made only when segments of two messages wait at once.
 	 */
-	private readyMessage: Message | undefined;
+	private readyMessage = -1;
 	private readyCount = 0;
 	isResting = false;
 	/** In the engine's list of senders waiting for a message. */
@@ -70,7 +70,7 @@ export class Sender extends AttemptModel implements Schedulable {
 	throttled = 0;
 	rests = 0;
 	timesDense: Histogram | undefined;
-	private readyMore: Deque<Message> | undefined;
+	private readyMore: Deque<number> | undefined;
 	cached: SenderSnapshot | undefined;
 	cachedVersion = -1;
 
@@ -158,23 +158,23 @@ export class Sender extends AttemptModel implements Schedulable {
 		this.readLimits();
 	}
 
-	/** The next segment ready to submit (a message's, once per segment), if any. */
-	nextReady(): Message | undefined {
+	/** The message of the next segment ready to submit (once per segment); -1: none. */
+	nextReady(): number {
 		if (this.readyCount > 0) {
 			const message = this.readyMessage;
-			if (--this.readyCount === 0) this.readyMessage = undefined;
+			if (--this.readyCount === 0) this.readyMessage = -1;
 			return message;
 		}
 
-		return this.readyMore?.shift();
+		return this.readyMore?.shift() ?? -1;
 	}
 
 	/** Readies `count` segments of `message`, ahead of anything else. */
-	readyFirst(message: Message, count: number): void {
+	readyFirst(message: number, count: number): void {
 		if (count <= 0) return;
 		if (this.readyCount > 0 && this.readyMessage !== message) {
-			const more = (this.readyMore ??= new Deque<Message>(4));
-			for (let i = 0; i < this.readyCount; i++) more.unshift(this.readyMessage!);
+			const more = (this.readyMore ??= new Deque<number>(4));
+			for (let i = 0; i < this.readyCount; i++) more.unshift(this.readyMessage);
 			this.readyCount = 0;
 		}
 
@@ -188,25 +188,22 @@ export class Sender extends AttemptModel implements Schedulable {
 	}
 
 	/** Holds a message it took. */
-	hold(message: Message): void {
+	hold(messages: Messages, message: number): void {
 		const first = this.heldFirst;
-		message.heldBy = this;
-		message.heldPrev = undefined;
-		message.heldNext = first;
-		if (first !== undefined) first.heldPrev = message;
+		messages.setHeld(message, this.id, -1, first);
+		if (first >= 0) messages.setHeldPrev(first, message);
 		this.heldFirst = message;
 		this.holding++;
 	}
 
 	/** Lets go of a message it held (finished, or back to the queue). */
-	drop(message: Message): void {
-		const {heldPrev: prev, heldNext: next} = message;
-		if (prev === undefined) this.heldFirst = next;
-		else prev.heldNext = next;
-		if (next !== undefined) next.heldPrev = prev;
-		message.heldBy = undefined;
-		message.heldPrev = undefined;
-		message.heldNext = undefined;
+	drop(messages: Messages, message: number): void {
+		const prev = messages.heldPrev(message);
+		const next = messages.heldNext(message);
+		if (prev < 0) this.heldFirst = next;
+		else messages.setHeldNext(prev, next);
+		if (next >= 0) messages.setHeldPrev(next, prev);
+		messages.setHeld(message, 0, -1, -1);
 		this.holding--;
 	}
 
@@ -214,21 +211,19 @@ export class Sender extends AttemptModel implements Schedulable {
 	 * Lets go of everything (it is being removed): its messages, in the order it took them,
 	 * their unfinished attempts forgotten. Its submits on the clock are answered to nobody.
 	 */
-	letGo(): Message[] {
-		const held: Message[] = [];
-		for (let message = this.heldFirst; message !== undefined; message = message.heldNext) held.push(message);
-		held.sort((a, b) => a.pickedAt - b.pickedAt || a.id - b.id);
+	letGo(messages: Messages): number[] {
+		const held: number[] = [];
+		for (let message = this.heldFirst; message >= 0; message = messages.heldNext(message)) held.push(message);
+		held.sort((a, b) => messages.pickedAt(a) - messages.pickedAt(b) || messages.id(a) - messages.id(b));
 		for (const message of held) {
-			message.attemptStart = -1;
-			message.heldBy = undefined;
-			message.heldPrev = undefined;
-			message.heldNext = undefined;
+			messages.setAttemptStart(message, -1);
+			messages.setHeld(message, 0, -1, -1);
 		}
 
-		this.heldFirst = undefined;
+		this.heldFirst = -1;
 		this.holding = 0;
 		this.windowUsed = 0;
-		this.readyMessage = undefined;
+		this.readyMessage = -1;
 		this.readyCount = 0;
 		this.readyMore = undefined;
 		return held;

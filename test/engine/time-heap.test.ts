@@ -6,7 +6,7 @@ describe('TimeHeap', () => {
 	it('pops by time, then in the order pushed, whatever the interleaving of pushes and pops', () => {
 		fc.assert(
 			fc.property(fc.array(fc.oneof(fc.integer({min: 0, max: 50}), fc.constant(-1)), {maxLength: 3000}), steps => {
-				const heap = new TimeHeap<number>();
+				const heap = new TimeHeap();
 				const model: Array<{at: number; n: number}> = [];
 				let n = 0;
 				for (const step of steps) {
