@@ -174,7 +174,7 @@ export class EngineCore {
 		while (this.queue.length < this.capacity && this.produced < this.total) {
 			this.produced++;
 			drawMessage(rng, body);
-			this.queue.push(this.messages.make(this.produced, body, this.simMs));
+			this.queue.push(this.messages.make(this.produced, body.phone, this.simMs));
 		}
 	}
 

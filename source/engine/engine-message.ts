@@ -4,7 +4,6 @@
 // event reaches is a cache miss, and an object with a row of numbers was two. Slots of
 // finished messages are used again, so a run has as many as are ever under way at once. Pure.
 import {doubled} from './doubled.js';
-import type {MessageBody} from './message.js';
 
 const slotDoubles = 16;
 const slotInts = 2 * slotDoubles;
@@ -33,8 +32,8 @@ export class Messages {
 	/** Slots let go of, to use again (the last first: its memory is the most recently touched). */
 	private readonly free: number[] = [];
 
-	/** A slot for a new message: its number from `body`, made at `producedAt`, not picked up, no attempt. */
-	make(id: number, body: MessageBody, producedAt: number): number {
+	/** A slot for a new message: its phone number, made at `producedAt`, not picked up, no attempt. */
+	make(id: number, phone: number, producedAt: number): number {
 		let slot = this.free.pop();
 		if (slot === undefined) {
 			if (this.used * slotDoubles === this.doubles.length) this.grow();
@@ -44,7 +43,7 @@ export class Messages {
 		const d = slot * slotDoubles;
 		const doubles = this.doubles;
 		doubles[d + idAt] = id;
-		doubles[d + phoneAt] = body.phone;
+		doubles[d + phoneAt] = phone;
 		doubles[d + producedAtAt] = producedAt;
 		doubles[d + pickedAtAt] = -1;
 		doubles[d + attemptStartAt] = -1;

@@ -1,5 +1,5 @@
 // Rows of eight doubles in blocks of one Float64Array, for objects the engine keeps by the
-// thousand (senders, messages in flight). A double in an object's field is a heap number
+// thousand (its senders). A double in an object's field is a heap number
 // of its own: eight of them were eight more objects to allocate, mark and miss the cache
 // on; in a row they are one cache line. Each engine has its own.
 
