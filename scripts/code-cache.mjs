@@ -8,6 +8,7 @@ import {spawnSync} from 'node:child_process';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {basename, resolve} from 'node:path';
 import {Script} from 'node:vm';
+import ts from 'typescript';
 
 /** esbuild's imports of other chunks at the top of a chunk: `import {a, b as c} from "./x.js";` or `import "./x.js";`. */
 const importStatement = /^import\s*(?:\{([^}]*)\}\s*from\s*)?"(\.[^"]+)";\n/;
@@ -24,6 +25,29 @@ function namesOf(list) {
 			const [name, local = name] = item.split(/\s+as\s+/);
 			return [name, local];
 		});
+}
+
+/**
+ * Where the chunk's code assigns one of `names` after declaring it, if it does: `name = …`,
+ * `name += …`, `name++` (read with TypeScript's parser, so a property or a class field of
+ * that name is not one). A local of the same name in a function counts too: this errs on
+ * the safe side, and renaming one is a small price.
+ */
+export function reassigned(code, names) {
+	const source = ts.createSourceFile('chunk.js', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+	const isName = node => node !== undefined && ts.isIdentifier(node) && names.has(node.text);
+	let found;
+	const visit = node => {
+		if (found !== undefined) return;
+		const isWrite =
+			(ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment && isName(node.left)) ||
+			((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) && isName(node.operand));
+		if (isWrite) found = node.getText(source).slice(0, 80);
+		else ts.forEachChild(node, visit);
+	};
+
+	visit(source);
+	return found;
 }
 
 /** Rewrites dist/`file` (an ES module chunk) as a module that runs `file`.script.js from its code cache. */
@@ -47,6 +71,10 @@ export function cacheChunk(dir, file) {
 	body = body.replaceAll('import.meta', '__meta').replaceAll(/\bimport\("(\.[^"]+)"\)/g, '__import("$1")');
 	const left = body.match(/^\s*(?:import|export)\b|\bimport\s*\(|\bimport\.meta\b/m);
 	if (left !== null) throw new Error(`scripts/code-cache.mjs: ${file} has an import or export it cannot turn into a script: ${left[0]}`);
+	// The script gives each export's value once: a binding it assigns again would stay old in
+	// the modules that import it (an ES module's exports are live).
+	const assigned = reassigned(body, new Set(exports.map(([local]) => local)));
+	if (assigned !== undefined) throw new Error(`scripts/code-cache.mjs: ${file} assigns an export again (${assigned}); an export must keep its first value`);
 
 	// The script: a function of what the module gives it, returning the module's exports. Its
 	// lines are the chunk's (the banner and imports are its first line), for stack traces.

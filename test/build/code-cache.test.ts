@@ -1,11 +1,13 @@
 // The core chunk runs from V8's code cache the build makes (scripts/code-cache.mjs). A cache
 // V8 refuses (another Node, a damaged file) or a missing one only costs the compile: the
-// built program must run the same. Runs copies of dist/ (npm test builds it first).
+// built program must run the same. Runs copies of dist/ (npm test builds it first). The
+// build refuses a core that assigns one of its exports again (the script gives each once).
 import {spawnSync} from 'node:child_process';
 import {cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
+import {reassigned} from '../../scripts/code-cache.mjs';
 
 const copies: string[] = [];
 
@@ -45,5 +47,21 @@ describe('the code cache of the core chunk', () => {
 			expect(other.stderr).toBe('');
 			expect(other.summary).toEqual(built.summary);
 		}
+	});
+});
+
+describe('an export of the core keeps its first value (the script gives each once, not live)', () => {
+	const names = new Set(['total', 'count']);
+
+	it('finds an export assigned again, with any assignment operator, or counted up or down', () => {
+		expect(reassigned('var total = 0;\nfunction add(n) {\n  total += n;\n}', names)).toBe('total += n');
+		expect(reassigned('let count = 1;\nconst reset = () => { count = 0; };', names)).toBe('count = 0');
+		expect(reassigned('var count = 0;\nfunction next() { return count++; }', names)).toBe('count++');
+		expect(reassigned('var total = 0;\n--total;', names)).toBe('--total');
+	});
+
+	it('lets a property, a class field or an object key of the same name be, and a variable no export names', () => {
+		const code = 'var total = 1;\nclass Tally {\n  total = 0;\n  add() { this.total += 1; }\n}\nconst o = {count: 2};\no.count = 3;\nvar other = 1;\nother = 2;';
+		expect(reassigned(code, names)).toBeUndefined();
 	});
 });
