@@ -75,6 +75,13 @@ export function cacheChunk(dir, file) {
 	// the modules that import it (an ES module's exports are live).
 	const assigned = reassigned(body, new Set(exports.map(([local]) => local)));
 	if (assigned !== undefined) throw new Error(`scripts/code-cache.mjs: ${file} assigns an export again (${assigned}); an export must keep its first value`);
+	// It takes what it imports once too: the chunks it imports must not assign those again.
+	for (const {names, from} of imports) {
+		const other = readFileSync(`${dir}/${from}`, 'latin1');
+		const theirs = new Map(namesOf(other.match(/\nexport \{([^}]*)\};\n*$/)?.[1] ?? '').map(([local, name]) => [name, local]));
+		const taken = reassigned(other, new Set(names.map(([name]) => theirs.get(name) ?? name)));
+		if (taken !== undefined) throw new Error(`scripts/code-cache.mjs: ${from}, which ${file} imports, assigns an export again (${taken})`);
+	}
 
 	// The script: a function of what the module gives it, returning the module's exports. Its
 	// lines are the chunk's (the banner and imports are its first line), for stack traces.
