@@ -59,6 +59,14 @@ export function readSource(path: string, flag: string, readFile: ReadFile): Sour
 		throw new ConfigError(`${where}: not valid YAML or JSON: ${reason}`);
 	}
 
+	// A tag YAML does not know (`!foo 5`) would be dropped and its value read as text: refused.
+	const unknownTag = doc.warnings.find(warning => warning.code === 'TAG_RESOLVE_FAILED');
+	if (unknownTag !== undefined) {
+		const position = unknownTag.linePos?.[0];
+		const tag = /Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1] ?? 'a tag';
+		throw new ConfigError(`${position === undefined ? path : `${path}:${position.line}:${position.col}`}: ${hideSecrets(tag)} is not a YAML tag sms-dash reads: remove it`);
+	}
+
 	if (doc.contents === null) {
 		fail({label: flag}, `${JSON.stringify(path)} is empty`);
 	}

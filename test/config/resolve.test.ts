@@ -429,6 +429,8 @@ senders:
 		['the root is a list', '- 1\n- 2\n', 'cfg.yaml:1:1: the file must be a map of settings such as "messages: 1000", got a list'],
 		['a duplicate key', 'messages: 1\nmessages: 2\n', 'cfg.yaml:2:1: not valid YAML or JSON: Map keys must be unique'],
 		['a tab as indentation', 'senders:\n\t- {}\n', 'cfg.yaml:2:1: not valid YAML or JSON: Tabs are not allowed as indentation'],
+		['a YAML tag it does not know', 'seed: 1\nmessages: !foo 50\n', 'cfg.yaml:2:11: !foo is not a YAML tag sms-dash reads: remove it'],
+		['an unknown tag inside a sender', 'senders:\n  - mean: !ms 50\n', 'cfg.yaml:2:11: !ms is not a YAML tag sms-dash reads: remove it'],
 		['the empty file', '', '--config "cfg.yaml" is empty'],
 		['a file of comments', '# nothing yet\n', '--config "cfg.yaml" is empty'],
 		[
