@@ -19,6 +19,8 @@ export interface RunState {
 	wallElapsedMs: number;
 	/** The speed keys act (false on the wall clock of broker mode). */
 	canChangeSpeed: boolean;
+	/** The keys for a sender's send time and failure rate act (false in SMPP mode: the SMSC decides them). */
+	canTuneSends: boolean;
 }
 
 /**
@@ -218,6 +220,7 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 		speed: controls.speed,
 		wallElapsedMs: controls.wallElapsedMs,
 		canChangeSpeed: controls.canChangeSpeed,
+		canTuneSends: engine.sendsFromSmsc !== true,
 	});
 
 	store = createStore<DashState>()((set, get) => {
@@ -303,12 +306,14 @@ export function createDashStore({simulation: engine, controls, defaultSpec, more
 					get().actions.select(get().ui.selected + delta);
 				},
 				scaleMean(factor) {
+					if (engine.sendsFromSmsc === true) return;
 					tuneSelected(spec => ({
 						meanMs: round3(spec.meanMs * factor),
 						...(spec.spreadMs === undefined ? {} : {spreadMs: round3(spec.spreadMs * factor)}),
 					}));
 				},
 				changeFailureRate(delta) {
+					if (engine.sendsFromSmsc === true) return;
 					tuneSelected(spec => ({failureRate: Math.round(Math.min(1, Math.max(0, spec.failureRate + delta)) * 100) / 100}));
 				},
 				changeWindow(direction) {

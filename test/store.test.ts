@@ -201,6 +201,22 @@ describe('createDashStore', () => {
 			]);
 		});
 
+		it('when an SMSC decides send times and failures (SMPP mode), the mean and failure keys change nothing and record nothing', () => {
+			const s = setUp();
+			expect(s.get().run.canTuneSends).toBe(true);
+			Object.assign(s.engine, {sendsFromSmsc: true});
+			s.get().publish();
+			expect(s.get().run.canTuneSends).toBe(false);
+			const before = running(s).map(x => x.spec);
+			s.get().actions.scaleMean(0.8);
+			s.get().actions.changeFailureRate(0.05);
+			expect(running(s).map(x => x.spec)).toEqual(before);
+			expect(s.engine.actions).toEqual([]);
+			// The window and rate keys still act: a bind has both.
+			s.get().actions.changeWindow(1);
+			expect(s.engine.actions).toEqual([{simMs: 0, tune: {sender: 1, window: 2}}]);
+		});
+
 		it('a shorter mean makes that sender faster', async () => {
 			const s = setUp(settingsOf({messages: 3000, senders: [spec(), spec()]}));
 			s.get().actions.select(1);

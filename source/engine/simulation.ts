@@ -25,6 +25,8 @@ export interface Simulation {
 	produceMore(count: number): void;
 	/** Broker mode: messages handled more than once (at-least-once), each counted once. Absent in-process. */
 	readonly duplicates?: number;
+	/** SMPP mode: a real SMSC answers every submit, so a sender's send time and failure rate are not its own to change. */
+	readonly sendsFromSmsc?: boolean;
 	/** O(1) running totals. */
 	totals(): Totals;
 	/** Totals, percentiles and every sender, O(senders); `withSenders` false: an empty list, O(1). */

@@ -50,6 +50,7 @@ const noReceiptNoticeMs = 15_000;
 
 export class SmppSimulation implements Simulation {
 	simMs = 0;
+	readonly sendsFromSmsc = true;
 	readonly actions: TimedAction[] = [];
 	readonly notices: string[] = [];
 	private readonly ledger: Ledger;

@@ -28,11 +28,12 @@ export function Footer({columns}: {columns: number}) {
 	const {gatewayRate} = useRunView();
 	const hasModelKeys = useDash(s => gatewayRate !== undefined || usesSenderModel(s.snap));
 	const canChangeSpeed = useDash(s => s.run.canChangeSpeed);
+	const canTuneSends = useDash(s => s.run.canTuneSends);
 	const isPaused = useDash(s => s.run.isPaused);
 	const isDone = useDash(s => s.run.isDone);
 	return (
 		<Text wrap="truncate-end" color={theme.muted}>
-			{footerText(columns, {canChangeSpeed, isPaused, isDone, hasModelKeys})}
+			{footerText(columns, {canChangeSpeed, canTuneSends, isPaused, isDone, hasModelKeys})}
 		</Text>
 	);
 }

@@ -3,7 +3,7 @@
 // (on a small screen) brief hints packed into lines. Where a full form leaves room, the
 // run's totals stay above it. Only ?, Esc and q act while open.
 import {Box, Text} from 'ink';
-import {helpRows} from './keymap.js';
+import {helpRows, type KeyScope} from './keymap.js';
 import {fit} from './text.js';
 import {useTheme} from './theme.js';
 import {Totals, totalsCellCount, totalsNaturalLines} from './totals.js';
@@ -24,13 +24,13 @@ const columnGap = 3;
 const briefGap = '  ';
 
 /** The body lines of help for a screen, cut with a "… n more" line as a last resort. */
-export function helpLines(columns: number, room: number, canChangeSpeed = true): string[] {
-	return fullHelpLines(columns, room, canChangeSpeed) ?? briefHelpLines(columns, room, canChangeSpeed);
+export function helpLines(columns: number, room: number, scope: KeyScope = {}): string[] {
+	return fullHelpLines(columns, room, scope) ?? briefHelpLines(columns, room, scope);
 }
 
 /** Every binding with its whole help line, one a line or in two columns; undefined when neither fits. */
-function fullHelpLines(columns: number, room: number, canChangeSpeed: boolean): string[] | undefined {
-	const rows = helpRows(canChangeSpeed);
+function fullHelpLines(columns: number, room: number, scope: KeyScope): string[] | undefined {
+	const rows = helpRows(scope);
 	const labelWidth = Math.max(...rows.map(r => r.label.length)) + 2;
 	const full = rows.map(r => fit(r.label, labelWidth) + r.help);
 	if (full.length <= room) return full;
@@ -43,8 +43,8 @@ function fullHelpLines(columns: number, room: number, canChangeSpeed: boolean): 
 	return undefined;
 }
 
-function briefHelpLines(columns: number, room: number, canChangeSpeed: boolean): string[] {
-	const rows = helpRows(canChangeSpeed);
+function briefHelpLines(columns: number, room: number, scope: KeyScope): string[] {
+	const rows = helpRows(scope);
 	const packed: string[] = [];
 	let line = '';
 	for (const r of rows) {
@@ -67,19 +67,21 @@ function briefHelpLines(columns: number, room: number, canChangeSpeed: boolean):
  * Lines the totals (their cells, the bar and a blank line) may keep above help: all of
  * them when help still shows every binding in full below, else none.
  */
-export function helpTotalsLines(columns: number, lines: number, canChangeSpeed = true, totalsCells = totalsCellCount): number {
+export function helpTotalsLines(columns: number, lines: number, scope: KeyScope = {}, totalsCells = totalsCellCount): number {
 	const totals = totalsNaturalLines(columns, totalsCells) + 2;
-	return fullHelpLines(columns, lines - 2 - totals, canChangeSpeed) === undefined ? 0 : totals;
+	return fullHelpLines(columns, lines - 2 - totals, scope) === undefined ? 0 : totals;
 }
 
 export function HelpOverlay({columns, lines, totalsCells = totalsCellCount}: HelpOverlayProps) {
 	const theme = useTheme();
 	useHeartbeat();
 	const canChangeSpeed = useDash(s => s.run.canChangeSpeed);
-	const totalsLines = helpTotalsLines(columns, lines, canChangeSpeed, totalsCells);
+	const canTuneSends = useDash(s => s.run.canTuneSends);
+	const scope = {canChangeSpeed, canTuneSends};
+	const totalsLines = helpTotalsLines(columns, lines, scope, totalsCells);
 	const helpRoom = lines - totalsLines;
 	// Two lines or fewer (a terminal of three rows): the title if it fits, and how to close.
-	const body = helpRoom >= 3 ? helpLines(columns, helpRoom - 2, canChangeSpeed) : [];
+	const body = helpRoom >= 3 ? helpLines(columns, helpRoom - 2, scope) : [];
 	return (
 		<Box flexDirection="column">
 			{totalsLines > 0 ? (

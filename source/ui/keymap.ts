@@ -45,6 +45,8 @@ export interface KeyBinding {
 	isFooterTail?: boolean;
 	/** Changes the clock's speed: left out of help and footer when the run's clock cannot (broker mode). */
 	isSpeedKey?: boolean;
+	/** Changes a sender's send time or failure rate: left out when an SMSC decides them (SMPP mode). */
+	isSendKey?: boolean;
 	/** `key` is the name pressed, for bindings with more than one meaning. */
 	run(context: KeyContext, key: string): void;
 	/** What the key does while help is open; absent: nothing (help is a mode). */
@@ -100,12 +102,14 @@ export const keymap: readonly KeyBinding[] = [
 		label: '+/=',
 		help: `selected sender: faster (mean send time ×${meanFactor.shorter})`, brief: 'sender faster',
 		footer: {label: '+/-', text: 'faster/slower', rank: 5},
+		isSendKey: true,
 		run: ({actions}) => actions.scaleMean(meanFactor.shorter),
 	},
 	{
 		keys: ['-'],
 		label: '-',
 		help: `selected sender: slower (mean send time ×${meanFactor.longer})`, brief: 'sender slower',
+		isSendKey: true,
 		run: ({actions}) => actions.scaleMean(meanFactor.longer),
 	},
 	{
@@ -113,12 +117,14 @@ export const keymap: readonly KeyBinding[] = [
 		label: ']',
 		help: `selected sender: failure rate +${failureRateStep}`, brief: 'fail+',
 		footer: {label: '[/]', text: 'fail', rank: 6},
+		isSendKey: true,
 		run: ({actions}) => actions.changeFailureRate(failureRateStep),
 	},
 	{
 		keys: ['['],
 		label: '[',
 		help: `selected sender: failure rate −${failureRateStep}`, brief: 'fail−',
+		isSendKey: true,
 		run: ({actions}) => actions.changeFailureRate(-failureRateStep),
 	},
 	{
@@ -251,15 +257,22 @@ export function dispatch(name: string, isHelpOpen: boolean, context: KeyContext)
 	return true;
 }
 
-/** The bindings that act in a run: all, or without the speed keys when its clock cannot change speed. */
-function activeBindings(canChangeSpeed: boolean): readonly KeyBinding[] {
-	return canChangeSpeed ? keymap : keymap.filter(binding => !binding.isSpeedKey);
+/** Which keys act in a run. */
+export interface KeyScope {
+	/** The run's clock can change speed (not on a wall clock: broker and SMPP mode): else no speed keys. @default true */
+	canChangeSpeed?: boolean;
+	/** The senders' send time and failure rate are theirs to change (not in SMPP mode, where the SMSC decides): else no keys for them. @default true */
+	canTuneSends?: boolean;
+}
+
+/** The bindings that act in a run: all, or without those its clock or its senders cannot take. */
+function activeBindings({canChangeSpeed = true, canTuneSends = true}: KeyScope): readonly KeyBinding[] {
+	if (canChangeSpeed && canTuneSends) return keymap;
+	return keymap.filter(binding => (canChangeSpeed || !binding.isSpeedKey) && (canTuneSends || !binding.isSendKey));
 }
 
 /** What the footer depends on besides the width. */
-export interface FooterState {
-	/** The run's clock can change speed (not in broker mode): else no speed keys. @default true */
-	canChangeSpeed?: boolean;
+export interface FooterState extends KeyScope {
 	isPaused?: boolean;
 	isDone?: boolean;
 	/** The run uses the delivery model (a window, a rate or a gateway cap): its keys are offered. */
@@ -274,10 +287,10 @@ interface FooterItem {
 }
 
 /** The footer's items, in table order, with the tail (`? help  q quit`) last. */
-export function footerItems({canChangeSpeed = true, isPaused = false, isDone = false, hasModelKeys = false}: FooterState = {}): {body: FooterItem[]; tail: FooterItem[]} {
+export function footerItems({isPaused = false, isDone = false, hasModelKeys = false, ...scope}: FooterState = {}): {body: FooterItem[]; tail: FooterItem[]} {
 	const body: FooterItem[] = [];
 	const tail: FooterItem[] = [];
-	for (const binding of activeBindings(canChangeSpeed)) {
+	for (const binding of activeBindings(scope)) {
 		const {footer} = binding;
 		if (footer === undefined || (isDone && footer.isHiddenWhenDone) || (footer.isModelKey && !hasModelKeys)) continue;
 		const label = footer.label ?? binding.label;
@@ -311,6 +324,6 @@ export function footerText(columns: number, state: FooterState = {}): string {
 }
 
 /** Help's rows, in table order. */
-export function helpRows(canChangeSpeed = true): Array<{label: string; help: string; brief: string}> {
-	return activeBindings(canChangeSpeed).map(({label, help, brief}) => ({label, help, brief}));
+export function helpRows(scope: KeyScope = {}): Array<{label: string; help: string; brief: string}> {
+	return activeBindings(scope).map(({label, help, brief}) => ({label, help, brief}));
 }

@@ -28,6 +28,10 @@ describe('the dashboard with --smpp', () => {
 		expect(screen).toContain('2 senders');
 		expect(screen).toMatch(/5\/5/);
 		expect(screen).not.toContain(':pw@');
+		// The SMSC decides send times and failures: no keys for them (nor for the clock's speed).
+		expect(screen).toContain('q quit');
+		expect(screen).not.toMatch(/\+\/- faster|\[\/\] fail/);
+		pane.keys('+]');
 		pane.keys('a');
 		await pane.waitFor('a third bind', s => s.includes('3 senders') && (s.match(/bound/g) ?? []).length === 3, 10_000);
 		expect(smsc.binds).toHaveLength(3);
@@ -39,6 +43,7 @@ describe('the dashboard with --smpp', () => {
 		await smsc.until(() => smsc!.unbinds === 3);
 		const summary = JSON.parse(readFileSync(report, 'utf8'));
 		expect(summary.senders).toHaveLength(3);
+		expect(summary.actions.filter((action: object) => 'tune' in action)).toEqual([]);
 		expect(summary.smpp).toBe(`smpp://alerts:***@127.0.0.1:${port}`);
 		expect(summary.produced).toBe(summary.queued + summary.inFlight + summary.sent + summary.failed);
 		expect(pane.history()).toMatch(/^Summary/m);

@@ -301,7 +301,7 @@ describe('totals grid', () => {
 
 describe('header', () => {
 	test('state in words, done first', () => {
-		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0, canChangeSpeed: true};
+		const run = {isPaused: false, isDone: false, isStalled: false, speed: 1, wallElapsedMs: 0, canChangeSpeed: true, canTuneSends: true};
 		expect(runStatus(run)).toBe('running');
 		expect(runStatus({...run, isPaused: true})).toBe('paused');
 		expect(runStatus({...run, isStalled: true})).toBe('waiting');
@@ -423,11 +423,20 @@ describe('key table', () => {
 
 	test('on the wall clock (broker mode) help and footer leave out the speed keys', () => {
 		expect(footerText(200, {canChangeSpeed: false})).toBe('↑↓ select  a add  x remove  +/- faster/slower  [/] fail  n more  space pause  ? help  q quit');
-		const help = helpLines(200, 100, false).join('\n');
+		const help = helpLines(200, 100, {canChangeSpeed: false}).join('\n');
 		expect(help).not.toMatch(/simulated clock/);
 		expect(helpLines(200, 100).join('\n')).toMatch(/faster simulated clock/);
 		expect(help).toContain('pause / resume');
 		expect(help).toContain('add a sender');
+	});
+
+	test('in SMPP mode (the SMSC decides send times and failures, on a wall clock) help and footer leave out + - ] [ and the speed keys', () => {
+		const scope = {canChangeSpeed: false, canTuneSends: false};
+		expect(footerText(200, scope)).toBe('↑↓ select  a add  x remove  n more  space pause  ? help  q quit');
+		const help = helpLines(200, 100, scope).join('\n');
+		for (const gone of ['mean send time', 'failure rate', 'simulated clock']) expect(help).not.toContain(gone);
+		for (const kept of ['add a sender', 'pause / resume', 'smaller / larger window', 'lower / higher rate cap']) expect(help).toContain(kept);
+		expect(helpLines(200, 100, {canTuneSends: false})).toHaveLength(keymap.filter(binding => binding.isSendKey !== true).length);
 	});
 
 	test('help shows every binding, in the form that fits', () => {
