@@ -221,7 +221,12 @@ describe('every mode, the same edges', () => {
 		if (m.needsBroker && redis === undefined) throw new Error('redis-server is needed (it is installed in CI)');
 		const report = join(tempDir(), 'run.json');
 		const result = await runAndSignal(m.args(report, redis?.url ?? ''), signals, 1, m.ready);
-		expect(result.code, result.stderr).toBe(130);
+		// A second Ctrl+C that lands while Node tears the process down (its signal handlers
+		// closed, the run over and everything written) kills it by SIGINT: a shell reads that
+		// as 130 too ($? is 128 + 2). Measured: 1 to 4 in 40 runs, on Node 20 and 24 alike.
+		// The single-signal cases hold the exit code itself.
+		const isKilledInTeardown = signals.length > 1 && result.code === null && result.signal === 'SIGINT';
+		if (!isKilledInTeardown) expect(result.code, result.stderr).toBe(130);
 		expect(result.stderr).not.toMatch(/\n\s+at |unexpected error/);
 		if (m.hasSummary) {
 			const summary = jsonLines(result.stdout).at(-1)!;
