@@ -164,11 +164,7 @@ export class EngineCore {
 		return sender;
 	}
 
-	/**
-	 * The producer tops the queue up to its capacity. Finished messages' slots are used
-	 * again: a run makes no garbage per message, so V8 never grows its heap with the run's
-	 * length and peak RSS stays flat (bench/soak.js).
-	 */
+	/** The producer tops the queue up to its capacity (no garbage per message: engine-message.ts). */
 	protected refill(): void {
 		const {producerRng: rng, body} = this;
 		while (this.queue.length < this.capacity && this.produced < this.total) {

@@ -2,7 +2,8 @@
 // object, a numbered slot each in one buffer. What an event reads of a message fills the
 // first 64 bytes of its slot, one cache line: with 100,000 senders at work each message an
 // event reaches is a cache miss, and an object with a row of numbers was two. Slots of
-// finished messages are used again, so a run has as many as are ever under way at once. Pure.
+// finished messages are used again, so a run has as many as are ever under way at once and
+// makes no garbage per message: peak RSS stays flat however long it runs (bench/soak.js). Pure.
 import {doubled} from './doubled.js';
 
 const slotDoubles = 16;
