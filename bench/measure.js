@@ -7,11 +7,14 @@ import {fileURLToPath} from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const preload = fileURLToPath(new URL('preload-usage.js', import.meta.url));
 
-/** @returns {Promise<{wallMs:number, cpuMs:number, mainCpuMs:number, maxRssMb:number, code:number|null, summary:any}>} */
-export function measure(args, {env = {}, nodeArgs = []} = {}) {
+/**
+ * @param cli the CLI to run: this build's, or another build's (bench/before.js)
+ * @returns {Promise<{wallMs:number, cpuMs:number, mainCpuMs:number, maxRssMb:number, code:number|null, summary:any}>}
+ */
+export function measure(args, {env = {}, nodeArgs = [], cli = 'dist/cli.js'} = {}) {
 	return new Promise((resolve, reject) => {
 		const started = performance.now();
-		const child = spawn(process.execPath, [...nodeArgs, '--import', preload, 'dist/cli.js', ...args], {
+		const child = spawn(process.execPath, [...nodeArgs, '--import', preload, cli, ...args], {
 			cwd: root,
 			env: {...process.env, ...env},
 			stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
