@@ -79,6 +79,11 @@ export interface Edges {
 	later?(callback: () => void, ms: number): void;
 	/** Ends the process now (process.exit); absent in tests. */
 	exit?(code: number): void;
+	/**
+	 * Calls `callback` once when the process is about to end by itself: its work all done,
+	 * before Node's teardown closes the signal handlers (process 'exit').
+	 */
+	onTeardown?(callback: () => void): void;
 	/** Lets go of a terminal that went away, before exit (see processEdges). */
 	releaseTerminal?(): void;
 }
@@ -172,6 +177,7 @@ export function processEdges(): Edges {
 		stdout: isPosix && kinds[1] === 'file' ? fileStream(1) : process.stdout,
 		stderr: isPosix && kinds[2] === 'file' ? fileStream(2) : process.stderr,
 		exit: code => process.exit(code),
+		onTeardown: callback => process.once('exit', callback),
 		// Its descriptors are closed so that Node's own teardown does not try to restore the
 		// terminal (Node 20 aborts there, exit 134: nodejs/node#58200).
 		releaseTerminal() {
@@ -359,6 +365,12 @@ export function createLifecycle(edges: Edges): Lifecycle {
 			isFinished = true;
 			finalCode = code;
 			later(disposeWhenFlushed, lingerMs);
+			// Node's teardown closes the signal handlers some milliseconds before the process is
+			// gone, and a signal then (a second Ctrl+C) would kill it by that signal instead of
+			// this exit code. Once all is done the process ends here, the handlers still in place.
+			edges.onTeardown?.(() => {
+				exitNow(code);
+			});
 			return code;
 		} catch (error) {
 			dispose();

@@ -147,6 +147,25 @@ describe('lifecycle', () => {
 		expect(exits).toEqual([3]);
 	});
 
+	it('a process ending by itself exits with the run\'s code before Node\'s teardown closes the signal handlers', async () => {
+		const proc = new FakeProcess();
+		const exits: number[] = [];
+		const teardown: Array<() => void> = [];
+		const lifecycle = createLifecycle(Object.assign(proc, {exit: (code: number) => exits.push(code), onTeardown: (callback: () => void) => teardown.push(callback)}));
+		const fake = fakeRun({code: 0});
+		const exit = lifecycle.drive(fake.run);
+		await turn();
+		expect(teardown).toHaveLength(0);
+		proc.emit('SIGINT');
+		expect(await exit).toBe(130);
+		lifecycle.leave(130);
+		// Asked for once the run has written all it will; nothing exits before the teardown.
+		expect(teardown).toHaveLength(1);
+		expect(exits).toEqual([]);
+		teardown[0]!();
+		expect(exits).toEqual([130]);
+	});
+
 	it('a closed terminal (SIGHUP, EIO): leave() lets go of it and exits at once, before Node\'s teardown', async () => {
 		const proc = new FakeProcess();
 		const exits: Array<number | string> = [];
