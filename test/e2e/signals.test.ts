@@ -332,7 +332,7 @@ describe.concurrent('signals, headless', {timeout: processTestMs}, () => {
 					cwd: root,
 					stdio: ['ignore', 'pipe', 'ignore', 'pipe'],
 				});
-				child.stdout.once('data', () => child.kill('SIGINT'));
+				child.stdout!.once('data', () => child.kill('SIGINT'));
 				child.stdio[3]!.once('data', () => child.kill('SIGINT'));
 				child.on('error', reject);
 				child.on('close', (code, signal) => resolve({code, signal}));
