@@ -8,11 +8,12 @@
 import {isSameSpec, restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
-import {TimeHeap, TimeValueHeap} from './time-heap.js';
+import {TimeHeap} from './time-heap.js';
 import {Tally} from './figures.js';
 import {Gateway} from './gateway.js';
 import {drawMessage, isInvalidNumber, type MessageBody, phoneText, producerRng} from './message.js';
 import {AskedTimes, defaultValidityMs, Receipts} from './receipts.js';
+import {ReceiptCounts} from './receipt-counts.js';
 import type {Rng} from './rng.js';
 import {segmentCount} from './segments.js';
 import {Messages} from './engine-message.js';
@@ -55,12 +56,12 @@ export class EngineCore {
 	protected readonly answers = new TimeHeap(this.order);
 	protected readonly heap = new EventHeap<Sender>(this.order);
 	/**
-	 * Receipts to come: the messages whose --log line waits for them, in order; the others
-	 * only as the moment each was asked for (the heap's number), their message let go of at
-	 * once. What those do is the same in any order at one time (counts, a histogram).
+	 * Receipts to come: the messages whose --log line waits for them, in order, as events;
+	 * the others only counted once the clock has passed them (receipt-counts.ts), their
+	 * message let go of at once.
 	 */
 	protected readonly receiptHeap = new TimeHeap();
-	protected readonly receiptTimes = new TimeValueHeap();
+	protected readonly receiptCounts: ReceiptCounts | undefined;
 	/**
 	 * Expiries come in the order of acceptance (one validity for all): a queue, not a heap.
 	 * Each its moment (≥ 0), or ~message for one kept for its --log line (< 0).
@@ -117,16 +118,18 @@ export class EngineCore {
 		this.gateway = settings.gatewayRate === undefined ? undefined : new Gateway(settings.gatewayRate);
 		this.backoffMs = settings.backoffMs ?? defaultBackoffMs;
 		this.invalid = settings.invalid ?? 0;
-		if (settings.delivery !== undefined) this.receipts = new Receipts(settings.delivery, settings.seed, settings.validityMs ?? defaultValidityMs);
+		const {delivery} = settings;
+		this.receipts = delivery === undefined ? undefined : new Receipts(delivery, settings.seed, settings.validityMs ?? defaultValidityMs);
+		this.receiptCounts = delivery === undefined ? undefined : new ReceiptCounts(delivery.meanMs);
 
 		this.tally.reachRank = options.reachRank ?? 0;
 		this.refill();
 		for (const spec of settings.senders) this.startSender(spec);
 	}
 
-	/** When the next receipt comes (from either heap); Infinity when none is to come. */
+	/** When the next receipt comes (an event, or one only counted); Infinity when none is to come. */
 	protected nextReceiptAt(): number {
-		return Math.min(this.receiptHeap.peekTime(), this.receiptTimes.peekTime());
+		return Math.min(this.receiptHeap.peekTime(), this.receiptCounts?.firstDueAt() ?? Number.POSITIVE_INFINITY);
 	}
 
 	protected nextExpiryAt(): number {
@@ -364,7 +367,7 @@ export class EngineCore {
 		const dueAt = now + afterMs;
 		// The message is kept only for its --log line; without one it is let go of at once.
 		if (this.onFinish === undefined) {
-			if (isDelivered) this.receiptTimes.push(dueAt, this.asked.of(messages.id(message)));
+			if (isDelivered) this.receiptCounts!.push(dueAt, this.asked.of(messages.id(message)));
 			else this.expiries.push(dueAt);
 			this.recycle(message);
 			return;
@@ -375,14 +378,13 @@ export class EngineCore {
 		else this.expiries.push(~message);
 	}
 
-	/** A receipt came: the message (kept for its log line; -1: none), or only when it was asked for. */
-	protected delivered(message: number, askedAt: number): void {
+	/** The receipt of a message kept for its --log line came. */
+	protected delivered(message: number): void {
 		const now = this.simMs;
 		const {messages} = this;
 		this.awaiting--;
 		this.tally.receipt(true, now);
-		this.tally.reach(now - (message < 0 ? askedAt : this.asked.of(messages.id(message))), now);
-		if (message < 0) return;
+		this.tally.reach(now - this.asked.of(messages.id(message)), now);
 		this.tell(message, 'sent', messages.acceptedBy(message), messages.acceptedAt(message), 'delivered');
 		this.recycle(message);
 	}

@@ -56,7 +56,7 @@ export class Engine extends EngineCore implements Simulation {
 			}
 
 			if (hasReceipts) {
-				const receiptAt = this.nextReceiptAt();
+				const receiptAt = this.receiptHeap.peekTime();
 				if (receiptAt < at) {
 					at = receiptAt;
 					source = 'receipt';
@@ -84,7 +84,12 @@ export class Engine extends EngineCore implements Simulation {
 			// sends can hold every message, though, and the caller (the driver) must get
 			// the event loop back for signals and keys: after 16 budgets, stop anyway. The
 			// runtime changes settle() the rest of the instant first, so replays stay exact.
-			if (done >= maxEvents && (at !== this.simMs || done >= 16 * maxEvents)) return done;
+			if (done >= maxEvents && (at !== this.simMs || done >= 16 * maxEvents)) {
+				// Only the buckets of time wholly before the clock (it stopped inside an instant).
+				if (hasReceipts) this.awaiting -= this.receiptCounts!.countUntil(this.simMs, this.tally, false);
+				return done;
+			}
+
 			this.simMs = at;
 			if (source === 'answer') {
 				const message = answers.pop()!;
@@ -92,17 +97,18 @@ export class Engine extends EngineCore implements Simulation {
 			} else if (source === 'wake') {
 				this.wake(heap.pop()!);
 			} else if (source === 'receipt') {
-				if (this.receiptHeap.peekTime() <= this.receiptTimes.peekTime()) {
-					this.delivered(this.receiptHeap.pop()!, 0);
-				} else {
-					this.receiptTimes.pop();
-					this.delivered(-1, this.receiptTimes.poppedValue);
-				}
+				this.delivered(this.receiptHeap.pop()!);
 			} else {
 				this.expired(this.expiries.shift()!);
 			}
 
 			done++;
+		}
+
+		if (hasReceipts) {
+			// The receipts only counted come at their times, as if they had been events.
+			this.awaiting -= this.receiptCounts!.countUntil(untilMs, this.tally);
+			if (this.receiptCounts!.lastDueAt > this.simMs && !Number.isFinite(untilMs)) this.simMs = this.receiptCounts!.lastDueAt;
 		}
 
 		if (Number.isFinite(untilMs) && untilMs > this.simMs) this.simMs = untilMs;

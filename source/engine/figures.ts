@@ -247,6 +247,18 @@ export class Tally implements TallySums {
 		}
 	}
 
+	/**
+	 * `count` receipts came, counted together (receipt-counts.ts; their reach times are
+	 * recorded by the caller), the last at `lastMs`; `rankAtMs` is the goal's moment when
+	 * the reachRank-th reach is among them.
+	 */
+	receiptsCame(count: number, lastMs: number, rankAtMs: number | undefined): void {
+		this.delivered += count;
+		this.reached += count;
+		if (rankAtMs !== undefined) this.reachRankAtMs = rankAtMs;
+		if (lastMs > this.lastOutcomeMs) this.lastOutcomeMs = lastMs;
+	}
+
 	/** One finished attempt by `sender`, which waited `waitMs`. */
 	attempt(sender: SenderCounts, waitMs: number): void {
 		sender.attempts++;
