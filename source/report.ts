@@ -9,7 +9,7 @@ import {senderRows, SenderTable, setSenders, someSpec} from './report/sender-sum
 import {bindLines, cell, senderLines} from './report/sender-table.js';
 import {reportPieces} from './report/summary-json.js';
 import {hasReceipts, type Settings} from './settings.js';
-import {evaluateThresholds, figuresOf, formatActual, parseThreshold, type ThresholdResult} from './thresholds.js';
+import {evaluateThresholds, figuresOf, formatActual, judgedFiguresOf, parseThreshold, type ThresholdResult} from './thresholds.js';
 
 export interface SenderSummary {
 	id: number;
@@ -198,11 +198,13 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		...(settings.smpp === undefined ? {} : {smpp: settings.smpp}),
 		// Made from the table when first read (setSenders below).
 		senders: [],
-		thresholds: evaluateThresholds(settings.thresholds, figures).map(r => ({
+		// An unfinished run (interrupted, aborted, stalled) is judged as live: its shares of the finished.
+		thresholds: evaluateThresholds(settings.thresholds, judgedFiguresOf(snap)).map(r => ({
 			expr: r.expr,
 			// The rule that ended the run is lost even where the figures so far pass (elapsed).
 			ok: r.ok && r.expr !== abortedBy,
-			actual: r.actual === null ? null : round1(r.actual),
+			// A cost is kept to the summary's four decimals: 5.18 is not 5.2 against cost>=5.2.
+			actual: r.actual === null ? null : r.expr.startsWith('cost') ? Math.round(r.actual * 10_000) / 10_000 : round1(r.actual),
 		})),
 		settings: {
 			messages: settings.messages,
@@ -305,8 +307,19 @@ export function thresholdLines(results: readonly ThresholdResult[], isInterrupte
 	const width = Math.max(...results.map(r => r.expr.length));
 	return [
 		`  thresholds  ${verdict}${isInterrupted ? ' (on the figures so far: the run did not finish)' : ''}`,
-		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${r.actual === null ? 'no figure yet' : `actual ${actualOf(r.expr, r.actual)}`})`),
+		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${r.actual === null ? noActual(r.expr, isInterrupted) : `actual ${actualOf(r.expr, r.actual)}`})`),
 	];
+}
+
+/** A rule without a figure: a reach percentile a finished run never reached, else none yet. */
+function noActual(expr: string, isUnfinished: boolean): string {
+	try {
+		if (!isUnfinished && formatActual(parseThreshold(expr), null) === 'never') return 'never';
+	} catch {
+		// A rule this version cannot read (an old report) has no such figure.
+	}
+
+	return 'no figure yet';
 }
 
 /** A result's actual figure in its rule's unit (the rule is read again from its text). */

@@ -311,6 +311,17 @@ export function figuresOf(snap: Snapshot): Figures {
 }
 
 /**
+ * The figures a rule is judged on, live and in the summary: until every message produced has
+ * finished, a share of `failed` or `sent` is of the messages finished (the share the totals
+ * show); a share of produced would count queued messages as neither, and an interrupted run
+ * at 17.5 % failed would pass `failed<10%`. Once done, produced and finished are the same.
+ */
+export function judgedFiguresOf(snap: Snapshot): Figures {
+	const figures = figuresOf(snap);
+	return snap.isDone ? figures : {...figures, produced: snap.sent + snap.failed};
+}
+
+/**
  * A rule's actual figure in its own unit: 212.4ms, 7.3%, 40, 412.5/s, 3,950.00; "–" for none,
  * and "never" for a reach percentile not reached by the end (`isDone`; live it is "–").
  */

@@ -94,6 +94,47 @@ describe('summaryText', () => {
 	});
 });
 
+describe('the thresholds of a summary', () => {
+	const rules = (...exprs: string[]) => exprs.map(expr => parseThreshold(expr));
+
+	test('an unfinished run judges a share of failed on the messages finished, as live, not on those produced', () => {
+		const settings = settingsOf({senders: [spec({failureRate: 0.3})], thresholds: rules('failed<10%', 'sent>50%')});
+		const {summary} = summaryAfter(2000, settings);
+		expect(summary.interrupted).toBe(true);
+		expect(summary.queued).toBeGreaterThan(0);
+		const finished = summary.sent + summary.failed;
+		expect(summary.thresholds).toEqual([
+			{expr: 'failed<10%', ok: false, actual: Math.round((summary.failed * 1000) / finished) / 10},
+			{expr: 'sent>50%', ok: true, actual: Math.round((summary.sent * 1000) / finished) / 10},
+		]);
+		// Of the produced it would have passed (queued messages are neither sent nor failed).
+		expect((summary.failed * 100) / summary.produced).toBeLessThan(10);
+	});
+
+	test('a finished run judges it on the messages produced, all finished', () => {
+		const settings = settingsOf({senders: [spec({failureRate: 0.3})], thresholds: rules('failed<10%')});
+		const {summary} = summaryAfter(Infinity, settings);
+		expect(summary.thresholds).toEqual([{expr: 'failed<10%', ok: false, actual: Math.round((summary.failed * 1000) / summary.produced) / 10}]);
+	});
+
+	test('a cost keeps the summary\'s four decimals, so its actual agrees with its verdict', () => {
+		const settings = settingsOf({senders: [spec({failureRate: 0, price: 0.0137})], messages: 3, thresholds: rules('cost>=0.05')});
+		const {summary} = summaryAfter(Infinity, settings);
+		expect(summary.cost).toBe(0.0411);
+		expect(summary.thresholds).toEqual([{expr: 'cost>=0.05', ok: false, actual: 0.0411}]);
+	});
+
+	test('a reach percentile a finished run never reached is "never"; unfinished, no figure yet', () => {
+		const settings = settingsOf({senders: [spec({failureRate: 0.5})], messages: 100, thresholds: rules('reach95<1m', 'p95<1ms')});
+		const {summary} = summaryAfter(Infinity, settings);
+		expect(summary.reachP95Ms).toBeNull();
+		const text = summaryText(summary);
+		expect(text).toMatch(/^ {4}reach95<1m {2}FAIL \(never\)$/m);
+		expect(text).toMatch(/^ {4}p95<1ms +FAIL \(actual /m);
+		expect(summaryText({...summary, interrupted: true})).toMatch(/^ {4}reach95<1m {2}FAIL \(no figure yet\)$/m);
+	});
+});
+
 describe('a long note in the summary', () => {
 	test('goes on under itself, word by word, within 80 columns', () => {
 		const {summary} = summaryAfter();

@@ -5,22 +5,16 @@
 import {Text} from 'ink';
 import type {Snapshot} from '../engine/types.js';
 import type {Threshold} from '../settings.js';
-import {evaluateThresholds, figuresOf, formatActual, type ThresholdResult} from '../thresholds.js';
+import {evaluateThresholds, formatActual, judgedFiguresOf, type ThresholdResult} from '../thresholds.js';
 import {cellsPerLine, fit} from './text.js';
 import {glyph, paint, useTheme} from './theme.js';
 import {useDash} from './use-dash.js';
 
 const gap = 3;
 
-/**
- * The rules judged on the figures so far. Until the end, a share is of the messages
- * finished: a share of produced grows from 0 with messages still to come, so `failed<10%`
- * passed live while 17.5% of the finished had failed and the run ended FAIL (issue 20).
- * Once done, the figures are the summary's.
- */
+/** The rules judged on the figures so far (judgedFiguresOf: until the end a share is of the messages finished). */
 export function liveResults(thresholds: readonly Threshold[], snap: Snapshot): ThresholdResult[] {
-	const figures = figuresOf(snap);
-	return evaluateThresholds(thresholds, snap.isDone ? figures : {...figures, produced: snap.sent + snap.failed});
+	return evaluateThresholds(thresholds, judgedFiguresOf(snap));
 }
 
 /** A share of `failed` or `sent` is of the messages produced (DESIGN), not of those finished as in the totals. */
