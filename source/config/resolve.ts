@@ -5,12 +5,13 @@ import {outcomeFlags, replayFlags, replaySettings} from '../replay.js';
 import type {TimedAction} from '../engine/types.js';
 import type {Settings} from '../settings.js';
 import {parseThreshold, suggest} from '../thresholds.js';
-import {deliveryFlagDraft, finishDelivery} from './delivery.js';
+import {refusedWithSmpp} from '../smpp/options.js';
+import {deliveryFlagDraft, finishDelivery, type DeliveryDraft} from './delivery.js';
 import {ConfigError} from './error.js';
 import type {ReadFile} from './file.js';
 import {flagLabel, flags as flagDefinitions, meowFlags, type RawFlags} from './flags.js';
 import {readReport} from './report-file.js';
-import {check, defaults, fail, fileName, flagValue, intervalDuration, limits, positiveDuration, speed, typed, whole} from './rules.js';
+import {check, defaults, fail, fileName, flagValue, intervalDuration, limits, positiveDuration, speed, typed, whole, type Origin} from './rules.js';
 import {readScript} from './script.js';
 import {expand, finishSender, groupOf, readSenderSpec, senderFlagDraft, type SenderDraft, type SenderGroup} from './sender-spec.js';
 import {readConfigFile} from './settings-file.js';
@@ -77,6 +78,19 @@ function refuseIdleSenderKeys(base: SenderDraft, standing: number, script: reado
 	fail(given.origin, 'sets the senders this process runs, and with --broker it runs none: add -s N or --sender "…", or give it to each sms-dash worker');
 }
 
+/**
+ * With --smpp the SMSC decides a submit's time and failures, the receipts and its own cap:
+ * those keys in a config file or a --sender are refused as their flags are, not ignored.
+ */
+function refuseSmscSettings(drafts: readonly SenderDraft[], run: DeliveryDraft & {speed?: {origin: Origin}}): void {
+	for (const draft of [...drafts, run]) {
+		for (const [name, given] of Object.entries(draft) as Array<[string, {origin: Origin} | undefined]>) {
+			const why = refusedWithSmpp(name);
+			if (given !== undefined && why !== undefined) fail(given.origin, `is refused with --smpp: ${why}`);
+		}
+	}
+}
+
 // ---- Putting it together -------------------------------------------------------------------
 
 /**
@@ -110,7 +124,8 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 		: undefined;
 	const fileCount = Array.isArray(file?.senders) ? undefined : file?.senders;
 	const flagCount = flagValue(flags, 'senders', whole(0, limits.senders));
-	const addedGroups = (flags.sender ?? []).map(text => groupOf(readSenderSpec(text), base));
+	const addedEntries = (flags.sender ?? []).map(text => readSenderSpec(text));
+	const addedGroups = addedEntries.map(entry => groupOf(entry, base));
 	const count = flagCount ?? fileCount;
 	// With --broker the senders are the workers': local ones only when asked for.
 	const defaultCount = flags.broker === undefined ? defaults.senders : 0;
@@ -127,6 +142,11 @@ export function resolveSettings(flags: RawFlags, io: ConfigIo): Settings {
 	const flagThresholds = (flags.threshold ?? []).map(expr => check(parseThreshold, expr, {label: '--threshold'}));
 	const waitForWorkers = flagValue(flags, 'waitForWorkers', typed(positiveDuration));
 	const senders = expand([...standing, ...addedGroups]);
+	if (flags.smpp !== undefined) {
+		const fileEntries = Array.isArray(file?.senders) ? file.senders : [];
+		refuseSmscSettings([base, ...fileEntries.map(entry => entry.draft), ...addedEntries.map(entry => entry.draft)], {...file?.delivery, speed: top.speed});
+	}
+
 	// A flag replaces the file's key as a whole (`--delivery` the file's whole delivery map).
 	const delivery = finishDelivery({...file?.delivery, ...deliveryFlagDraft(flags, io.readFile)});
 	const script = flags.script === undefined ? [] : readScript(flags.script, io.readFile, base, senders.length, messages?.value ?? defaults.messages);

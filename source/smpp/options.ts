@@ -36,6 +36,15 @@ const refused: ReadonlyArray<[string, string]> = [
 ];
 
 /**
+ * Why SMPP mode refuses a setting (a flag's name, or a config or --sender key: `meanMs` is
+ * --mean's), or undefined when it takes it.
+ */
+export function refusedWithSmpp(name: string): string | undefined {
+	const flag = name.endsWith('Ms') ? name.slice(0, -2) : name;
+	return refused.find(([refusedName]) => refusedName === flag)?.[1];
+}
+
+/**
  * The SMPP settings of a command line, or undefined without --smpp.
  * @throws {ConfigError} a bad URL or value, a flag SMPP mode refuses, --from without --smpp
  */

@@ -345,3 +345,30 @@ test.each<[RawFlags, string]>([
 ])('%j is refused with --replay: the report gives it', (flags, label) => {
 	expect(refusalOf(() => resolve({replay: 'r.json', ...flags}))).toMatch(new RegExp(`^${label} cannot be used with --replay`));
 });
+
+describe('with --smpp, what the SMSC decides is refused wherever it is given', () => {
+	const smpp = 'smpp://alerts:pw@127.0.0.1:2775';
+	test.each<[string, () => unknown, string]>([
+		['a file\'s mean', () => withFile('mean: 50ms\n', {smpp}), 'cfg.yaml:1:7: mean is refused with --smpp: the SMSC decides how long a submit takes'],
+		['a file sender\'s failure rate', () => withFile('senders:\n  - {window: 4, failure_rate: 0.9}\n', {smpp}), 'cfg.yaml:2:31: senders[0].failure_rate is refused with --smpp: the SMSC decides which submits fail'],
+		['a file\'s spread', () => withFile('spread: 5ms\n', {smpp}), 'spread is refused with --smpp'],
+		['a file\'s failover', () => withFile('failover: 1s\n', {smpp}), 'failover is refused with --smpp'],
+		['a file\'s invalid share', () => withFile('invalid: 0.1\n', {smpp}), 'cfg.yaml:1:10: invalid is refused with --smpp: the SMSC decides which numbers are invalid'],
+		['a file\'s receipts', () => withFile('delivery: {mean: 8s}\n', {smpp}), 'delivery is refused with --smpp: the SMSC sends the receipts'],
+		['a file\'s gateway cap', () => withFile('gateway_rate: 100\n', {smpp}), 'gateway_rate is refused with --smpp'],
+		['a file\'s speed', () => withFile('speed: 5\n', {smpp}), 'cfg.yaml:1:8: speed is refused with --smpp: an SMPP run is real time'],
+		['a --sender\'s distribution', () => resolve({smpp, sender: ['window=3,distribution=exponential']}), 'distribution is refused with --smpp'],
+		['a --sender\'s max wait', () => resolve({smpp, sender: ['max-wait=1s']}), 'is refused with --smpp: the SMSC decides how long a submit takes (see --submit-timeout)'],
+	])('%s', (_, run, words) => {
+		expect(refusalOf(run)).toContain(words);
+	});
+
+	test('what a bind has (window, rate, price, preset, validity, backoff, text) is taken', () => {
+		const settings = withFile('window: 4\nrate: 20\nprice: 0.01\nvalidity: 1m\nbackoff: 2s\ntext: hello\nsenders:\n  - {preset: short-code, count: 2}\n', {smpp, sender: ['window=3,rate=5']});
+		expect(settings.senders).toHaveLength(3);
+		expect(settings.senders[2]).toMatchObject({window: 3, rate: 5});
+		expect(settings.validityMs).toBe(60_000);
+		// Without --smpp the same keys that are refused with it are taken.
+		expect(withFile('mean: 50ms\ninvalid: 0.1\nspeed: 5\n').senders[0]!.meanMs).toBe(50);
+	});
+});
