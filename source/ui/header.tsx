@@ -35,7 +35,7 @@ function statusColor(status: RunStatus, theme: Theme): ColorName | undefined {
 
 /** One piece of the header line; lower rank stays longer on a narrow terminal. */
 export interface HeaderPart {
-	id: 'title' | 'state' | 'sim' | 'wall' | 'speed' | 'seed' | 'broker' | 'senders';
+	id: 'title' | 'state' | 'sim' | 'wall' | 'speed' | 'seed' | 'mode' | 'senders';
 	text: string;
 	rank: number;
 }
@@ -55,7 +55,7 @@ export interface HeaderProps {
 export function Header({seed, columns}: HeaderProps) {
 	const theme = useTheme();
 	useHeartbeat();
-	const [status, simMs, wallMs, speed, senderCount, goneCount, isSimulated] = useDash(
+	const [status, simMs, wallMs, speed, senderCount, goneCount, isSimulated, isSmpp] = useDash(
 		useShallow((s: DashState) => [
 			runStatus(s.run),
 			s.snap.simMs,
@@ -65,6 +65,8 @@ export function Header({seed, columns}: HeaderProps) {
 			listedSenders(s.snap).length - runningSenders(s.snap).length,
 			// The speed keys act only on a simulated clock; a broker run's is the wall's.
 			s.run.canChangeSpeed,
+			// Of those, an SMPP run's binds send as the SMSC answers (their send keys are off).
+			!s.run.canTuneSends,
 		]),
 	);
 	const senders = `${senderCount} ${senderCount === 1 ? 'sender' : 'senders'}${goneCount > 0 ? `, ${goneCount} gone` : ''}`;
@@ -82,7 +84,7 @@ export function Header({seed, columns}: HeaderProps) {
 				{id: 'title', text: 'sms-dash', rank: 6},
 				{id: 'state', text: statusText[status], rank: 0},
 				{id: 'wall', text: `wall ${formatClock(wallMs)}`, rank: 1},
-				{id: 'broker', text: 'broker', rank: 4},
+				{id: 'mode', text: isSmpp ? 'smpp' : 'broker', rank: 4},
 				{id: 'senders', text: senders, rank: 3},
 			];
 	const parts = headerParts(all, columns);

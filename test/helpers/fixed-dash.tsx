@@ -18,6 +18,8 @@ export class FixedSimulation implements Simulation {
 	readonly timeHistogram = new Histogram();
 	readonly reachHistogram = new Histogram();
 	readonly tunes: Array<{id: number; patch: Partial<SenderSpec>}> = [];
+	/** An SMPP run's: the SMSC answers the binds' submits. */
+	sendsFromSmsc?: boolean;
 
 	constructor(public snap: Snapshot) {}
 
@@ -103,6 +105,8 @@ export interface FixedDashOptions {
 	intervalMs?: number;
 	/** A broker run's clock: the wall's, no speed keys. */
 	isWallClock?: boolean;
+	/** An SMPP run's (a wall clock, and the SMSC decides how the binds' submits go). */
+	isSmpp?: boolean;
 }
 
 export interface FixedDash {
@@ -118,7 +122,8 @@ export interface FixedDash {
 /** Needs vi.useFakeTimers() first (flushes advance the fake clock). */
 export async function renderFixed(snap: Snapshot, options: FixedDashOptions = {}): Promise<FixedDash> {
 	const simulation = new FixedSimulation(snap);
-	const store = createDashStore({simulation, controls: stillControls(options.isWallClock !== true), defaultSpec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'}});
+	if (options.isSmpp === true) simulation.sendsFromSmsc = true;
+	const store = createDashStore({simulation, controls: stillControls(options.isWallClock !== true && options.isSmpp !== true), defaultSpec: {meanMs: 100, failureRate: 0.1, distribution: 'gamma'}});
 	const ink = render(
 		<App
 			store={store}

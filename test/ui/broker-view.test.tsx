@@ -58,6 +58,13 @@ describe('broker mode', () => {
 		expect(header).not.toMatch(/sim |speed|seed/);
 	});
 
+	test('an SMPP run\'s header says smpp, not broker', async () => {
+		const d = await openFixed(snapOf({sent: 100, failed: 10, senders: brokerSenders()}), {columns: 100, rows: 30, isSmpp: true});
+		const header = lines(d.frame())[0]!;
+		expect(header).toMatch(/wall 0\.0s +smpp +/);
+		expect(header).not.toMatch(/broker|sim |speed|seed/);
+	});
+
 	test('a gone row can be selected, but the keys do not tune or remove it', async () => {
 		const d = await open();
 		await d.press(KEY.down, KEY.down);
