@@ -123,7 +123,7 @@ export function startOutput(settings: Settings, isJson: boolean): string {
 		wrapParts('Run ', run, ' · '),
 		...(settings.smpp === undefined ? [] : [`  smsc        ${settings.smpp}`]),
 		...kinds.slice(0, 3).map(kind => `  senders     ${kind}`),
-		...(kinds.length > 3 ? [`  senders     … ${kinds.length - 3} more kinds`] : []),
+		...(kinds.length > 3 ? [`  senders     … ${kinds.length - 3} more ${kinds.length === 4 ? 'kind' : 'kinds'}`] : []),
 		...(thresholds.length === 0 ? [] : [wrapParts('  thresholds ', rules, ' · ')]),
 	];
 	return lines.join('\n') + '\n';

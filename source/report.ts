@@ -307,8 +307,13 @@ export function thresholdLines(results: readonly ThresholdResult[], isInterrupte
 	const width = Math.max(...results.map(r => r.expr.length));
 	return [
 		`  thresholds  ${verdict}${isInterrupted ? ' (on the figures so far: the run did not finish)' : ''}`,
-		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${r.actual === null ? noActual(r.expr, isInterrupted) : `actual ${actualOf(r.expr, r.actual)}`})`),
+		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${actualWords(r, isInterrupted)})`),
 	];
+}
+
+/** A rule's figure in words: `actual 212.4ms`, `never` (a reach percentile a finished run never reached), or `no figure yet`. */
+export function actualWords({expr, actual}: ThresholdResult, isUnfinished = false): string {
+	return actual === null ? noActual(expr, isUnfinished) : `actual ${actualOf(expr, actual)}`;
 }
 
 /** A rule without a figure: a reach percentile a finished run never reached, else none yet. */

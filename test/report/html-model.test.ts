@@ -8,6 +8,8 @@ import {SeriesRecorder} from '../../source/report/series.js';
 import type {Settings} from '../../source/settings.js';
 import {readToEnd} from '../helpers/read-to-end.js';
 import {testSettings} from '../helpers/settings.js';
+import {parseThreshold} from '../../source/thresholds.js';
+import {formatMs} from '../../source/format.js';
 
 const base = testSettings({
 	messages: 3000,
@@ -94,5 +96,15 @@ describe('a run with the model', () => {
 		expect(summary.simElapsedMs).toBeLessThan(120_000);
 		expect(data.series.at(-1)!.simMs).toBeLessThan(120_000);
 		expect(data.series.at(-1)).toMatchObject({delivered: summary.delivered});
+	});
+});
+
+describe('the thresholds on the page', () => {
+	it('say each actual figure in its rule\'s unit, as the text summary does', () => {
+		const {summary, page} = run({...base, messages: 500, thresholds: ['p95<1ms', 'failed<50%', 'throughput>1/s'].map(expr => parseThreshold(expr))});
+		const p95 = summary.thresholds[0]!.actual!;
+		expect(page).toContain(`<code>p95&lt;1ms</code> (actual ${formatMs(p95)})</li>`);
+		expect(page).toMatch(/<code>failed&lt;50%<\/code> \(actual \d+\.\d%\)<\/li>/);
+		expect(page).toMatch(/<code>throughput&gt;1\/s<\/code> \(actual [\d,.]+\/s\)<\/li>/);
 	});
 });
