@@ -165,8 +165,8 @@ export const helpText = `
 	      --replay <report>       rerun a --report exactly, at any speed: its
 	                              seed, settings and every runtime change; with it
 	                              give only --speed, --headless, --json, --log,
-	                              --report, --html, --exit-on-done and more
-	                              --threshold rules
+	                              --report, --html, --exit-on-done, more
+	                              --threshold rules and --abort-on-fail
 
 	Beyond one machine (Redis + BullMQ; real time only)
 	      --broker <url>          redis://[:password@]host:port (or rediss://):
