@@ -136,9 +136,13 @@ export interface SummaryInput {
  * failover; their rests are run out first (no message is left, so nothing else happens), so
  * `restedMs` never depends on where the clock stopped, which depends on the speed.
  */
-/** What a summary means for the exit code: 3 when a --threshold was crossed; a failed output file, 1. */
+/**
+ * What a summary means for the exit code: 3 when a --threshold was crossed by a finished run
+ * (or one --abort-on-fail ended); a run stopped before the end (`q`) is 0, whatever its
+ * figures so far; a failed output file, 1. A signal's 130 is the lifecycle's.
+ */
 export function verdictOf(summary: Summary, writeErrors: readonly string[]): {code: number; hasWriteErrors: boolean} {
-	return {code: summary.thresholds.some(t => !t.ok) ? 3 : 0, hasWriteErrors: writeErrors.length > 0};
+	return {code: !summary.interrupted && summary.thresholds.some(t => !t.ok) ? 3 : 0, hasWriteErrors: writeErrors.length > 0};
 }
 
 export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isStalled = false, abortedBy}: SummaryInput): Summary {

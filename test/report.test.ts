@@ -5,7 +5,7 @@ import {describe, expect, test} from 'vitest';
 import {createEngine} from '../source/engine/engine.js';
 import type {SenderSpec} from '../source/engine/types.js';
 import {startOutput} from '../source/headless.js';
-import {buildSummary, reportJson, summaryText, type SenderSummary, type Summary} from '../source/report.js';
+import {buildSummary, reportJson, summaryText, verdictOf, type SenderSummary, type Summary} from '../source/report.js';
 import {expandSenders, groupSenders, senderCount} from '../source/report/sender-runs.js';
 import {listedSenders, senderLines, shownEachEnd} from '../source/report/sender-table.js';
 import type {Settings} from '../source/settings.js';
@@ -109,6 +109,15 @@ describe('the thresholds of a summary', () => {
 		]);
 		// Of the produced it would have passed (queued messages are neither sent nor failed).
 		expect((summary.failed * 100) / summary.produced).toBeLessThan(10);
+	});
+
+	test('the exit code: 3 for a rule a finished run crossed; 0 for a run stopped before its end (q), whatever it crossed so far', () => {
+		const settings = settingsOf({senders: [spec({failureRate: 0.3})], thresholds: rules('failed<10%')});
+		const stopped = summaryAfter(2000, settings).summary;
+		expect(stopped.thresholds[0]!.ok).toBe(false);
+		expect(verdictOf(stopped, [])).toEqual({code: 0, hasWriteErrors: false});
+		expect(verdictOf(summaryAfter(Infinity, settings).summary, ['x'])).toEqual({code: 3, hasWriteErrors: true});
+		expect(verdictOf({...stopped, interrupted: false, abortedBy: 'failed<10%'}, []).code).toBe(3);
 	});
 
 	test('a finished run judges it on the messages produced, all finished', () => {
