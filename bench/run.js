@@ -163,8 +163,7 @@ const benches = [
 		name: 'size-readme',
 		target: "the README's worked example (500,000 recipients, 4 segments, short codes, gateway cap, --reach 95%): answer in ≤ 10 s wall",
 		async run() {
-			const text = `${'EVACUATION ORDER: leave now for higher ground. '.repeat(5).slice(0, 239)}🚨`;
-			const args = ['size', '-m', '500000', '--within', '40m', '--reach', '95%', '--preset', 'short-code', '--mean', '50ms', '-f', '0.01', '--retries', '2', '--invalid', '0.01', '--text', text, '--gateway-rate', '1000', '--delivery', 'mean=8s,distribution=lognormal,undelivered=0.02', '--price', '0.0079', '--json'];
+			const args = ['size', '-m', '500000', '--within', '40m', '--reach', '95%', '--preset', 'short-code', '--mean', '50ms', '-f', '0.01', '--retries', '2', '--invalid', '0.01', '--text', '@examples/alert.txt', '--gateway-rate', '1000', '--delivery', 'mean=8s,distribution=lognormal,undelivered=0.02', '--price', '0.0079', '--json'];
 			const results = await repeat(() => measure(args));
 			const wall = median(results.map(r => r.wallMs)) / 1000;
 			return {value: `${wall.toFixed(1)} s, answer ${results[0].summary.senders} senders (estimate ${results[0].summary.estimate})`, ok: wall <= 10};
