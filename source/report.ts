@@ -203,12 +203,12 @@ export function buildSummary({engine, settings, wallElapsedMs, speed, notes, isS
 		// Made from the table when first read (setSenders below).
 		senders: [],
 		// An unfinished run (interrupted, aborted, stalled) is judged as live: its shares of the finished.
-		thresholds: evaluateThresholds(settings.thresholds, judgedFiguresOf(snap)).map(r => ({
+		thresholds: evaluateThresholds(settings.thresholds, judgedFiguresOf(snap)).map((r, i) => ({
 			expr: r.expr,
 			// The rule that ended the run is lost even where the figures so far pass (elapsed).
 			ok: r.ok && r.expr !== abortedBy,
 			// A cost is kept to the summary's four decimals: 5.18 is not 5.2 against cost>=5.2.
-			actual: r.actual === null ? null : r.expr.startsWith('cost') ? Math.round(r.actual * 10_000) / 10_000 : round1(r.actual),
+			actual: r.actual === null ? null : settings.thresholds[i]!.metric === 'cost' ? Math.round(r.actual * 10_000) / 10_000 : round1(r.actual),
 		})),
 		settings: {
 			messages: settings.messages,
@@ -267,7 +267,7 @@ function heading(summary: Summary, {isQuit = false}: SummaryTextOptions): string
 /** The summary as a block of text for people, every line within 80 columns (but a note's word longer than that). */
 export function summaryText(summary: Summary, options: SummaryTextOptions = {}): string {
 	const finished = summary.sent + summary.failed;
-	const isUnfinished = summary.interrupted || summary.stalled === true || summary.abortedBy !== undefined;
+	const isUnfinished = isUnfinishedRun(summary);
 	const lines = [
 		heading(summary, options),
 		`  messages    ${formatCount(summary.produced)} produced · ${formatCount(summary.sent)} sent · ${formatCount(summary.failed)} failed (${formatPercent(summary.failed, finished)})`,
@@ -313,6 +313,11 @@ export function thresholdLines(results: readonly ThresholdResult[], isInterrupte
 		`  thresholds  ${verdict}${isInterrupted ? ' (on the figures so far: the run did not finish)' : ''}`,
 		...results.map(r => `    ${r.expr.padEnd(width)}  ${r.ok ? 'pass' : 'FAIL'} (${actualWords(r, isInterrupted)})`),
 	];
+}
+
+/** Whether the run ended before every message finished: interrupted or quit, aborted, or stalled. */
+export function isUnfinishedRun(summary: Summary): boolean {
+	return summary.interrupted || summary.stalled === true || summary.abortedBy !== undefined;
 }
 
 /** A rule's figure in words: `actual 212.4ms`, `never` (a reach percentile a finished run never reached), or `no figure yet`. */

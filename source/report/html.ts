@@ -6,7 +6,7 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import type {Histogram} from '../engine/histogram.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate} from '../format.js';
-import {actualWords, usesDeliveryModel, type SenderSummary, type Summary} from '../report.js';
+import {actualWords, isUnfinishedRun, usesDeliveryModel, type SenderSummary, type Summary} from '../report.js';
 import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
 import {senderCount} from './sender-runs.js';
@@ -242,11 +242,10 @@ function* runBody({summary, reach, activeUntilMs}: RunReportData): Generator<str
 	const extra = model === undefined ? [] : modelColumns(senders);
 	const finished = summary.sent + summary.failed;
 	const isFailing = summary.interrupted || summary.thresholds.some(t => !t.ok);
-	const isUnfinished = summary.interrupted || summary.stalled === true || summary.abortedBy !== undefined;
 	const thresholds = summary.thresholds
 		.map(
 			t =>
-				`<li class="${t.ok ? 'pass' : 'fail'}"><span class="mark">${t.ok ? '✓ passed' : '✗ crossed'}</span> <code>${escapeHtml(t.expr)}</code> (${escapeHtml(actualWords(t, isUnfinished))})</li>`,
+				`<li class="${t.ok ? 'pass' : 'fail'}"><span class="mark">${t.ok ? '✓ passed' : '✗ crossed'}</span> <code>${escapeHtml(t.expr)}</code> (${escapeHtml(actualWords(t, isUnfinishedRun(summary)))})</li>`,
 		)
 		.join('\n');
 	const settings = summary.settings;
