@@ -11,7 +11,18 @@ import type {RunSettings, SenderSnapshot, Snapshot, SenderSpec} from './types.js
 
 export {defaultBackoffMs, defaultQueueCapacity, type EngineOptions} from './engine-core.js';
 
+/**
+ * Pending submits from which each event reads the next one's sender and message ahead.
+ * With many senders, each event's sender and message are cache misses that one event
+ * waits for after another; read ahead, the next one's come while this one runs (a tenth
+ * to a fifth of the events' time over 100,000 senders). With few, they are in the cache.
+ */
+const readAheadFrom = 8192;
+
 export class Engine extends EngineCore implements Simulation {
+	/** What was read ahead, kept so that the compiler keeps the reads. */
+	private readAhead = 0;
+
 	get timeHistogram(): Histogram {
 		return this.tally.histogram;
 	}
@@ -93,7 +104,14 @@ export class Engine extends EngineCore implements Simulation {
 			this.simMs = at;
 			if (source === 'answer') {
 				const message = answers.pop()!;
-				this.answer(submitter!, message, answers.poppedValue);
+				const code = answers.poppedValue;
+				if (answers.size > readAheadFrom) {
+					// The next answer's sender and message are read now, so memory fetches them while this event runs.
+					const next = this.senders[(answers.peekValue() >>> 1) - 1];
+					if (next !== undefined) this.readAhead ^= next.windowUsed ^ this.messages.heldBy(answers.peek()!);
+				}
+
+				this.answer(submitter!, message, code);
 			} else if (source === 'wake') {
 				this.wake(heap.pop()!);
 			} else if (source === 'receipt') {

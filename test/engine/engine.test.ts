@@ -426,6 +426,18 @@ describe('Engine', () => {
 			expect(engine.snapshot()).toMatchObject({sent: 1, segments: 3, inFlight: 0, isDone: true});
 		});
 
+		it('over 9,000 senders (more submits pending than the engine reads ahead from), senders removed mid-flight: nothing lost, each message once', () => {
+			const engine = createEngine(settingsOf({messages: 30_000, retries: 1, senders: Array.from({length: 9000}, () => spec({failureRate: 0.2}))}));
+			const outcomes = record(engine);
+			engine.runUntil(50);
+			for (let id = 1; id <= 9000; id += 97) expect(engine.removeSender(id)).toBe(true);
+			checkBooks(engine);
+			engine.runUntil(Infinity);
+			checkBooks(engine);
+			expectEveryIdOnce(outcomes, 30_000);
+			expect(outcomes.some(o => (o.sender - 1) % 97 === 0 && o.simMs > 50)).toBe(false);
+		});
+
 		it.each(distributions)('%s: removing senders at random moments loses nothing', distribution => {
 			const engine = createEngine(
 				settingsOf({messages: 300, retries: 1, senders: Array.from({length: 6}, () => spec({distribution, failureRate: 0.2}))}),
