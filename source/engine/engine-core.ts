@@ -45,7 +45,7 @@ export class EngineCore {
 	readonly actions: TimedAction[] = [];
 
 	/** Every message queued, in flight or awaiting its receipt; a message is its slot there. */
-	protected readonly messages = new Messages();
+	protected readonly messages: Messages;
 	/**
 	 * Submits to be answered (many: a window each, kept in typed arrays; each the message
 	 * and its number `submitCode`) and senders' own wake-ups (few, and taken out when a
@@ -53,7 +53,7 @@ export class EngineCore {
 	 * receipts in their own heap, expiries in order.
 	 */
 	protected readonly order = {next: 0};
-	protected readonly answers = new TimeHeap(this.order);
+	protected readonly answers: TimeHeap;
 	protected readonly heap = new EventHeap<Sender>(this.order);
 	/**
 	 * Receipts to come: the messages whose --log line waits for them, in order, as events;
@@ -77,7 +77,7 @@ export class EngineCore {
 	 */
 	protected readonly senders: Array<Sender | undefined> = [];
 	protected readonly models: SpecModel[] = [];
-	protected readonly senderRows = new SenderRows();
+	protected readonly senderRows: SenderRows;
 	protected readonly producerRng: Rng;
 	/** What the producer draws a message into before it takes a slot. */
 	private readonly body: MessageBody = {phone: 0, textLength: 0, textSeed: 0};
@@ -113,6 +113,12 @@ export class EngineCore {
 		this.queue = new Deque(Math.min(this.capacity, 1 << 16));
 		this.retries = settings.retries;
 		this.total = settings.messages;
+		// Its buffers made at the size the run will likely fill: grown by doubling, a run over
+		// 100,000 senders copied and first touched some 40 MB more.
+		const sizes = expectedSizes(settings, this.capacity);
+		this.messages = new Messages(sizes.messages);
+		this.answers = new TimeHeap(this.order, sizes.submits);
+		this.senderRows = new SenderRows(sizes.timesChunks);
 		this.producerRng = producerRng(settings.seed);
 		this.segments = segmentCount(settings.text);
 		this.gateway = settings.gatewayRate === undefined ? undefined : new Gateway(settings.gatewayRate);
@@ -442,6 +448,20 @@ export class EngineCore {
 	protected recycle(message: number): void {
 		this.messages.release(message);
 	}
+}
+
+/** How many messages, pending submits and chunks of senders' times a run will likely hold at once, at most. */
+function expectedSizes(settings: RunSettings, capacity: number): {messages: number; submits: number; timesChunks: number} {
+	let windows = 0;
+	for (const spec of settings.senders) windows += spec.window ?? 1;
+	const {messages} = settings;
+	const senders = settings.senders.length;
+	return {
+		messages: Math.min(messages, capacity + windows),
+		submits: Math.min(messages * segmentCount(settings.text), windows),
+		// A sender keeps up to 64 times in chunks of 8 (sender-times.ts).
+		timesChunks: Math.min(8 * senders, Math.ceil(messages / 8) + senders),
+	};
 }
 
 /** A submit's number in the answers heap: its sender's id and whether it was throttled. */

@@ -27,11 +27,17 @@ const acceptedByAt = 22;
 
 /** An engine's messages; a message is the number of its slot. Each engine has its own. */
 export class Messages {
-	private doubles = new Float64Array(64 * slotDoubles);
-	private ints = new Int32Array(this.doubles.buffer);
+	private doubles: Float64Array;
+	private ints: Int32Array;
 	private used = 0;
 	/** Slots let go of, to use again (the last first: its memory is the most recently touched). */
 	private readonly free: number[] = [];
+
+	/** @param slots how many it will likely hold at once (it grows past them) */
+	constructor(slots = 64) {
+		this.doubles = new Float64Array(Math.max(1, slots) * slotDoubles);
+		this.ints = new Int32Array(this.doubles.buffer);
+	}
 
 	/** A slot for a new message: its phone number, made at `producedAt`, not picked up, no attempt. */
 	make(id: number, phone: number, producedAt: number): number {

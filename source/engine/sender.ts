@@ -14,7 +14,13 @@ import type {SenderSnapshot, SenderSpec, SenderState} from './types.js';
 /** The senders' rows of times (rows.ts), and the arena of their few times per message. An engine has its own. */
 export class SenderRows extends Rows {
 	/** Their times per message while each has few. */
-	readonly times = new TimesArena(1024);
+	readonly times: TimesArena;
+
+	/** @param timesChunks chunks of times its senders will likely fill (TimesArena) */
+	constructor(timesChunks = 1024) {
+		super();
+		this.times = new TimesArena(timesChunks);
+	}
 }
 
 const dueAtAt = 0;

@@ -8,15 +8,27 @@ import {doubled} from './doubled.js';
 
 export class TimeHeap {
 	size = 0;
-	private times = new Float64Array(1024);
-	private seqs = new Float64Array(1024);
-	private values = new Float64Array(1024);
-	private items = new Float64Array(1024);
+	private times: Float64Array;
+	private seqs: Float64Array;
+	private values: Float64Array;
+	private items: Float64Array;
 	/** The number the item last popped carried. */
 	poppedValue = 0;
 
-	/** @param order the scheduling order, shared with another queue whose ties must interleave */
-	constructor(private readonly order: {next: number} = {next: 0}) {}
+	/**
+	 * @param order the scheduling order, shared with another queue whose ties must interleave
+	 * @param capacity how many it will likely hold at once (it grows past them)
+	 */
+	constructor(
+		private readonly order: {next: number} = {next: 0},
+		capacity = 1024,
+	) {
+		const length = Math.max(1, capacity);
+		this.times = new Float64Array(length);
+		this.seqs = new Float64Array(length);
+		this.values = new Float64Array(length);
+		this.items = new Float64Array(length);
+	}
 
 	/** When the first item is due; Infinity when empty. */
 	peekTime(): number {
