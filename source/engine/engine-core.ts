@@ -8,6 +8,7 @@
 import {isSameSpec, restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
+import {TimeBuckets} from './time-buckets.js';
 import {TimeHeap} from './time-heap.js';
 import {Tally} from './figures.js';
 import {Gateway} from './gateway.js';
@@ -53,7 +54,7 @@ export class EngineCore {
 	 * receipts in their own heap, expiries in order.
 	 */
 	protected readonly order = {next: 0};
-	protected readonly answers: TimeHeap;
+	protected readonly answers: TimeBuckets;
 	protected readonly heap = new EventHeap<Sender>(this.order);
 	/**
 	 * Receipts to come: the messages whose --log line waits for them, in order, as events;
@@ -117,7 +118,7 @@ export class EngineCore {
 		// 100,000 senders copied and first touched some 40 MB more.
 		const sizes = expectedSizes(settings, this.capacity);
 		this.messages = new Messages(sizes.messages);
-		this.answers = new TimeHeap(this.order, sizes.submits);
+		this.answers = new TimeBuckets(this.order, sizes.submits);
 		this.senderRows = new SenderRows(sizes.timesChunks);
 		this.producerRng = producerRng(settings.seed);
 		this.segments = segmentCount(settings.text);

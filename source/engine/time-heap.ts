@@ -50,8 +50,12 @@ export class TimeHeap {
 	}
 
 	push(item: number, atMs: number, value = 0): void {
+		this.insert(item, atMs, this.order.next++, value);
+	}
+
+	/** Adds an item whose place in the scheduling order was taken before (time-buckets.ts). */
+	insert(item: number, atMs: number, seq: number, value: number): void {
 		if (this.size === this.times.length) this.grow();
-		const seq = this.order.next++;
 		const {times, seqs, values, items} = this;
 		let i = this.size++;
 		while (i > 0) {

@@ -1,0 +1,288 @@
+// The submits awaiting their answer, in the order of a TimeHeap (by time, then by the
+// order they were pushed) but kept in buckets of time: with 100,000 senders at work,
+// 100,000 submits wait, and each pop of one heap of them went six levels down through
+// memory no cache holds. Here only the items of the earliest bucket (some 64) are in a
+// heap; the later ones wait, unsorted, in the bucket of their time, and an item is
+// appended to its bucket and read back in order, memory the cache fetches ahead.
+//
+// A span of buckets (an epoch) is laid over the times waiting when it starts: their
+// earliest to their latest, some 64 items a bucket. An item due past the last bucket waits
+// in an overflow list, from which the next epoch is laid out. The bucket of a time is
+// floor((time - base) / width), which never decreases as time grows, so an item of an
+// earlier bucket is never due after one of a later bucket, whatever the rounding.
+// Times must be finite. Pure.
+import {doubled} from './doubled.js';
+import {TimeHeap} from './time-heap.js';
+
+/** Items a bucket, roughly, when an epoch is laid out. */
+const perBucket = 64;
+/** Items a chunk of a bucket's list; each item is four doubles (time, order, number, item). */
+const chunkItems = 16;
+const chunkDoubles = 4 * chunkItems;
+
+export class TimeBuckets {
+	size = 0;
+	/** The number the item last popped carried. */
+	poppedValue = 0;
+	/** The items of the buckets up to `current`, and any pushed due before the epoch's base. */
+	private readonly near: TimeHeap;
+	/** Chunks of items, each linked to the next (`links`, -1: none); free ones in a list of their own. */
+	private chunks: Float64Array;
+	private links: Int32Array;
+	private chunksUsed = 0;
+	private firstFree = -1;
+	/** Each bucket of the epoch: its first and last chunk (-1: empty), and the items in its last. */
+	private heads = new Int32Array(16).fill(-1);
+	private tails = new Int32Array(16);
+	private fills = new Int32Array(16);
+	private buckets = 0;
+	private current = -1;
+	/** Where the epoch's first bucket starts (clearEpoch says what ±Infinity mean). */
+	private base = Number.NEGATIVE_INFINITY;
+	private width = 1;
+	/** Items due past the epoch's last bucket: their list, and their earliest and latest time. */
+	private overflowHead = -1;
+	private overflowTail = -1;
+	private overflowFill = 0;
+	private overflowCount = 0;
+	private overflowMin = Number.POSITIVE_INFINITY;
+	private overflowMax = Number.NEGATIVE_INFINITY;
+
+	/**
+	 * @param order the scheduling order, shared with another queue whose ties must interleave
+	 * @param capacity how many it will likely hold at once (it grows past them)
+	 */
+	constructor(
+		private readonly order: {next: number} = {next: 0},
+		capacity = 1024,
+	) {
+		this.near = new TimeHeap(order, 4 * perBucket);
+		const chunks = Math.ceil(Math.max(1, capacity) / chunkItems) * 2 + 16;
+		this.chunks = new Float64Array(chunks * chunkDoubles);
+		this.links = new Int32Array(chunks);
+	}
+
+	/** When the first item is due; Infinity when empty. */
+	peekTime(): number {
+		return this.near.peekTime();
+	}
+
+	/** The first item's place in the scheduling order (to break a tie with another queue). */
+	peekSeq(): number {
+		return this.near.peekSeq();
+	}
+
+	peek(): number | undefined {
+		return this.near.peek();
+	}
+
+	/** The number the first item carries; 0 when empty. */
+	peekValue(): number {
+		return this.near.peekValue();
+	}
+
+	push(item: number, atMs: number, value = 0): void {
+		const seq = this.order.next++;
+		this.size++;
+		const bucket = Math.floor((atMs - this.base) / this.width);
+		if (bucket <= this.current) {
+			this.near.insert(item, atMs, seq, value);
+			return;
+		}
+
+		if (bucket < this.buckets) {
+			this.append(bucket, atMs, seq, value, item);
+		} else {
+			this.overflow(atMs, seq, value, item);
+		}
+
+		if (this.near.size === 0) this.advance();
+	}
+
+	pop(): number | undefined {
+		const item = this.near.pop();
+		if (item === undefined) return undefined;
+		this.poppedValue = this.near.poppedValue;
+		this.size--;
+		if (this.near.size === 0) {
+			if (this.size > 0) this.advance();
+			else this.clearEpoch(Number.NEGATIVE_INFINITY);
+		}
+
+		return item;
+	}
+
+	/** The near heap is empty but items wait: the next bucket with items goes into it, or the next epoch starts. */
+	private advance(): void {
+		while (this.near.size === 0 && this.size > 0) {
+			let bucket = this.current + 1;
+			while (bucket < this.buckets && this.heads[bucket]! < 0) bucket++;
+			if (bucket < this.buckets) {
+				this.current = bucket;
+				this.load(bucket);
+			} else {
+				this.startEpoch();
+			}
+		}
+	}
+
+	/** Moves a bucket's items into the near heap, and frees its chunks. */
+	private load(bucket: number): void {
+		const {chunks, links, near} = this;
+		const last = this.tails[bucket]!;
+		for (let chunk = this.heads[bucket]!; chunk >= 0; ) {
+			const count = chunk === last ? this.fills[bucket]! : chunkItems;
+			for (let i = 0, at = chunk * chunkDoubles; i < count; i++, at += 4) near.insert(chunks[at + 3]!, chunks[at]!, chunks[at + 1]!, chunks[at + 2]!);
+			const next = links[chunk]!;
+			this.free(chunk);
+			chunk = next;
+		}
+
+		this.heads[bucket] = -1;
+	}
+
+	/** Lays a new span of buckets over the overflow's times and moves its items into them. */
+	private startEpoch(): void {
+		const count = this.overflowCount;
+		const min = this.overflowMin;
+		const max = this.overflowMax;
+		let chunk = this.overflowHead;
+		const last = this.overflowTail;
+		const lastFill = this.overflowFill;
+		this.overflowHead = -1;
+		this.overflowTail = -1;
+		this.overflowFill = 0;
+		this.overflowCount = 0;
+		this.overflowMin = Number.POSITIVE_INFINITY;
+		this.overflowMax = Number.NEGATIVE_INFINITY;
+
+		const spans = Math.max(1, Math.ceil(count / perBucket));
+		const width = (max - min) / spans;
+		this.base = min;
+		this.width = width > 0 && Number.isFinite(width) ? width : 1;
+		// One bucket more than the spans: rounding may put the latest time one past them.
+		this.buckets = spans + 1;
+		this.current = -1;
+		if (this.heads.length < this.buckets) {
+			const length = Math.max(this.buckets, 2 * this.heads.length);
+			this.heads = new Int32Array(length);
+			this.tails = new Int32Array(length);
+			this.fills = new Int32Array(length);
+		}
+
+		this.heads.fill(-1, 0, this.buckets);
+		while (chunk >= 0) {
+			// (Read anew each chunk: taking chunks may have grown them.)
+			const {chunks, links} = this;
+			const fill = chunk === last ? lastFill : chunkItems;
+			for (let i = 0, at = chunk * chunkDoubles; i < fill; i++, at += 4) {
+				const atMs = chunks[at]!;
+				const bucket = Math.floor((atMs - this.base) / this.width);
+				if (bucket < this.buckets) this.append(bucket, atMs, chunks[at + 1]!, chunks[at + 2]!, chunks[at + 3]!);
+				else this.overflow(atMs, chunks[at + 1]!, chunks[at + 2]!, chunks[at + 3]!);
+			}
+
+			const next = links[chunk]!;
+			this.free(chunk);
+			chunk = next;
+		}
+
+		// No time fell in a bucket (a width rounding cannot place): the whole overflow goes to the heap.
+		if (this.overflowCount === count) this.flushOverflow();
+	}
+
+	private flushOverflow(): void {
+		const {chunks, links} = this;
+		for (let chunk = this.overflowHead; chunk >= 0; ) {
+			const fill = chunk === this.overflowTail ? this.overflowFill : chunkItems;
+			for (let i = 0, at = chunk * chunkDoubles; i < fill; i++, at += 4) this.near.insert(chunks[at + 3]!, chunks[at]!, chunks[at + 1]!, chunks[at + 2]!);
+			const next = links[chunk]!;
+			this.free(chunk);
+			chunk = next;
+		}
+
+		this.overflowHead = -1;
+		this.overflowTail = -1;
+		this.overflowFill = 0;
+		this.overflowCount = 0;
+		this.overflowMin = Number.POSITIVE_INFINITY;
+		this.overflowMax = Number.NEGATIVE_INFINITY;
+		// Until the heap is empty, every item goes to it: all it holds is due before none.
+		this.clearEpoch(Number.POSITIVE_INFINITY);
+	}
+
+	/** No buckets; `base` -Infinity puts every item pushed in the overflow, +Infinity in the near heap. */
+	private clearEpoch(base: number): void {
+		this.base = base;
+		this.buckets = 0;
+		this.current = -1;
+	}
+
+	private append(bucket: number, atMs: number, seq: number, value: number, item: number): void {
+		let tail = this.tails[bucket]!;
+		let fill = this.fills[bucket]!;
+		if (this.heads[bucket]! < 0) {
+			tail = this.take();
+			this.heads[bucket] = tail;
+			fill = 0;
+		} else if (fill === chunkItems) {
+			const next = this.take();
+			this.links[tail] = next;
+			tail = next;
+			fill = 0;
+		}
+
+		this.tails[bucket] = tail;
+		this.fills[bucket] = fill + 1;
+		this.write(tail * chunkDoubles + 4 * fill, atMs, seq, value, item);
+	}
+
+	private overflow(atMs: number, seq: number, value: number, item: number): void {
+		if (this.overflowHead < 0) {
+			this.overflowHead = this.take();
+			this.overflowTail = this.overflowHead;
+			this.overflowFill = 0;
+		} else if (this.overflowFill === chunkItems) {
+			const next = this.take();
+			this.links[this.overflowTail] = next;
+			this.overflowTail = next;
+			this.overflowFill = 0;
+		}
+
+		this.write(this.overflowTail * chunkDoubles + 4 * this.overflowFill++, atMs, seq, value, item);
+		this.overflowCount++;
+		if (atMs < this.overflowMin) this.overflowMin = atMs;
+		if (atMs > this.overflowMax) this.overflowMax = atMs;
+	}
+
+	private write(at: number, atMs: number, seq: number, value: number, item: number): void {
+		const chunks = this.chunks;
+		chunks[at] = atMs;
+		chunks[at + 1] = seq;
+		chunks[at + 2] = value;
+		chunks[at + 3] = item;
+	}
+
+	/** A free chunk, linked to nothing. */
+	private take(): number {
+		let chunk = this.firstFree;
+		if (chunk >= 0) {
+			this.firstFree = this.links[chunk]!;
+		} else {
+			if (this.chunksUsed === this.links.length) {
+				this.chunks = doubled(this.chunks);
+				this.links = doubled(this.links);
+			}
+
+			chunk = this.chunksUsed++;
+		}
+
+		this.links[chunk] = -1;
+		return chunk;
+	}
+
+	private free(chunk: number): void {
+		this.links[chunk] = this.firstFree;
+		this.firstFree = chunk;
+	}
+}
