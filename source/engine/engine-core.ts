@@ -9,7 +9,7 @@ import {isSameSpec, restMsOf, senderStreamSeed, specModel, type SpecModel} from 
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
 import {TimeBuckets} from './time-buckets.js';
-import {TimeHeap} from './time-heap.js';
+import {TimeHeap, type TimeQueue} from './time-heap.js';
 import {Tally} from './figures.js';
 import {Gateway} from './gateway.js';
 import {drawMessage, isInvalidNumber, type MessageBody, phoneText, producerRng} from './message.js';
@@ -26,6 +26,14 @@ export const defaultQueueCapacity = 1000;
 
 /** Wait after a throttled answer before the sender submits again (DESIGN.md "Real SMS delivery"). */
 export const defaultBackoffMs = 1000;
+
+/**
+ * Pending submits from which the cache no longer holds them (nor their senders): then
+ * they wait in buckets of time, not a heap (time-buckets.ts), and each event reads the
+ * next one's sender and message ahead (engine.ts). With fewer, a heap and no read-ahead
+ * do less work.
+ */
+export const manyPending = 8192;
 
 /** Options that shape the simulation but not its contract. */
 export interface EngineOptions {
@@ -54,7 +62,7 @@ export class EngineCore {
 	 * receipts in their own heap, expiries in order.
 	 */
 	protected readonly order = {next: 0};
-	protected readonly answers: TimeBuckets;
+	protected readonly answers: TimeQueue;
 	protected readonly heap = new EventHeap<Sender>(this.order);
 	/**
 	 * Receipts to come: the messages whose --log line waits for them, in order, as events;
@@ -118,7 +126,7 @@ export class EngineCore {
 		// 100,000 senders copied and first touched some 40 MB more.
 		const sizes = expectedSizes(settings, this.capacity);
 		this.messages = new Messages(sizes.messages);
-		this.answers = new TimeBuckets(this.order, sizes.submits);
+		this.answers = sizes.submits > manyPending ? new TimeBuckets(this.order, sizes.submits) : new TimeHeap(this.order, sizes.submits);
 		this.senderRows = new SenderRows(sizes.timesChunks);
 		this.producerRng = producerRng(settings.seed);
 		this.segments = segmentCount(settings.text);

@@ -2,7 +2,7 @@
 // clock. Pure and synchronous: no I/O, no timers, no wall clock, no Math.random.
 // This file runs the events in order and makes the runtime changes; what each event
 // does, and the run's state, are engine-core.ts's.
-import {EngineCore, type EngineOptions} from './engine-core.js';
+import {EngineCore, manyPending, type EngineOptions} from './engine-core.js';
 import {blankFigures, idleSource, senderSnapshot, writeSenderFigures, type Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
 import type {Sender} from './sender.js';
@@ -10,14 +10,6 @@ import type {Simulation, Totals} from './simulation.js';
 import type {RunSettings, SenderSnapshot, Snapshot, SenderSpec} from './types.js';
 
 export {defaultBackoffMs, defaultQueueCapacity, type EngineOptions} from './engine-core.js';
-
-/**
- * Pending submits from which each event reads the next one's sender and message ahead.
- * With many senders, each event's sender and message are cache misses that one event
- * waits for after another; read ahead, the next one's come while this one runs (a tenth
- * to a fifth of the events' time over 100,000 senders). With few, they are in the cache.
- */
-const readAheadFrom = 8192;
 
 export class Engine extends EngineCore implements Simulation {
 	/** What was read ahead, kept so that the compiler keeps the reads. */
@@ -105,8 +97,9 @@ export class Engine extends EngineCore implements Simulation {
 			if (source === 'answer') {
 				const message = answers.pop()!;
 				const code = answers.poppedValue;
-				if (answers.size > readAheadFrom) {
-					// The next answer's sender and message are read now, so memory fetches them while this event runs.
+				if (answers.size > manyPending) {
+					// The next answer's sender and message are read now, so memory fetches them while this
+					// event runs: with many senders each is a cache miss, one waited for after another.
 					const next = this.senders[(answers.peekValue() >>> 1) - 1];
 					if (next !== undefined) this.readAhead ^= next.windowUsed ^ this.messages.heldBy(answers.peek()!);
 				}

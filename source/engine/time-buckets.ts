@@ -12,7 +12,7 @@
 // earlier bucket is never due after one of a later bucket, whatever the rounding.
 // Times must be finite. Pure.
 import {doubled} from './doubled.js';
-import {TimeHeap} from './time-heap.js';
+import {TimeHeap, type TimeQueue} from './time-heap.js';
 
 /** Items a bucket, roughly, when an epoch is laid out. */
 const perBucket = 64;
@@ -20,7 +20,7 @@ const perBucket = 64;
 const chunkItems = 16;
 const chunkDoubles = 4 * chunkItems;
 
-export class TimeBuckets {
+export class TimeBuckets implements TimeQueue {
 	size = 0;
 	/** The number the item last popped carried. */
 	poppedValue = 0;
