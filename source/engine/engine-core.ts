@@ -465,11 +465,13 @@ function expectedSizes(settings: RunSettings, capacity: number): {messages: numb
 	for (const spec of settings.senders) windows += spec.window ?? 1;
 	const {messages} = settings;
 	const senders = settings.senders.length;
+	// Windows may add up to billions; past a million, each buffer grows as the run fills it.
+	const cap = 1 << 20;
 	return {
-		messages: Math.min(messages, capacity + windows),
-		submits: Math.min(messages * segmentCount(settings.text), windows),
-		// A sender keeps up to 64 times in chunks of 8 (sender-times.ts).
-		timesChunks: Math.min(8 * senders, Math.ceil(messages / 8) + senders),
+		messages: Math.min(cap, messages, capacity + windows),
+		submits: Math.min(cap, messages * segmentCount(settings.text), windows),
+		// A sender keeps up to 64 times in chunks of 8 (sender-times.ts); senders added later need some too.
+		timesChunks: Math.min(cap, 8 * senders, Math.ceil(messages / 8) + senders) + 16,
 	};
 }
 

@@ -10,7 +10,7 @@
 // in an overflow list, from which the next epoch is laid out. The bucket of a time is
 // floor((time - base) / width), which never decreases as time grows, so an item of an
 // earlier bucket is never due after one of a later bucket, whatever the rounding.
-// Times must be finite. Pure.
+// An item at Infinity keeps its place, after every finite one; NaN is no time. Pure.
 import {doubled} from './doubled.js';
 import {TimeHeap, type TimeQueue} from './time-heap.js';
 
@@ -35,7 +35,7 @@ export class TimeBuckets implements TimeQueue {
 	private heads = new Int32Array(16).fill(-1);
 	private tails = new Int32Array(16);
 	private fills = new Int32Array(16);
-	private buckets = 0;
+	private bucketCount = 0;
 	private current = -1;
 	/** Where the epoch's first bucket starts (clearEpoch says what ±Infinity mean). */
 	private base = Number.NEGATIVE_INFINITY;
@@ -57,6 +57,7 @@ export class TimeBuckets implements TimeQueue {
 		capacity = 1024,
 	) {
 		this.near = new TimeHeap(order, 4 * perBucket);
+		// Room for the items twice over: a bucket's last chunk is mostly part empty.
 		const chunks = Math.ceil(Math.max(1, capacity) / chunkItems) * 2 + 16;
 		this.chunks = new Float64Array(chunks * chunkDoubles);
 		this.links = new Int32Array(chunks);
@@ -90,7 +91,7 @@ export class TimeBuckets implements TimeQueue {
 			return;
 		}
 
-		if (bucket < this.buckets) {
+		if (bucket < this.bucketCount) {
 			this.append(bucket, atMs, seq, value, item);
 		} else {
 			this.overflow(atMs, seq, value, item);
@@ -116,8 +117,8 @@ export class TimeBuckets implements TimeQueue {
 	private advance(): void {
 		while (this.near.size === 0 && this.size > 0) {
 			let bucket = this.current + 1;
-			while (bucket < this.buckets && this.heads[bucket]! < 0) bucket++;
-			if (bucket < this.buckets) {
+			while (bucket < this.bucketCount && this.heads[bucket]! < 0) bucket++;
+			if (bucket < this.bucketCount) {
 				this.current = bucket;
 				this.load(bucket);
 			} else {
@@ -126,18 +127,9 @@ export class TimeBuckets implements TimeQueue {
 		}
 	}
 
-	/** Moves a bucket's items into the near heap, and frees its chunks. */
+	/** Moves a bucket's items into the near heap. */
 	private load(bucket: number): void {
-		const {chunks, links, near} = this;
-		const last = this.tails[bucket]!;
-		for (let chunk = this.heads[bucket]!; chunk >= 0; ) {
-			const count = chunk === last ? this.fills[bucket]! : chunkItems;
-			for (let i = 0, at = chunk * chunkDoubles; i < count; i++, at += 4) near.insert(chunks[at + 3]!, chunks[at]!, chunks[at + 1]!, chunks[at + 2]!);
-			const next = links[chunk]!;
-			this.free(chunk);
-			chunk = next;
-		}
-
+		this.moveToNear(this.heads[bucket]!, this.tails[bucket]!, this.fills[bucket]!);
 		this.heads[bucket] = -1;
 	}
 
@@ -149,28 +141,23 @@ export class TimeBuckets implements TimeQueue {
 		let chunk = this.overflowHead;
 		const last = this.overflowTail;
 		const lastFill = this.overflowFill;
-		this.overflowHead = -1;
-		this.overflowTail = -1;
-		this.overflowFill = 0;
-		this.overflowCount = 0;
-		this.overflowMin = Number.POSITIVE_INFINITY;
-		this.overflowMax = Number.NEGATIVE_INFINITY;
+		this.resetOverflow();
 
 		const spans = Math.max(1, Math.ceil(count / perBucket));
 		const width = (max - min) / spans;
 		this.base = min;
 		this.width = width > 0 && Number.isFinite(width) ? width : 1;
-		// One bucket more than the spans: rounding may put the latest time one past them.
-		this.buckets = spans + 1;
+		// The latest time falls in bucket `spans` itself ((max - min) / width is spans): one more.
+		this.bucketCount = spans + 1;
 		this.current = -1;
-		if (this.heads.length < this.buckets) {
-			const length = Math.max(this.buckets, 2 * this.heads.length);
+		if (this.heads.length < this.bucketCount) {
+			const length = Math.max(this.bucketCount, 2 * this.heads.length);
 			this.heads = new Int32Array(length);
 			this.tails = new Int32Array(length);
 			this.fills = new Int32Array(length);
 		}
 
-		this.heads.fill(-1, 0, this.buckets);
+		this.heads.fill(-1, 0, this.bucketCount);
 		while (chunk >= 0) {
 			// (Read anew each chunk: taking chunks may have grown them.)
 			const {chunks, links} = this;
@@ -178,7 +165,7 @@ export class TimeBuckets implements TimeQueue {
 			for (let i = 0, at = chunk * chunkDoubles; i < fill; i++, at += 4) {
 				const atMs = chunks[at]!;
 				const bucket = Math.floor((atMs - this.base) / this.width);
-				if (bucket < this.buckets) this.append(bucket, atMs, chunks[at + 1]!, chunks[at + 2]!, chunks[at + 3]!);
+				if (bucket < this.bucketCount) this.append(bucket, atMs, chunks[at + 1]!, chunks[at + 2]!, chunks[at + 3]!);
 				else this.overflow(atMs, chunks[at + 1]!, chunks[at + 2]!, chunks[at + 3]!);
 			}
 
@@ -187,35 +174,41 @@ export class TimeBuckets implements TimeQueue {
 			chunk = next;
 		}
 
-		// No time fell in a bucket (a width rounding cannot place): the whole overflow goes to the heap.
-		if (this.overflowCount === count) this.flushOverflow();
+		// No time fell in a bucket (the earliest is Infinity): they all go to the near heap, in order.
+		if (this.overflowCount === count) {
+			this.moveToNear(this.overflowHead, this.overflowTail, this.overflowFill);
+			this.resetOverflow();
+			this.clearEpoch(Number.POSITIVE_INFINITY);
+		}
 	}
 
-	private flushOverflow(): void {
-		const {chunks, links} = this;
-		for (let chunk = this.overflowHead; chunk >= 0; ) {
-			const fill = chunk === this.overflowTail ? this.overflowFill : chunkItems;
-			for (let i = 0, at = chunk * chunkDoubles; i < fill; i++, at += 4) this.near.insert(chunks[at + 3]!, chunks[at]!, chunks[at + 1]!, chunks[at + 2]!);
+	/** No buckets; `base` -Infinity puts every item pushed in the overflow, +Infinity (until the near heap is empty) in the near heap. */
+	private clearEpoch(base: number): void {
+		this.base = base;
+		this.bucketCount = 0;
+		this.current = -1;
+	}
+
+	/** Moves the items of a list of chunks (`fill` of them in its last) into the near heap, and frees the chunks. */
+	private moveToNear(head: number, last: number, fill: number): void {
+		const {chunks, links, near} = this;
+		for (let chunk = head; chunk >= 0; ) {
+			const count = chunk === last ? fill : chunkItems;
+			// Stored as time, order, number, item.
+			for (let i = 0, at = chunk * chunkDoubles; i < count; i++, at += 4) near.insert(chunks[at + 3]!, chunks[at]!, chunks[at + 1]!, chunks[at + 2]!);
 			const next = links[chunk]!;
 			this.free(chunk);
 			chunk = next;
 		}
+	}
 
+	private resetOverflow(): void {
 		this.overflowHead = -1;
 		this.overflowTail = -1;
 		this.overflowFill = 0;
 		this.overflowCount = 0;
 		this.overflowMin = Number.POSITIVE_INFINITY;
 		this.overflowMax = Number.NEGATIVE_INFINITY;
-		// Until the heap is empty, every item goes to it: all it holds is due before none.
-		this.clearEpoch(Number.POSITIVE_INFINITY);
-	}
-
-	/** No buckets; `base` -Infinity puts every item pushed in the overflow, +Infinity in the near heap. */
-	private clearEpoch(base: number): void {
-		this.base = base;
-		this.buckets = 0;
-		this.current = -1;
 	}
 
 	private append(bucket: number, atMs: number, seq: number, value: number, item: number): void {
@@ -252,7 +245,8 @@ export class TimeBuckets implements TimeQueue {
 		this.write(this.overflowTail * chunkDoubles + 4 * this.overflowFill++, atMs, seq, value, item);
 		this.overflowCount++;
 		if (atMs < this.overflowMin) this.overflowMin = atMs;
-		if (atMs > this.overflowMax) this.overflowMax = atMs;
+		// (An item at Infinity would make the next epoch's buckets useless: it is left out of the span.)
+		if (atMs > this.overflowMax && atMs !== Number.POSITIVE_INFINITY) this.overflowMax = atMs;
 	}
 
 	private write(at: number, atMs: number, seq: number, value: number, item: number): void {

@@ -426,7 +426,7 @@ describe('Engine', () => {
 			expect(engine.snapshot()).toMatchObject({sent: 1, segments: 3, inFlight: 0, isDone: true});
 		});
 
-		it('over 9,000 senders (more submits pending than the engine reads ahead from), senders removed mid-flight: nothing lost, each message once', () => {
+		it('over 9,000 senders (their submits in buckets of time, each next one read ahead), some removed mid-flight: nothing lost, each message once', () => {
 			const engine = createEngine(settingsOf({messages: 30_000, retries: 1, senders: Array.from({length: 9000}, () => spec({failureRate: 0.2}))}));
 			const outcomes = record(engine);
 			engine.runUntil(50);
@@ -436,6 +436,27 @@ describe('Engine', () => {
 			checkBooks(engine);
 			expectEveryIdOnce(outcomes, 30_000);
 			expect(outcomes.some(o => (o.sender - 1) % 97 === 0 && o.simMs > 50)).toBe(false);
+		});
+
+		it('no sender at the start, two added later: each keeps its times (their buffers were sized for none)', () => {
+			// Fewer than 64 messages each: a sender keeps each time, not a histogram (sender-times.ts).
+			const engine = createEngine(settingsOf({messages: 100, senders: [], retries: 1, seed: 3}));
+			engine.runUntil(10);
+			engine.addSender(spec({distribution: 'lognormal'}));
+			engine.addSender(spec({meanMs: 50, window: 3}));
+			engine.runUntil(Infinity);
+			const senders = engine.snapshot().senders;
+			expect(senders.map(s => s.sent + s.failed).reduce((a, b) => a + b)).toBe(100);
+			expect(senders.map(s => Number.isFinite(s.p95Ms))).toEqual([true, true]);
+			expect(senders[0]!.p95Ms).toBeGreaterThan(senders[0]!.avgTimeMs!);
+		});
+
+		it('3,000 senders with windows of 100,000 and a billion messages to send: the run starts (its buffers grow as it fills them)', () => {
+			const engine = createEngine(settingsOf({messages: 1e9, senders: Array.from({length: 3000}, () => spec({window: 100_000, rate: 1}))}));
+			engine.runUntil(10);
+			// Each took one message at 0 (its rate cap spaces the next a second later); the queue refilled.
+			const {inFlight, sent, failed, queued} = engine.snapshot();
+			expect({taken: inFlight + sent + failed, queued}).toEqual({taken: 3000, queued: 1000});
 		});
 
 		it.each(distributions)('%s: removing senders at random moments loses nothing', distribution => {
