@@ -8,7 +8,7 @@
 import {isSameSpec, restMsOf, senderStreamSeed, specModel, type SpecModel} from './attempt.js';
 import {Deque} from './deque.js';
 import {EventHeap} from './event-heap.js';
-import {TimeBuckets} from './time-buckets.js';
+import {expectedSizes, submitQueue} from './run-sizes.js';
 import {TimeHeap, type TimeQueue} from './time-heap.js';
 import {Tally} from './figures.js';
 import {Gateway} from './gateway.js';
@@ -26,14 +26,6 @@ export const defaultQueueCapacity = 1000;
 
 /** Wait after a throttled answer before the sender submits again (DESIGN.md "Real SMS delivery"). */
 export const defaultBackoffMs = 1000;
-
-/**
- * Pending submits from which the cache no longer holds them (nor their senders): then
- * they wait in buckets of time, not a heap (time-buckets.ts), and each event reads the
- * next one's sender and message ahead (engine.ts). With fewer, a heap and no read-ahead
- * do less work.
- */
-export const manyPending = 8192;
 
 /** Options that shape the simulation but not its contract. */
 export interface EngineOptions {
@@ -122,11 +114,9 @@ export class EngineCore {
 		this.queue = new Deque(Math.min(this.capacity, 1 << 16));
 		this.retries = settings.retries;
 		this.total = settings.messages;
-		// Its buffers made at the size the run will likely fill: grown by doubling, a run over
-		// 100,000 senders copied and first touched some 40 MB more.
 		const sizes = expectedSizes(settings, this.capacity);
 		this.messages = new Messages(sizes.messages);
-		this.answers = sizes.submits > manyPending ? new TimeBuckets(this.order, sizes.submits) : new TimeHeap(this.order, sizes.submits);
+		this.answers = submitQueue(this.order, sizes.submits);
 		this.senderRows = new SenderRows(sizes.timesChunks);
 		this.producerRng = producerRng(settings.seed);
 		this.segments = segmentCount(settings.text);
@@ -457,22 +447,6 @@ export class EngineCore {
 	protected recycle(message: number): void {
 		this.messages.release(message);
 	}
-}
-
-/** How many messages, pending submits and chunks of senders' times a run will likely hold at once, at most. */
-function expectedSizes(settings: RunSettings, capacity: number): {messages: number; submits: number; timesChunks: number} {
-	let windows = 0;
-	for (const spec of settings.senders) windows += spec.window ?? 1;
-	const {messages} = settings;
-	const senders = settings.senders.length;
-	// Windows may add up to billions; past a million, each buffer grows as the run fills it.
-	const cap = 1 << 20;
-	return {
-		messages: Math.min(cap, messages, capacity + windows),
-		submits: Math.min(cap, messages * segmentCount(settings.text), windows),
-		// A sender keeps up to 64 times in chunks of 8 (sender-times.ts); senders added later need some too.
-		timesChunks: Math.min(cap, 8 * senders, Math.ceil(messages / 8) + senders) + 16,
-	};
 }
 
 /** A submit's number in the answers heap: its sender's id and whether it was throttled. */

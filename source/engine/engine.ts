@@ -2,9 +2,10 @@
 // clock. Pure and synchronous: no I/O, no timers, no wall clock, no Math.random.
 // This file runs the events in order and makes the runtime changes; what each event
 // does, and the run's state, are engine-core.ts's.
-import {EngineCore, manyPending, type EngineOptions} from './engine-core.js';
+import {EngineCore, type EngineOptions} from './engine-core.js';
 import {blankFigures, idleSource, senderSnapshot, writeSenderFigures, type Spread} from './figures.js';
 import type {Histogram} from './histogram.js';
+import {manyPending} from './run-sizes.js';
 import type {Sender} from './sender.js';
 import type {Simulation, Totals} from './simulation.js';
 import type {RunSettings, SenderSnapshot, Snapshot, SenderSpec} from './types.js';
