@@ -45,7 +45,7 @@ export interface DeliverySettings {
 	text?: string | undefined;
 	/** The gateway all senders share: segments per simulated second; undefined = no cap. */
 	gatewayRate?: number | undefined;
-	/** Wait after a throttled submit before it is submitted again. @default 1000 */
+	/** Wait after a throttled submit before it is submitted again; over 0 (with 0, a sender that takes no time would be throttled for ever at one instant). @default 1000 */
 	backoffMs?: number | undefined;
 	/** Share of recipients whose number cannot receive (fail at once, never retried). @default 0 */
 	invalid?: number | undefined;
