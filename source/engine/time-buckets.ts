@@ -212,41 +212,35 @@ export class TimeBuckets implements TimeQueue {
 	}
 
 	private append(bucket: number, atMs: number, seq: number, value: number, item: number): void {
-		let tail = this.tails[bucket]!;
-		let fill = this.fills[bucket]!;
-		if (this.heads[bucket]! < 0) {
-			tail = this.take();
-			this.heads[bucket] = tail;
-			fill = 0;
-		} else if (fill === chunkItems) {
-			const next = this.take();
-			this.links[tail] = next;
-			tail = next;
-			fill = 0;
-		}
-
-		this.tails[bucket] = tail;
+		const last = this.heads[bucket]! < 0 ? -1 : this.tails[bucket]!;
+		const chunk = this.chunkFor(last, this.fills[bucket]!);
+		if (last < 0) this.heads[bucket] = chunk;
+		const fill = chunk === last ? this.fills[bucket]! : 0;
+		this.tails[bucket] = chunk;
 		this.fills[bucket] = fill + 1;
-		this.write(tail * chunkDoubles + 4 * fill, atMs, seq, value, item);
+		this.write(chunk * chunkDoubles + 4 * fill, atMs, seq, value, item);
 	}
 
 	private overflow(atMs: number, seq: number, value: number, item: number): void {
-		if (this.overflowHead < 0) {
-			this.overflowHead = this.take();
-			this.overflowTail = this.overflowHead;
-			this.overflowFill = 0;
-		} else if (this.overflowFill === chunkItems) {
-			const next = this.take();
-			this.links[this.overflowTail] = next;
-			this.overflowTail = next;
-			this.overflowFill = 0;
-		}
-
-		this.write(this.overflowTail * chunkDoubles + 4 * this.overflowFill++, atMs, seq, value, item);
+		const last = this.overflowTail;
+		const chunk = this.chunkFor(last, this.overflowFill);
+		if (last < 0) this.overflowHead = chunk;
+		const fill = chunk === last ? this.overflowFill : 0;
+		this.overflowTail = chunk;
+		this.overflowFill = fill + 1;
+		this.write(chunk * chunkDoubles + 4 * fill, atMs, seq, value, item);
 		this.overflowCount++;
 		if (atMs < this.overflowMin) this.overflowMin = atMs;
 		// (An item at Infinity would make the next epoch's buckets useless: it is left out of the span.)
 		if (atMs > this.overflowMax && atMs !== Number.POSITIVE_INFINITY) this.overflowMax = atMs;
+	}
+
+	/** The chunk a list's next item goes in: its last, `last` (-1: a list of none), while it has room, else a new one linked after it. */
+	private chunkFor(last: number, fill: number): number {
+		if (last >= 0 && fill < chunkItems) return last;
+		const chunk = this.take();
+		if (last >= 0) this.links[last] = chunk;
+		return chunk;
 	}
 
 	private write(at: number, atMs: number, seq: number, value: number, item: number): void {
