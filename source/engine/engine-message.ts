@@ -1,16 +1,17 @@
 // Messages as the engine keeps them while queued, in flight or awaiting their receipt: no
-// object, a numbered slot each in one buffer. What an event reads of a message fills the
-// first 64 bytes of its slot, one cache line: with 100,000 senders at work each message an
-// event reaches is a cache miss, and an object with a row of numbers was two. Slots of
+// object, a numbered slot each in one buffer. What an event reads of a message is its slot,
+// 64 bytes, one cache line: with 100,000 senders at work each message an event reaches is a
+// cache miss, and an object with a row of numbers was two. What only a --log line or a
+// receipt reads is in a buffer of its own, made when first needed (a second 64 bytes a slot
+// made a 100,000-sender run's messages twice the memory, 6 MB more). Slots of
 // finished messages are used again, so a run has as many as are ever under way at once and
 // makes no garbage per message: peak RSS stays flat however long it runs (bench/soak.js). Pure.
 import {doubled} from './doubled.js';
 
-const slotDoubles = 16;
+const slotDoubles = 8;
 const slotInts = 2 * slotDoubles;
-// Doubles of a slot, then its 32-bit whole numbers (bytes 40-59), then what only a
-// --log line or a receipt reads (the second 64 bytes). Its text is drawn but never kept:
-// nothing in a simulated run reads it.
+// Doubles of a slot, then its 32-bit whole numbers (bytes 40-59). Its text is drawn but
+// never kept: nothing in a simulated run reads it.
 const producedAtAt = 0;
 const pickedAtAt = 1;
 const attemptStartAt = 2;
@@ -21,14 +22,18 @@ const unansweredAt = 11;
 const attemptsAt = 12;
 const heldPrevAt = 13;
 const heldNextAt = 14;
-const acceptedAtAt = 8;
-const dueAtAt = 9;
-const acceptedByAt = 22;
+// A slot's row of `accepted`.
+const acceptedDoubles = 3;
+const acceptedAtAt = 0;
+const dueAtAt = 1;
+const acceptedByAt = 2;
 
 /** An engine's messages; a message is the number of its slot. Each engine has its own. */
 export class Messages {
 	private doubles: Float64Array;
 	private ints: Int32Array;
+	/** What only a --log line or a receipt reads, a row a slot: made when a message is first kept for one. */
+	private accepted = new Float64Array(0);
 	private used = 0;
 	/** Slots let go of, to use again (the last first: its memory is the most recently touched). */
 	private readonly free: number[] = [];
@@ -156,21 +161,29 @@ export class Messages {
 
 	/** Accepted by sender `by` at `atMs`; kept for its log line until its receipt comes (or it expires, at `dueAt`). */
 	setAccepted(slot: number, by: number, atMs: number, dueAt: number): void {
-		this.doubles[slot * slotDoubles + acceptedAtAt] = atMs;
-		this.doubles[slot * slotDoubles + dueAtAt] = dueAt;
-		this.ints[slot * slotInts + acceptedByAt] = by;
+		const a = slot * acceptedDoubles;
+		if (a >= this.accepted.length) {
+			// As many rows as there are slots.
+			const grown = new Float64Array((this.doubles.length / slotDoubles) * acceptedDoubles);
+			grown.set(this.accepted);
+			this.accepted = grown;
+		}
+
+		this.accepted[a + acceptedAtAt] = atMs;
+		this.accepted[a + dueAtAt] = dueAt;
+		this.accepted[a + acceptedByAt] = by;
 	}
 
 	acceptedAt(slot: number): number {
-		return this.doubles[slot * slotDoubles + acceptedAtAt]!;
+		return this.accepted[slot * acceptedDoubles + acceptedAtAt]!;
 	}
 
 	acceptedBy(slot: number): number {
-		return this.ints[slot * slotInts + acceptedByAt]!;
+		return this.accepted[slot * acceptedDoubles + acceptedByAt]!;
 	}
 
 	dueAt(slot: number): number {
-		return this.doubles[slot * slotDoubles + dueAtAt]!;
+		return this.accepted[slot * acceptedDoubles + dueAtAt]!;
 	}
 
 	private grow(): void {

@@ -78,6 +78,18 @@ describe('Messages (the engine keeps a message as a slot of one buffer)', () => 
 		for (const [n, slot] of slots.entries()) expect(fieldsOf(messages, slot)).toStrictEqual(filled(n));
 	});
 
+	it('keeps what a log line reads (kept apart from the slots) as the slots grow after it was set', () => {
+		const messages = new Messages(4);
+		const early = Array.from({length: 4}, (_, n) => messages.make(n, n, 0));
+		messages.setAccepted(early[2]!, 7, 1.5, 2.5);
+		const late = Array.from({length: 500}, (_, n) => messages.make(n + 4, n, 0)).at(-1)!;
+		messages.setAccepted(late, 9, 3.5, 4.5);
+		expect([messages.acceptedBy(early[2]!), messages.acceptedAt(early[2]!), messages.dueAt(early[2]!)]).toStrictEqual([7, 1.5, 2.5]);
+		expect([messages.acceptedBy(late), messages.acceptedAt(late), messages.dueAt(late)]).toStrictEqual([9, 3.5, 4.5]);
+		// The slots' own fields are untouched by it.
+		expect(fieldsOf(messages, early[2]!)).toMatchObject({id: 2, phone: 2, producedAt: 0, pickedAt: -1, heldBy: 0, heldPrev: -1, heldNext: -1});
+	});
+
 	it('a slot let go of is used again, last freed first, and starts as a new message', () => {
 		const messages = new Messages();
 		const a = messages.make(1, 1, 0);
