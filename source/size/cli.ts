@@ -14,7 +14,7 @@ import {inputCap, readInput} from '../input-files.js';
 import type {Io, Run} from '../lifecycle.js';
 import {writeWhole} from '../report.js';
 import {describeWriteError} from '../write-error.js';
-import {estimate, type Estimate} from './estimate.js';
+import {estimate, failedShare, type Estimate} from './estimate.js';
 import {createPool} from './pool.js';
 import {findSize, neededRuns, type SizeAnswer, type SizeQuery, type Trial} from './search.js';
 
@@ -126,7 +126,7 @@ export function headerText(query: SizeQuery, guess: Estimate = estimate(query)):
 	const need = neededRuns(query.confidence, query.runs);
 	const {failureRate} = query.spec;
 	const invalid = query.delivery.invalid ?? 0;
-	const failing = query.messages * (invalid + (1 - invalid) * failureRate ** (query.retries + 1));
+	const failing = query.messages * (invalid + (1 - invalid) * failedShare(failureRate, query.retries));
 	const share = query.messages === 0 ? 0 : (failing * 100) / query.messages;
 	const failShare = share < 0.1 && failing > 0 ? 'under 0.1%' : formatPercent(failing, query.messages);
 	const inTime =
@@ -182,12 +182,19 @@ export function impossibleText(query: SizeQuery, guess: Estimate): string {
 		].join('\n');
 	}
 
+	const {invalid = 0, delivery} = query.delivery;
+	const failed = failedShare(query.spec.failureRate, query.retries);
+	const attempts = query.retries === 0 ? 'their one attempt' : `all ${query.retries + 1} attempts`;
 	return [
 		`No answer: no count of senders can. --reach ${percent(query.reachGoal ?? 1)} asks for ${formatCount(guess.goalMessages)} of`,
-		`  ${formatCount(query.messages)} recipients, but only ${percent(impossible.reachableShare)} can ever be reached`,
-		'  (invalid numbers never are, nor undelivered ones with receipts).',
+		`  ${formatCount(query.messages)} recipients, but only ${percent(impossible.reachableShare)} can ever be reached:`,
+		...(invalid > 0 ? [`  ${percent(invalid)} of the numbers are invalid (--invalid);`] : []),
+		...(failed > 0 ? [`  ${percent(failed)} of the messages fail ${attempts} (--failure-rate, --retries);`] : []),
+		...(delivery !== undefined && delivery.undelivered > 0 ? [`  ${percent(delivery.undelivered)} of those sent are never delivered (--delivery).`] : []),
 		'',
-	].join('\n');
+	]
+		.join('\n')
+		.replace(/;\n$/, '.\n');
 }
 
 /** 1,667, 166.7, 0.25: a rate without its unit; no cap at all is "unlimited". */

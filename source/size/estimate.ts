@@ -1,6 +1,6 @@
 // `size`'s closed-form estimate and its bottleneck, before any run: a sender's ceiling in
 // segments/s, the segments/s the goal needs, and whether the gateway or unreachable
-// recipients rule out every count. Pure arithmetic; the runs decide the answer.
+// recipients (invalid, failed on every attempt, undelivered) rule out every count. Pure arithmetic; the runs decide the answer.
 import {segmentCount} from '../engine/segments.js';
 import type {DeliverySettings} from '../engine/types.js';
 import type {SizeQuery} from './search.js';
@@ -55,9 +55,17 @@ export function reachRank(share: number, messages: number): number {
 	return Math.max(0, Math.ceil(share * messages * (1 - 1e-12)));
 }
 
-/** Share of recipients that can ever be reached: not invalid, and (with receipts) not undelivered. */
-export function reachableShare(delivery: DeliverySettings): number {
-	return (1 - (delivery.invalid ?? 0)) * (1 - (delivery.delivery?.undelivered ?? 0));
+/** Share of messages that fail every attempt: p^(k+1) for failure p and k retries. */
+export function failedShare(failureRate: number, retries: number): number {
+	return failureRate ** (retries + 1);
+}
+
+/**
+ * Share of recipients that can ever be reached: not invalid, not failed on every attempt,
+ * and (with receipts) not undelivered.
+ */
+export function reachableShare(delivery: DeliverySettings, failureRate = 0, retries = 0): number {
+	return (1 - (delivery.invalid ?? 0)) * (1 - failedShare(failureRate, retries)) * (1 - (delivery.delivery?.undelivered ?? 0));
 }
 
 /** The estimate for `input`, its segments counted from its text (GSM 03.38). */
@@ -76,7 +84,7 @@ export function estimateWith(input: EstimateInput, segments: number): Estimate {
 	const goalMessages = input.reachGoal === undefined ? input.messages : reachRank(input.reachGoal, input.messages);
 	const attempts = expectedAttempts(spec.failureRate, input.retries);
 	const neededRate = (goalMessages * segments * attempts * 1000) / withinMs;
-	const accepted = input.messages * (1 - (input.delivery.invalid ?? 0)) * (1 - spec.failureRate ** (input.retries + 1)) * segments;
+	const accepted = input.messages * (1 - (input.delivery.invalid ?? 0)) * (1 - failedShare(spec.failureRate, input.retries)) * segments;
 	const cost = accepted * (spec.price ?? 0);
 	const base = {perSenderRate, goalMessages, segments, attempts, neededRate, cost};
 	if (input.messages > 0 && (spec.failureRate >= 1 || (input.delivery.invalid ?? 0) >= 1)) {
@@ -88,7 +96,7 @@ export function estimateWith(input: EstimateInput, segments: number): Estimate {
 		return {...base, senders: undefined, bottleneck: 'gateway', impossible: {by: 'gateway', gatewayRate}};
 	}
 
-	const reachable = reachableShare(input.delivery);
+	const reachable = reachableShare(input.delivery, spec.failureRate, input.retries);
 	if (input.reachGoal !== undefined && input.reachGoal > reachable) {
 		return {...base, senders: undefined, bottleneck: bySender, impossible: {by: 'unreachable', reachableShare: reachable}};
 	}

@@ -116,6 +116,17 @@ describe('size estimate', () => {
 		expect(estimate({...base, reachGoal: 0.3, delivery}).impossible).toEqual({by: 'unreachable', reachableShare: 0.25});
 	});
 
+	it('nor messages that fail every attempt: p^(k+1) of them, which retries shrink', () => {
+		const spec = {...base.spec, failureRate: 0.2};
+		expect(reachableShare({}, 0.2, 0)).toBe(0.8);
+		expect(estimate({...base, reachGoal: 0.8, spec}).impossible).toBeUndefined();
+		expect(estimate({...base, reachGoal: 0.81, spec})).toMatchObject({senders: undefined, impossible: {by: 'unreachable', reachableShare: 0.8}});
+		// Two retries: 0.2³ = 0.8 % fail every attempt.
+		expect(estimate({...base, reachGoal: 0.99, retries: 2, spec}).impossible).toBeUndefined();
+		// Without a reach goal every message finishes, sent or failed (one attempt each): no limit.
+		expect(estimate({...base, spec}).senders).toBe(17);
+	});
+
 	it('messages that can never be sent have no answer: failure rate 1, or every number invalid', () => {
 		expect(estimate({...base, spec: {...base.spec, failureRate: 1}}).impossible).toEqual({by: 'never-sent', why: 'failure-rate'});
 		expect(estimate({...base, retries: 5, spec: {...base.spec, failureRate: 1}}).senders).toBeUndefined();

@@ -97,8 +97,35 @@ describe('size output with the estimate', () => {
 		const {code, out} = await refused({...base, reachGoal: 0.99, delivery: {invalid: 0.02}}, false);
 		expect(code).toBe(3);
 		expect(out).toContain(
-			'No answer: no count of senders can. --reach 99% asks for 990 of\n  1,000 recipients, but only 98% can ever be reached\n  (invalid numbers never are, nor undelivered ones with receipts).\n',
+			'No answer: no count of senders can. --reach 99% asks for 990 of\n  1,000 recipients, but only 98% can ever be reached:\n  2% of the numbers are invalid (--invalid).\n',
 		);
 		within80(out);
+	});
+
+	it('refuses a reach goal beyond the messages that do not fail every attempt, naming each cause', async () => {
+		// 20 % fail with no retry: 80 % at most, and no count of senders changes that.
+		const failing = await refused({...base, reachGoal: 0.95, spec: {...base.spec, failureRate: 0.2}}, false);
+		expect(failing.code).toBe(3);
+		expect(failing.out).toContain(
+			'No answer: no count of senders can. --reach 95% asks for 950 of\n  1,000 recipients, but only 80% can ever be reached:\n  20% of the messages fail their one attempt (--failure-rate, --retries).\n',
+		);
+		// Every cause at once, each on a line: 0.9 × (1 − 0.5²) × 0.5 = 33.75 %.
+		const all = await refused(
+			{
+				...base,
+				reachGoal: 0.5,
+				retries: 1,
+				spec: {...base.spec, failureRate: 0.5},
+				delivery: {invalid: 0.1, delivery: {meanMs: 8000, distribution: 'constant', undelivered: 0.5}},
+			},
+			false,
+		);
+		expect(all.code).toBe(3);
+		expect(all.out).toContain(
+			'but only 33.75% can ever be reached:\n  10% of the numbers are invalid (--invalid);\n  25% of the messages fail all 2 attempts (--failure-rate, --retries);\n  50% of those sent are never delivered (--delivery).\n',
+		);
+		within80(all.out);
+		// Retries bring the share back: 0.2³ = 0.8 % fail every attempt, 95 % can be reached.
+		expect(estimate({...base, reachGoal: 0.95, retries: 2, spec: {...base.spec, failureRate: 0.2}}).impossible).toBeUndefined();
 	});
 });
