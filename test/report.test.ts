@@ -82,6 +82,18 @@ describe('summaryText', () => {
 		expect(text).toMatch(/^ {2}throughput {2}[\d.]+\/s over the whole run/m);
 	});
 
+	test('a broker\'s or an SMPP run counts real time, not simulated', () => {
+		const {summary} = summaryAfter();
+		expect(summaryText(summary)).toMatch(/^ {2}elapsed {5}\S+ simulated · \S+ wall$/m);
+		expect(summaryText(summary)).toContain('(finished per simulated second)');
+		for (const change of [{smpp: 'smpp://alerts:****@host:2775'}, {duplicates: 0}]) {
+			const text = summaryText({...summary, ...change});
+			expect(text).toMatch(/^ {2}elapsed {5}\S+ \(real time\) · \S+ wall$/m);
+			expect(text).toContain('(finished per second)');
+			expect(text).not.toContain('simulated');
+		}
+	});
+
 	test.each<[string, Partial<Summary>, {isQuit?: boolean}, string]>([
 		['a finished run', {}, {}, 'Summary'],
 		['a quit before the end', {interrupted: true}, {isQuit: true}, 'Summary (stopped by the user before every message finished)'],

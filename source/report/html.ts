@@ -6,7 +6,7 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import type {Histogram} from '../engine/histogram.js';
 import {formatClock, formatCost, formatCount, formatMs, formatPercent, formatRate} from '../format.js';
-import {actualWords, isUnfinishedRun, usesDeliveryModel, type SenderSummary, type Summary} from '../report.js';
+import {actualWords, isRealTime, isUnfinishedRun, usesDeliveryModel, type SenderSummary, type Summary} from '../report.js';
 import type {RunHtml} from '../runs/in-process.js';
 import {pageScript, pageStyle} from './html-page.js';
 import {senderCount} from './sender-runs.js';
@@ -174,9 +174,10 @@ const ms = (value: number | null) => (value === null ? '–' : formatMs(value));
 function outcomeWords(summary: Summary): string {
 	const finished = summary.sent + summary.failed;
 	const crossed = summary.thresholds.filter(t => !t.ok).length;
+	const clock = `${formatClock(summary.simElapsedMs)}${isRealTime(summary) ? '' : ' simulated'}`;
 	const how = summary.interrupted
-		? `Interrupted after ${formatClock(summary.simElapsedMs)} simulated: ${formatCount(finished)} of ${formatCount(summary.produced + summary.pending)} messages finished.`
-		: `Finished: ${formatCount(finished)} messages in ${formatClock(summary.simElapsedMs)} simulated.`;
+		? `Interrupted after ${clock}: ${formatCount(finished)} of ${formatCount(summary.produced + summary.pending)} messages finished.`
+		: `Finished: ${formatCount(finished)} messages in ${clock}.`;
 	const rules =
 		summary.thresholds.length === 0 ? '' : crossed === 0 ? ' Every threshold passed.' : ` ${crossed} of ${summary.thresholds.length} thresholds crossed.`;
 	return how + rules;
@@ -266,7 +267,7 @@ ${figure('p50', ms(summary.p50Ms), 'p50Ms')}
 ${figure('p95', ms(summary.p95Ms), 'p95Ms')}
 ${figure('p99', ms(summary.p99Ms), 'p99Ms')}
 ${figure('throughput (whole run)', formatRate(summary.throughput ?? undefined), 'throughput')}
-${figure('simulated time', formatClock(summary.simElapsedMs), 'simElapsedMs')}
+${figure(isRealTime(summary) ? 'time' : 'simulated time', formatClock(summary.simElapsedMs), 'simElapsedMs')}
 ${model === undefined ? '' : `${modelFigures(summary)}\n`}</section>
 ${activeUntilMs === undefined ? '' : `<p class="note" id="quiet-tail">The charts over time end at ${formatClock(activeUntilMs)}: after it nothing was sent, waiting or in flight until the run ended at ${formatClock(summary.simElapsedMs)}, when the last receipts were due or expired.</p>\n`}<section class="chart"><h2>Finished per second, queue and in flight</h2><div id="chart-flow" class="plot"></div></section>
 <section class="chart"><h2>Time per message per interval (pickup to outcome)</h2><div id="chart-latency" class="plot"></div>

@@ -71,6 +71,21 @@ describe('a run without the model', () => {
 	});
 });
 
+describe('the time a page names', () => {
+	it('is simulated for a run in this process, the real one for a broker\'s or an SMPP run', () => {
+		const {summary, twin, engine} = run({...base, messages: 200});
+		const page = (change: Partial<Summary>) => renderHtml({kind: 'run', summary: {...summary, ...change}, series: twin.points(), histogram: engine.timeHistogram.bins()});
+		const outcome = (html: string) => /id="outcome">(.*?)<\/p>/.exec(html)![1]!;
+		expect(outcome(page({}))).toMatch(/^Finished: 200 messages in \S+ simulated\.$/);
+		expect(page({})).toContain('<span class="label">simulated time</span>');
+		for (const change of [{smpp: 'smpp://alerts:****@host:2775'}, {duplicates: 0}]) {
+			expect(outcome(page(change))).toMatch(/^Finished: 200 messages in \S+\.$/);
+			expect(page(change)).toContain('<span class="label">time</span>');
+			expect(outcome(page({...change, interrupted: true}))).toMatch(/^Interrupted after \S+: /);
+		}
+	});
+});
+
 describe('a run with the model', () => {
 	it('with a gateway cap only: segments and throttled, the reach curve to acceptance, no delivered', () => {
 		const {summary, page} = run({...base, gatewayRate: 40});
