@@ -91,6 +91,10 @@ export const pageScript = String.raw`(function () {
 		var pts = data.series;
 		var hasModel = pts.length > 0 && pts[0].segments !== undefined;
 		var hasReceipts = pts.length > 0 && pts[0].delivered !== undefined;
+		// A broker's or an SMPP run's clock is the real one (report.ts, isRealTime).
+		var isReal = data.summary.smpp !== undefined || data.summary.duplicates !== undefined;
+		var secondsName = isReal ? 's' : 'simulated s';
+		var timeName = isReal ? 'time (s)' : 'simulated time (s)';
 		var x = [], sentRate = [], failedRate = [], queued = [], inFlight = [], p50 = [], p95 = [], p99 = [];
 		var segRate = [], throttledRate = [], deliveredRate = [];
 		var prev = {simMs: 0, sent: 0, failed: 0, segments: 0, throttled: 0, delivered: 0};
@@ -112,9 +116,9 @@ export const pageScript = String.raw`(function () {
 		if (hasReceipts) { flow.push(line('delivered/s', 'c-delivered', {dash: [10, 3]})); flowColumns.push(deliveredRate); }
 		flow.push(line('queued', 'c-queued', {scale: 'y2', dash: [6, 4]}), line('in flight', 'c-inflight', {scale: 'y2', dash: [2, 3]}));
 		flowColumns.push(queued, inFlight);
-		plot('chart-flow', 'simulated s', flow, flowColumns, {axes: axes('simulated time (s)', 'finished per second', 'messages'), scales: {x: timeScale}});
-		plot('chart-latency', 'simulated s', [line('p50', 'c-p50'), line('p95', 'c-p95'), line('p99', 'c-p99')],
-			[x, p50, p95, p99], {axes: axes('simulated time (s)', 'ms'), scales: {x: timeScale}});
+		plot('chart-flow', secondsName, flow, flowColumns, {axes: axes(timeName, 'finished per second', 'messages'), scales: {x: timeScale}});
+		plot('chart-latency', secondsName, [line('p50', 'c-p50'), line('p95', 'c-p95'), line('p99', 'c-p99')],
+			[x, p50, p95, p99], {axes: axes(timeName, 'ms'), scales: {x: timeScale}});
 		var bins = data.histogram;
 		plot('chart-histogram', 'up to ms', [{
 			label: 'messages', fill: color('c-bar'), stroke: color('c-bar'),
@@ -154,7 +158,7 @@ export const pageScript = String.raw`(function () {
 		if (cap !== null) { seg.push(line('gateway cap', 'c-cap', {dash: [8, 4]})); segColumns.push(x.map(function () { return cap; })); }
 		seg.push(line('throttled/s', 'c-throttled', {scale: 'y2', dash: [4, 3]}));
 		segColumns.push(throttledRate);
-		plot('chart-segments', 'simulated s', seg, segColumns, {axes: axes('simulated time (s)', 'segments per second', 'throttled submits per second'), scales: {x: timeScale}});
+		plot('chart-segments', secondsName, seg, segColumns, {axes: axes(timeName, 'segments per second', 'throttled submits per second'), scales: {x: timeScale}});
 		if (!reach) return;
 
 		var asked = summary.produced + summary.pending;

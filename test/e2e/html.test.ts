@@ -91,6 +91,23 @@ describe('a run report', () => {
 		});
 	}
 
+	it('names its time simulated; a broker\'s or an SMPP run\'s page names it real', async () => {
+		const legendOf = async (html: string, name: string) => {
+			const path = join(dir, name);
+			writeFileSync(path, html);
+			const {page, errors} = await openFile(browser, path);
+			expect(errors).toEqual([]);
+			const legend = await page.locator('#chart-flow .u-legend').textContent();
+			await page.close();
+			return legend!;
+		};
+
+		expect(await legendOf(renderHtml(data), 'simulated.html')).toContain('simulated s');
+		const real = await legendOf(renderHtml({...data, summary: {...data.summary, smpp: 'smpp://alerts:****@host:2775'}}), 'smpp.html');
+		expect(real).not.toContain('simulated');
+		expect(real).toContain('sent/s');
+	});
+
 	it("shows the summary's figures and names the crossed rule", async () => {
 		const {page} = await openFile(browser, file);
 		const field = (name: string) => page.locator(`[data-field="${name}"]`).textContent();
