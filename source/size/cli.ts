@@ -185,12 +185,14 @@ export function impossibleText(query: SizeQuery, guess: Estimate): string {
 	const {invalid = 0, delivery} = query.delivery;
 	const failed = failedShare(query.spec.failureRate, query.retries);
 	const attempts = query.retries === 0 ? 'their one attempt' : `all ${query.retries + 1} attempts`;
+	// A cause is named when it costs about one recipient or more.
+	const counts = (share: number) => share * query.messages >= 0.5;
 	return [
 		`No answer: no count of senders can. --reach ${percent(query.reachGoal ?? 1)} asks for ${formatCount(guess.goalMessages)} of`,
 		`  ${formatCount(query.messages)} recipients, but only ${percent(impossible.reachableShare)} can ever be reached:`,
-		...(invalid > 0 ? [`  ${percent(invalid)} of the numbers are invalid (--invalid);`] : []),
-		...(failed > 0 ? [`  ${percent(failed)} of the messages fail ${attempts} (--failure-rate, --retries);`] : []),
-		...(delivery !== undefined && delivery.undelivered > 0 ? [`  ${percent(delivery.undelivered)} of those sent are never delivered (--delivery).`] : []),
+		...(counts(invalid) ? [`  ${percent(invalid)} of the numbers are invalid (--invalid);`] : []),
+		...(counts(failed) ? [`  ${percent(failed)} of the messages fail ${attempts} (--failure-rate, --retries);`] : []),
+		...(delivery !== undefined && counts(delivery.undelivered) ? [`  ${percent(delivery.undelivered)} of those sent are never delivered (--delivery).`] : []),
 		'',
 	]
 		.join('\n')

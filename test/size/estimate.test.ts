@@ -123,6 +123,14 @@ describe('size estimate', () => {
 		expect(estimate({...base, reachGoal: 0.81, spec})).toMatchObject({senders: undefined, impossible: {by: 'unreachable', reachableShare: 0.8}});
 		// Two retries: 0.2³ = 0.8 % fail every attempt.
 		expect(estimate({...base, reachGoal: 0.99, retries: 2, spec}).impossible).toBeUndefined();
+		// Counted in recipients: neither a float hair (1 − 0.07 = 0.9299999999999999) nor a
+		// hundred-millionth of a message (1 % failing four attempts) refuses a goal.
+		expect(estimate({...base, reachGoal: 0.93, spec: {...spec, failureRate: 0.07}}).impossible).toBeUndefined();
+		expect(estimate({...base, reachGoal: 0.1, spec: {...spec, failureRate: 0.9}}).impossible).toBeUndefined();
+		expect(estimate({...base, reachGoal: 1, retries: 3, spec: {...spec, failureRate: 0.01}}).impossible).toBeUndefined();
+		const both = {invalid: 0.02, delivery: {meanMs: 8000, distribution: 'constant' as const, undelivered: 0.02}};
+		expect(estimate({...base, messages: 10_000, reachGoal: 0.9604, delivery: both}).impossible).toBeUndefined();
+		expect(estimate({...base, messages: 10_000, reachGoal: 0.9605, delivery: both}).impossible).toMatchObject({by: 'unreachable'});
 		// Without a reach goal every message finishes, sent or failed (one attempt each): no limit.
 		expect(estimate({...base, spec}).senders).toBe(17);
 	});

@@ -125,6 +125,11 @@ describe('size output with the estimate', () => {
 			'but only 33.75% can ever be reached:\n  10% of the numbers are invalid (--invalid);\n  25% of the messages fail all 2 attempts (--failure-rate, --retries);\n  50% of those sent are never delivered (--delivery).\n',
 		);
 		within80(all.out);
+		// A cause worth less than one recipient is not named: 1 % failing all of 4 attempts.
+		const small = await refused({...base, reachGoal: 0.99, retries: 3, spec: {...base.spec, failureRate: 0.01}, delivery: {invalid: 0.05}}, false);
+		expect(small.code).toBe(3);
+		expect(small.out).toContain('can ever be reached:\n  5% of the numbers are invalid (--invalid).\n');
+		expect(small.out).not.toContain('--failure-rate');
 		// Retries bring the share back: 0.2³ = 0.8 % fail every attempt, 95 % can be reached.
 		expect(estimate({...base, reachGoal: 0.95, retries: 2, spec: {...base.spec, failureRate: 0.2}}).impossible).toBeUndefined();
 	});
