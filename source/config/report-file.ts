@@ -46,6 +46,11 @@ export function readReport(path: string, readFile: ReadFile): Replayable {
 		}
 	}
 
+	// An --smpp run's outcomes came from its SMSC: nothing in this process can rerun them.
+	if (typeof report['smpp'] === 'string') {
+		fail(originAt(file, ['smpp']), 'names the SMSC of an --smpp run, whose outcomes came from it: such a run cannot be replayed');
+	}
+
 	const settingsOrigin = originAt(file, ['settings']);
 	if (!isPlainMap(report['settings'])) {
 		fail(settingsOrigin, `must be a map of what decided the run, got ${describe(report['settings'])}`);
