@@ -1,6 +1,7 @@
 // `size`'s closed-form estimate and its bottleneck, before any run: a sender's ceiling in
 // segments/s, the segments/s the goal needs, and whether the gateway or unreachable
-// recipients (invalid, failed on every attempt, undelivered) rule out every count. Pure arithmetic; the runs decide the answer.
+// recipients (invalid, failed on every attempt, undelivered) rule out every count. Pure
+// arithmetic; the runs decide the answer.
 import {segmentCount} from '../engine/segments.js';
 import type {DeliverySettings} from '../engine/types.js';
 import type {SizeQuery} from './search.js';
