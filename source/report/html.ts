@@ -43,6 +43,8 @@ export interface SizeReportData {
 		messages: number;
 		withinMs: number;
 		tried: Array<{senders: number; p50Ms: number; p95Ms: number; okRuns: number}>;
+		/** Why no count of senders can meet the goal (then none was tried), as `size` says it. */
+		why?: string;
 	};
 }
 
@@ -294,7 +296,10 @@ ${model === undefined ? '' : `${modelCharts(summary, reach !== undefined)}\n`}<s
 const rowsAPiece = 1000;
 
 function sizeBody({size}: SizeReportData): string {
-	const answer = size.senders === null ? 'No answer: even the most senders tried are not enough.' : `Answer: ${formatCount(size.senders)} senders.`;
+	const answer =
+		size.senders !== null
+			? `Answer: ${formatCount(size.senders)} senders.`
+			: (size.why?.replaceAll(/\s+/g, ' ').trim() ?? 'No answer: even the most senders tried are not enough.');
 	const tried = [...size.tried].sort((a, b) => a.senders - b.senders);
 	// The rule `size` judges a count by: at least ⌈confidence × runs⌉ runs in time.
 	const need = Math.ceil(size.confidence * size.runs - 1e-9);

@@ -321,14 +321,15 @@ export async function runSize(
 /** No count can: said at once, with no run (exit 3, or 1 when the page cannot be written). */
 async function refuse(query: SizeQuery, guess: Estimate, options: {isJson: boolean; htmlPath?: string; write: (text: string) => void; status: (text: string) => void}): Promise<number> {
 	const none: SizeAnswer = {senders: undefined, tried: []};
+	const why = impossibleText(query, guess);
 	if (options.isJson) options.write(sizeJson(query, none, guess) + '\n');
-	else options.write(headerText(query, guess) + impossibleText(query, guess));
-	if (options.htmlPath !== undefined && !(await writeSizeHtml(options.htmlPath, sizeObject(query, none, guess), options.status))) return 1;
+	else options.write(headerText(query, guess) + why);
+	if (options.htmlPath !== undefined && !(await writeSizeHtml(options.htmlPath, {...sizeObject(query, none, guess), why}, options.status))) return 1;
 	return 3;
 }
 
 /** `size --html`: the page, or one line on stderr (`status` writes there) and false. */
-async function writeSizeHtml(path: string, size: ReturnType<typeof sizeObject>, status: (text: string) => void): Promise<boolean> {
+async function writeSizeHtml(path: string, size: ReturnType<typeof sizeObject> & {why?: string}, status: (text: string) => void): Promise<boolean> {
 	const {renderHtml} = await import('../report/html.js');
 	try {
 		writeWhole(path, renderHtml({kind: 'size', size}));

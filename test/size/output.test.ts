@@ -1,9 +1,12 @@
 // What `size` prints of its estimate: the estimate and bottleneck lines, the answer beside
 // it, the JSON fields, and the refusal at once (exit 3) when no count can.
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {answerText, headerText, impossibleText, runSize, sizeObject, trialLine} from '../../source/size/cli.js';
 import {estimate} from '../../source/size/estimate.js';
 import type {SizeQuery} from '../../source/size/search.js';
+import {tempDir} from '../helpers/run-cli.js';
 import {baseQuery as base} from '../helpers/size-query.js';
 
 /** runSize, its output gathered; a query no count can meet never starts a thread. */
@@ -125,6 +128,12 @@ describe('size output with the estimate', () => {
 			'but only 33.75% can ever be reached:\n  10% of the numbers are invalid (--invalid);\n  25% of the messages fail all 2 attempts (--failure-rate, --retries);\n  50% of those sent are never delivered (--delivery).\n',
 		);
 		within80(all.out);
+		// The --html page says the same, not that the most senders tried fell short (none was).
+		const path = join(tempDir(), 'size.html');
+		expect(await runSize({...base, reachGoal: 0.95, spec: {...base.spec, failureRate: 0.2}}, {isJson: true, isTTY: false, htmlPath: path, write() {}, status() {}})).toBe(3);
+		expect(/id="outcome">(.*?)<\/p>/.exec(readFileSync(path, 'utf8'))![1]).toBe(
+			'No answer: no count of senders can. --reach 95% asks for 950 of 1,000 recipients, but only 80% can ever be reached: 20% of the messages fail their one attempt (--failure-rate, --retries).',
+		);
 		// A cause worth less than one recipient is not named: 1 % failing all of 4 attempts.
 		const small = await refused({...base, reachGoal: 0.99, retries: 3, spec: {...base.spec, failureRate: 0.01}, delivery: {invalid: 0.05}}, false);
 		expect(small.code).toBe(3);
