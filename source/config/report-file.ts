@@ -46,9 +46,14 @@ export function readReport(path: string, readFile: ReadFile): Replayable {
 		}
 	}
 
-	// An --smpp run's outcomes came from its SMSC: nothing in this process can rerun them.
+	// An --smpp run's outcomes came from its SMSC, a --broker run's (the only summary that
+	// counts duplicates) from its workers: nothing in this process can rerun them.
 	if (typeof report['smpp'] === 'string') {
 		fail(originAt(file, ['smpp']), 'names the SMSC of an --smpp run, whose outcomes came from it: such a run cannot be replayed');
+	}
+
+	if (typeof report['duplicates'] === 'number') {
+		fail(originAt(file, ['duplicates']), 'is counted by a --broker run only, whose senders were its workers: such a run cannot be replayed');
 	}
 
 	const settingsOrigin = originAt(file, ['settings']);

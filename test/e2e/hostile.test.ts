@@ -378,6 +378,7 @@ describe.concurrent('hostile input on the built binary', () => {
 			['more finished than produced', report => (report['sent'] = 500), ['sent and failed add up to']],
 			['a broker run: sent, with no sender and none added', report => (report['settings'].senders = []), ['a --broker run', 'cannot be replayed']],
 			['an SMPP run: its SMSC named', report => (report['smpp'] = 'smpp://alerts:****@host:2775'), ['.json:1:', 'an --smpp run', 'cannot be replayed']],
+			['a broker run that no worker came to: nothing sent, duplicates counted', report => Object.assign(report, {duplicates: 0, sent: 0, failed: 0}), ['duplicates', 'a --broker run', 'cannot be replayed']],
 		])('%s: refused', async (name, edit, words) => {
 			const report = await recorded();
 			edit(report);
