@@ -182,21 +182,22 @@ export function impossibleText(query: SizeQuery, guess: Estimate): string {
 		].join('\n');
 	}
 
-	const {invalid = 0, delivery} = query.delivery;
 	const failed = failedShare(query.spec.failureRate, query.retries);
 	const attempts = query.retries === 0 ? 'their one attempt' : `all ${query.retries + 1} attempts`;
-	// A cause is named when it costs about one recipient or more.
-	const counts = (share: number) => share * query.messages >= 0.5;
+	const causes: Array<[share: number, text: string]> = [
+		[query.delivery.invalid ?? 0, 'of the numbers are invalid (--invalid)'],
+		[failed, `of the messages fail ${attempts} (--failure-rate, --retries)`],
+		[query.delivery.delivery?.undelivered ?? 0, 'of those sent are never delivered (--delivery)'],
+	];
+	// Those that cost about one recipient or more are named; if none does alone, every one there is.
+	const named = causes.filter(([share]) => share * query.messages >= 0.5);
+	const lines = (named.length > 0 ? named : causes.filter(([share]) => share > 0)).map(([share, text]) => `  ${percent(share)} ${text}`);
 	return [
 		`No answer: no count of senders can. --reach ${percent(query.reachGoal ?? 1)} asks for ${formatCount(guess.goalMessages)} of`,
 		`  ${formatCount(query.messages)} recipients, but only ${percent(impossible.reachableShare)} can ever be reached:`,
-		...(counts(invalid) ? [`  ${percent(invalid)} of the numbers are invalid (--invalid);`] : []),
-		...(counts(failed) ? [`  ${percent(failed)} of the messages fail ${attempts} (--failure-rate, --retries);`] : []),
-		...(delivery !== undefined && counts(delivery.undelivered) ? [`  ${percent(delivery.undelivered)} of those sent are never delivered (--delivery).`] : []),
+		`${lines.join(';\n')}.`,
 		'',
-	]
-		.join('\n')
-		.replace(/;\n$/, '.\n');
+	].join('\n');
 }
 
 /** 1,667, 166.7, 0.25: a rate without its unit; no cap at all is "unlimited". */

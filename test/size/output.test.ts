@@ -139,6 +139,15 @@ describe('size output with the estimate', () => {
 		expect(small.code).toBe(3);
 		expect(small.out).toContain('can ever be reached:\n  5% of the numbers are invalid (--invalid).\n');
 		expect(small.out).not.toContain('--failure-rate');
+		// Causes that cost under one recipient each but a whole one together are all named.
+		const tiny = await refused(
+			{...base, reachGoal: 1, spec: {...base.spec, failureRate: 0.0004}, delivery: {invalid: 0.0004, delivery: {meanMs: 8000, distribution: 'constant', undelivered: 0.0004}}},
+			false,
+		);
+		expect(tiny.code).toBe(3);
+		expect(tiny.out).toContain(
+			'  0.04% of the numbers are invalid (--invalid);\n  0.04% of the messages fail their one attempt (--failure-rate, --retries);\n  0.04% of those sent are never delivered (--delivery).\n',
+		);
 		// Retries bring the share back: 0.2³ = 0.8 % fail every attempt, 95 % can be reached.
 		expect(estimate({...base, reachGoal: 0.95, retries: 2, spec: {...base.spec, failureRate: 0.2}}).impossible).toBeUndefined();
 	});
