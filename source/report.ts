@@ -264,15 +264,14 @@ function heading(summary: Summary, {isQuit = false}: SummaryTextOptions): string
 	return isQuit ? 'Summary (stopped by the user before every message finished)' : 'Summary (interrupted)';
 }
 
-/** A broker's or an SMPP run: its clock is the real one, not a simulated one (only a broker's summary counts duplicates). */
-export function isRealTime(summary: Summary): boolean {
-	return summary.smpp !== undefined || summary.duplicates !== undefined;
-}
+/** A broker's or an SMPP run: its clock is the real one (only a broker's summary counts duplicates). */
+export const isRealTime = (summary: Summary): boolean => summary.smpp !== undefined || summary.duplicates !== undefined;
 
 /** The summary as a block of text for people, every line within 80 columns (but a note's word longer than that). */
 export function summaryText(summary: Summary, options: SummaryTextOptions = {}): string {
 	const finished = summary.sent + summary.failed;
 	const isUnfinished = isUnfinishedRun(summary);
+	const isReal = isRealTime(summary);
 	const lines = [
 		heading(summary, options),
 		`  messages    ${formatCount(summary.produced)} produced · ${formatCount(summary.sent)} sent · ${formatCount(summary.failed)} failed (${formatPercent(summary.failed, finished)})`,
@@ -294,8 +293,8 @@ export function summaryText(summary: Summary, options: SummaryTextOptions = {}):
 		`    per message${[summary.minMs, summary.avgTimeMs, summary.p50Ms, summary.p90Ms, summary.p95Ms, summary.p99Ms, summary.maxMs].map(cell).join('')}`,
 		`    end to end ${[summary.e2eMinMs, summary.avgE2eMs, summary.e2eP50Ms, summary.e2eP90Ms, summary.e2eP95Ms, summary.e2eP99Ms, summary.e2eMaxMs].map(cell).join('')}`,
 		`    (per message: pickup to outcome; end to end: production to outcome)`,
-		`  elapsed     ${formatClock(summary.simElapsedMs)} ${isRealTime(summary) ? '(real time)' : 'simulated'} · ${formatMs(summary.wallElapsedMs)} wall`,
-		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per ${isRealTime(summary) ? '' : 'simulated '}second)`,
+		`  elapsed     ${formatClock(summary.simElapsedMs)} ${isReal ? '(real time)' : 'simulated'} · ${formatMs(summary.wallElapsedMs)} wall`,
+		`  throughput  ${formatRate(summary.throughput ?? undefined)} over the whole run (finished per ${isReal ? '' : 'simulated '}second)`,
 		`  seed        ${summary.seed}`,
 		...(summary.smpp === undefined ? senderLines(senderRows(summary)) : bindLines(summary.smpp, senderRows(summary))),
 	);
